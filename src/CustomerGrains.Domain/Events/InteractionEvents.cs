@@ -1,0 +1,140 @@
+using System.Collections.Immutable;
+using System.Text.Json.Serialization;
+
+namespace CustomerGrains.Domain.Events;
+
+/// <summary>
+/// One interaction of a customer with the company, as it arrives on the interaction stream.
+/// Every event carries an idempotency key (<see cref="EventId"/>), the customer it belongs to, the
+/// moment it happened (event time, not arrival time) and the system that reported it.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
+[JsonDerivedType(typeof(PurchaseMade), "purchase")]
+[JsonDerivedType(typeof(OrderReturned), "return")]
+[JsonDerivedType(typeof(CustomerContacted), "contact")]
+[JsonDerivedType(typeof(ComplaintOpened), "complaintOpened")]
+[JsonDerivedType(typeof(ComplaintResolved), "complaintResolved")]
+[JsonDerivedType(typeof(SurveyAnswered), "survey")]
+[JsonDerivedType(typeof(EngagementRecorded), "engagement")]
+[JsonDerivedType(typeof(ProfileChanged), "profileChanged")]
+[JsonDerivedType(typeof(CustomerCancelled), "cancellation")]
+public abstract record InteractionEvent
+{
+    public required string EventId { get; init; }
+    public required string CustomerId { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+    public required string Source { get; init; }
+
+    /// <summary>The wire name of this event's type (the JSON <c>type</c> discriminator).</summary>
+    [JsonIgnore]
+    public abstract string TypeName { get; }
+}
+
+/// <summary>An order placed by the customer. <see cref="Amount"/> is what was paid, after <see cref="Discount"/>.</summary>
+public sealed record PurchaseMade : InteractionEvent
+{
+    public required string OrderId { get; init; }
+    public required decimal Amount { get; init; }
+    public required string Currency { get; init; }
+    public ImmutableArray<PurchaseLine> Lines { get; init; } = [];
+    public decimal Discount { get; init; }
+    public PaymentMethod? PaymentMethod { get; init; }
+    public Channel? Channel { get; init; }
+    public override string TypeName => "purchase";
+}
+
+/// <summary>One line of an order.</summary>
+public sealed record PurchaseLine(string Category, int Quantity, decimal UnitPrice);
+
+/// <summary>Goods of an order sent back; <see cref="Amount"/> is the refunded amount.</summary>
+public sealed record OrderReturned : InteractionEvent
+{
+    public required string OrderId { get; init; }
+    public required decimal Amount { get; init; }
+    public string? Reason { get; init; }
+    public override string TypeName => "return";
+}
+
+/// <summary>A service contact (call, e-mail, chat, visit), with the customer's mood if the agent noted it.</summary>
+public sealed record CustomerContacted : InteractionEvent
+{
+    public required Channel Channel { get; init; }
+    public string? Reason { get; init; }
+    public int DurationSeconds { get; init; }
+    public string? AgentId { get; init; }
+    public Emotion? Emotion { get; init; }
+    public override string TypeName => "contact";
+}
+
+public sealed record ComplaintOpened : InteractionEvent
+{
+    public required string ComplaintId { get; init; }
+    public required ComplaintSeverity Severity { get; init; }
+    public string? Category { get; init; }
+    public override string TypeName => "complaintOpened";
+}
+
+public sealed record ComplaintResolved : InteractionEvent
+{
+    public required string ComplaintId { get; init; }
+    public bool Satisfied { get; init; }
+    public override string TypeName => "complaintResolved";
+}
+
+/// <summary>
+/// A survey answer: per experience dimension the customer's expectation, experience and the
+/// importance of the dimension (each 0-10), and optionally a net-promoter score (0-10).
+/// </summary>
+public sealed record SurveyAnswered : InteractionEvent
+{
+    public ImmutableDictionary<ExperienceDimension, SurveyScore> Dimensions { get; init; } =
+        ImmutableDictionary<ExperienceDimension, SurveyScore>.Empty;
+    public int? Nps { get; init; }
+    public override string TypeName => "survey";
+}
+
+public sealed record SurveyScore(double Expectation, double Experience, double Importance);
+
+public sealed record EngagementRecorded : InteractionEvent
+{
+    public required EngagementKind Kind { get; init; }
+    public string? Category { get; init; }
+    public override string TypeName => "engagement";
+}
+
+/// <summary>
+/// A change of the customer's profile. Only the fields present change; a present collection replaces
+/// the previous one (for phones), or is merged key by key (consents and preferences).
+/// </summary>
+public sealed record ProfileChanged : InteractionEvent
+{
+    public string? Name { get; init; }
+    public ImmutableArray<string>? Phones { get; init; }
+    public string? Email { get; init; }
+    public DateOnly? Birthday { get; init; }
+    public ImmutableDictionary<ConsentChannel, bool>? Consents { get; init; }
+    public ImmutableDictionary<string, string>? Preferences { get; init; }
+    public override string TypeName => "profileChanged";
+}
+
+/// <summary>The customer ended the relationship (cancelled the contract or asked to be let go).</summary>
+public sealed record CustomerCancelled : InteractionEvent
+{
+    public string? Reason { get; init; }
+    public override string TypeName => "cancellation";
+}
+
+public enum Channel { Phone, Email, Chat, Store, Web, App }
+
+public enum Emotion { Calm, Anxious, Suspicious, Angry, Fearful }
+
+public enum ComplaintSeverity { Low, Medium, High, Critical }
+
+public enum PaymentMethod { Card, Cash, Invoice, BankTransfer, Wallet, Voucher, Other }
+
+public enum ExperienceDimension { Product, Service, Relationship, Convenience, Brand, Price }
+
+public enum EngagementKind { WebVisit, EmailOpen, AppSession }
+
+/// <summary>A channel the customer can consent (or not) to be approached on for marketing.</summary>
+public enum ConsentChannel { Email, Sms, Phone, Post, App }

@@ -1,0 +1,277 @@
+using System.Text.Json.Serialization;
+using CustomerGrains.Domain.Events;
+
+namespace CustomerGrains.Domain.State;
+
+/// <summary>
+/// Everything the engine knows about one customer, built by applying interaction events.
+/// Applying is deterministic and idempotent by event id, and independent of arrival order where order
+/// matters: purchase statistics are kept per day so a late event lands on the right day, and "latest"
+/// facts (mood, profile fields, survey scores) keep their event time so an older event never overwrites
+/// a newer one. The value, lifecycle and need models read these facts as sufficient statistics.
+/// </summary>
+public sealed class CustomerState
+{
+    [JsonConstructor]
+    private CustomerState() => CustomerId = "";
+
+    public CustomerState(string customerId) => CustomerId = customerId;
+
+    [JsonInclude] public string CustomerId { get; private set; }
+    [JsonInclude] public HashSet<string> AppliedEventIds { get; private set; } = new(StringComparer.Ordinal);
+    [JsonInclude] public DateTimeOffset? FirstEventAt { get; private set; }
+    [JsonInclude] public DateTimeOffset? LastEventAt { get; private set; }
+
+    [JsonInclude] public List<PurchaseDay> PurchaseDays { get; private set; } = [];
+    [JsonInclude] public Dictionary<string, OrderFact> Orders { get; private set; } = new(StringComparer.Ordinal);
+    [JsonInclude] public DateTimeOffset? FirstPurchaseAt { get; private set; }
+    [JsonInclude] public DateTimeOffset? LastPurchaseAt { get; private set; }
+    [JsonInclude] public int PurchaseCount { get; private set; }
+    [JsonInclude] public decimal GrossSpend { get; private set; }
+    [JsonInclude] public decimal ReturnedAmount { get; private set; }
+    [JsonInclude] public int ReturnCount { get; private set; }
+    [JsonInclude] public string? Currency { get; private set; }
+
+    [JsonInclude] public Dictionary<Channel, ChannelContacts> Contacts { get; private set; } = [];
+    [JsonInclude] public EmotionNote? LastEmotion { get; private set; }
+    [JsonInclude] public Dictionary<string, OpenComplaint> OpenComplaints { get; private set; } = new(StringComparer.Ordinal);
+    [JsonInclude] public Dictionary<string, ResolvedComplaint> ResolvedComplaints { get; private set; } = new(StringComparer.Ordinal);
+    [JsonInclude] public int ComplaintCount { get; private set; }
+
+    [JsonInclude] public Dictionary<EngagementKind, int> Engagements { get; private set; } = [];
+    [JsonInclude] public DateTimeOffset? LastEngagementAt { get; private set; }
+    [JsonInclude] public Dictionary<ExperienceDimension, DimensionScore> Experience { get; private set; } = [];
+    [JsonInclude] public NpsNote? LastNps { get; private set; }
+
+    [JsonInclude] public Stamped<string>? Name { get; private set; }
+    [JsonInclude] public Stamped<List<string>>? Phones { get; private set; }
+    [JsonInclude] public Stamped<string>? Email { get; private set; }
+    [JsonInclude] public Stamped<DateOnly>? Birthday { get; private set; }
+    [JsonInclude] public Dictionary<ConsentChannel, ConsentNote> Consents { get; private set; } = [];
+    [JsonInclude] public Dictionary<string, StatedPreference> Preferences { get; private set; } = new(StringComparer.Ordinal);
+    [JsonInclude] public CancellationNote? Cancellation { get; private set; }
+
+    /// <summary>The number of distinct events applied.</summary>
+    [JsonIgnore] public int AppliedEvents => AppliedEventIds.Count;
+
+    /// <summary>Net spend: purchases less refunds.</summary>
+    [JsonIgnore] public decimal NetSpend => GrossSpend - ReturnedAmount;
+
+    /// <summary>
+    /// Applies one event. Returns false (and changes nothing) when an event with the same id was applied
+    /// before. Throws <see cref="ArgumentException"/> for an event of another customer.
+    /// </summary>
+    public bool Apply(InteractionEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (!string.Equals(e.CustomerId, CustomerId, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Event {e.EventId} belongs to customer '{e.CustomerId}', not '{CustomerId}'.", nameof(e));
+        }
+        if (!AppliedEventIds.Add(e.EventId))
+        {
+            return false;
+        }
+        if (FirstEventAt is null || e.OccurredAt < FirstEventAt)
+        {
+            FirstEventAt = e.OccurredAt;
+        }
+        if (LastEventAt is null || e.OccurredAt > LastEventAt)
+        {
+            LastEventAt = e.OccurredAt;
+        }
+
+        switch (e)
+        {
+            case PurchaseMade p: ApplyPurchase(p); break;
+            case OrderReturned r: ApplyReturn(r); break;
+            case CustomerContacted c: ApplyContact(c); break;
+            case ComplaintOpened o: ApplyComplaintOpened(o); break;
+            case ComplaintResolved s: ApplyComplaintResolved(s); break;
+            case SurveyAnswered s: ApplySurvey(s); break;
+            case EngagementRecorded g: ApplyEngagement(g); break;
+            case ProfileChanged pc: ApplyProfile(pc); break;
+            case CustomerCancelled x:
+                if (Cancellation is null || x.OccurredAt > Cancellation.At)
+                {
+                    Cancellation = new CancellationNote(x.Reason, x.OccurredAt);
+                }
+                break;
+            default:
+                throw new ArgumentException($"Unknown event type {e.GetType().Name}.", nameof(e));
+        }
+        return true;
+    }
+
+    private void ApplyPurchase(PurchaseMade p)
+    {
+        var day = DateOnly.FromDateTime(p.OccurredAt.UtcDateTime);
+        PurchaseCount++;
+        GrossSpend += p.Amount;
+        Currency ??= p.Currency;
+        if (FirstPurchaseAt is null || p.OccurredAt < FirstPurchaseAt)
+        {
+            FirstPurchaseAt = p.OccurredAt;
+        }
+        if (LastPurchaseAt is null || p.OccurredAt > LastPurchaseAt)
+        {
+            LastPurchaseAt = p.OccurredAt;
+        }
+
+        // A return may have arrived before its order (out of order): it is then already counted in
+        // ReturnedAmount and is now moved onto the order's day.
+        var earlyReturn = Orders.TryGetValue(p.OrderId, out var known) && known.Amount == 0 ? known.Returned : 0m;
+        Orders[p.OrderId] = new OrderFact(day, (known?.Amount ?? 0) + p.Amount, known?.Returned ?? 0);
+        UpdateDay(day, p.Amount, earlyReturn, orders: 1);
+    }
+
+    private void ApplyReturn(OrderReturned r)
+    {
+        ReturnCount++;
+        ReturnedAmount += r.Amount;
+        if (Orders.TryGetValue(r.OrderId, out var order))
+        {
+            Orders[r.OrderId] = order with { Returned = order.Returned + r.Amount };
+            if (order.Amount > 0)
+            {
+                UpdateDay(order.Day, 0, r.Amount, orders: 0);
+            }
+        }
+        else
+        {
+            // The order is not known (yet): remember the refund so a late order lands on its day net.
+            Orders[r.OrderId] = new OrderFact(DateOnly.FromDateTime(r.OccurredAt.UtcDateTime), 0, r.Amount);
+        }
+    }
+
+    private void UpdateDay(DateOnly day, decimal gross, decimal returned, int orders)
+    {
+        var i = FindDay(day);
+        if (i >= 0)
+        {
+            var d = PurchaseDays[i];
+            PurchaseDays[i] = d with { Gross = d.Gross + gross, Returned = d.Returned + returned, Orders = d.Orders + orders };
+        }
+        else
+        {
+            PurchaseDays.Insert(~i, new PurchaseDay(day, gross, returned, orders));
+        }
+    }
+
+    private int FindDay(DateOnly day)
+    {
+        // Events arrive mostly in order: the last day is checked first.
+        var days = PurchaseDays;
+        if (days.Count == 0 || days[^1].Day < day)
+        {
+            return ~days.Count;
+        }
+        int lo = 0, hi = days.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var c = days[mid].Day.CompareTo(day);
+            if (c == 0)
+            {
+                return mid;
+            }
+            if (c < 0)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+        return ~lo;
+    }
+
+    private void ApplyContact(CustomerContacted c)
+    {
+        Contacts[c.Channel] = Contacts.TryGetValue(c.Channel, out var s)
+            ? new ChannelContacts(s.Count + 1, s.TotalSeconds + c.DurationSeconds, c.OccurredAt > s.LastAt ? c.OccurredAt : s.LastAt)
+            : new ChannelContacts(1, c.DurationSeconds, c.OccurredAt);
+        if (c.Emotion is { } emotion && (LastEmotion is null || c.OccurredAt >= LastEmotion.At))
+        {
+            LastEmotion = new EmotionNote(emotion, c.Channel, c.OccurredAt);
+        }
+    }
+
+    private void ApplyComplaintOpened(ComplaintOpened o)
+    {
+        ComplaintCount++;
+        if (!ResolvedComplaints.ContainsKey(o.ComplaintId))
+        {
+            OpenComplaints[o.ComplaintId] = new OpenComplaint(o.ComplaintId, o.Severity, o.Category, o.OccurredAt);
+        }
+    }
+
+    private void ApplyComplaintResolved(ComplaintResolved s)
+    {
+        OpenComplaints.Remove(s.ComplaintId);
+        ResolvedComplaints[s.ComplaintId] = new ResolvedComplaint(s.OccurredAt, s.Satisfied);
+    }
+
+    private void ApplySurvey(SurveyAnswered s)
+    {
+        foreach (var (dimension, score) in s.Dimensions)
+        {
+            if (!Experience.TryGetValue(dimension, out var known) || s.OccurredAt >= known.At)
+            {
+                Experience[dimension] = new DimensionScore(score.Expectation, score.Experience, score.Importance, s.OccurredAt);
+            }
+        }
+        if (s.Nps is { } nps && (LastNps is null || s.OccurredAt >= LastNps.At))
+        {
+            LastNps = new NpsNote(nps, s.OccurredAt);
+        }
+    }
+
+    private void ApplyEngagement(EngagementRecorded g)
+    {
+        Engagements[g.Kind] = Engagements.GetValueOrDefault(g.Kind) + 1;
+        if (LastEngagementAt is null || g.OccurredAt > LastEngagementAt)
+        {
+            LastEngagementAt = g.OccurredAt;
+        }
+    }
+
+    private void ApplyProfile(ProfileChanged pc)
+    {
+        var at = pc.OccurredAt;
+        Name = Newer(Name, pc.Name, at);
+        Email = Newer(Email, pc.Email, at);
+        Phones = Newer(Phones, pc.Phones is { } phones ? [.. phones] : null, at);
+        if (pc.Birthday is { } birthday && (Birthday is null || at >= Birthday.At))
+        {
+            Birthday = new Stamped<DateOnly>(birthday, at);
+        }
+        foreach (var (channel, granted) in pc.Consents ?? [])
+        {
+            if (!Consents.TryGetValue(channel, out var known) || at >= known.At)
+            {
+                Consents[channel] = new ConsentNote(granted, at);
+            }
+        }
+        foreach (var (key, value) in pc.Preferences ?? [])
+        {
+            SetPreference(key, value, pc.Source, at);
+        }
+    }
+
+    /// <summary>Records a stated preference unless a newer statement of the same key is already known.</summary>
+    public void SetPreference(string key, string value, string source, DateTimeOffset at)
+    {
+        if (!Preferences.TryGetValue(key, out var known) || at >= known.At)
+        {
+            Preferences[key] = new StatedPreference(value, source, at);
+        }
+    }
+
+    /// <summary>Whether the customer has granted marketing consent for <paramref name="channel"/> (no answer is no).</summary>
+    public bool HasConsent(ConsentChannel channel) => Consents.TryGetValue(channel, out var c) && c.Granted;
+
+    private static Stamped<T>? Newer<T>(Stamped<T>? current, T? value, DateTimeOffset at) where T : class =>
+        value is not null && (current is null || at >= current.At) ? new Stamped<T>(value, at) : current;
+}
