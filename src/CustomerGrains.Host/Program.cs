@@ -1,6 +1,8 @@
+using CustomerGrains.Host.Hosting;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddCustomerGrainsHost();
+
 var app = builder.Build();
-
-app.MapGet("/", () => "Hello World!");
-
-app.Run();
+app.MapCustomerGrainsEndpoints();
+await app.RunAsync();

@@ -7,7 +7,7 @@ namespace CustomerGrains.Domain.Events;
 
 /// <summary>
 /// The JSON form of interaction events: flat objects with a camelCase <c>type</c> discriminator.
-/// <see cref="ParseBatch(JsonElement)"/> reads untrusted input and reports every problem by event index and
+/// <see cref="ParseBatch"/> reads untrusted input and reports every problem by event index and
 /// field; <see cref="Serialize"/> and <see cref="Deserialize"/> are the canonical form kept in the log.
 /// </summary>
 public static class InteractionJson
@@ -35,11 +35,13 @@ public static class InteractionJson
         ?? throw new JsonException("The interaction event is null.");
 
     /// <summary>
-    /// Reads <c>{"events":[...]}</c>. Returns the events when every one is well formed, otherwise every
-    /// error found (no event is returned, so a caller cannot half-apply a batch).
+    /// Reads and validates <c>{"events":[...]}</c> against the business rules as of <paramref name="now"/>.
+    /// Returns the events when every one is well formed and valid, otherwise every error found in every
+    /// event (and no event, so a caller cannot half-apply a batch).
     /// </summary>
-    public static BatchParseResult ParseBatch(JsonElement root)
+    public static BatchParseResult ParseBatch(JsonElement root, DateTimeOffset now, ValidationOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var errors = new List<FieldError>();
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("events", out var array))
         {
@@ -51,13 +53,17 @@ public static class InteractionJson
             errors.Add(new FieldError(-1, "events", "must be an array"));
             return new BatchParseResult([], errors);
         }
+        if (array.GetArrayLength() == 0)
+        {
+            errors.Add(new FieldError(-1, "events", "must hold at least one event"));
+            return new BatchParseResult([], errors);
+        }
 
         var events = ImmutableArray.CreateBuilder<InteractionEvent>(array.GetArrayLength());
         var index = 0;
         foreach (var element in array.EnumerateArray())
         {
-            var parsed = ParseEvent(element, index, errors);
-            if (parsed is not null)
+            if (ParseEvent(element, index, errors) is { } parsed && InteractionValidator.Validate(parsed, index, now, options, errors))
             {
                 events.Add(parsed);
             }

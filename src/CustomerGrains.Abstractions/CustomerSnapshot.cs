@@ -1,0 +1,145 @@
+using System.Collections.Immutable;
+using CustomerGrains.Domain.Events;
+using CustomerGrains.Domain.State;
+
+namespace CustomerGrains.Abstractions;
+
+/// <summary>What the engine shows of one customer, computed for <see cref="AsOf"/>.</summary>
+[GenerateSerializer, Immutable, Alias("CustomerGrains.CustomerSnapshot")]
+public sealed record CustomerSnapshot
+{
+    /// <summary>The customer id.</summary>
+    [Id(0)] public required string CustomerId { get; init; }
+    /// <summary>The moment the time-dependent figures are computed for.</summary>
+    [Id(1)] public required DateTimeOffset AsOf { get; init; }
+    /// <summary>The number of distinct events applied.</summary>
+    [Id(2)] public required int AppliedEvents { get; init; }
+    /// <summary>The event time of the earliest event applied.</summary>
+    [Id(3)] public DateTimeOffset? FirstEventAt { get; init; }
+    /// <summary>The event time of the latest event applied.</summary>
+    [Id(4)] public DateTimeOffset? LastEventAt { get; init; }
+    /// <summary>The purchase history condensed.</summary>
+    [Id(5)] public required PurchaseFigures Purchases { get; init; }
+    /// <summary>Service contacts per channel (camelCase channel names).</summary>
+    [Id(6)] public required ImmutableDictionary<string, ContactFigures> Contacts { get; init; }
+    /// <summary>Complaints not yet resolved, oldest first.</summary>
+    [Id(7)] public required ImmutableArray<ComplaintInfo> OpenComplaints { get; init; }
+    /// <summary>All complaints ever opened.</summary>
+    [Id(8)] public int Complaints { get; init; }
+    /// <summary>The customer's mood at the latest contact where it was noted.</summary>
+    [Id(9)] public MoodInfo? LastMood { get; init; }
+    /// <summary>Contact data and stated facts.</summary>
+    [Id(10)] public required ProfileInfo Profile { get; init; }
+    /// <summary>The latest survey scores per experience dimension (camelCase names).</summary>
+    [Id(11)] public required ImmutableDictionary<string, ExperienceScore> Experience { get; init; }
+    /// <summary>The latest net-promoter score (0-10).</summary>
+    [Id(12)] public int? LastNps { get; init; }
+    /// <summary>Engagements (web visits, e-mail opens, app sessions) per kind.</summary>
+    [Id(13)] public required ImmutableDictionary<string, int> Engagements { get; init; }
+    /// <summary>When and why the customer cancelled, if they did.</summary>
+    [Id(14)] public CancellationInfo? Cancellation { get; init; }
+
+    /// <summary>Maps the domain's summary onto the wire contract.</summary>
+    public static CustomerSnapshot From(CustomerSummary s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var p = s.Purchases;
+        return new CustomerSnapshot
+        {
+            CustomerId = s.CustomerId,
+            AsOf = s.AsOf,
+            AppliedEvents = s.AppliedEvents,
+            FirstEventAt = s.FirstEventAt,
+            LastEventAt = s.LastEventAt,
+            Purchases = new PurchaseFigures(p.Purchases, p.RepeatPurchases, p.FirstPurchaseAt, p.LastPurchaseAt,
+                p.RecencyDays, p.AgeDays, p.GrossSpend, p.Returned, p.NetSpend, p.Returns, p.Currency),
+            Contacts = s.Contacts.ToImmutableDictionary(
+                c => EnumNames.Of(c.Key), c => new ContactFigures(c.Value.Count, c.Value.TotalSeconds, c.Value.LastAt)),
+            OpenComplaints = [.. s.OpenComplaints.Select(c =>
+                new ComplaintInfo(c.ComplaintId, EnumNames.Of(c.Severity), c.Category, c.OpenedAt, c.AgeDays))],
+            Complaints = s.Complaints,
+            LastMood = s.LastEmotion is { } m ? new MoodInfo(EnumNames.Of(m.Emotion), EnumNames.Of(m.Channel), m.At) : null,
+            Profile = new ProfileInfo
+            {
+                Name = s.Name,
+                Phones = [.. s.Phones],
+                Email = s.Email,
+                Birthday = s.Birthday,
+                Consents = s.Consents.ToImmutableDictionary(c => EnumNames.Of(c.Key), c => c.Value.Granted),
+                Preferences = s.Preferences.ToImmutableDictionary(
+                    x => x.Key, x => new PreferenceInfo(x.Value.Value, x.Value.Source, x.Value.At)),
+            },
+            Experience = s.Experience.ToImmutableDictionary(
+                e => EnumNames.Of(e.Key), e => new ExperienceScore(e.Value.Expectation, e.Value.Experience, e.Value.Importance, e.Value.At)),
+            LastNps = s.LastNps?.Score,
+            Engagements = s.Engagements.ToImmutableDictionary(e => EnumNames.Of(e.Key), e => e.Value),
+            Cancellation = s.Cancellation is { } x ? new CancellationInfo(x.Reason, x.At) : null,
+        };
+    }
+}
+
+/// <summary>Purchase history: counts, the repeat-purchase statistics and spend (net = gross - returned).</summary>
+[GenerateSerializer, Immutable, Alias("CustomerGrains.PurchaseFigures")]
+public sealed record PurchaseFigures(
+    [property: Id(0)] int Purchases,
+    [property: Id(1)] int RepeatPurchases,
+    [property: Id(2)] DateTimeOffset? FirstPurchaseAt,
+    [property: Id(3)] DateTimeOffset? LastPurchaseAt,
+    [property: Id(4)] double RecencyDays,
+    [property: Id(5)] double AgeDays,
+    [property: Id(6)] decimal GrossSpend,
+    [property: Id(7)] decimal Returned,
+    [property: Id(8)] decimal NetSpend,
+    [property: Id(9)] int Returns,
+    [property: Id(10)] string? Currency);
+
+/// <summary>Contacts on one channel.</summary>
+[GenerateSerializer, Immutable, Alias("CustomerGrains.ContactFigures")]
+public sealed record ContactFigures([property: Id(0)] int Count, [property: Id(1)] long TotalSeconds, [property: Id(2)] DateTimeOffset LastAt);
+
+/// <summary>An open complaint and its age in days.</summary>
+[GenerateSerializer, Immutable, Alias("CustomerGrains.ComplaintInfo")]
+public sealed record ComplaintInfo(
+    [property: Id(0)] string ComplaintId,
+    [property: Id(1)] string Severity,
+    [property: Id(2)] string? Category,
+    [property: Id(3)] DateTimeOffset OpenedAt,
+    [property: Id(4)] double AgeDays);
+
+/// <summary>The mood noted at a contact.</summary>
+[GenerateSerializer, Immutable, Alias("CustomerGrains.MoodInfo")]
+public sealed record MoodInfo([property: Id(0)] string Emotion, [property: Id(1)] string Channel, [property: Id(2)] DateTimeOffset At);
+
+/// <summary>Contact data, consents per channel and stated preferences.</summary>
+[GenerateSerializer, Immutable, Alias("CustomerGrains.ProfileInfo")]
+public sealed record ProfileInfo
+{
+    /// <summary>The customer's name.</summary>
+    [Id(0)] public string? Name { get; init; }
+    /// <summary>Phone numbers as given.</summary>
+    [Id(1)] public ImmutableArray<string> Phones { get; init; } = [];
+    /// <summary>E-mail address.</summary>
+    [Id(2)] public string? Email { get; init; }
+    /// <summary>Birthday.</summary>
+    [Id(3)] public DateOnly? Birthday { get; init; }
+    /// <summary>Marketing consent per channel (absent means no).</summary>
+    [Id(4)] public ImmutableDictionary<string, bool> Consents { get; init; } = ImmutableDictionary<string, bool>.Empty;
+    /// <summary>Stated preferences by key.</summary>
+    [Id(5)] public ImmutableDictionary<string, PreferenceInfo> Preferences { get; init; } = ImmutableDictionary<string, PreferenceInfo>.Empty;
+}
+
+/// <summary>A stated preference, its source and when it was stated.</summary>
+[GenerateSerializer, Immutable, Alias("CustomerGrains.PreferenceInfo")]
+public sealed record PreferenceInfo([property: Id(0)] string Value, [property: Id(1)] string Source, [property: Id(2)] DateTimeOffset At);
+
+/// <summary>The latest survey answer for one dimension (0-10 scales).</summary>
+[GenerateSerializer, Immutable, Alias("CustomerGrains.ExperienceScore")]
+public sealed record ExperienceScore(
+    [property: Id(0)] double Expectation,
+    [property: Id(1)] double Experience,
+    [property: Id(2)] double Importance,
+    [property: Id(3)] DateTimeOffset At);
+
+/// <summary>A cancellation.</summary>
+[GenerateSerializer, Immutable, Alias("CustomerGrains.CancellationInfo")]
+public sealed record CancellationInfo([property: Id(0)] string? Reason, [property: Id(1)] DateTimeOffset At);

@@ -1,0 +1,86 @@
+using CustomerGrains.Abstractions;
+using CustomerGrains.Grains.Log;
+using CustomerGrains.Grains.Storage;
+using CustomerGrains.Grains.Streams;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Streams;
+
+namespace CustomerGrains.Grains.Hosting;
+
+/// <summary>Wires the customer engine into a silo.</summary>
+public static class CustomerGrainsSiloBuilderExtensions
+{
+    /// <summary>The grain storage that keeps customer snapshots.</summary>
+    public const string CustomerStorage = "customers";
+
+    /// <summary>
+    /// Adds the customer grains, the interaction log on the embedded SQLite default, the stream provider
+    /// that reads it, and the snapshot storage, with options bound from <paramref name="configuration"/>
+    /// and validated at start. Calling it twice has no further effect.
+    /// </summary>
+    public static ISiloBuilder AddCustomerGrains(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var services = silo.Services;
+        if (services.Any(s => s.ServiceType == typeof(CustomerGrainsMarker)))
+        {
+            return silo;
+        }
+        services.AddSingleton<CustomerGrainsMarker>();
+
+        services.AddValidatedOptions<StorageOptions>(configuration, StorageOptions.Section);
+        services.AddValidatedOptions<InteractionLogOptions>(configuration, InteractionLogOptions.Section);
+        services.AddValidatedOptions<SnapshotOptions>(configuration, SnapshotOptions.Section);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new LogPartitioner(sp.GetRequiredService<IOptions<InteractionLogOptions>>().Value.Partitions));
+        services.AddSingleton(sp => EmbeddedDatabases.In(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory));
+        services.AddSingleton<SqliteInteractionLog>(sp => ActivatorUtilities.CreateInstance<SqliteInteractionLog>(
+            sp, sp.GetRequiredService<EmbeddedDatabases>().Log));
+        services.AddSingleton<IInteractionLog>(sp => sp.GetRequiredService<SqliteInteractionLog>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaMigrator>();
+
+        silo.AddAdoNetGrainStorage(CustomerStorage, (OptionsBuilder<AdoNetGrainStorageOptions> options) =>
+            options.Configure<EmbeddedDatabases>((o, databases) =>
+            {
+                // The provider's invariant name for SQLite; it loads Microsoft.Data.Sqlite for it.
+                o.Invariant = "System.Data.SQLite";
+                o.ConnectionString = databases.Grains.ConnectionString;
+                o.GrainStorageSerializer = new JsonGrainStateSerializer();
+            }));
+
+        silo.AddPersistentStreams(StreamNames.InteractionLogProvider, LogQueueAdapterFactory.Create, stream =>
+        {
+            stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+            stream.ConfigurePullingAgent(agent => agent.Configure<IOptions<InteractionLogOptions>>((o, log) =>
+                o.GetQueueMsgsTimerPeriod = log.Value.PollInterval));
+        });
+        return silo;
+    }
+
+    private sealed class CustomerGrainsMarker;
+}
+
+/// <summary>The SQLite files of the embedded default: the interaction log and the grain snapshots.</summary>
+public sealed record EmbeddedDatabases(SqliteDatabase Log, SqliteDatabase Grains)
+{
+    public static EmbeddedDatabases In(string directory) => new(
+        new SqliteDatabase(Path.Combine(directory, "interactions.db"), "log"),
+        new SqliteDatabase(Path.Combine(directory, "grains.db"), "grains"));
+}
+
+/// <summary>Applies the schema scripts before any storage provider or stream agent starts.</summary>
+internal sealed class SchemaMigrator(EmbeddedDatabases databases) : ILifecycleParticipant<ISiloLifecycle>
+{
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(SchemaMigrator), ServiceLifecycleStage.RuntimeInitialize, async ct =>
+        {
+            await databases.Log.MigrateAsync(ct);
+            await databases.Grains.MigrateAsync(ct);
+        });
+}

@@ -1,0 +1,106 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace CustomerGrains.Grains.Hosting;
+
+/// <summary>Options that can list every problem they have at once.</summary>
+public interface ISelfValidatingOptions
+{
+    IEnumerable<string> Validate();
+}
+
+/// <summary>Registration of options that validate themselves.</summary>
+public static class ValidatedOptionsExtensions
+{
+    /// <summary>Binds <typeparamref name="T"/> to <paramref name="section"/> and validates it at start, every failure at once.</summary>
+    public static IServiceCollection AddValidatedOptions<T>(this IServiceCollection services, IConfiguration configuration, string section)
+        where T : class, ISelfValidatingOptions
+    {
+        services.AddOptions<T>().Bind(configuration.GetSection(section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<T>>(new SelfValidatingOptionsValidator<T>(section));
+        return services;
+    }
+}
+
+/// <summary>Validates options at start, reporting every failure of the section at once.</summary>
+internal sealed class SelfValidatingOptionsValidator<T>(string section) : IValidateOptions<T> where T : class, ISelfValidatingOptions
+{
+    public ValidateOptionsResult Validate(string? name, T options)
+    {
+        var failures = options.Validate().Select(f => $"{section}:{f}").ToList();
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+/// <summary>Where the embedded default keeps its files (configuration section <c>Storage</c>).</summary>
+public sealed class StorageOptions : ISelfValidatingOptions
+{
+    public const string Section = "Storage";
+
+    /// <summary>The directory of the SQLite files; created when missing. Default <c>./data</c>.</summary>
+    public string DataDirectory { get; set; } = "./data";
+
+    public IEnumerable<string> Validate()
+    {
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            yield return $"{nameof(DataDirectory)} must name a directory";
+        }
+    }
+}
+
+/// <summary>The interaction log and the stream that reads it (configuration section <c>InteractionLog</c>).</summary>
+public sealed class InteractionLogOptions : ISelfValidatingOptions
+{
+    public const string Section = "InteractionLog";
+
+    /// <summary>Partitions of the log (= stream queues). Fixed for the life of a log. Default 8.</summary>
+    public int Partitions { get; set; } = 8;
+
+    /// <summary>How often a pulling agent looks for new records. Default 50 ms.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>How often a partition's delivery checkpoint is saved. Default 1 s.</summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public IEnumerable<string> Validate()
+    {
+        if (Partitions is < 1 or > 1024)
+        {
+            yield return $"{nameof(Partitions)} must be between 1 and 1024 (was {Partitions})";
+        }
+        if (PollInterval < TimeSpan.FromMilliseconds(1) || PollInterval > TimeSpan.FromMinutes(1))
+        {
+            yield return $"{nameof(PollInterval)} must be between 1 ms and 1 minute (was {PollInterval})";
+        }
+        if (CheckpointInterval < TimeSpan.Zero || CheckpointInterval > TimeSpan.FromHours(1))
+        {
+            yield return $"{nameof(CheckpointInterval)} must be between 0 and 1 hour (was {CheckpointInterval})";
+        }
+    }
+}
+
+/// <summary>When a customer grain writes its snapshot (configuration section <c>Snapshots</c>).</summary>
+public sealed class SnapshotOptions : ISelfValidatingOptions
+{
+    public const string Section = "Snapshots";
+
+    /// <summary>Write after this many newly applied events. Default 100.</summary>
+    public int EveryEvents { get; set; } = 100;
+
+    /// <summary>Write changes at least this often while active. Default 30 s.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);
+
+    public IEnumerable<string> Validate()
+    {
+        if (EveryEvents < 1)
+        {
+            yield return $"{nameof(EveryEvents)} must be at least 1 (was {EveryEvents})";
+        }
+        if (Interval < TimeSpan.FromSeconds(1) || Interval > TimeSpan.FromDays(1))
+        {
+            yield return $"{nameof(Interval)} must be between 1 s and 1 day (was {Interval})";
+        }
+    }
+}

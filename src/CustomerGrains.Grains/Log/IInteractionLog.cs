@@ -1,0 +1,46 @@
+using CustomerGrains.Domain.Events;
+
+namespace CustomerGrains.Grains.Log;
+
+/// <summary>
+/// The durable interaction log: the source of truth every customer's state is computed from.
+/// An append is acknowledged only after it is durably committed.
+/// </summary>
+public interface IInteractionLog
+{
+    /// <summary>
+    /// Appends the events in one durable write. Events whose id is already in the log are not appended
+    /// again and are reported as duplicates. Throws <see cref="LogUnavailableException"/> when the
+    /// storage cannot be reached; then nothing of this call was appended.
+    /// </summary>
+    Task<AppendResult> AppendAsync(IReadOnlyList<InteractionEvent> events, CancellationToken cancellationToken);
+
+    /// <summary>Records of one partition after <paramref name="afterPosition"/>, in log order.</summary>
+    Task<IReadOnlyList<LogRecord>> ReadPartitionAsync(int partition, long afterPosition, int maxCount, CancellationToken cancellationToken);
+
+    /// <summary>Records of one customer after the customer's sequence number <paramref name="afterSequence"/>, in sequence order.</summary>
+    Task<IReadOnlyList<LogRecord>> ReadCustomerAsync(string customerId, long afterSequence, CancellationToken cancellationToken);
+
+    /// <summary>The position up to which a partition's records have been delivered (0 when none).</summary>
+    Task<long> ReadCheckpointAsync(int partition, CancellationToken cancellationToken);
+
+    /// <summary>Records that every record of the partition up to <paramref name="position"/> has been delivered.</summary>
+    Task WriteCheckpointAsync(int partition, long position, CancellationToken cancellationToken);
+
+    /// <summary>Whether the storage answers now (for readiness).</summary>
+    Task<bool> IsAvailableAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>What an append did: the accepted events with their log positions, and the duplicates skipped.</summary>
+public sealed record AppendResult(IReadOnlyList<AcceptedEvent> Accepted, IReadOnlyList<string> Duplicates);
+
+/// <summary>An event that is now in the log.</summary>
+public sealed record AcceptedEvent(string EventId, string CustomerId, long Position, long Sequence);
+
+/// <summary>The log's storage cannot be reached; nothing of the failed operation took effect.</summary>
+public sealed class LogUnavailableException : Exception
+{
+    public LogUnavailableException(string message, Exception innerException) : base(message, innerException) { }
+    public LogUnavailableException(string message) : base(message) { }
+    public LogUnavailableException() { }
+}

@@ -1,0 +1,197 @@
+using System.Globalization;
+using CustomerGrains.Domain.Events;
+using CustomerGrains.Grains.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace CustomerGrains.Grains.Log;
+
+/// <summary>
+/// The interaction log in an SQLite file (the embedded default). Appends from concurrent requests are
+/// group-committed: one transaction and one flush per group. SQLite has a single writer, so positions
+/// become visible in order and a partition reader never skips a record committed later.
+/// </summary>
+public sealed class SqliteInteractionLog : IInteractionLog, IAsyncDisposable
+{
+    private readonly SqliteDatabase database;
+    private readonly LogPartitioner partitioner;
+    private readonly TimeProvider time;
+    private readonly GroupCommitter<IReadOnlyList<InteractionEvent>, AppendResult> committer;
+
+    public SqliteInteractionLog(SqliteDatabase database, LogPartitioner partitioner, TimeProvider time)
+    {
+        this.database = database;
+        this.partitioner = partitioner;
+        this.time = time;
+        committer = new GroupCommitter<IReadOnlyList<InteractionEvent>, AppendResult>(WriteGroupAsync);
+    }
+
+    public async Task<AppendResult> AppendAsync(IReadOnlyList<InteractionEvent> events, CancellationToken cancellationToken)
+    {
+        if (events.Count == 0)
+        {
+            return new AppendResult([], []);
+        }
+        try
+        {
+            return await committer.SubmitAsync(events, cancellationToken);
+        }
+        catch (SqliteException ex)
+        {
+            throw new LogUnavailableException($"The interaction log at {database.Path} could not be written: {ex.Message}", ex);
+        }
+    }
+
+    private async Task<IReadOnlyList<AppendResult>> WriteGroupAsync(IReadOnlyList<IReadOnlyList<InteractionEvent>> group, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        // IMMEDIATE: take the write lock up front so the group never fails half-way on a lock upgrade.
+        await using var transaction = connection.BeginTransaction(deferred: false);
+
+        await using var exists = Command(connection, transaction, "SELECT 1 FROM interaction_log WHERE event_id = $event_id", "$event_id");
+        await using var nextSeq = Command(connection, transaction, """
+            INSERT INTO customer_sequence (customer_id, last_seq) VALUES ($customer_id, 1)
+            ON CONFLICT (customer_id) DO UPDATE SET last_seq = last_seq + 1
+            RETURNING last_seq
+            """, "$customer_id");
+        await using var insert = Command(connection, transaction, """
+            INSERT INTO interaction_log (partition, customer_id, customer_seq, event_id, event_type, occurred_at, appended_at, payload)
+            VALUES ($partition, $customer_id, $seq, $event_id, $event_type, $occurred_at, $appended_at, $payload)
+            RETURNING position
+            """, "$partition", "$customer_id", "$seq", "$event_id", "$event_type", "$occurred_at", "$appended_at", "$payload");
+
+        var appendedAt = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+        var results = new List<AppendResult>(group.Count);
+        foreach (var events in group)
+        {
+            var accepted = new List<AcceptedEvent>(events.Count);
+            var duplicates = new List<string>();
+            foreach (var e in events)
+            {
+                exists.Parameters[0].Value = e.EventId;
+                if (await exists.ExecuteScalarAsync(cancellationToken) is not null)
+                {
+                    duplicates.Add(e.EventId);
+                    continue;
+                }
+                nextSeq.Parameters[0].Value = e.CustomerId;
+                var seq = (long)(await nextSeq.ExecuteScalarAsync(cancellationToken))!;
+                var partition = partitioner.PartitionOf(e.CustomerId);
+                var p = insert.Parameters;
+                p[0].Value = partition;
+                p[1].Value = e.CustomerId;
+                p[2].Value = seq;
+                p[3].Value = e.EventId;
+                p[4].Value = e.TypeName;
+                p[5].Value = e.OccurredAt.ToString("O", CultureInfo.InvariantCulture);
+                p[6].Value = appendedAt;
+                p[7].Value = InteractionJson.Serialize(e);
+                var position = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
+                accepted.Add(new AcceptedEvent(e.EventId, e.CustomerId, position, seq));
+            }
+            results.Add(new AppendResult(accepted, duplicates));
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return results;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter(name, null));
+        }
+        return command;
+    }
+
+    // Microsoft.Data.Sqlite runs its "async" methods synchronously; reads are moved off the caller's
+    // thread so that a grain turn or a pulling agent never blocks an Orleans scheduler thread on file I/O.
+    public Task<IReadOnlyList<LogRecord>> ReadPartitionAsync(int partition, long afterPosition, int maxCount, CancellationToken cancellationToken) =>
+        ReadAsync("""
+            SELECT position, partition, customer_id, customer_seq, event_id, payload FROM interaction_log
+            WHERE partition = $a AND position > $b ORDER BY position LIMIT $c
+            """, partition, afterPosition, maxCount, cancellationToken);
+
+    public Task<IReadOnlyList<LogRecord>> ReadCustomerAsync(string customerId, long afterSequence, CancellationToken cancellationToken) =>
+        ReadAsync("""
+            SELECT position, partition, customer_id, customer_seq, event_id, payload FROM interaction_log
+            WHERE customer_id = $a AND customer_seq > $b ORDER BY customer_seq LIMIT $c
+            """, customerId, afterSequence, int.MaxValue, cancellationToken);
+
+    private Task<IReadOnlyList<LogRecord>> ReadAsync(string sql, object a, long b, int limit, CancellationToken cancellationToken) =>
+        Task.Run(() => ReadOffThreadAsync(sql, a, b, limit, cancellationToken), cancellationToken);
+
+    private async Task<IReadOnlyList<LogRecord>> ReadOffThreadAsync(string sql, object a, long b, int limit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Parameters.AddWithValue("$a", a);
+            command.Parameters.AddWithValue("$b", b);
+            command.Parameters.AddWithValue("$c", limit);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var records = new List<LogRecord>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                records.Add(new LogRecord(
+                    reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4), reader.GetString(5)));
+            }
+            return records;
+        }
+        catch (SqliteException ex)
+        {
+            throw new LogUnavailableException($"The interaction log at {database.Path} could not be read: {ex.Message}", ex);
+        }
+    }
+
+    public Task<long> ReadCheckpointAsync(int partition, CancellationToken cancellationToken) =>
+        Task.Run(() => ReadCheckpointOffThreadAsync(partition, cancellationToken), cancellationToken);
+
+    private async Task<long> ReadCheckpointOffThreadAsync(int partition, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT position FROM stream_checkpoint WHERE partition = $p";
+        command.Parameters.AddWithValue("$p", partition);
+        return await command.ExecuteScalarAsync(cancellationToken) is long position ? position : 0;
+    }
+
+    public Task WriteCheckpointAsync(int partition, long position, CancellationToken cancellationToken) =>
+        Task.Run(() => WriteCheckpointOffThreadAsync(partition, position, cancellationToken), cancellationToken);
+
+    private async Task WriteCheckpointOffThreadAsync(int partition, long position, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // A checkpoint only moves forward, even if two agents briefly own a partition during a rebalance.
+        command.CommandText = """
+            INSERT INTO stream_checkpoint (partition, position) VALUES ($p, $pos)
+            ON CONFLICT (partition) DO UPDATE SET position = MAX(position, excluded.position)
+            """;
+        command.Parameters.AddWithValue("$p", partition);
+        command.Parameters.AddWithValue("$pos", position);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<bool> IsAvailableAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM stream_checkpoint";
+            await command.ExecuteScalarAsync(cancellationToken);
+            return true;
+        }
+        catch (SqliteException)
+        {
+            return false;
+        }
+    }
+
+    public ValueTask DisposeAsync() => committer.DisposeAsync();
+}

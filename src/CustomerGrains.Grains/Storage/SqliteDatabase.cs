@@ -1,0 +1,103 @@
+using Microsoft.Data.Sqlite;
+
+namespace CustomerGrains.Grains.Storage;
+
+/// <summary>
+/// One SQLite database file of the embedded default: opens connections with the settings durability needs
+/// (write-ahead log, full sync) and applies the project's schema scripts once each, in order.
+/// </summary>
+public sealed class SqliteDatabase
+{
+    public SqliteDatabase(string path, string scriptPrefix)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        ScriptPrefix = scriptPrefix;
+        ConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public string Path { get; }
+
+    /// <summary>Scripts named <c>{prefix}-NNN-*.sql</c> in deploy/sql/sqlite belong to this database.</summary>
+    public string ScriptPrefix { get; }
+
+    public string ConnectionString { get; }
+
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Creates the file if needed and applies every script not applied before. Safe to run at every start.</summary>
+    public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using (var setup = connection.CreateCommand())
+        {
+            setup.CommandText = """
+                PRAGMA journal_mode = WAL;
+                CREATE TABLE IF NOT EXISTS schema_version (script TEXT NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL);
+                """;
+            await setup.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var applied = new List<string>();
+        foreach (var (name, text) in Scripts(ScriptPrefix))
+        {
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            await using var check = connection.CreateCommand();
+            check.Transaction = transaction;
+            check.CommandText = "SELECT COUNT(*) FROM schema_version WHERE script = $script";
+            check.Parameters.AddWithValue("$script", name);
+            if ((long)(await check.ExecuteScalarAsync(cancellationToken))! > 0)
+            {
+                continue;
+            }
+            await using var apply = connection.CreateCommand();
+            apply.Transaction = transaction;
+            apply.CommandText = text;
+            await apply.ExecuteNonQueryAsync(cancellationToken);
+            await using var record = connection.CreateCommand();
+            record.Transaction = transaction;
+            record.CommandText = "INSERT INTO schema_version (script, applied_at) VALUES ($script, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))";
+            record.Parameters.AddWithValue("$script", name);
+            await record.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            applied.Add(name);
+        }
+        return applied;
+    }
+
+    private static IEnumerable<(string Name, string Text)> Scripts(string prefix)
+    {
+        var assembly = typeof(SqliteDatabase).Assembly;
+        const string folder = "sql.sqlite.";
+        foreach (var resource in assembly.GetManifestResourceNames()
+                     .Where(n => n.StartsWith(folder + prefix + "-", StringComparison.Ordinal))
+                     .Order(StringComparer.Ordinal))
+        {
+            using var stream = assembly.GetManifestResourceStream(resource)!;
+            using var reader = new StreamReader(stream);
+            yield return (resource[folder.Length..], reader.ReadToEnd());
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using System.Globalization;
+using CustomerGrains.Abstractions;
+
+namespace CustomerGrains.Host.Api;
+
+/// <summary><c>GET /api/customers/{id}</c>: the customer's live snapshot.</summary>
+internal static class CustomerEndpoints
+{
+    public static RouteGroupBuilder MapCustomerEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapGet("/customers/{id}", GetCustomerAsync)
+            .WithName("GetCustomer")
+            .WithSummary("The customer's snapshot, computed for now or for a later asOf")
+            .Produces<CustomerSnapshot>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return api;
+    }
+
+    private static async Task<IResult> GetCustomerAsync(string id, string? asOf, IGrainFactory grains)
+    {
+        DateTimeOffset? at = null;
+        if (asOf is not null)
+        {
+            if (!DateTimeOffset.TryParse(asOf, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+            {
+                return Problems.BadRequest("asOf is not a date-time", $"'{asOf}' is not an ISO 8601 date-time, e.g. 2027-01-01T00:00:00Z.");
+            }
+            at = parsed.ToUniversalTime();
+        }
+
+        var snapshot = await grains.GetGrain<ICustomerGrain>(id).GetSnapshotAsync(at);
+        if (snapshot is null)
+        {
+            return Problems.NotFound("Unknown customer", $"No interaction of customer '{id}' has been applied.");
+        }
+        if (at is { } requested && snapshot.LastEventAt is { } last && requested < last)
+        {
+            return Problems.BadRequest("asOf is too early",
+                $"asOf {requested:O} is earlier than the customer's last applied event ({last:O}); a snapshot cannot be computed for the past.");
+        }
+        return Results.Ok(snapshot);
+    }
+}

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using CustomerGrains.Domain.Events;
+using CustomerGrains.Grains.Log;
+using CustomerGrains.Host.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace CustomerGrains.Host.Api;
+
+/// <summary><c>POST /api/interactions</c>: validate a batch whole, append it durably, then acknowledge.</summary>
+internal static partial class InteractionEndpoints
+{
+    public static RouteGroupBuilder MapInteractionEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapPost("/interactions", IngestAsync)
+            .WithName("IngestInteractions")
+            .WithSummary("Accepts a batch of interaction events")
+            .WithDescription("Every event is validated; one bad event rejects the whole batch (400, each problem named by index and field). " +
+                             "A valid batch is appended to the interaction log in one durable write and only then answered 202 with the " +
+                             "accepted event ids. Events already in the log (same eventId) are reported as duplicates and not applied again.")
+            .Accepts<IngestRequest>("application/json")
+            .Produces<IngestResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return api;
+    }
+
+    private static async Task<IResult> IngestAsync(
+        HttpRequest request, IInteractionLog log, TimeProvider time, IOptions<IngestOptions> options,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            return Problems.BadRequest("The body is not valid JSON", ex.Message);
+        }
+
+        using (document)
+        {
+            var limits = options.Value;
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("events", out var array)
+                && array.ValueKind == JsonValueKind.Array
+                && array.GetArrayLength() > limits.MaxBatchSize)
+            {
+                return Problems.BadRequest("The batch is too large",
+                    $"A batch may carry at most {limits.MaxBatchSize} events; this one has {array.GetArrayLength()}. Split it.");
+            }
+
+            var parsed = InteractionJson.ParseBatch(document.RootElement, time.GetUtcNow(), limits.Validation);
+            if (!parsed.IsValid)
+            {
+                return Problems.InvalidEvents(parsed.Errors);
+            }
+
+            try
+            {
+                var result = await log.AppendAsync(parsed.Events, cancellationToken);
+                return Results.Accepted(value: new IngestResponse(
+                    [.. result.Accepted.Select(a => a.EventId)], [.. result.Duplicates]));
+            }
+            catch (LogUnavailableException ex)
+            {
+                LogAppendFailed(loggers.CreateLogger(typeof(InteractionEndpoints)), ex);
+                return Problems.Unavailable(ex.Message, TimeSpan.FromSeconds(5));
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch could not be appended to the interaction log")]
+    private static partial void LogAppendFailed(ILogger logger, Exception ex);
+}
+
+/// <summary>The body of <c>POST /api/interactions</c>: events in their flat JSON form with a <c>type</c>.</summary>
+public sealed record IngestRequest(IReadOnlyList<JsonElement> Events);
+
+/// <summary>Which events are now in the log (<c>accepted</c>) and which were there already (<c>duplicates</c>).</summary>
+public sealed record IngestResponse(IReadOnlyList<string> Accepted, IReadOnlyList<string> Duplicates);

@@ -1,0 +1,28 @@
+using CustomerGrains.Domain.Events;
+
+namespace CustomerGrains.Host.Api;
+
+/// <summary>RFC 7807 problem responses of the API.</summary>
+internal static class Problems
+{
+    public static IResult InvalidEvents(IReadOnlyList<FieldError> errors) => Results.Problem(
+        statusCode: StatusCodes.Status400BadRequest,
+        title: "The batch has invalid events; none of it was accepted",
+        detail: string.Join("; ", errors.Take(20).Select(e => e.ToString())) + (errors.Count > 20 ? $"; and {errors.Count - 20} more" : ""),
+        extensions: new Dictionary<string, object?>
+        {
+            ["errors"] = errors.Select(e => new { index = e.Index, field = e.Field, message = e.Message }).ToArray(),
+        });
+
+    public static IResult BadRequest(string title, string detail) => Results.Problem(
+        statusCode: StatusCodes.Status400BadRequest, title: title, detail: detail);
+
+    public static IResult NotFound(string title, string detail) => Results.Problem(
+        statusCode: StatusCodes.Status404NotFound, title: title, detail: detail);
+
+    public static IResult Unavailable(string detail, TimeSpan retryAfter) => Results.Problem(
+        statusCode: StatusCodes.Status503ServiceUnavailable,
+        title: "Storage is unavailable; nothing of this request was accepted",
+        detail: detail,
+        extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = (int)retryAfter.TotalSeconds });
+}

@@ -1,0 +1,44 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CustomerGrains.Grains.Hosting;
+using CustomerGrains.Host.Api;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+
+namespace CustomerGrains.Host.Hosting;
+
+/// <summary>The wiring of the executable: silo, HTTP API, health and OpenAPI.</summary>
+public static class HostExtensions
+{
+    public static WebApplicationBuilder AddCustomerGrainsHost(this WebApplicationBuilder builder)
+    {
+        builder.AddCustomerGrainsSilo();
+        var services = builder.Services;
+        services.AddValidatedOptions<IngestOptions>(builder.Configuration, IngestOptions.Section);
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        services.AddHealthChecks()
+            .AddCheck<SiloReadyCheck>("silo", tags: ["ready"])
+            .AddCheck<InteractionLogReadyCheck>("interaction-log", tags: ["ready"]);
+        return builder;
+    }
+
+    public static WebApplication MapCustomerGrainsEndpoints(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+
+        // Authentication arrives with the agent page and the service API: policies attach to this group.
+        var api = app.MapGroup("/api");
+        api.MapInteractionEndpoints();
+        api.MapCustomerEndpoints();
+        return app;
+    }
+}
