@@ -5,6 +5,7 @@ namespace CustomerGrains.Domain.State;
 /// <summary>Purchases of one calendar day (UTC): the unit of "repeat purchase" in the value models.</summary>
 public sealed record PurchaseDay(DateOnly Day, decimal Gross, decimal Returned, int Orders)
 {
+    [System.Text.Json.Serialization.JsonIgnore]
     public decimal Net => Gross - Returned;
 }
 

@@ -32,9 +32,20 @@ internal sealed partial class CustomerGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var id = this.GetPrimaryKeyString();
-        customer = stored.State.Customer ?? new CustomerState(id);
-        lastSequence = stored.State.LastSequence;
-        lastPosition = stored.State.LastPosition;
+        if (stored.State.Customer is { } snapshot && snapshot.CustomerId == id)
+        {
+            customer = snapshot;
+            lastSequence = stored.State.LastSequence;
+            lastPosition = stored.State.LastPosition;
+        }
+        else
+        {
+            if (stored.State.Customer is not null)
+            {
+                LogForeignSnapshot(id, stored.State.Customer.CustomerId);
+            }
+            customer = new CustomerState(id);
+        }
         await CatchUpAsync(cancellationToken);
 
         var stream = this.GetStreamProvider(StreamNames.InteractionLogProvider).GetStream<LogRecord>(LogPartitioner.StreamIdOf(id));
@@ -130,6 +141,9 @@ internal sealed partial class CustomerGrain(
             LogSnapshotFailed(ex, customer.CustomerId);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The stored snapshot of customer {CustomerId} belongs to {Other}; it is ignored and the state rebuilt from the log")]
+    private partial void LogForeignSnapshot(string customerId, string other);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Customer {CustomerId} missed events after sequence {Last} (got {Got}); catching up from the log")]
     private partial void LogGap(string customerId, long last, long got);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Storage;
 using Orleans.Streams;
 
 namespace CustomerGrains.Grains.Hosting;
@@ -16,6 +17,8 @@ public static class CustomerGrainsSiloBuilderExtensions
 {
     /// <summary>The grain storage that keeps customer snapshots.</summary>
     public const string CustomerStorage = "customers";
+
+    private const string CustomerStorageSql = "customers-sql";
 
     /// <summary>
     /// Adds the customer grains, the interaction log on the embedded SQLite default, the stream provider
@@ -45,7 +48,7 @@ public static class CustomerGrainsSiloBuilderExtensions
         services.AddSingleton<IInteractionLog>(sp => sp.GetRequiredService<SqliteInteractionLog>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaMigrator>();
 
-        silo.AddAdoNetGrainStorage(CustomerStorage, (OptionsBuilder<AdoNetGrainStorageOptions> options) =>
+        silo.AddAdoNetGrainStorage(CustomerStorageSql, (OptionsBuilder<AdoNetGrainStorageOptions> options) =>
             options.Configure<EmbeddedDatabases>((o, databases) =>
             {
                 // The provider's invariant name for SQLite; it loads Microsoft.Data.Sqlite for it.
@@ -53,6 +56,8 @@ public static class CustomerGrainsSiloBuilderExtensions
                 o.ConnectionString = databases.Grains.ConnectionString;
                 o.GrainStorageSerializer = new JsonGrainStateSerializer();
             }));
+        services.AddKeyedSingleton<IGrainStorage>(CustomerStorage, (sp, _) =>
+            new StringKeyGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(CustomerStorageSql)));
 
         silo.AddPersistentStreams(StreamNames.InteractionLogProvider, LogQueueAdapterFactory.Create, stream =>
         {

@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Net;
+
+namespace CustomerGrains.Client;
+
+/// <summary>How a backend service reaches a CustomerGrains cluster (configuration section <c>CustomerGrains:Client</c>).</summary>
+public sealed class CustomerGrainsClientOptions
+{
+    /// <summary>The configuration section bound by default.</summary>
+    public const string Section = "CustomerGrains:Client";
+
+    /// <summary>Gateway endpoints of the silos as <c>host:port</c>. Default <c>127.0.0.1:30000</c> (the embedded default).</summary>
+    public IList<string> Gateways { get; } = [];
+
+    /// <summary>The cluster id of the engine's silos. Default <c>customergrains-local</c>.</summary>
+    public string ClusterId { get; set; } = "customergrains-local";
+
+    /// <summary>The service id of the engine's silos. Default <c>customergrains</c>.</summary>
+    public string ServiceId { get; set; } = "customergrains";
+
+    /// <summary>The gateways as endpoints, the default when none is configured; every problem is reported at once.</summary>
+    public IReadOnlyList<IPEndPoint> ResolveGateways()
+    {
+        var gateways = Gateways.Count == 0 ? ["127.0.0.1:30000"] : Gateways;
+        var problems = new List<string>();
+        var endpoints = new List<IPEndPoint>();
+        foreach (var gateway in gateways)
+        {
+            var colon = gateway.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(gateway.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+            {
+                problems.Add($"Gateways: '{gateway}' is not host:port with a port from 1 to 65535");
+                continue;
+            }
+            var host = gateway[..colon].Trim('[', ']');
+            var address = IPAddress.TryParse(host, out var ip) ? ip : Dns.GetHostAddresses(host).FirstOrDefault();
+            if (address is null)
+            {
+                problems.Add($"Gateways: host '{host}' does not resolve");
+                continue;
+            }
+            endpoints.Add(new IPEndPoint(address, port));
+        }
+        if (string.IsNullOrWhiteSpace(ClusterId))
+        {
+            problems.Add("ClusterId must not be empty");
+        }
+        if (string.IsNullOrWhiteSpace(ServiceId))
+        {
+            problems.Add("ServiceId must not be empty");
+        }
+        return problems.Count == 0
+            ? endpoints
+            : throw new ArgumentException($"Invalid {Section} settings: {string.Join("; ", problems)}");
+    }
+}

@@ -1,0 +1,43 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace CustomerGrains.Testing;
+
+/// <summary>The engine's HTTP API as a user's tool calls it.</summary>
+public sealed class ApiClient(Uri baseAddress) : IDisposable
+{
+    private readonly HttpClient http = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    public HttpClient Http => http;
+
+    public async Task<(HttpStatusCode Status, JsonElement Body)> PostEventsAsync(JsonObject batch)
+    {
+        using var response = await http.PostAsJsonAsync(new Uri("/api/interactions", UriKind.Relative), batch);
+        return (response.StatusCode, await BodyAsync(response));
+    }
+
+    public async Task<(HttpStatusCode Status, JsonElement Body)> GetCustomerAsync(string customerId, string? asOf = null)
+    {
+        var path = $"/api/customers/{Uri.EscapeDataString(customerId)}" + (asOf is null ? "" : $"?asOf={Uri.EscapeDataString(asOf)}");
+        using var response = await http.GetAsync(new Uri(path, UriKind.Relative));
+        return (response.StatusCode, await BodyAsync(response));
+    }
+
+    /// <summary>Polls the customer until <paramref name="appliedEvents"/> events are applied; returns the snapshot.</summary>
+    public async Task<JsonElement> WaitForAppliedEventsAsync(string customerId, int appliedEvents, TimeSpan? timeout = null) =>
+        (await Eventually.UntilAsync(
+            () => GetCustomerAsync(customerId),
+            r => r.Status == HttpStatusCode.OK && r.Body.GetProperty("appliedEvents").GetInt32() >= appliedEvents,
+            $"customer {customerId} to show {appliedEvents} applied events",
+            timeout)).Body;
+
+    private static async Task<JsonElement> BodyAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public void Dispose() => http.Dispose();
+}

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace CustomerGrains.Testing;
+
+/// <summary>
+/// The real CustomerGrains host as a separate process on free loopback ports, as a user runs it:
+/// started, stopped with SIGTERM, or killed with SIGKILL. Its output is kept for failure messages.
+/// </summary>
+public sealed partial class HostProcess : IAsyncDisposable
+{
+    private readonly StringBuilder output = new();
+    private Process? process;
+
+    public HostProcess(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        DataDirectory = dataDirectory;
+        Settings = settings ?? new Dictionary<string, string>();
+        HttpPort = TestEnvironment.FreePort();
+        SiloPort = TestEnvironment.FreePort();
+        GatewayPort = TestEnvironment.FreePort();
+        BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}");
+    }
+
+    public string DataDirectory { get; }
+    public IReadOnlyDictionary<string, string> Settings { get; }
+    public int HttpPort { get; }
+    public int SiloPort { get; }
+    public int GatewayPort { get; }
+    public Uri BaseAddress { get; }
+
+    /// <summary>What the process printed so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    public static string HostAssembly => Path.Combine(TestEnvironment.RepositoryRoot, "src", "CustomerGrains.Host", "bin",
+        TestEnvironment.Configuration, "net10.0", "CustomerGrains.Host.dll");
+
+    /// <summary>Starts the host and waits until <c>/health/ready</c> answers 200.</summary>
+    public async Task StartAsync(TimeSpan? timeout = null)
+    {
+        if (!File.Exists(HostAssembly))
+        {
+            throw new FileNotFoundException($"The host is not built at {HostAssembly}; build the solution first.");
+        }
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = DataDirectory,
+        };
+        info.ArgumentList.Add(HostAssembly);
+        foreach (var (key, value) in Arguments())
+        {
+            info.ArgumentList.Add($"--{key}={value}");
+        }
+        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            await Eventually.UntilAsync(async () =>
+            {
+                if (process.HasExited)
+                {
+                    throw new InvalidOperationException($"The host exited with code {process.ExitCode}.");
+                }
+                using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+                return response.IsSuccessStatusCode;
+            }, $"the host on port {HttpPort} to be ready", timeout ?? TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\n--- host output ---\n{Output}", ex);
+        }
+    }
+
+    private IEnumerable<KeyValuePair<string, string>> Arguments()
+    {
+        yield return new("urls", BaseAddress.ToString().TrimEnd('/'));
+        yield return new("Storage:DataDirectory", DataDirectory);
+        yield return new("Orleans:SiloPort", SiloPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        yield return new("Orleans:GatewayPort", GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var setting in Settings)
+        {
+            yield return setting;
+        }
+    }
+
+    /// <summary>Stops the host as an operator does (SIGTERM) and waits for it to exit.</summary>
+    public async Task StopAsync()
+    {
+        if (process is null || process.HasExited)
+        {
+            return;
+        }
+        _ = SendSignal(process.Id, SigTerm);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(cts.Token);
+    }
+
+    /// <summary>Kills the host without warning (SIGKILL): nothing in memory survives.</summary>
+    public async Task KillAsync()
+    {
+        if (process is null || process.HasExited)
+        {
+            return;
+        }
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (process is not null)
+        {
+            if (!process.HasExited)
+            {
+                await KillAsync();
+            }
+            process.Dispose();
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (output)
+        {
+            output.AppendLine(line);
+        }
+    }
+
+    private const int SigTerm = 15;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SendSignal(int pid, int signal);
+}
