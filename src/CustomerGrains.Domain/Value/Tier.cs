@@ -1,0 +1,46 @@
+namespace CustomerGrains.Domain.Value;
+
+/// <summary>Value tier by net-value percentile (display names such as Platinum/Gold are a presentation concern).</summary>
+public enum Tier
+{
+    /// <summary>Top 20% of the population by net value, and net value ≥ 0.</summary>
+    A,
+
+    /// <summary>The next 30% (between the 50th and 80th percentiles), and net value ≥ 0.</summary>
+    B,
+
+    /// <summary>The rest with net value ≥ 0.</summary>
+    C,
+
+    /// <summary>Net value below 0: the customer costs more to serve than they bring.</summary>
+    D,
+}
+
+/// <summary>
+/// Tier boundaries from a population of net values: <see cref="TopThreshold"/> is the 80th and
+/// <see cref="MiddleThreshold"/> the 50th percentile (type-7 interpolation). A value strictly above the 80th percentile
+/// is A and strictly above the 50th is B, so for n distinct values the shares are 20% and 30% to within one customer;
+/// any negative net value is D regardless of percentile.
+/// </summary>
+/// <param name="TopThreshold">Net value that tier A must exceed.</param>
+/// <param name="MiddleThreshold">Net value that tier B must exceed.</param>
+public sealed record TierThresholds(double TopThreshold, double MiddleThreshold)
+{
+    /// <summary>Thresholds before any population is known: everybody is C, or D when net value is negative.</summary>
+    public static TierThresholds Uncalibrated { get; } = new(double.PositiveInfinity, double.PositiveInfinity);
+
+    /// <summary>Computes the thresholds from the population's net values.</summary>
+    /// <exception cref="ArgumentException">The population is empty or holds a non-finite value.</exception>
+    public static TierThresholds FromPopulation(ReadOnlySpan<double> netValues)
+    {
+        double[] sorted = Quantiles.SortedCopy(netValues, nameof(netValues));
+        return new TierThresholds(Quantiles.Percentile(sorted, 0.8), Quantiles.Percentile(sorted, 0.5));
+    }
+
+    /// <summary>The tier of one net value.</summary>
+    public Tier Classify(double netValue) =>
+        !(netValue >= 0) ? Tier.D
+        : netValue > TopThreshold ? Tier.A
+        : netValue > MiddleThreshold ? Tier.B
+        : Tier.C;
+}

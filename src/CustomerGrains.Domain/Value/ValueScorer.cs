@@ -1,0 +1,131 @@
+namespace CustomerGrains.Domain.Value;
+
+/// <summary>
+/// Computes a customer's live value score as of a given moment. Pure, allocation-free and thread-safe.
+/// </summary>
+/// <remarks>
+/// <para>Time: the inputs hold timestamps; T = (now - first purchase) and t_x = (last repeat purchase - first purchase)
+/// are converted to weeks (days / 7), the BG/NBD time unit. A "now" earlier than the last repeat
+/// purchase is treated as that moment (T = t_x).</para>
+/// <para>Expected purchases E(t) = E[Y(t) | x, t_x, T] (BG/NBD) are evaluated at the month boundaries t_m = m·w,
+/// w = 365.25/12/7 weeks, and at the reported horizon, in one batch sharing the ₂F₁ recurrence.</para>
+/// <para>CLV = margin · E[M] · Σ_{m=1..M} (E(t_m) - E(t_{m-1})) / (1 + i)^m, with E[M] the Gamma-Gamma expected net
+/// spend per purchase given the repeat purchases' mean net spend (clamped at 0), and i = (1 + annual rate)^(1/12) - 1.</para>
+/// <para>Expected cost-to-serve = c · Σ_{m=1..M} w / (1 + i)^m, where c = (call minutes · cost per minute + complaints ·
+/// cost per complaint + returns · cost per return) / max(τ, 1) is the observed service cost per week over the
+/// observation window τ (weeks from the first interaction, or the first purchase, to now; at least one week so a
+/// brand-new customer's first call is not extrapolated from a few hours). Net value = CLV - expected cost-to-serve.</para>
+/// <para>A prospect (no purchase yet) has P(alive) = 0, no expected purchases and CLV = 0 (the BG/NBD starts at the first
+/// purchase); expected spend is the population mean p·γ/(q-1); cost-to-serve still counts, so a prospect who calls a lot
+/// has a negative net value. Recency of a customer without purchases scores 1.</para>
+/// </remarks>
+public static class ValueScorer
+{
+    private const double DaysPerWeek = 7;
+
+    /// <summary>Scores one customer as of <paramref name="now"/>.</summary>
+    /// <exception cref="ArgumentException">Inconsistent inputs (negative counts, x &gt; 0 without a last repeat purchase, or a
+    /// repeat purchase before the first purchase).</exception>
+    public static ValueScore Compute(
+        in ValueInputs inputs, DateTimeOffset now, ValueModel model, RfmCutPoints rfmCutPoints, TierThresholds tierThresholds)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(rfmCutPoints);
+        ArgumentNullException.ThrowIfNull(tierThresholds);
+        CheckCounts(inputs);
+
+        double pAlive = 0;
+        double expectedPurchases = 0;
+        double expectedSpend = model.PopulationMeanSpend;
+        double clv = 0;
+        if (inputs.FirstPurchaseAt is { } firstPurchase)
+        {
+            (pAlive, expectedPurchases, double discountedPurchases) = ExpectedPurchases(inputs, firstPurchase, now, model);
+            expectedSpend = ExpectedSpend(inputs, model.GammaGammaParameters);
+            clv = model.Options.Margin * expectedSpend * discountedPurchases;
+        }
+
+        double costToServe = ExpectedCostToServe(inputs, now, model);
+        double netValue = clv - costToServe;
+        double recencyDays = inputs.LastPurchaseAt is { } last ? (now - last).TotalDays : double.PositiveInfinity;
+        RfmScore rfm = rfmCutPoints.Score(recencyDays, inputs.TotalPurchaseCount, inputs.TotalNetSpend);
+        return new ValueScore(
+            pAlive, expectedPurchases, expectedSpend, clv, costToServe, netValue, rfm, tierThresholds.Classify(netValue));
+    }
+
+    /// <summary>P(alive), E[Y(horizon)] and Σ_m (E(t_m) - E(t_{m-1})) (1 + i)^(-m).</summary>
+    private static (double PAlive, double AtHorizon, double Discounted) ExpectedPurchases(
+        in ValueInputs inputs, DateTimeOffset firstPurchase, DateTimeOffset now, ValueModel model)
+    {
+        int x = inputs.RepeatPurchaseCount;
+        double tx = 0;
+        if (x > 0)
+        {
+            DateTimeOffset lastRepeat = inputs.LastRepeatPurchaseAt
+                ?? throw new ArgumentException("A customer with repeat purchases needs LastRepeatPurchaseAt.", nameof(inputs));
+            tx = (lastRepeat - firstPurchase).TotalDays / DaysPerWeek;
+            if (tx < 0)
+            {
+                throw new ArgumentException("The last repeat purchase precedes the first purchase.", nameof(inputs));
+            }
+        }
+
+        double T = Math.Max((now - firstPurchase).TotalDays / DaysPerWeek, tx);
+        BgNbdParameters p = model.BgNbdParameters;
+        double pAlive = BgNbd.ProbabilityAliveCore(p.R, p.Alpha, p.A, p.B, x, tx, T);
+
+        ReadOnlySpan<double> weeks = model.EvaluationWeeks;
+        Span<double> curve = weeks.Length <= Hypergeometric.StackLimit ? stackalloc double[weeks.Length] : new double[weeks.Length];
+        BgNbd.ExpectedPurchasesCurve(p.R + x, p.Alpha + T, p.A, p.B + x, weeks, curve, model.CurveConstants(x));
+
+        ReadOnlySpan<double> discountFactors = model.DiscountFactors;
+        int horizon = model.HorizonIndex;
+        double discounted = 0;
+        double previous = 0;
+        int month = 0;
+        for (int j = 0; j < curve.Length; j++)
+        {
+            if (j != horizon)
+            {
+                discounted += (curve[j] - previous) * discountFactors[month++];
+                previous = curve[j];
+            }
+        }
+
+        return (pAlive, pAlive * curve[horizon], pAlive * discounted);
+    }
+
+    private static double ExpectedSpend(in ValueInputs inputs, GammaGammaParameters g)
+    {
+        int count = inputs.RepeatSpendCount;
+        double zbar = count > 0 ? Math.Max(inputs.RepeatNetSpendSum / count, 0) : 0;
+        return GammaGamma.ConditionalExpectedSpendCore(g.P, g.Q, g.Gamma, count, zbar);
+    }
+
+    private static double ExpectedCostToServe(in ValueInputs inputs, DateTimeOffset now, ValueModel model)
+    {
+        ValueModelOptions options = model.Options;
+        double observed = (inputs.CallMinutes * options.CostPerCallMinute)
+            + (inputs.ComplaintCount * options.CostPerComplaint)
+            + (inputs.ReturnCount * options.CostPerReturn);
+        if (observed == 0)
+        {
+            return 0;
+        }
+
+        DateTimeOffset? start = inputs.FirstSeenAt is { } seen && (inputs.FirstPurchaseAt is not { } bought || seen < bought)
+            ? seen
+            : inputs.FirstPurchaseAt;
+        double windowWeeks = start is { } from ? (now - from).TotalDays / DaysPerWeek : 0;
+        return observed / Math.Max(windowWeeks, 1) * model.DiscountedHorizonWeeks;
+    }
+
+    private static void CheckCounts(in ValueInputs inputs)
+    {
+        if (inputs.RepeatPurchaseCount < 0 || inputs.RepeatSpendCount < 0 || inputs.ComplaintCount < 0
+            || inputs.ReturnCount < 0 || inputs.TotalPurchaseCount < 0 || !(inputs.CallMinutes >= 0))
+        {
+            throw new ArgumentException("Counts and call minutes must not be negative.", nameof(inputs));
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using CustomerGrains.Domain.Value;
+
+namespace CustomerGrains.Domain.Tests.Value;
+
+public sealed class ValueScorerTests
+{
+    private static readonly DateTimeOffset Now = new(2025, 6, 2, 9, 0, 0, TimeSpan.Zero);
+
+    private static readonly ValueModel Model = new(
+        new BgNbdParameters(0.242593, 4.413532, 0.792886, 2.425752),
+        new GammaGammaParameters(6.24983547654959, 3.7441106896737, 15.4423198312514),
+        new ValueModelOptions());
+
+    private static readonly RfmCutPoints Rfm = new(new(14, 30, 60, 120), new(1, 2, 4, 8), new(50, 100, 250, 500));
+
+    private static readonly TierThresholds Tiers = new(TopThreshold: 60, MiddleThreshold: 15);
+
+    private static ValueInputs Customer(int repeats, int firstDaysAgo, int lastRepeatDaysAgo, double netPerRepeat) => new()
+    {
+        FirstPurchaseAt = Now.AddDays(-firstDaysAgo),
+        RepeatPurchaseCount = repeats,
+        LastRepeatPurchaseAt = repeats > 0 ? Now.AddDays(-lastRepeatDaysAgo) : null,
+        RepeatSpendCount = repeats,
+        RepeatNetSpendSum = repeats * netPerRepeat,
+        LastPurchaseAt = Now.AddDays(-(repeats > 0 ? lastRepeatDaysAgo : firstDaysAgo)),
+        TotalPurchaseCount = repeats + 1,
+        TotalNetSpend = (repeats + 1) * netPerRepeat,
+    };
+
+    [Fact]
+    public void The_score_agrees_with_the_BG_NBD_and_Gamma_Gamma_formulas_in_weeks()
+    {
+        ValueInputs inputs = Customer(repeats: 2, firstDaysAgo: 272, lastRepeatDaysAgo: 59, netPerRepeat: 22.35);
+
+        ValueScore score = ValueScorer.Compute(inputs, Now, Model, Rfm, Tiers);
+
+        (double x, double tx, double t) = (2, 213 / 7.0, 272 / 7.0);
+        Approx.Relative(BgNbd.ProbabilityAlive(Model.BgNbdParameters, 2, tx, t), score.PAlive, 1e-12, "P(alive)");
+        Approx.Relative(BgNbd.ConditionalExpectedPurchases(Model.BgNbdParameters, 52, 2, tx, t), score.ExpectedPurchases, 1e-10, "E[Y(52)]");
+        Approx.Relative(GammaGamma.ConditionalExpectedSpend(Model.GammaGammaParameters, (int)x, 22.35), score.ExpectedSpend, 1e-12, "E[M]");
+    }
+
+    [Fact]
+    public void CLV_is_the_discounted_margin_on_monthly_expected_purchases()
+    {
+        ValueInputs inputs = Customer(repeats: 5, firstDaysAgo: 300, lastRepeatDaysAgo: 20, netPerRepeat: 40);
+        BgNbdParameters p = Model.BgNbdParameters;
+        (double tx, double t) = (280 / 7.0, 300 / 7.0);
+        double monthlyRate = Math.Pow(1.10, 1.0 / 12) - 1;
+        double discounted = 0;
+        for (int m = 1; m <= 36; m++)
+        {
+            double purchasesInMonth = BgNbd.ConditionalExpectedPurchases(p, m * ValueModel.WeeksPerMonth, 5, tx, t)
+                - BgNbd.ConditionalExpectedPurchases(p, (m - 1) * ValueModel.WeeksPerMonth, 5, tx, t);
+            discounted += purchasesInMonth / Math.Pow(1 + monthlyRate, m);
+        }
+
+        ValueScore score = ValueScorer.Compute(inputs, Now, Model, Rfm, Tiers);
+
+        Approx.Relative(0.3 * score.ExpectedSpend * discounted, score.Clv, 1e-10, "CLV");
+    }
+
+    [Fact]
+    public void CLV_and_P_alive_decay_while_a_customer_does_not_buy()
+    {
+        ValueInputs inputs = Customer(repeats: 4, firstDaysAgo: 200, lastRepeatDaysAgo: 10, netPerRepeat: 50);
+        double previousClv = double.PositiveInfinity;
+        double previousAlive = double.PositiveInfinity;
+
+        foreach (int weeksLater in new[] { 0, 4, 12, 26, 52, 104 })
+        {
+            ValueScore score = ValueScorer.Compute(inputs, Now.AddDays(7 * weeksLater), Model, Rfm, Tiers);
+
+            Assert.True(score.Clv < previousClv, $"CLV {weeksLater} weeks later ({score.Clv}) should be below {previousClv}");
+            Assert.True(score.PAlive < previousAlive, $"P(alive) {weeksLater} weeks later ({score.PAlive}) should be below {previousAlive}");
+            previousClv = score.Clv;
+            previousAlive = score.PAlive;
+        }
+    }
+
+    [Fact]
+    public void A_loyal_renter_ranks_below_a_quiet_profitable_customer()
+    {
+        // Buys 20 expensive outfits over half a year, returns most of their value, and calls about every return.
+        ValueInputs renter = Customer(repeats: 20, firstDaysAgo: 180, lastRepeatDaysAgo: 5, netPerRepeat: 30) with
+        {
+            ReturnCount = 16,
+            CallMinutes = 320,
+            ComplaintCount = 2,
+            TotalNetSpend = 21 * 30,
+        };
+        // Five kept purchases of modest value, never calls.
+        ValueInputs quiet = Customer(repeats: 5, firstDaysAgo: 180, lastRepeatDaysAgo: 20, netPerRepeat: 60);
+
+        ValueScore renterScore = ValueScorer.Compute(renter, Now, Model, Rfm, Tiers);
+        ValueScore quietScore = ValueScorer.Compute(quiet, Now, Model, Rfm, Tiers);
+
+        Assert.True(renterScore.ExpectedPurchases > quietScore.ExpectedPurchases, "the renter buys more often");
+        Assert.True(renterScore.NetValue < quietScore.NetValue, $"renter {renterScore.NetValue} vs quiet {quietScore.NetValue}");
+        Assert.True(renterScore.Tier > quietScore.Tier, $"renter tier {renterScore.Tier} vs quiet tier {quietScore.Tier}");
+    }
+
+    [Fact]
+    public void A_prospect_has_no_lifetime_value_but_pays_for_their_calls()
+    {
+        var prospect = new ValueInputs { FirstSeenAt = Now.AddDays(-70), CallMinutes = 40 };
+
+        ValueScore score = ValueScorer.Compute(prospect, Now, Model, Rfm, Tiers);
+
+        Assert.Equal(0, score.PAlive);
+        Assert.Equal(0, score.ExpectedPurchases);
+        Assert.Equal(0, score.Clv);
+        Approx.Relative(40 * 0.5 / 10 * Model.DiscountedHorizonWeeks, score.CostToServe, 1e-12, "cost-to-serve");
+        Assert.Equal(-score.CostToServe, score.NetValue);
+        Assert.Equal(Tier.D, score.Tier);
+        Assert.Equal("111", score.Rfm.ToString());
+    }
+
+    [Fact]
+    public void A_customer_who_returned_everything_expects_little_spend()
+    {
+        ValueInputs keeps = Customer(repeats: 6, firstDaysAgo: 200, lastRepeatDaysAgo: 10, netPerRepeat: 80);
+        ValueInputs returnsAll = keeps with { RepeatNetSpendSum = 0 };
+
+        double kept = ValueScorer.Compute(keeps, Now, Model, Rfm, Tiers).ExpectedSpend;
+        double returned = ValueScorer.Compute(returnsAll, Now, Model, Rfm, Tiers).ExpectedSpend;
+
+        Assert.True(returned < kept / 4, $"expected spend after returning everything {returned} vs keeping {kept}");
+    }
+}
