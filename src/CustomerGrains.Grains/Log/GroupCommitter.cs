@@ -12,7 +12,6 @@ public sealed class GroupCommitter<TRequest, TResult> : IAsyncDisposable
     private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Func<IReadOnlyList<TRequest>, CancellationToken, Task<IReadOnlyList<TResult>>> writeGroup;
     private readonly int maxGroupSize;
-    private readonly CancellationTokenSource stopping = new();
     private readonly Task loop;
 
     /// <param name="writeGroup">Writes a group durably and returns one result per request, in order.</param>
@@ -51,7 +50,7 @@ public sealed class GroupCommitter<TRequest, TResult> : IAsyncDisposable
             }
             try
             {
-                var results = await writeGroup(requests, stopping.Token).ConfigureAwait(false);
+                var results = await writeGroup(requests, CancellationToken.None).ConfigureAwait(false);
                 for (var i = 0; i < group.Count; i++)
                 {
                     group[i].Completion.TrySetResult(results[i]);
@@ -69,13 +68,18 @@ public sealed class GroupCommitter<TRequest, TResult> : IAsyncDisposable
         }
     }
 
+    /// <summary>Writes what is queued, then stops. Safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
         queue.Writer.TryComplete();
         await loop.ConfigureAwait(false);
-        await stopping.CancelAsync().ConfigureAwait(false);
-        stopping.Dispose();
     }
+
+    private int disposed;
 
     private sealed record Pending(TRequest Request, TaskCompletionSource<TResult> Completion);
 }
