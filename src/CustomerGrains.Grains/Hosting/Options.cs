@@ -58,8 +58,8 @@ public sealed class InteractionLogOptions : ISelfValidatingOptions
     /// <summary>Partitions of the log (= stream queues). Fixed for the life of a log. Default 8.</summary>
     public int Partitions { get; set; } = 8;
 
-    /// <summary>How often a pulling agent looks for new records. Default 50 ms.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+    /// <summary>How often a pulling agent looks for new records: the floor of ingest-to-visible latency for an active customer. Default 20 ms.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>How often a partition's delivery checkpoint is saved. Default 1 s.</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);

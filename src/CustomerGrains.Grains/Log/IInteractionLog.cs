@@ -15,6 +15,12 @@ public interface IInteractionLog
     /// </summary>
     Task<AppendResult> AppendAsync(IReadOnlyList<InteractionEvent> events, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// False only when the partition certainly has no record after <paramref name="position"/>; lets an
+    /// idle poll skip the storage round trip. A log that cannot tell returns true.
+    /// </summary>
+    bool MayHaveRecordsAfter(int partition, long position);
+
     /// <summary>Records of one partition after <paramref name="afterPosition"/>, in log order.</summary>
     Task<IReadOnlyList<LogRecord>> ReadPartitionAsync(int partition, long afterPosition, int maxCount, CancellationToken cancellationToken);
 
@@ -35,7 +41,7 @@ public interface IInteractionLog
 public sealed record AppendResult(IReadOnlyList<AcceptedEvent> Accepted, IReadOnlyList<string> Duplicates);
 
 /// <summary>An event that is now in the log.</summary>
-public sealed record AcceptedEvent(string EventId, string CustomerId, long Position, long Sequence);
+public sealed record AcceptedEvent(string EventId, string CustomerId, int Partition, long Position, long Sequence);
 
 /// <summary>The log's storage cannot be reached; nothing of the failed operation took effect.</summary>
 public sealed class LogUnavailableException : Exception

@@ -17,12 +17,52 @@ public sealed class SqliteInteractionLog : IInteractionLog, IAsyncDisposable
     private readonly TimeProvider time;
     private readonly GroupCommitter<IReadOnlyList<InteractionEvent>, AppendResult> committer;
 
+    // The highest committed position per partition. This process is the log's only writer (SQLite is the
+    // single-silo default), so an idle partition poll can be answered from memory.
+    private readonly long[] heads;
+    private readonly Lazy<Task> headsLoaded;
+
     public SqliteInteractionLog(SqliteDatabase database, LogPartitioner partitioner, TimeProvider time)
     {
         this.database = database;
         this.partitioner = partitioner;
         this.time = time;
         committer = new GroupCommitter<IReadOnlyList<InteractionEvent>, AppendResult>(WriteGroupAsync);
+        heads = new long[partitioner.Partitions];
+        headsLoaded = new Lazy<Task>(() => Task.Run(LoadHeadsAsync));
+    }
+
+    public bool MayHaveRecordsAfter(int partition, long position) =>
+        !headsLoaded.Value.IsCompletedSuccessfully || (uint)partition >= (uint)heads.Length || Volatile.Read(ref heads[partition]) > position;
+
+    private async Task LoadHeadsAsync()
+    {
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT partition, MAX(position) FROM interaction_log GROUP BY partition";
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var partition = reader.GetInt32(0);
+            if ((uint)partition < (uint)heads.Length)
+            {
+                AdvanceHead(partition, reader.GetInt64(1));
+            }
+        }
+    }
+
+    private void AdvanceHead(int partition, long position)
+    {
+        var current = Volatile.Read(ref heads[partition]);
+        while (position > current)
+        {
+            var seen = Interlocked.CompareExchange(ref heads[partition], position, current);
+            if (seen == current)
+            {
+                return;
+            }
+            current = seen;
+        }
     }
 
     public async Task<AppendResult> AppendAsync(IReadOnlyList<InteractionEvent> events, CancellationToken cancellationToken)
@@ -86,11 +126,18 @@ public sealed class SqliteInteractionLog : IInteractionLog, IAsyncDisposable
                 p[6].Value = appendedAt;
                 p[7].Value = InteractionJson.Serialize(e);
                 var position = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
-                accepted.Add(new AcceptedEvent(e.EventId, e.CustomerId, position, seq));
+                accepted.Add(new AcceptedEvent(e.EventId, e.CustomerId, partition, position, seq));
             }
             results.Add(new AppendResult(accepted, duplicates));
         }
         await transaction.CommitAsync(cancellationToken);
+        foreach (var result in results)
+        {
+            foreach (var accepted in result.Accepted)
+            {
+                AdvanceHead(accepted.Partition, accepted.Position);
+            }
+        }
         return results;
     }
 

@@ -33,7 +33,7 @@ internal sealed partial class LogQueueReceiver(
 
     public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount)
     {
-        if (maxCount <= 0)
+        if (maxCount <= 0 || !log.MayHaveRecordsAfter(partition, lastRead))
         {
             return [];
         }

@@ -1,0 +1,3 @@
+using CustomerGrains.LoadTests;
+
+return await LatencyProbe.RunAsync(args);
