@@ -1,4 +1,3 @@
-using System.Globalization;
 using CustomerGrains.Domain.Needs;
 using CustomerGrains.Domain.State;
 
@@ -37,7 +36,7 @@ public static class LifecycleEvaluator
         if (state.Cancellation is { } cancellation && !(state.LastPurchaseAt > cancellation.At))
         {
             reasons.Add(new Reason("lifecycle.churn.cancelled",
-                $"the customer cancelled on {Day(cancellation.At)}" + (cancellation.Reason is { } why ? $" ({why})" : "")));
+                $"the customer cancelled on {Formats.Day(cancellation.At)}" + (cancellation.Reason is { } why ? $" ({why})" : "")));
             return View(state, now, pAlive, LifecycleStage.Churned, reasons, options, winBack: false, state.EpisodeStartedAt, rhythm: false, review);
         }
         if (state.LastPurchaseAt is not { } lastPurchase)
@@ -53,7 +52,7 @@ public static class LifecycleEvaluator
             winBack = true;
             episodeStart = FirstPurchaseDayAfter(state.PurchaseDays, lapse);
             reasons.Add(new Reason("lifecycle.winBack",
-                $"bought again on {Day(episodeStart.Value)} after {(state.Stage is { } recorded && !LifecycleView.IsActive(recorded) ? Name(recorded) : "cancelling")}: back to formation"));
+                $"bought again on {Formats.Day(episodeStart.Value)} after {(state.Stage is { } recorded && !LifecycleView.IsActive(recorded) ? Name(recorded) : "cancelling")}: back to formation"));
         }
 
         var gapDays = Math.Max(0, (now - lastPurchase).TotalDays);
@@ -109,7 +108,7 @@ public static class LifecycleEvaluator
         }
         if (state.Stage == LifecycleStage.Stability && !winBack)
         {
-            reasons.Add(new Reason("lifecycle.stability.kept", "stable since " + Day(state.StageSince ?? now) + "; nothing weakens the relationship"));
+            reasons.Add(new Reason("lifecycle.stability.kept", "stable since " + Formats.Day(state.StageSince ?? now) + "; nothing weakens the relationship"));
             return LifecycleStage.Stability;
         }
         var tenureFrom = episodeStart ?? state.FirstPurchaseAt ?? now;
@@ -170,18 +169,18 @@ public static class LifecycleEvaluator
             if (weighted <= options.PoorWeightedGap)
             {
                 declining.Add(new Reason("lifecycle.decline.poorExperience",
-                    $"{Name(dimension)} experience {score.Experience:0.#} against an expectation of {score.Expectation:0.#} (weighted gap {weighted:0.0}) in the survey of {Day(score.At)}"));
+                    $"{Name(dimension)} experience {score.Experience:0.#} against an expectation of {score.Expectation:0.#} (weighted gap {weighted:0.0}) in the survey of {Formats.Day(score.At)}"));
             }
             else if (state.PreviousExperience.TryGetValue(dimension, out var previous)
                 && ExperienceGap.Weighted(previous) - weighted >= options.WorseningGapDrop)
             {
                 declining.Add(new Reason("lifecycle.decline.worseningExperience",
-                    $"{Name(dimension)} weighted gap fell from {ExperienceGap.Weighted(previous):0.0} to {weighted:0.0} in the survey of {Day(score.At)}"));
+                    $"{Name(dimension)} weighted gap fell from {ExperienceGap.Weighted(previous):0.0} to {weighted:0.0} in the survey of {Formats.Day(score.At)}"));
             }
         }
         if (state.LastNps is { } nps && now - nps.At <= options.DissatisfactionWindow && nps.Score <= options.DetractorNps)
         {
-            declining.Add(new Reason("lifecycle.decline.detractor", $"net-promoter score {nps.Score} on {Day(nps.At)} marks a detractor"));
+            declining.Add(new Reason("lifecycle.decline.detractor", $"net-promoter score {nps.Score} on {Formats.Day(nps.At)} marks a detractor"));
         }
     }
 
@@ -265,8 +264,6 @@ public static class LifecycleEvaluator
     }
 
     private static DateTimeOffset Earliest(DateTimeOffset a, DateTimeOffset? b) => b is { } value && value < a ? value : a;
-
-    private static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static string Name<T>(T value) where T : struct, Enum => Events.EnumNames.Of(value);
 }
