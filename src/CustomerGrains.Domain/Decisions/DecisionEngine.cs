@@ -267,7 +267,7 @@ public static class DecisionEngine
     {
         var high = value.NetValuePercentile >= policy.Marketing.HighValuePercentile;
         reasons.Add(new Reason("value.percentile",
-            $"net value at the {value.NetValuePercentile:P0} percentile is {(high ? "high" : "low")} (high from {policy.Marketing.HighValuePercentile:P0})"));
+            $"net value percentile {value.NetValuePercentile:0.00} is {(high ? "high" : "low")} (high from {policy.Marketing.HighValuePercentile:0.00})"));
         return high;
     }
 
