@@ -16,9 +16,15 @@ internal sealed class History
 
     public CustomerState State { get; }
 
+    private readonly List<InteractionEvent> applied = [];
+
+    /// <summary>The events applied so far, in the order they were applied.</summary>
+    public IReadOnlyList<InteractionEvent> Events => applied;
+
     public History Apply(InteractionEvent e)
     {
         State.Apply(e);
+        applied.Add(e);
         return this;
     }
 

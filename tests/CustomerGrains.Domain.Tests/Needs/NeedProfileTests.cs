@@ -219,6 +219,39 @@ public sealed class NeedProfileTests
     }
 
     [Fact]
+    public void The_need_statistics_do_not_depend_on_arrival_order_or_duplicates()
+    {
+        var history = new History()
+            .Purchase(T0, amount: 40, discount: 10, payment: PaymentMethod.Card, channel: Channel.Web, lines: [Line("books", 2)])
+            .Purchase(T0.AddDays(12), payment: PaymentMethod.Invoice, lines: [Line("music")])
+            .Purchase(T0.AddDays(40), channel: Channel.Store, lines: [Line("books")])
+            .Contact(T0.AddDays(3).AddHours(8), Channel.Phone, Emotion.Calm)
+            .Engagement(T0.AddDays(20), EngagementKind.EmailOpen, "music")
+            .Survey(T0.AddDays(5), ExperienceDimension.Service, 7, 5, 8)
+            .Survey(T0.AddDays(30), ExperienceDimension.Service, 7, 3, 8);
+        var events = history.State.AppliedEventIds.Count;
+        var replayed = new Domain.State.CustomerState("c-1");
+        var log = history.Events;
+        foreach (var e in log.AsEnumerable().Reverse().Concat(log))
+        {
+            replayed.Apply(e);
+        }
+
+        var expected = Profile(history, T0.AddDays(50));
+        var actual = NeedProfile.Of(replayed, T0.AddDays(50), Options, null);
+
+        Assert.Equal(events, replayed.AppliedEventIds.Count);
+        Assert.Equal(expected.Traits.Keys.Order(), actual.Traits.Keys.Order());
+        foreach (var (trait, value) in expected.Traits)
+        {
+            Assert.Equal(value, actual.Traits[trait], 9);
+        }
+        Assert.Equal(expected.InterPurchase, actual.InterPurchase);
+        Assert.Equal((expected.PreferredPayment, expected.PreferredHour, expected.AverageBasketItems), (actual.PreferredPayment, actual.PreferredHour, actual.AverageBasketItems));
+        Assert.Equal(expected.KeyExperience, actual.KeyExperience);
+    }
+
+    [Fact]
     public void Options_report_every_problem_at_once()
     {
         var errors = new NeedOptions { TopCategories = 0, BasketScale = -1, MediumDiscountShare = 0.8, HighDiscountShare = 0.5 }.Validate();
