@@ -36,3 +36,27 @@ public sealed record CancellationNote(string? Reason, DateTimeOffset At);
 
 /// <summary>A value that remembers when it was set, so an older event cannot overwrite a newer one.</summary>
 public sealed record Stamped<T>(T Value, DateTimeOffset At);
+
+/// <summary>
+/// A score that halves every half-life: the value <see cref="Score"/> held at <see cref="At"/>, so its
+/// value at any later moment is computed without touching the state. Additions from events older than
+/// <see cref="At"/> are discounted to <see cref="At"/>, so the result does not depend on arrival order.
+/// </summary>
+public sealed record DecayingScore(double Score, DateTimeOffset At)
+{
+    /// <summary>The score as of <paramref name="now"/> (never grown: a moment before <see cref="At"/> reads the stored score).</summary>
+    public double ValueAt(DateTimeOffset now, TimeSpan halfLife) =>
+        now <= At ? Score : Score * Decay(now - At, halfLife);
+
+    /// <summary>This score with <paramref name="weight"/> added at <paramref name="at"/>.</summary>
+    public DecayingScore Add(double weight, DateTimeOffset at, TimeSpan halfLife) =>
+        at >= At
+            ? new DecayingScore(Score * Decay(at - At, halfLife) + weight, at)
+            : new DecayingScore(Score + weight * Decay(At - at, halfLife), At);
+
+    private static double Decay(TimeSpan elapsed, TimeSpan halfLife) =>
+        Math.Pow(0.5, elapsed.TotalSeconds / halfLife.TotalSeconds);
+}
+
+/// <summary>A change of the customer's lifecycle stage: from where, to where, when it was noticed and why.</summary>
+public sealed record StageTransition(Lifecycle.LifecycleStage? From, Lifecycle.LifecycleStage To, DateTimeOffset At, string Reason, bool WinBack);

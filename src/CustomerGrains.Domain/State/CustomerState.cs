@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using CustomerGrains.Domain.Events;
+using CustomerGrains.Domain.Lifecycle;
 
 namespace CustomerGrains.Domain.State;
 
@@ -50,6 +51,81 @@ public sealed class CustomerState
     [JsonInclude] public Dictionary<ConsentChannel, ConsentNote> Consents { get; private set; } = [];
     [JsonInclude] public Dictionary<string, StatedPreference> Preferences { get; private set; } = new(StringComparer.Ordinal);
     [JsonInclude] public CancellationNote? Cancellation { get; private set; }
+
+    // Need statistics: sufficient statistics of the need profile, each updated in O(1) per event.
+
+    /// <summary>How fast category affinity fades: a purchase counts half as much after this long. Changing it needs a replay.</summary>
+    public static readonly TimeSpan CategoryHalfLife = TimeSpan.FromDays(90);
+
+    /// <summary>Affinity weight of one order line (a purchase is the strongest signal of interest).</summary>
+    public const double PurchaseLineAffinity = 1.0;
+
+    /// <summary>Affinity weight of a visit or open in a category (browsing is a weaker signal than buying).</summary>
+    public const double EngagementAffinity = 0.25;
+
+    /// <summary>How many lifecycle transitions <see cref="StageHistory"/> keeps (the oldest are dropped).</summary>
+    public const int StageHistoryLimit = 20;
+
+    /// <summary>Contacts and engagements per hour of day (UTC, index 0-23): when the customer can be reached.</summary>
+    [JsonInclude] public int[] ContactHours { get; private set; } = new int[24];
+
+    /// <summary>Contacts and engagements per weekday (index = <see cref="DayOfWeek"/>, Sunday = 0).</summary>
+    [JsonInclude] public int[] ContactWeekdays { get; private set; } = new int[7];
+
+    /// <summary>Interest per category from order lines and engagements, decaying with <see cref="CategoryHalfLife"/>.</summary>
+    [JsonInclude] public Dictionary<string, DecayingScore> CategoryAffinity { get; private set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Purchases per sales channel (purchases without a channel are not counted).</summary>
+    [JsonInclude] public Dictionary<Channel, int> PurchaseChannels { get; private set; } = [];
+
+    /// <summary>Items (sum of line quantities) of all orders that listed their lines.</summary>
+    [JsonInclude] public long BasketItems { get; private set; }
+
+    /// <summary>Orders that listed their lines (the denominator of the basket size).</summary>
+    [JsonInclude] public int OrdersWithLines { get; private set; }
+
+    /// <summary>Purchases made with a discount.</summary>
+    [JsonInclude] public int DiscountedPurchases { get; private set; }
+
+    /// <summary>The discounts of discounted purchases.</summary>
+    [JsonInclude] public decimal DiscountTotal { get; private set; }
+
+    /// <summary>The prices before discount (amount + discount) of discounted purchases: the denominator of discount depth.</summary>
+    [JsonInclude] public decimal DiscountedListTotal { get; private set; }
+
+    [JsonInclude] public Dictionary<PaymentMethod, int> PaymentMethods { get; private set; } = [];
+
+    /// <summary>The longest gap, in days, between two consecutive purchase days: the customer's own rhythm.</summary>
+    [JsonInclude] public int LongestPurchaseGapDays { get; private set; }
+
+    /// <summary>The sum of squared gaps between consecutive purchase days (for the spread of the inter-purchase time).</summary>
+    [JsonInclude] public long SumSquaredPurchaseGapDays { get; private set; }
+
+    /// <summary>Per dimension the survey answer before the latest one, to see whether the experience gap worsens.</summary>
+    [JsonInclude] public Dictionary<ExperienceDimension, DimensionScore> PreviousExperience { get; private set; } = [];
+
+    /// <summary>The latest complaint resolution by event time.</summary>
+    [JsonInclude] public ResolvedComplaint? LastComplaintResolution { get; private set; }
+
+    // Lifecycle: what was last recorded by RecordStage (the stage itself is evaluated as of "now" on every read).
+
+    /// <summary>The stage last recorded, null before the first recording.</summary>
+    [JsonInclude] public LifecycleStage? Stage { get; private set; }
+
+    /// <summary>When the recorded stage was entered (noticed).</summary>
+    [JsonInclude] public DateTimeOffset? StageSince { get; private set; }
+
+    /// <summary>The latest transitions, oldest first, at most <see cref="StageHistoryLimit"/>.</summary>
+    [JsonInclude] public List<StageTransition> StageHistory { get; private set; } = [];
+
+    /// <summary>The active stage (exploration, formation, stability) the customer was in when the relationship last weakened.</summary>
+    [JsonInclude] public LifecycleStage? LastActiveStage { get; private set; }
+
+    /// <summary>How long the stability that last ended in decline or churn had lasted, in days.</summary>
+    [JsonInclude] public double? LastStabilityDays { get; private set; }
+
+    /// <summary>The day of the first purchase of the current relationship after the latest win-back.</summary>
+    [JsonInclude] public DateTimeOffset? EpisodeStartedAt { get; private set; }
 
     /// <summary>The number of distinct events applied.</summary>
     [JsonIgnore] public int AppliedEvents => AppliedEventIds.Count;
@@ -106,6 +182,7 @@ public sealed class CustomerState
     private void ApplyPurchase(PurchaseMade p)
     {
         var day = DateOnly.FromDateTime(p.OccurredAt.UtcDateTime);
+        ApplyPurchaseNeeds(p);
         PurchaseCount++;
         GrossSpend += p.Amount;
         Currency ??= p.Currency;
@@ -155,7 +232,82 @@ public sealed class CustomerState
         else
         {
             PurchaseDays.Insert(~i, new PurchaseDay(day, gross, returned, orders));
+            AddGap(~i);
         }
+    }
+
+    /// <summary>
+    /// Keeps the gap statistics after a new purchase day was inserted at <paramref name="index"/>: appending
+    /// adds one gap; a late day in the middle splits a gap in two.
+    /// </summary>
+    private void AddGap(int index)
+    {
+        var days = PurchaseDays;
+        var day = days[index].Day.DayNumber;
+        int? before = index > 0 ? day - days[index - 1].Day.DayNumber : null;
+        int? after = index < days.Count - 1 ? days[index + 1].Day.DayNumber - day : null;
+        if (before is { } b && after is { } a)
+        {
+            long split = a + b;
+            SumSquaredPurchaseGapDays += ((long)a * a) + ((long)b * b) - (split * split);
+            if (split >= LongestPurchaseGapDays)
+            {
+                LongestPurchaseGapDays = LongestGap(days);
+            }
+            return;
+        }
+        var gap = before ?? after ?? 0;
+        SumSquaredPurchaseGapDays += (long)gap * gap;
+        LongestPurchaseGapDays = Math.Max(LongestPurchaseGapDays, gap);
+    }
+
+    private static int LongestGap(List<PurchaseDay> days)
+    {
+        var longest = 0;
+        for (var i = 1; i < days.Count; i++)
+        {
+            longest = Math.Max(longest, days[i].Day.DayNumber - days[i - 1].Day.DayNumber);
+        }
+        return longest;
+    }
+
+    private void ApplyPurchaseNeeds(PurchaseMade p)
+    {
+        if (p.Channel is { } channel)
+        {
+            PurchaseChannels[channel] = PurchaseChannels.GetValueOrDefault(channel) + 1;
+        }
+        if (p.PaymentMethod is { } method)
+        {
+            PaymentMethods[method] = PaymentMethods.GetValueOrDefault(method) + 1;
+        }
+        if (p.Discount > 0)
+        {
+            DiscountedPurchases++;
+            DiscountTotal += p.Discount;
+            DiscountedListTotal += p.Amount + p.Discount;
+        }
+        if (p.Lines.Length > 0)
+        {
+            OrdersWithLines++;
+            foreach (var line in p.Lines)
+            {
+                BasketItems += line.Quantity;
+                AddAffinity(line.Category, PurchaseLineAffinity, p.OccurredAt);
+            }
+        }
+    }
+
+    private void AddAffinity(string category, double weight, DateTimeOffset at) =>
+        CategoryAffinity[category] = CategoryAffinity.TryGetValue(category, out var score)
+            ? score.Add(weight, at, CategoryHalfLife)
+            : new DecayingScore(weight, at);
+
+    private void CountContactTime(DateTimeOffset at)
+    {
+        var utc = at.UtcDateTime;
+        ContactHours[utc.Hour]++;
+        ContactWeekdays[(int)utc.DayOfWeek]++;
     }
 
     private int FindDay(DateOnly day)
@@ -189,6 +341,7 @@ public sealed class CustomerState
 
     private void ApplyContact(CustomerContacted c)
     {
+        CountContactTime(c.OccurredAt);
         Contacts[c.Channel] = Contacts.TryGetValue(c.Channel, out var s)
             ? new ChannelContacts(s.Count + 1, s.TotalSeconds + c.DurationSeconds, c.OccurredAt > s.LastAt ? c.OccurredAt : s.LastAt)
             : new ChannelContacts(1, c.DurationSeconds, c.OccurredAt);
@@ -209,6 +362,10 @@ public sealed class CustomerState
 
     private void ApplyComplaintResolved(ComplaintResolved s)
     {
+        if (LastComplaintResolution is null || s.OccurredAt >= LastComplaintResolution.At)
+        {
+            LastComplaintResolution = new ResolvedComplaint(s.OccurredAt, s.Satisfied);
+        }
         OpenComplaints.Remove(s.ComplaintId);
         ResolvedComplaints[s.ComplaintId] = new ResolvedComplaint(s.OccurredAt, s.Satisfied);
     }
@@ -217,9 +374,19 @@ public sealed class CustomerState
     {
         foreach (var (dimension, score) in s.Dimensions)
         {
+            var answer = new DimensionScore(score.Expectation, score.Experience, score.Importance, s.OccurredAt);
             if (!Experience.TryGetValue(dimension, out var known) || s.OccurredAt >= known.At)
             {
-                Experience[dimension] = new DimensionScore(score.Expectation, score.Experience, score.Importance, s.OccurredAt);
+                Experience[dimension] = answer;
+                if (known is not null)
+                {
+                    PreviousExperience[dimension] = known;
+                }
+            }
+            else if (!PreviousExperience.TryGetValue(dimension, out var previous) || s.OccurredAt >= previous.At)
+            {
+                // A late answer older than the latest: it may still be the one before the latest.
+                PreviousExperience[dimension] = answer;
             }
         }
         if (s.Nps is { } nps && (LastNps is null || s.OccurredAt >= LastNps.At))
@@ -230,6 +397,11 @@ public sealed class CustomerState
 
     private void ApplyEngagement(EngagementRecorded g)
     {
+        CountContactTime(g.OccurredAt);
+        if (!string.IsNullOrWhiteSpace(g.Category))
+        {
+            AddAffinity(g.Category, EngagementAffinity, g.OccurredAt);
+        }
         Engagements[g.Kind] = Engagements.GetValueOrDefault(g.Kind) + 1;
         if (LastEngagementAt is null || g.OccurredAt > LastEngagementAt)
         {
@@ -274,4 +446,36 @@ public sealed class CustomerState
 
     private static Stamped<T>? Newer<T>(Stamped<T>? current, T? value, DateTimeOffset at) where T : class =>
         value is not null && (current is null || at >= current.At) ? new Stamped<T>(value, at) : current;
+
+    /// <summary>
+    /// Records the stage of an evaluation made as of <paramref name="now"/>. Returns true when the stage
+    /// changed (a transition was added to <see cref="StageHistory"/>), false when it is the recorded stage
+    /// already, so calling it after every event and on every sweep records each transition once.
+    /// </summary>
+    public bool RecordStage(LifecycleView view, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        if (Stage == view.Stage)
+        {
+            return false;
+        }
+        var from = Stage;
+        if (view.Stage is LifecycleStage.Decline or LifecycleStage.Churned && LifecycleView.IsActive(from))
+        {
+            LastActiveStage = from;
+            LastStabilityDays = from == LifecycleStage.Stability && StageSince is { } since ? Math.Max(0, (now - since).TotalDays) : null;
+        }
+        if (view.IsWinBack)
+        {
+            EpisodeStartedAt = view.EpisodeStartedAt;
+        }
+        Stage = view.Stage;
+        StageSince = now;
+        StageHistory.Add(new StageTransition(from, view.Stage, now, string.Join("; ", view.Reasons), view.IsWinBack));
+        if (StageHistory.Count > StageHistoryLimit)
+        {
+            StageHistory.RemoveRange(0, StageHistory.Count - StageHistoryLimit);
+        }
+        return true;
+    }
 }

@@ -1,0 +1,324 @@
+using CustomerGrains.Domain.Events;
+using CustomerGrains.Domain.Lifecycle;
+using CustomerGrains.Domain.Needs;
+using CustomerGrains.Domain.State;
+
+namespace CustomerGrains.Domain.Decisions;
+
+/// <summary>
+/// Computes the tiered service decision from the live state and its evaluations (value, lifecycle, needs)
+/// under a policy. Pure: the same inputs give the same decision. The rules:
+/// <list type="bullet">
+/// <item>Service: the tier's service level and routing priority, raised for a mood whose script asks for it and for open complaints.</item>
+/// <item>Treatment: the recovery script of the mood noted at the last contact while recent, unless a complaint was
+/// resolved to the customer's satisfaction since; for open complaints an apology, and compensation up to the tier's
+/// limit from the policy's severity on.</item>
+/// <item>Actions: retention (declining, or in touch to cancel, and of a valuable tier), win-back (churned and past
+/// net spend shows they were valuable), cross-sell (stable, by category affinity), care by tier, and the birthday
+/// within the policy's days. A marketing action needs the customer's consent for its channel, else it is withheld.</item>
+/// <item>Marketing mode from value x individuality; selection quadrant from value x capability match.</item>
+/// </list>
+/// </summary>
+public static class DecisionEngine
+{
+    public static Decision Decide(CustomerState state, ValueView value, LifecycleView lifecycle, NeedProfileView needs, DecisionContext context, Policy policy)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(lifecycle);
+        ArgumentNullException.ThrowIfNull(needs);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(policy);
+        if (!policy.Tiers.TryGetValue(value.Tier, out var tier))
+        {
+            throw new ArgumentException($"Tier '{value.Tier}' is not one of the policy's tiers ({string.Join(", ", policy.Tiers.Keys)}).", nameof(value));
+        }
+
+        var treatment = Treat(state, tier, context.Now, policy, out var emotionBoost);
+        var service = Serve(state, value.Tier, tier, policy, emotionBoost);
+        var actions = new List<NextAction>(4);
+        var withheld = new List<WithheldAction>(0);
+        var offers = new Offers(state, actions, withheld);
+        ProposeActions(state, value, lifecycle, needs, context, policy, tier, offers);
+        return new Decision(state.CustomerId, context.Now, policy.Version, lifecycle.Stage, service, treatment, actions, withheld,
+            Market(value, needs, policy), Select(value, needs, policy));
+    }
+
+    private static ServiceDecision Serve(CustomerState state, string tierName, TierPolicy tier, Policy policy, int emotionBoost)
+    {
+        var priority = tier.RoutingPriority;
+        var reasons = new List<Reason>(3)
+        {
+            new("service.tier", $"tier {tierName} ({tier.DisplayName}): {tier.ServiceLevel}, routing priority {tier.RoutingPriority}"),
+        };
+        if (emotionBoost > 0)
+        {
+            priority = Math.Max(1, priority - emotionBoost);
+            reasons.Add(new Reason("service.emotion", $"the mood at the last contact raises the priority by {emotionBoost} to {priority}"));
+        }
+        if (state.OpenComplaints.Count > 0 && policy.Complaints.PriorityBoost > 0)
+        {
+            priority = Math.Max(1, priority - policy.Complaints.PriorityBoost);
+            reasons.Add(new Reason("service.complaint", $"an open complaint raises the priority by {policy.Complaints.PriorityBoost} to {priority}"));
+        }
+        return new ServiceDecision(tierName, tier.DisplayName, tier.ServiceLevel, priority, reasons);
+    }
+
+    private static Treatment Treat(CustomerState state, TierPolicy tier, DateTimeOffset now, Policy policy, out int emotionBoost)
+    {
+        var reasons = new List<Reason>(3);
+        string? script = null;
+        Emotion? emotion = null;
+        emotionBoost = 0;
+        if (state.LastEmotion is { } mood)
+        {
+            var name = EnumNames.Of(mood.Emotion);
+            var age = Math.Max(0, (now - mood.At).TotalDays);
+            if (age > policy.Recovery.MaxAgeDays)
+            {
+                reasons.Add(new Reason("treatment.emotion.stale", $"the last noted mood ({name}, {age:0} days ago) is older than {policy.Recovery.MaxAgeDays} days"));
+            }
+            else if (state.LastComplaintResolution is { Satisfied: true } resolution && resolution.At > mood.At)
+            {
+                reasons.Add(new Reason("treatment.emotion.recovered",
+                    $"a complaint was resolved to the customer's satisfaction on {Formats.Day(resolution.At)}, after the {name} contact"));
+            }
+            else if (!policy.Recovery.Scripts.TryGetValue(mood.Emotion, out var recovery))
+            {
+                reasons.Add(new Reason("treatment.emotion.noScript", $"marked {name}, but the policy has no script for it"));
+            }
+            else
+            {
+                script = recovery.Script;
+                emotion = mood.Emotion;
+                emotionBoost = recovery.PriorityBoost;
+                reasons.Add(new Reason("treatment.emotion." + name,
+                    $"marked {name} on {EnumNames.Of(mood.Channel)} {age:0} day(s) ago: use the script {script}"));
+            }
+        }
+
+        var apologise = false;
+        var compensate = false;
+        OpenComplaint? oldest = null, gravest = null;
+        foreach (var complaint in state.OpenComplaints.Values)
+        {
+            if (oldest is null || complaint.OpenedAt < oldest.OpenedAt)
+            {
+                oldest = complaint;
+            }
+            if (gravest is null || complaint.Severity > gravest.Severity)
+            {
+                gravest = complaint;
+            }
+        }
+        if (oldest is not null && gravest is not null)
+        {
+            apologise = policy.Complaints.Apologise;
+            reasons.Add(new Reason(apologise ? "treatment.apology" : "treatment.complaint",
+                $"{state.OpenComplaints.Count} open complaint(s); the oldest, {oldest.ComplaintId}, open for {Math.Max(0, (now - oldest.OpenedAt).TotalDays):0} day(s)"
+                + (apologise ? ": apologise" : "")));
+            if (gravest.Severity < policy.Complaints.CompensationMinSeverity)
+            {
+                reasons.Add(new Reason("treatment.compensation.severity",
+                    $"no compensation: the gravest open complaint is {EnumNames.Of(gravest.Severity)}, below {EnumNames.Of(policy.Complaints.CompensationMinSeverity)}"));
+            }
+            else if (tier.CompensationLimit <= 0)
+            {
+                reasons.Add(new Reason("treatment.compensation.tier", $"no compensation: tier {tier.DisplayName} has no compensation budget"));
+            }
+            else
+            {
+                compensate = true;
+                reasons.Add(new Reason("treatment.compensation",
+                    $"complaint {gravest.ComplaintId} is {EnumNames.Of(gravest.Severity)}: compensation up to {Formats.Money(tier.CompensationLimit)} ({tier.DisplayName})"));
+            }
+        }
+        return new Treatment(script, emotion, apologise, compensate, compensate ? tier.CompensationLimit : 0, reasons);
+    }
+
+    private static void ProposeActions(CustomerState state, ValueView value, LifecycleView lifecycle, NeedProfileView needs,
+        DecisionContext context, Policy policy, TierPolicy tier, Offers offers)
+    {
+        var stage = lifecycle.Stage;
+        var retention = policy.Retention;
+        if (retention.Tiers.Contains(value.Tier))
+        {
+            if (stage == LifecycleStage.Decline)
+            {
+                offers.Add(ActionKind.Retention, retention.Action, retention.Channel, retention.Budget, null,
+                    new Reason("action.retention", $"declining ({FirstRule(lifecycle)}) and tier {value.Tier} is valuable"));
+            }
+            else if (stage != LifecycleStage.Churned && IsListed(context.Reason, retention.ContactReasons))
+            {
+                offers.Add(ActionKind.Retention, retention.Action, retention.Channel, retention.Budget, null,
+                    new Reason("action.retention.contactReason", $"in touch to '{context.Reason}' and tier {value.Tier} is valuable"));
+            }
+        }
+
+        if (stage == LifecycleStage.Churned && state.NetSpend >= policy.WinBack.MinPastNetSpend)
+        {
+            offers.Add(ActionKind.WinBack, policy.WinBack.Action, policy.WinBack.Channel, policy.WinBack.Budget, null,
+                new Reason("action.winBack", $"churned after a net spend of {Formats.Money(state.NetSpend)} (valuable from {Formats.Money(policy.WinBack.MinPastNetSpend)})"));
+        }
+
+        if (stage == LifecycleStage.Stability)
+        {
+            var crossSell = policy.CrossSell;
+            var offered = 0;
+            foreach (var affinity in needs.Categories)
+            {
+                if (offered == crossSell.MaxCategories || affinity.Share < crossSell.MinAffinityShare)
+                {
+                    break;
+                }
+                offers.Add(ActionKind.CrossSell, crossSell.Action, crossSell.Channel, 0, affinity.Category,
+                    new Reason("action.crossSell", $"stable, and {affinity.Share:P0} of the category interest is in {affinity.Category}"));
+                offered++;
+            }
+        }
+
+        var active = LifecycleView.IsActive(stage) || stage == LifecycleStage.Decline;
+        if (active && tier.Care is { } care)
+        {
+            offers.Add(ActionKind.Care, care.Action, care.Channel, care.Budget, null,
+                new Reason("action.care", $"tier {value.Tier} ({tier.DisplayName}) care: {care.Action} within {Formats.Money(care.Budget)}"));
+        }
+
+        if (stage != LifecycleStage.Churned && state.Birthday is { } birthday && DaysToBirthday(birthday.Value, context.Now) is var days
+            && days <= policy.Birthday.WithinDays)
+        {
+            offers.Add(ActionKind.Birthday, policy.Birthday.Action, policy.Birthday.Channel, tier.BirthdayBudget, null,
+                new Reason("action.birthday", (days == 0 ? "birthday today" : $"birthday in {days} day(s)") + $": within {Formats.Money(tier.BirthdayBudget)}"));
+        }
+    }
+
+    private static MarketingDecision Market(ValueView value, NeedProfileView needs, Policy policy)
+    {
+        var reasons = new List<Reason>(2);
+        var high = HighValue(value, policy, reasons);
+        bool individual;
+        if (needs.Individuality is { } individuality)
+        {
+            individual = individuality >= policy.Marketing.HighIndividuality;
+            reasons.Add(new Reason("marketing.individuality",
+                $"individuality {individuality:0.00} is {(individual ? "high" : "low")} (high from {policy.Marketing.HighIndividuality:0.00})"));
+        }
+        else
+        {
+            individual = false;
+            reasons.Add(new Reason("marketing.individuality.unknown", "individuality unknown (no segment average): taken as low"));
+        }
+        var mode = (high, individual) switch
+        {
+            (true, true) => MarketingMode.Customised,
+            (true, false) => MarketingMode.Frequency,
+            (false, false) => MarketingMode.Mass,
+            _ => MarketingMode.Abandon,
+        };
+        return new MarketingDecision(mode, reasons);
+    }
+
+    private static SelectionDecision Select(ValueView value, NeedProfileView needs, Policy policy)
+    {
+        var reasons = new List<Reason>(2);
+        var high = HighValue(value, policy, reasons);
+        var capabilities = policy.Capabilities;
+        var parts = 0;
+        var match = 0d;
+        if (needs.Categories.Count > 0)
+        {
+            var served = 0d;
+            var all = 0d;
+            foreach (var affinity in needs.Categories)
+            {
+                all += affinity.Share;
+                if (IsListed(affinity.Category, capabilities.Categories))
+                {
+                    served += affinity.Share;
+                }
+            }
+            match += served / all;
+            parts++;
+        }
+        if (needs.ChannelShares.Count > 0)
+        {
+            foreach (var channel in capabilities.Channels)
+            {
+                match += needs.ChannelShares.GetValueOrDefault(channel);
+            }
+            parts++;
+        }
+        match = parts > 0 ? match / parts : 0;
+        var good = match >= capabilities.GoodMatch;
+        reasons.Add(parts > 0
+            ? new Reason("selection.match", $"{match:P0} of the customer's category interest and channel use is served well ({(good ? "good" : "poor")} from {capabilities.GoodMatch:P0})")
+            : new Reason("selection.match.unknown", "no category or channel needs known yet: taken as a poor match"));
+        var quadrant = (high, good) switch
+        {
+            (true, true) => SelectionQuadrant.Focus,
+            (true, false) => SelectionQuadrant.Opportunistic,
+            (false, true) => SelectionQuadrant.Passive,
+            _ => SelectionQuadrant.Abandon,
+        };
+        return new SelectionDecision(quadrant, match, reasons);
+    }
+
+    private static bool HighValue(ValueView value, Policy policy, List<Reason> reasons)
+    {
+        var high = value.NetValuePercentile >= policy.Marketing.HighValuePercentile;
+        reasons.Add(new Reason("value.percentile",
+            $"net value percentile {value.NetValuePercentile:0.00} is {(high ? "high" : "low")} (high from {policy.Marketing.HighValuePercentile:0.00})"));
+        return high;
+    }
+
+    /// <summary>Days from <paramref name="now"/>'s UTC day to the next birthday (0 on the day); 29 February is kept on 28 February in other years.</summary>
+    public static int DaysToBirthday(DateOnly birthday, DateTimeOffset now)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var next = InYear(birthday, today.Year);
+        if (next < today)
+        {
+            next = InYear(birthday, today.Year + 1);
+        }
+        return next.DayNumber - today.DayNumber;
+    }
+
+    private static DateOnly InYear(DateOnly birthday, int year) =>
+        new(year, birthday.Month, Math.Min(birthday.Day, DateTime.DaysInMonth(year, birthday.Month)));
+
+    private static bool IsListed(string? text, System.Collections.Immutable.ImmutableArray<string> list)
+    {
+        if (text is null)
+        {
+            return false;
+        }
+        foreach (var item in list)
+        {
+            if (string.Equals(item, text, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static string FirstRule(LifecycleView lifecycle) => lifecycle.Reasons.Count > 0 ? lifecycle.Reasons[0].Text : "declining";
+
+    /// <summary>Adds an action when the customer consented to its channel, else records it as withheld with the reason.</summary>
+    private readonly struct Offers(CustomerState state, List<NextAction> actions, List<WithheldAction> withheld)
+    {
+        public void Add(ActionKind kind, string action, ConsentChannel channel, decimal budget, string? category, Reason why)
+        {
+            if (state.HasConsent(channel))
+            {
+                actions.Add(new NextAction(kind, action, channel, budget, category,
+                    [why, new Reason("consent.granted", $"consented to {EnumNames.Of(channel)}")]));
+            }
+            else
+            {
+                withheld.Add(new WithheldAction(kind, action, channel, category,
+                    [why, new Reason("consent.missing", $"withheld: no marketing consent for {EnumNames.Of(channel)}")]));
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System.Collections.Immutable;
+using CustomerGrains.Domain.Events;
+
+namespace CustomerGrains.Domain.Decisions;
+
+/// <summary>
+/// The rules of tiered service as data: what each value tier gets (service level, routing, compensation,
+/// care and birthday budgets), which recovery script fits each mood, when complaints earn compensation,
+/// when to offer retention, win-back and cross-sell, the thresholds of the marketing matrices, and what
+/// the company serves well. Read and validated by <see cref="PolicyJson.Parse"/>; every decision names the
+/// <see cref="Version"/> it was made under.
+/// </summary>
+public sealed record Policy(
+    string Version,
+    ImmutableDictionary<string, TierPolicy> Tiers,
+    RecoveryPolicy Recovery,
+    ComplaintPolicy Complaints,
+    RetentionPolicy Retention,
+    WinBackPolicy WinBack,
+    CrossSellPolicy CrossSell,
+    BirthdayPolicy Birthday,
+    MarketingPolicy Marketing,
+    CapabilityPolicy Capabilities)
+{
+    /// <summary>The resource name of the default policy embedded in this assembly.</summary>
+    public const string DefaultResourceName = "default-policy.json";
+
+    /// <summary>The tiers a policy must describe, best first.</summary>
+    public static readonly ImmutableArray<string> TierNames = ["A", "B", "C", "D"];
+
+    private static readonly Lazy<Policy> DefaultPolicy = new(LoadDefault);
+
+    /// <summary>The policy shipped with the engine (<c>Decisions/default-policy.json</c>).</summary>
+    public static Policy Default => DefaultPolicy.Value;
+
+    private static Policy LoadDefault()
+    {
+        using var stream = typeof(Policy).Assembly.GetManifestResourceStream(DefaultResourceName)
+            ?? throw new InvalidOperationException($"The embedded resource {DefaultResourceName} is missing.");
+        using var reader = new StreamReader(stream);
+        var (policy, errors) = PolicyJson.Parse(reader.ReadToEnd());
+        return policy ?? throw new InvalidOperationException(
+            $"The embedded default policy is invalid: {string.Join("; ", errors)}");
+    }
+}
+
+/// <summary>What a value tier gets: the service level and routing priority (1 is served first), how much compensation an agent may grant, and the tier's care action and birthday budget.</summary>
+public sealed record TierPolicy(string DisplayName, string ServiceLevel, int RoutingPriority, decimal CompensationLimit, CarePolicy? Care, decimal BirthdayBudget);
+
+/// <summary>A care action for a tier (a personal gift, a holiday gift, a greeting), its budget per customer and the channel it goes out on.</summary>
+public sealed record CarePolicy(string Action, decimal Budget, ConsentChannel Channel);
+
+/// <summary>Service recovery: the script per mood, used while the mood was noted no longer than <see cref="MaxAgeDays"/> ago.</summary>
+public sealed record RecoveryPolicy(int MaxAgeDays, ImmutableDictionary<Emotion, RecoveryScript> Scripts);
+
+/// <summary>A recovery script and how many levels it raises the routing priority.</summary>
+public sealed record RecoveryScript(string Script, int PriorityBoost);
+
+/// <summary>Open complaints: whether to apologise, from which severity compensation is offered, and the routing boost.</summary>
+public sealed record ComplaintPolicy(bool Apologise, ComplaintSeverity CompensationMinSeverity, int PriorityBoost);
+
+/// <summary>
+/// The retention offer for customers of the listed (valuable) tiers who are declining, or who are in touch
+/// for one of <see cref="ContactReasons"/> (e.g. to cancel).
+/// </summary>
+public sealed record RetentionPolicy(string Action, ConsentChannel Channel, ImmutableArray<string> Tiers, decimal Budget, ImmutableArray<string> ContactReasons);
+
+/// <summary>The win-back offer for churned customers whose past net spend shows they were valuable.</summary>
+public sealed record WinBackPolicy(string Action, ConsentChannel Channel, decimal MinPastNetSpend, decimal Budget);
+
+/// <summary>Cross-selling to stable customers in the categories they are drawn to (affinity share at least <see cref="MinAffinityShare"/>).</summary>
+public sealed record CrossSellPolicy(string Action, ConsentChannel Channel, double MinAffinityShare, int MaxCategories);
+
+/// <summary>The birthday action, offered when the birthday is at most <see cref="WithinDays"/> ahead; the budget is the tier's.</summary>
+public sealed record BirthdayPolicy(string Action, ConsentChannel Channel, int WithinDays);
+
+/// <summary>Where the marketing matrices split high from low: value by net-value percentile, individuality by distance to the segment.</summary>
+public sealed record MarketingPolicy(double HighValuePercentile, double HighIndividuality);
+
+/// <summary>What the company serves well, and the match score (0..1) from which a customer's needs count as well matched.</summary>
+public sealed record CapabilityPolicy(ImmutableArray<string> Categories, ImmutableArray<Channel> Channels, double GoodMatch);
+
+/// <summary>One problem of a policy file: the JSON path (<c>$.tiers.A.serviceLevel</c>) and what is wrong there.</summary>
+public sealed record PolicyError(string Path, string Reason)
+{
+    public override string ToString() => $"{Path}: {Reason}";
+}

@@ -1,0 +1,352 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using CustomerGrains.Domain.Events;
+
+namespace CustomerGrains.Domain.Decisions;
+
+/// <summary>
+/// Reads a policy file and validates it completely: every missing, mistyped, out-of-range or unknown
+/// field is reported with its JSON path, so an operator fixes a rejected policy in one pass. A policy with
+/// any error is not returned; keeping the previous policy in force is the caller's part.
+/// </summary>
+public static class PolicyJson
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        AllowTrailingCommas = false,
+        CommentHandling = JsonCommentHandling.Skip,
+    };
+
+    /// <summary>The policy in <paramref name="json"/> and no errors, or no policy and every error found.</summary>
+    public static (Policy? Policy, IReadOnlyList<PolicyError> Errors) Parse(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var errors = new List<PolicyError>();
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, DocumentOptions);
+        }
+        catch (JsonException e)
+        {
+            errors.Add(new PolicyError("$", $"is not valid JSON: {e.Message}"));
+            return (null, errors);
+        }
+        using (document)
+        {
+            var root = new Node(document.RootElement, "$", errors);
+            var policy = root.IsObject() ? Read(root) : null;
+            return errors.Count == 0 ? (policy, errors) : (null, errors);
+        }
+    }
+
+    private static Policy Read(Node root)
+    {
+        root.Only("version", "tiers", "recovery", "complaints", "retention", "winBack", "crossSell", "birthday", "marketing", "capabilities");
+        var version = root.Text("version");
+        var tiers = root.Object("tiers") is { } t ? Tiers(t) : ImmutableDictionary<string, TierPolicy>.Empty;
+        return new Policy(
+            version ?? "",
+            tiers,
+            root.Object("recovery") is { } r ? Recovery(r) : null!,
+            root.Object("complaints") is { } c ? Complaints(c) : null!,
+            root.Object("retention") is { } rt ? Retention(rt) : null!,
+            root.Object("winBack") is { } w ? WinBack(w) : null!,
+            root.Object("crossSell") is { } x ? CrossSell(x) : null!,
+            root.Object("birthday") is { } b ? Birthday(b) : null!,
+            root.Object("marketing") is { } m ? Marketing(m) : null!,
+            root.Object("capabilities") is { } cap ? Capabilities(cap) : null!);
+    }
+
+    private static ImmutableDictionary<string, TierPolicy> Tiers(Node node)
+    {
+        node.Only([.. Policy.TierNames]);
+        var tiers = ImmutableDictionary.CreateBuilder<string, TierPolicy>(StringComparer.Ordinal);
+        int? previousPriority = null;
+        string? previousTier = null;
+        foreach (var name in Policy.TierNames)
+        {
+            if (node.Object(name) is not { } tier)
+            {
+                continue;
+            }
+            tier.Only("displayName", "serviceLevel", "routingPriority", "compensationLimit", "care", "birthdayBudget");
+            var priority = tier.Int("routingPriority", 1, 10);
+            if (priority < previousPriority)
+            {
+                tier.Fail("routingPriority", $"must not come before tier {previousTier}'s ({previousPriority}): 1 is served first");
+            }
+            previousPriority = priority ?? previousPriority;
+            previousTier = name;
+            tiers[name] = new TierPolicy(
+                tier.Text("displayName") ?? "",
+                tier.Text("serviceLevel") ?? "",
+                priority ?? 0,
+                tier.Money("compensationLimit") ?? 0,
+                tier.Object("care", nullable: true) is { } care ? Care(care) : null,
+                tier.Money("birthdayBudget") ?? 0);
+        }
+        return tiers.ToImmutable();
+    }
+
+    private static CarePolicy Care(Node node)
+    {
+        node.Only("action", "budget", "channel");
+        return new CarePolicy(node.Text("action") ?? "", node.Money("budget") ?? 0, node.Enum<ConsentChannel>("channel") ?? default);
+    }
+
+    private static RecoveryPolicy Recovery(Node node)
+    {
+        node.Only("maxAgeDays", "scripts");
+        var scripts = ImmutableDictionary.CreateBuilder<Emotion, RecoveryScript>();
+        if (node.Object("scripts") is { } s)
+        {
+            s.Only([.. Enum.GetValues<Emotion>().Select(e => EnumNames.Of(e))]);
+            foreach (var emotion in Enum.GetValues<Emotion>())
+            {
+                if (s.Object(EnumNames.Of(emotion)) is { } script)
+                {
+                    script.Only("script", "priorityBoost");
+                    scripts[emotion] = new RecoveryScript(script.Text("script") ?? "", script.Int("priorityBoost", 0, 9) ?? 0);
+                }
+            }
+        }
+        return new RecoveryPolicy(node.Int("maxAgeDays", 1, 365) ?? 0, scripts.ToImmutable());
+    }
+
+    private static ComplaintPolicy Complaints(Node node)
+    {
+        node.Only("apologise", "compensationMinSeverity", "priorityBoost");
+        return new ComplaintPolicy(
+            node.Bool("apologise") ?? false,
+            node.Enum<ComplaintSeverity>("compensationMinSeverity") ?? default,
+            node.Int("priorityBoost", 0, 9) ?? 0);
+    }
+
+    private static RetentionPolicy Retention(Node node)
+    {
+        node.Only("action", "channel", "tiers", "budget", "contactReasons");
+        var tiers = node.Strings("tiers", minCount: 1);
+        for (var i = 0; i < tiers.Length; i++)
+        {
+            if (!Policy.TierNames.Contains(tiers[i]))
+            {
+                node.Fail($"tiers[{i}]", $"unknown tier '{tiers[i]}'; expected one of {string.Join(", ", Policy.TierNames)}");
+            }
+        }
+        return new RetentionPolicy(node.Text("action") ?? "", node.Enum<ConsentChannel>("channel") ?? default, tiers, node.Money("budget") ?? 0,
+            node.Strings("contactReasons", minCount: 0));
+    }
+
+    private static WinBackPolicy WinBack(Node node)
+    {
+        node.Only("action", "channel", "minPastNetSpend", "budget");
+        return new WinBackPolicy(node.Text("action") ?? "", node.Enum<ConsentChannel>("channel") ?? default,
+            node.Money("minPastNetSpend") ?? 0, node.Money("budget") ?? 0);
+    }
+
+    private static CrossSellPolicy CrossSell(Node node)
+    {
+        node.Only("action", "channel", "minAffinityShare", "maxCategories");
+        return new CrossSellPolicy(node.Text("action") ?? "", node.Enum<ConsentChannel>("channel") ?? default,
+            node.Number("minAffinityShare", 0, 1) ?? 0, node.Int("maxCategories", 1, 20) ?? 0);
+    }
+
+    private static BirthdayPolicy Birthday(Node node)
+    {
+        node.Only("action", "channel", "withinDays");
+        return new BirthdayPolicy(node.Text("action") ?? "", node.Enum<ConsentChannel>("channel") ?? default, node.Int("withinDays", 0, 60) ?? 0);
+    }
+
+    private static MarketingPolicy Marketing(Node node)
+    {
+        node.Only("highValuePercentile", "highIndividuality");
+        return new MarketingPolicy(node.Number("highValuePercentile", 0, 1) ?? 0, node.Number("highIndividuality", 0, 1) ?? 0);
+    }
+
+    private static CapabilityPolicy Capabilities(Node node)
+    {
+        node.Only("categories", "channels", "goodMatch");
+        var channelNames = node.Strings("channels", minCount: 0);
+        var channels = ImmutableArray.CreateBuilder<Channel>(channelNames.Length);
+        for (var i = 0; i < channelNames.Length; i++)
+        {
+            if (EnumNames.TryParse<Channel>(channelNames[i], out var channel))
+            {
+                channels.Add(channel);
+            }
+            else
+            {
+                node.Fail($"channels[{i}]", $"unknown channel '{channelNames[i]}'; expected one of {EnumNames.List<Channel>()}");
+            }
+        }
+        return new CapabilityPolicy(node.Strings("categories", minCount: 0), channels.ToImmutable(), node.Number("goodMatch", 0, 1) ?? 0);
+    }
+
+    /// <summary>A JSON object at a path, with readers that add an error per bad field and return null for it.</summary>
+    private readonly record struct Node(JsonElement Element, string Path, List<PolicyError> Errors)
+    {
+        public void Fail(string name, string reason) => Errors.Add(new PolicyError(Path + "." + name, reason));
+
+        public bool IsObject()
+        {
+            if (Element.ValueKind == JsonValueKind.Object)
+            {
+                return true;
+            }
+            Errors.Add(new PolicyError(Path, "must be an object"));
+            return false;
+        }
+
+        /// <summary>Reports every property not in <paramref name="known"/> (a misspelt rule would otherwise be silently ignored).</summary>
+        public void Only(params string[] known)
+        {
+            foreach (var property in Element.EnumerateObject())
+            {
+                if (Array.IndexOf(known, property.Name) < 0)
+                {
+                    Fail(property.Name, $"unknown property; expected one of {string.Join(", ", known)}");
+                }
+            }
+        }
+
+        private bool TryGet(string name, out JsonElement value, bool nullable = false)
+        {
+            if (Element.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null)
+            {
+                return true;
+            }
+            if (!nullable || value.ValueKind != JsonValueKind.Null)
+            {
+                Fail(name, nullable ? "is required (null to leave it out)" : "is required");
+            }
+            return false;
+        }
+
+        public Node? Object(string name, bool nullable = false)
+        {
+            if (!TryGet(name, out var value, nullable))
+            {
+                return null;
+            }
+            var node = new Node(value, Path + "." + name, Errors);
+            return node.IsObject() ? node : null;
+        }
+
+        public string? Text(string name)
+        {
+            if (!TryGet(name, out var value))
+            {
+                return null;
+            }
+            if (value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
+            {
+                Fail(name, "must be a non-empty string");
+                return null;
+            }
+            return value.GetString();
+        }
+
+        public bool? Bool(string name)
+        {
+            if (!TryGet(name, out var value))
+            {
+                return null;
+            }
+            if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+            {
+                return value.GetBoolean();
+            }
+            Fail(name, "must be true or false");
+            return null;
+        }
+
+        public double? Number(string name, double min, double max)
+        {
+            if (!TryGet(name, out var value))
+            {
+                return null;
+            }
+            if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number) || number < min || number > max)
+            {
+                Fail(name, $"must be a number from {min} to {max}");
+                return null;
+            }
+            return number;
+        }
+
+        public int? Int(string name, int min, int max)
+        {
+            if (!TryGet(name, out var value))
+            {
+                return null;
+            }
+            if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var number) || number < min || number > max)
+            {
+                Fail(name, $"must be a whole number from {min} to {max}");
+                return null;
+            }
+            return number;
+        }
+
+        public decimal? Money(string name)
+        {
+            if (!TryGet(name, out var value))
+            {
+                return null;
+            }
+            if (value.ValueKind != JsonValueKind.Number || !value.TryGetDecimal(out var amount) || amount < 0)
+            {
+                Fail(name, "must be an amount of at least 0");
+                return null;
+            }
+            return amount;
+        }
+
+        public T? Enum<T>(string name) where T : struct, Enum
+        {
+            if (!TryGet(name, out var value))
+            {
+                return null;
+            }
+            if (value.ValueKind == JsonValueKind.String && EnumNames.TryParse<T>(value.GetString()!, out var parsed))
+            {
+                return parsed;
+            }
+            Fail(name, $"must be one of {EnumNames.List<T>()}");
+            return null;
+        }
+
+        public ImmutableArray<string> Strings(string name, int minCount)
+        {
+            if (!TryGet(name, out var value))
+            {
+                return [];
+            }
+            if (value.ValueKind != JsonValueKind.Array)
+            {
+                Fail(name, "must be an array of strings");
+                return [];
+            }
+            var items = ImmutableArray.CreateBuilder<string>(value.GetArrayLength());
+            var i = 0;
+            foreach (var item in value.EnumerateArray())
+            {
+                if (item.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(item.GetString()))
+                {
+                    items.Add(item.GetString()!);
+                }
+                else
+                {
+                    Fail($"{name}[{i}]", "must be a non-empty string");
+                }
+                i++;
+            }
+            if (items.Count < minCount)
+            {
+                Fail(name, $"must hold at least {minCount} item(s)");
+            }
+            return items.ToImmutable();
+        }
+    }
+}

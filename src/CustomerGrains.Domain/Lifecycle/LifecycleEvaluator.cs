@@ -1,0 +1,269 @@
+using CustomerGrains.Domain.Needs;
+using CustomerGrains.Domain.State;
+
+namespace CustomerGrains.Domain.Lifecycle;
+
+/// <summary>
+/// Places a customer in a lifecycle stage as of "now". P(alive) is an input (the value model computes it
+/// for the same moment), so a customer declines and churns by the passing of time alone; the rest is read
+/// from the state. The rules, in order:
+/// <list type="number">
+/// <item>An explicit cancellation not followed by a purchase: churned.</item>
+/// <item>No purchase yet: prospect.</item>
+/// <item>A purchase after the recorded decline or churn (or after a cancellation): win-back, back to formation.</item>
+/// <item>P(alive) below the churn threshold: churned; below the decline threshold: decline; except while the
+/// gap since the last purchase is within the customer's own longest gap (their rhythm).</item>
+/// <item>A complaint open too long, or silent dissatisfaction (a poor or worsening experience gap, a detractor
+/// score) in a recent survey: decline.</item>
+/// <item>Otherwise by repeat purchases since the start (or the win-back): exploration (none), stability (enough
+/// repeats, tenure and P(alive); kept once reached until decline), else formation.</item>
+/// </list>
+/// </summary>
+public static class LifecycleEvaluator
+{
+    /// <summary>Evaluates the stage of <paramref name="state"/> as of <paramref name="now"/>; pure and O(1) in the history's length.</summary>
+    public static LifecycleView Evaluate(CustomerState state, DateTimeOffset now, double pAlive, LifecycleOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!double.IsFinite(pAlive) || pAlive is < 0 or > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(pAlive), pAlive, "P(alive) must be between 0 and 1.");
+        }
+
+        var reasons = new List<Reason>(3);
+        var review = now + options.ReviewInterval;
+        if (state.Cancellation is { } cancellation && !(state.LastPurchaseAt > cancellation.At))
+        {
+            reasons.Add(new Reason("lifecycle.churn.cancelled",
+                $"the customer cancelled on {Formats.Day(cancellation.At)}" + (cancellation.Reason is { } why ? $" ({why})" : "")));
+            return View(state, now, pAlive, LifecycleStage.Churned, reasons, options, winBack: false, state.EpisodeStartedAt, rhythm: false, review);
+        }
+        if (state.LastPurchaseAt is not { } lastPurchase)
+        {
+            reasons.Add(new Reason("lifecycle.prospect", "known but has not bought yet"));
+            return View(state, now, pAlive, LifecycleStage.Prospect, reasons, options, winBack: false, null, rhythm: false, review);
+        }
+
+        var episodeStart = state.EpisodeStartedAt;
+        var winBack = false;
+        if (LapseStart(state) is { } lapse && lastPurchase > lapse)
+        {
+            winBack = true;
+            episodeStart = FirstPurchaseDayAfter(state.PurchaseDays, lapse);
+            reasons.Add(new Reason("lifecycle.winBack",
+                $"bought again on {Formats.Day(episodeStart.Value)} after {(state.Stage is { } recorded && !LifecycleView.IsActive(recorded) ? Name(recorded) : "cancelling")}: back to formation"));
+        }
+
+        var gapDays = Math.Max(0, (now - lastPurchase).TotalDays);
+        var ownLongest = state.LongestPurchaseGapDays * options.RhythmTolerance;
+        var rhythm = state.PurchaseDays.Count - 1 >= options.MinGapsForRhythm && gapDays <= ownLongest;
+        if (rhythm)
+        {
+            review = Earliest(review, lastPurchase.AddDays(ownLongest));
+        }
+
+        var declining = new List<Reason>(2);
+        if (pAlive < options.DeclinePAlive)
+        {
+            if (rhythm)
+            {
+                reasons.Add(new Reason("lifecycle.rhythm",
+                    $"P(alive) {pAlive:0.00} is low, but {gapDays:0} days since the last purchase is within the customer's own longest gap of {state.LongestPurchaseGapDays} days"));
+            }
+            else if (pAlive < options.ChurnPAlive)
+            {
+                reasons.Insert(0, new Reason("lifecycle.churn.pAlive",
+                    $"P(alive) {pAlive:0.00} is below the churn threshold {options.ChurnPAlive:0.00} ({gapDays:0} days since the last purchase)"));
+                return View(state, now, pAlive, LifecycleStage.Churned, reasons, options, winBack: false, episodeStart, rhythm, review);
+            }
+            else
+            {
+                declining.Add(new Reason("lifecycle.decline.pAlive",
+                    $"P(alive) {pAlive:0.00} is below the decline threshold {options.DeclinePAlive:0.00} ({gapDays:0} days since the last purchase)"));
+            }
+        }
+        review = Earliest(review, UnresolvedComplaint(state, now, options, declining));
+        SilentDissatisfaction(state, now, options, declining);
+        if (declining.Count > 0)
+        {
+            declining.AddRange(reasons);
+            return View(state, now, pAlive, LifecycleStage.Decline, declining, options, winBack: false, episodeStart, rhythm, review);
+        }
+
+        var stage = ActiveStage(state, now, pAlive, options, episodeStart, winBack, reasons, ref review);
+        return View(state, now, pAlive, stage, reasons, options, winBack, episodeStart, rhythm, review);
+    }
+
+    private static LifecycleStage ActiveStage(CustomerState state, DateTimeOffset now, double pAlive, LifecycleOptions options,
+        DateTimeOffset? episodeStart, bool winBack, List<Reason> reasons, ref DateTimeOffset review)
+    {
+        var days = state.PurchaseDays;
+        var firstIndex = episodeStart is { } start ? FirstIndexOnOrAfter(days, DateOnly.FromDateTime(start.UtcDateTime)) : 0;
+        var repeats = days.Count - firstIndex - 1;
+        if (episodeStart is null && repeats <= 0)
+        {
+            reasons.Add(new Reason("lifecycle.exploration", "one purchase day so far, no repeat purchase yet"));
+            return LifecycleStage.Exploration;
+        }
+        if (state.Stage == LifecycleStage.Stability && !winBack)
+        {
+            reasons.Add(new Reason("lifecycle.stability.kept", "stable since " + Formats.Day(state.StageSince ?? now) + "; nothing weakens the relationship"));
+            return LifecycleStage.Stability;
+        }
+        var tenureFrom = episodeStart ?? state.FirstPurchaseAt ?? now;
+        var tenure = now - tenureFrom;
+        if (repeats >= options.StabilityMinRepeatPurchases && tenure >= options.StabilityTenure && pAlive >= options.StabilityPAlive)
+        {
+            reasons.Add(new Reason("lifecycle.stability",
+                $"{repeats} repeat purchases over {tenure.TotalDays:0} days with P(alive) {pAlive:0.00}"));
+            return LifecycleStage.Stability;
+        }
+        if (tenure < options.StabilityTenure)
+        {
+            review = Earliest(review, tenureFrom + options.StabilityTenure);
+        }
+        if (!winBack)
+        {
+            reasons.Add(new Reason("lifecycle.formation",
+                $"{repeats} repeat purchase(s) over {tenure.TotalDays:0} days; stability needs {options.StabilityMinRepeatPurchases} over {options.StabilityTenure.TotalDays:0} days with P(alive) at least {options.StabilityPAlive:0.00}"));
+        }
+        return LifecycleStage.Formation;
+    }
+
+    /// <summary>Adds a reason when a complaint has been open longer than allowed; returns when the oldest younger one will be.</summary>
+    private static DateTimeOffset? UnresolvedComplaint(CustomerState state, DateTimeOffset now, LifecycleOptions options, List<Reason> declining)
+    {
+        OpenComplaint? oldest = null;
+        foreach (var complaint in state.OpenComplaints.Values)
+        {
+            if (oldest is null || complaint.OpenedAt < oldest.OpenedAt)
+            {
+                oldest = complaint;
+            }
+        }
+        if (oldest is null)
+        {
+            return null;
+        }
+        var due = oldest.OpenedAt + options.UnresolvedComplaintAge;
+        if (now < due)
+        {
+            return due;
+        }
+        declining.Add(new Reason("lifecycle.decline.complaint",
+            $"complaint {oldest.ComplaintId} ({Name(oldest.Severity)}) unresolved for {(now - oldest.OpenedAt).TotalDays:0} days" +
+            (state.OpenComplaints.Count > 1 ? $", {state.OpenComplaints.Count} open in all" : "")));
+        return null;
+    }
+
+    private static void SilentDissatisfaction(CustomerState state, DateTimeOffset now, LifecycleOptions options, List<Reason> declining)
+    {
+        foreach (var (dimension, score) in state.Experience)
+        {
+            if (now - score.At > options.DissatisfactionWindow)
+            {
+                continue;
+            }
+            var weighted = ExperienceGap.Weighted(score);
+            if (weighted <= options.PoorWeightedGap)
+            {
+                declining.Add(new Reason("lifecycle.decline.poorExperience",
+                    $"{Name(dimension)} experience {score.Experience:0.#} against an expectation of {score.Expectation:0.#} (weighted gap {weighted:0.0}) in the survey of {Formats.Day(score.At)}"));
+            }
+            else if (state.PreviousExperience.TryGetValue(dimension, out var previous)
+                && ExperienceGap.Weighted(previous) - weighted >= options.WorseningGapDrop)
+            {
+                declining.Add(new Reason("lifecycle.decline.worseningExperience",
+                    $"{Name(dimension)} weighted gap fell from {ExperienceGap.Weighted(previous):0.0} to {weighted:0.0} in the survey of {Formats.Day(score.At)}"));
+            }
+        }
+        if (state.LastNps is { } nps && now - nps.At <= options.DissatisfactionWindow && nps.Score <= options.DetractorNps)
+        {
+            declining.Add(new Reason("lifecycle.decline.detractor", $"net-promoter score {nps.Score} on {Formats.Day(nps.At)} marks a detractor"));
+        }
+    }
+
+    private static LifecycleView View(CustomerState state, DateTimeOffset now, double pAlive, LifecycleStage stage, List<Reason> reasons,
+        LifecycleOptions options, bool winBack, DateTimeOffset? episodeStart, bool rhythm, DateTimeOffset review)
+    {
+        var since = state.Stage == stage && state.StageSince is { } recorded ? recorded : now;
+        double? gap = state.LastPurchaseAt is { } last ? Math.Max(0, (now - last).TotalDays) : null;
+        return new LifecycleView(stage, since, reasons, Pattern(state, stage, now, options), state.Stage,
+            winBack, episodeStart, pAlive, gap, rhythm, review);
+    }
+
+    /// <summary>
+    /// The path's pattern: once the relationship weakens, by the active stage it weakened from (and, from
+    /// stability, by how long that lasted); while stable, long stability once it has lasted long enough.
+    /// </summary>
+    private static LifecyclePattern? Pattern(CustomerState state, LifecycleStage stage, DateTimeOffset now, LifecycleOptions options)
+    {
+        var stableFor = state.Stage == LifecycleStage.Stability && state.StageSince is { } since ? now - since : (TimeSpan?)null;
+        if (stage == LifecycleStage.Stability)
+        {
+            return stableFor >= options.LongStability ? LifecyclePattern.LongStability : null;
+        }
+        if (stage is not (LifecycleStage.Decline or LifecycleStage.Churned))
+        {
+            return null;
+        }
+        var from = LifecycleView.IsActive(state.Stage) ? state.Stage : state.LastActiveStage;
+        if (from == LifecycleStage.Stability)
+        {
+            stableFor ??= state.LastStabilityDays is { } days ? TimeSpan.FromDays(days) : null;
+        }
+        return from switch
+        {
+            LifecycleStage.Exploration => LifecyclePattern.EndedInExploration,
+            LifecycleStage.Formation => LifecyclePattern.EndedInFormation,
+            LifecycleStage.Stability => stableFor >= options.LongStability ? LifecyclePattern.LongStability : LifecyclePattern.EarlyDeclineFromStability,
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// Since when the relationship has been lapsed, so that a later purchase is a win-back: the recorded
+    /// decline or churn, or a cancellation made after the current relationship began.
+    /// </summary>
+    private static DateTimeOffset? LapseStart(CustomerState state)
+    {
+        DateTimeOffset? lapse = state.Stage is LifecycleStage.Decline or LifecycleStage.Churned ? state.StageSince : null;
+        if (state.Cancellation is { } c && !(state.EpisodeStartedAt >= c.At) && !(lapse >= c.At))
+        {
+            lapse = c.At;
+        }
+        return lapse;
+    }
+
+    private static DateTimeOffset FirstPurchaseDayAfter(List<PurchaseDay> days, DateTimeOffset moment)
+    {
+        var momentDay = DateOnly.FromDateTime(moment.UtcDateTime);
+        var i = FirstIndexOnOrAfter(days, momentDay);
+        // Days are the unit of purchase history: a purchase on the lapse's own day opens the new relationship.
+        var day = i < days.Count ? days[i].Day : momentDay;
+        return new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+    }
+
+    private static int FirstIndexOnOrAfter(List<PurchaseDay> days, DateOnly day)
+    {
+        int lo = 0, hi = days.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (days[mid].Day < day)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private static DateTimeOffset Earliest(DateTimeOffset a, DateTimeOffset? b) => b is { } value && value < a ? value : a;
+
+    private static string Name<T>(T value) where T : struct, Enum => Events.EnumNames.Of(value);
+}
