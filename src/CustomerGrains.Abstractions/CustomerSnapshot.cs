@@ -38,6 +38,8 @@ public sealed record CustomerSnapshot
     [Id(13)] public required ImmutableDictionary<string, int> Engagements { get; init; }
     /// <summary>When and why the customer cancelled, if they did.</summary>
     [Id(14)] public CancellationInfo? Cancellation { get; init; }
+    /// <summary>The live value score, computed for <see cref="AsOf"/> with the model and population versions named in it.</summary>
+    [Id(15)] public ValueFigures? Value { get; init; }
 
     /// <summary>Maps the domain's summary onto the wire contract.</summary>
     public static CustomerSnapshot From(CustomerSummary s)
@@ -139,6 +141,43 @@ public sealed record ExperienceScore(
     [property: Id(1)] double Experience,
     [property: Id(2)] double Importance,
     [property: Id(3)] DateTimeOffset At);
+
+/// <summary>
+/// The customer's value as of the snapshot's moment: BG/NBD P(alive) and expected purchases over
+/// <see cref="HorizonWeeks"/>, Gamma-Gamma expected spend, CLV, expected cost-to-serve, net value
+/// (CLV less cost-to-serve), RFM code against population quintiles (null until the population is measured)
+/// and the tier (A top 20% of net value, B next 30%, C the rest with net value &gt;= 0, D below zero).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("CustomerGrains.ValueFigures")]
+public sealed record ValueFigures
+{
+    /// <summary>Probability the customer is still active (0..1).</summary>
+    [Id(0)] public double PAlive { get; init; }
+    /// <summary>Expected purchases (repeat-purchase days) in the next <see cref="HorizonWeeks"/> weeks.</summary>
+    [Id(1)] public double ExpectedPurchases { get; init; }
+    /// <summary>The horizon of <see cref="ExpectedPurchases"/> in weeks.</summary>
+    [Id(2)] public double HorizonWeeks { get; init; }
+    /// <summary>Expected net spend per purchase.</summary>
+    [Id(3)] public double ExpectedSpend { get; init; }
+    /// <summary>Customer lifetime value: margin x expected spend x discounted expected purchases.</summary>
+    [Id(4)] public double Clv { get; init; }
+    /// <summary>Expected cost of serving the customer over the same discounted horizon.</summary>
+    [Id(5)] public double CostToServe { get; init; }
+    /// <summary>CLV less cost-to-serve.</summary>
+    [Id(6)] public double NetValue { get; init; }
+    /// <summary>The share of customers with at most this net value (0..1); 0.5 before the population is measured.</summary>
+    [Id(7)] public double NetValuePercentile { get; init; }
+    /// <summary>Recency, frequency and monetary scores 1-5, e.g. "545"; null until the population is measured.</summary>
+    [Id(8)] public string? Rfm { get; init; }
+    /// <summary>The tier: A, B, C or D.</summary>
+    [Id(9)] public required string Tier { get; init; }
+    /// <summary>The tier's display name from the service policy (e.g. Platinum).</summary>
+    [Id(10)] public string? TierName { get; init; }
+    /// <summary>The fitted model used (<c>cdnow-2005-default</c> before the first fit).</summary>
+    [Id(11)] public required string ModelVersion { get; init; }
+    /// <summary>The population measurement used for tiers and RFM (<c>uncalibrated</c> before the first).</summary>
+    [Id(12)] public required string PopulationVersion { get; init; }
+}
 
 /// <summary>A cancellation.</summary>
 [GenerateSerializer, Immutable, Alias("CustomerGrains.CancellationInfo")]

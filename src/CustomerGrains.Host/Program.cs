@@ -6,7 +6,8 @@ if (HostCommands.Find(args) is { } command)
     return await command.RunAsync(args[1..]);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json is read from beside the executable, wherever it is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddCustomerGrainsHost();
 
 var app = builder.Build();

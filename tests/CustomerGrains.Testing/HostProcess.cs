@@ -103,6 +103,28 @@ public sealed partial class HostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs a one-shot command of the host executable (e.g. <c>fit</c>) to completion.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunCommandAsync(params string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(HostAssembly);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+
     /// <summary>Stops the host as an operator does (SIGTERM) and waits for it to exit.</summary>
     public async Task StopAsync()
     {

@@ -3,6 +3,8 @@ using CustomerGrains.Domain.Events;
 using CustomerGrains.Domain.State;
 using CustomerGrains.Grains.Hosting;
 using CustomerGrains.Grains.Log;
+using CustomerGrains.Grains.Value;
+using CustomerGrains.Domain.Value;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
@@ -22,12 +24,15 @@ internal sealed partial class CustomerGrain(
     IInteractionLog log,
     TimeProvider time,
     IOptions<SnapshotOptions> snapshotOptions,
+    ScoringContext scoring,
+    ICustomerReadModel readModel,
     ILogger<CustomerGrain> logger) : Grain, ICustomerGrain, IAsyncObserver<LogRecord>
 {
     private CustomerState customer = null!;
     private long lastSequence;
     private long lastPosition;
     private int unsavedEvents;
+    private bool readModelStale;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -66,7 +71,39 @@ internal sealed partial class CustomerGrain(
             return Task.FromResult<CustomerSnapshot?>(null);
         }
         var at = asOf ?? time.GetUtcNow();
-        return Task.FromResult<CustomerSnapshot?>(CustomerSnapshot.From(CustomerSummary.Of(customer, at)));
+        var snapshot = CustomerSnapshot.From(CustomerSummary.Of(customer, at)) with { Value = Value(at) };
+        return Task.FromResult<CustomerSnapshot?>(snapshot);
+    }
+
+    private ValueFigures? Value(DateTimeOffset at)
+    {
+        var model = scoring.Current;
+        ValueScore score;
+        try
+        {
+            score = model.Score(customer, at);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or ArithmeticException)
+        {
+            // A read still answers with everything else; the failure is logged with the model that caused it.
+            LogScoringFailed(ex, customer.CustomerId, model.ModelVersion);
+            return null;
+        }
+        return new ValueFigures
+            {
+                PAlive = score.PAlive,
+                ExpectedPurchases = score.ExpectedPurchases,
+                HorizonWeeks = model.Model.Options.HorizonWeeks,
+                ExpectedSpend = score.ExpectedSpend,
+                Clv = score.Clv,
+                CostToServe = score.CostToServe,
+                NetValue = score.NetValue,
+                NetValuePercentile = model.Population.PercentileOf(score.NetValue),
+                Rfm = model.Population.Rfm is null ? null : score.Rfm.ToString(),
+                Tier = score.Tier.ToString(),
+                ModelVersion = model.ModelVersion,
+                PopulationVersion = model.PopulationVersion,
+            };
     }
 
     public async Task OnNextAsync(LogRecord item, StreamSequenceToken? token = null)
@@ -125,22 +162,40 @@ internal sealed partial class CustomerGrain(
 
     private async Task SaveIfChangedAsync(CancellationToken cancellationToken)
     {
-        if (unsavedEvents == 0)
+        if (unsavedEvents > 0)
         {
-            return;
+            stored.State = new CustomerGrainState { LastSequence = lastSequence, LastPosition = lastPosition, Customer = customer };
+            try
+            {
+                await stored.WriteStateAsync(cancellationToken);
+                unsavedEvents = 0;
+                readModelStale = true;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The log stays the source of truth: a snapshot that failed to save is rebuilt on the next activation.
+                LogSnapshotFailed(ex, customer.CustomerId);
+            }
         }
-        stored.State = new CustomerGrainState { LastSequence = lastSequence, LastPosition = lastPosition, Customer = customer };
-        try
+        if (readModelStale)
         {
-            await stored.WriteStateAsync(cancellationToken);
-            unsavedEvents = 0;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The log stays the source of truth: a snapshot that failed to save is rebuilt on the next activation.
-            LogSnapshotFailed(ex, customer.CustomerId);
+            try
+            {
+                await readModel.UpsertAsync(ReadModelRow(), cancellationToken);
+                readModelStale = false;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogReadModelFailed(ex, customer.CustomerId);
+            }
         }
     }
+
+    private CustomerReadModelRow ReadModelRow() =>
+        new(customer.CustomerId, CustomerValueInputs.Of(customer), Stage: null, NextReviewAt: null, time.GetUtcNow());
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Customer {CustomerId} could not be scored with value model {ModelVersion}")]
+    private partial void LogScoringFailed(Exception ex, string customerId, string modelVersion);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The stored snapshot of customer {CustomerId} belongs to {Other}; it is ignored and the state rebuilt from the log")]
     private partial void LogForeignSnapshot(string customerId, string other);
@@ -153,6 +208,9 @@ internal sealed partial class CustomerGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Log record at position {Position} (event {EventId}) cannot be read and was skipped")]
     private partial void LogUnreadableRecord(Exception ex, long position, string eventId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The read model row of customer {CustomerId} could not be written; retrying with the next save")]
+    private partial void LogReadModelFailed(Exception ex, string customerId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Snapshot of customer {CustomerId} could not be written; it will be rebuilt from the log")]
     private partial void LogSnapshotFailed(Exception ex, string customerId);

@@ -16,6 +16,8 @@ public static class CustomerGrainsHostBuilderExtensions
         builder.UseOrleans(orleans =>
         {
             orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: silo.ServiceId, clusterId: silo.ClusterId);
+            // One silo: schedules live in memory and are registered again at every start.
+            orleans.UseInMemoryReminderService();
             orleans.AddCustomerGrains(builder.Configuration);
         });
         return builder;

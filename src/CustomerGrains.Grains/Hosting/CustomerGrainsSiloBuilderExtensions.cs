@@ -1,10 +1,8 @@
 using CustomerGrains.Abstractions;
-using CustomerGrains.Grains.Log;
 using CustomerGrains.Grains.Storage;
 using CustomerGrains.Grains.Streams;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Storage;
@@ -36,17 +34,10 @@ public static class CustomerGrainsSiloBuilderExtensions
         }
         services.AddSingleton<CustomerGrainsMarker>();
 
-        services.AddValidatedOptions<StorageOptions>(configuration, StorageOptions.Section);
-        services.AddValidatedOptions<InteractionLogOptions>(configuration, InteractionLogOptions.Section);
+        services.AddCustomerGrainsStorage(configuration);
         services.AddValidatedOptions<SnapshotOptions>(configuration, SnapshotOptions.Section);
-
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new LogPartitioner(sp.GetRequiredService<IOptions<InteractionLogOptions>>().Value.Partitions));
-        services.AddSingleton(sp => EmbeddedDatabases.In(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory));
-        services.AddSingleton<SqliteInteractionLog>(sp => ActivatorUtilities.CreateInstance<SqliteInteractionLog>(
-            sp, sp.GetRequiredService<EmbeddedDatabases>().Log));
-        services.AddSingleton<IInteractionLog>(sp => sp.GetRequiredService<SqliteInteractionLog>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaMigrator>();
+        services.AddScoring();
 
         silo.AddAdoNetGrainStorage(CustomerStorageSql, (OptionsBuilder<AdoNetGrainStorageOptions> options) =>
             options.Configure<EmbeddedDatabases>((o, databases) =>
@@ -80,12 +71,8 @@ public sealed record EmbeddedDatabases(SqliteDatabase Log, SqliteDatabase Grains
 }
 
 /// <summary>Applies the schema scripts before any storage provider or stream agent starts.</summary>
-internal sealed class SchemaMigrator(EmbeddedDatabases databases) : ILifecycleParticipant<ISiloLifecycle>
+internal sealed class SchemaMigrator(SchemaMigrations migrations) : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(SchemaMigrator), ServiceLifecycleStage.RuntimeInitialize, async ct =>
-        {
-            await databases.Log.MigrateAsync(ct);
-            await databases.Grains.MigrateAsync(ct);
-        });
+        lifecycle.Subscribe(nameof(SchemaMigrator), ServiceLifecycleStage.RuntimeInitialize, async ct => await migrations.ApplyAsync(ct));
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using CustomerGrains.Domain.Events;
 using CustomerGrains.Grains.Storage;
 using Microsoft.Data.Sqlite;
@@ -99,7 +98,7 @@ public sealed class SqliteInteractionLog : IInteractionLog, IAsyncDisposable
             RETURNING position
             """, "$partition", "$customer_id", "$seq", "$event_id", "$event_type", "$occurred_at", "$appended_at", "$payload");
 
-        var appendedAt = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+        var appendedAt = SqliteDatabase.Time(time.GetUtcNow());
         var results = new List<AppendResult>(group.Count);
         foreach (var events in group)
         {
@@ -122,7 +121,7 @@ public sealed class SqliteInteractionLog : IInteractionLog, IAsyncDisposable
                 p[2].Value = seq;
                 p[3].Value = e.EventId;
                 p[4].Value = e.TypeName;
-                p[5].Value = e.OccurredAt.ToString("O", CultureInfo.InvariantCulture);
+                p[5].Value = SqliteDatabase.Time(e.OccurredAt);
                 p[6].Value = appendedAt;
                 p[7].Value = InteractionJson.Serialize(e);
                 var position = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
@@ -153,8 +152,7 @@ public sealed class SqliteInteractionLog : IInteractionLog, IAsyncDisposable
         return command;
     }
 
-    // Microsoft.Data.Sqlite runs its "async" methods synchronously; reads are moved off the caller's
-    // thread so that a grain turn or a pulling agent never blocks an Orleans scheduler thread on file I/O.
+    // Reads run on the thread pool (SqliteDatabase.WithConnectionAsync): never on a grain turn's thread.
     public Task<IReadOnlyList<LogRecord>> ReadPartitionAsync(int partition, long afterPosition, int maxCount, CancellationToken cancellationToken) =>
         ReadAsync("""
             SELECT position, partition, customer_id, customer_seq, event_id, payload FROM interaction_log
@@ -167,27 +165,26 @@ public sealed class SqliteInteractionLog : IInteractionLog, IAsyncDisposable
             WHERE customer_id = $a AND customer_seq > $b ORDER BY customer_seq LIMIT $c
             """, customerId, afterSequence, int.MaxValue, cancellationToken);
 
-    private Task<IReadOnlyList<LogRecord>> ReadAsync(string sql, object a, long b, int limit, CancellationToken cancellationToken) =>
-        Task.Run(() => ReadOffThreadAsync(sql, a, b, limit, cancellationToken), cancellationToken);
-
-    private async Task<IReadOnlyList<LogRecord>> ReadOffThreadAsync(string sql, object a, long b, int limit, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<LogRecord>> ReadAsync(string sql, object a, long b, int limit, CancellationToken cancellationToken)
     {
         try
         {
-            await using var connection = await database.OpenAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            command.Parameters.AddWithValue("$a", a);
-            command.Parameters.AddWithValue("$b", b);
-            command.Parameters.AddWithValue("$c", limit);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var records = new List<LogRecord>();
-            while (await reader.ReadAsync(cancellationToken))
+            return await database.WithConnectionAsync(async (connection, ct) =>
             {
-                records.Add(new LogRecord(
-                    reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4), reader.GetString(5)));
-            }
-            return records;
+                await using var command = connection.CreateCommand();
+                command.CommandText = sql;
+                command.Parameters.AddWithValue("$a", a);
+                command.Parameters.AddWithValue("$b", b);
+                command.Parameters.AddWithValue("$c", limit);
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                var records = new List<LogRecord>();
+                while (await reader.ReadAsync(ct))
+                {
+                    records.Add(new LogRecord(
+                        reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4), reader.GetString(5)));
+                }
+                return (IReadOnlyList<LogRecord>)records;
+            }, cancellationToken);
         }
         catch (SqliteException ex)
         {
@@ -196,33 +193,27 @@ public sealed class SqliteInteractionLog : IInteractionLog, IAsyncDisposable
     }
 
     public Task<long> ReadCheckpointAsync(int partition, CancellationToken cancellationToken) =>
-        Task.Run(() => ReadCheckpointOffThreadAsync(partition, cancellationToken), cancellationToken);
-
-    private async Task<long> ReadCheckpointOffThreadAsync(int partition, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT position FROM stream_checkpoint WHERE partition = $p";
-        command.Parameters.AddWithValue("$p", partition);
-        return await command.ExecuteScalarAsync(cancellationToken) is long position ? position : 0;
-    }
+        database.WithConnectionAsync(async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT position FROM stream_checkpoint WHERE partition = $p";
+            command.Parameters.AddWithValue("$p", partition);
+            return await command.ExecuteScalarAsync(ct) is long position ? position : 0;
+        }, cancellationToken);
 
     public Task WriteCheckpointAsync(int partition, long position, CancellationToken cancellationToken) =>
-        Task.Run(() => WriteCheckpointOffThreadAsync(partition, position, cancellationToken), cancellationToken);
-
-    private async Task WriteCheckpointOffThreadAsync(int partition, long position, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        // A checkpoint only moves forward, even if two agents briefly own a partition during a rebalance.
-        command.CommandText = """
-            INSERT INTO stream_checkpoint (partition, position) VALUES ($p, $pos)
-            ON CONFLICT (partition) DO UPDATE SET position = MAX(position, excluded.position)
-            """;
-        command.Parameters.AddWithValue("$p", partition);
-        command.Parameters.AddWithValue("$pos", position);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+        database.WithConnectionAsync(async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand();
+            // A checkpoint only moves forward, even if two agents briefly own a partition during a rebalance.
+            command.CommandText = """
+                INSERT INTO stream_checkpoint (partition, position) VALUES ($p, $pos)
+                ON CONFLICT (partition) DO UPDATE SET position = MAX(position, excluded.position)
+                """;
+            command.Parameters.AddWithValue("$p", partition);
+            command.Parameters.AddWithValue("$pos", position);
+            return await command.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
 
     public async Task<bool> IsAvailableAsync(CancellationToken cancellationToken)
     {

@@ -46,6 +46,25 @@ public sealed class SqliteDatabase
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> on a thread-pool thread with an open connection. Microsoft.Data.Sqlite runs
+    /// its "async" methods synchronously, so this keeps file I/O off grain turns and Orleans scheduler threads.
+    /// </summary>
+    public Task<T> WithConnectionAsync<T>(Func<SqliteConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        Task.Run(async () =>
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            return await work(connection, cancellationToken);
+        }, cancellationToken);
+
+    /// <summary>A time as stored: UTC, fixed width, so that text order is time order.</summary>
+    public static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string? Time(DateTimeOffset? at) => at is { } value ? Time(value) : null;
+
+    public static DateTimeOffset ParseTime(string text) =>
+        DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
+
     /// <summary>Creates the file if needed and applies every script not applied before. Safe to run at every start.</summary>
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken)
     {

@@ -28,7 +28,7 @@ public sealed class EngineCluster : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var builder = new InProcessTestClusterBuilder(1);
         builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((_, silo) => silo.AddCustomerGrains(configuration));
+        builder.ConfigureSilo((_, silo) => silo.UseInMemoryReminderService().AddCustomerGrains(configuration));
         cluster = builder.Build();
     }
 

@@ -1,0 +1,101 @@
+using System.Collections.Immutable;
+
+namespace CustomerGrains.Domain.Value;
+
+/// <summary>
+/// What a customer's value is compared against: the net-value cut points of the tiers (A the top 20%,
+/// B the next 30%, C the rest with net value &gt;= 0, D below zero), the R/F/M quintile cut points of the
+/// buyers, the net-value percentiles (for "high value" in the marketing and selection matrices), and how
+/// many customers fall in each tier (A, B, C, D).
+/// Computed over the whole customer base, active grains or not.
+/// </summary>
+public sealed record PopulationStatistics(
+    int Customers,
+    int Buyers,
+    TierThresholds Tiers,
+    RfmCutPoints? Rfm,
+    ImmutableArray<double> NetValuePercentiles,
+    ImmutableArray<int> TierCounts)
+{
+    /// <summary>Before any population is measured: nobody is A or B, no RFM code, everyone at the median.</summary>
+    public static PopulationStatistics Uncalibrated { get; } = new(0, 0, TierThresholds.Uncalibrated, null, [], []);
+
+    public bool IsCalibrated => NetValuePercentiles.Length > 0;
+
+    /// <summary>Scores every customer with <paramref name="model"/> as of <paramref name="now"/> and measures the population.</summary>
+    public static PopulationStatistics Compute(IReadOnlyList<ValueInputs> customers, DateTimeOffset now, ValueModel model)
+    {
+        ArgumentNullException.ThrowIfNull(customers);
+        ArgumentNullException.ThrowIfNull(model);
+        if (customers.Count == 0)
+        {
+            return Uncalibrated;
+        }
+        var uncalibratedRfm = new RfmCutPoints(default, default, default);
+        var netValues = new double[customers.Count];
+        var recency = new List<double>(customers.Count);
+        var frequency = new List<double>(customers.Count);
+        var monetary = new List<double>(customers.Count);
+        for (var i = 0; i < customers.Count; i++)
+        {
+            var c = customers[i];
+            netValues[i] = ValueScorer.Compute(c, now, model, uncalibratedRfm, TierThresholds.Uncalibrated).NetValue;
+            if (c.LastPurchaseAt is { } last)
+            {
+                recency.Add(Math.Max(0, (now - last).TotalDays));
+                frequency.Add(c.TotalPurchaseCount);
+                monetary.Add(c.TotalNetSpend);
+            }
+        }
+
+        var tiers = TierThresholds.FromPopulation(netValues);
+        var counts = new int[4];
+        foreach (var netValue in netValues)
+        {
+            counts[(int)tiers.Classify(netValue)]++;
+        }
+
+        Array.Sort(netValues);
+        var percentiles = ImmutableArray.CreateBuilder<double>(101);
+        for (var p = 0; p <= 100; p++)
+        {
+            percentiles.Add(Quantiles.Percentile(netValues, p / 100.0));
+        }
+        return new PopulationStatistics(
+            customers.Count,
+            recency.Count,
+            tiers,
+            recency.Count > 0
+                ? RfmCutPoints.FromPopulation(recency.ToArray(), frequency.ToArray(), monetary.ToArray())
+                : null,
+            percentiles.MoveToImmutable(),
+            [.. counts]);
+    }
+
+    /// <summary>The share of customers (0..1) whose net value is at most <paramref name="netValue"/>; 0.5 when uncalibrated.</summary>
+    public double PercentileOf(double netValue)
+    {
+        var points = NetValuePercentiles;
+        if (points.Length == 0)
+        {
+            return 0.5;
+        }
+        if (netValue <= points[0])
+        {
+            return 0;
+        }
+        if (netValue >= points[^1])
+        {
+            return 1;
+        }
+        var hi = 1;
+        while (points[hi] < netValue)
+        {
+            hi++;
+        }
+        var lo = hi - 1;
+        var span = points[hi] - points[lo];
+        var within = span > 0 ? (netValue - points[lo]) / span : 0;
+        return (lo + within) / (points.Length - 1);
+    }
+}

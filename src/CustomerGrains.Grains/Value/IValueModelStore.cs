@@ -1,0 +1,47 @@
+using CustomerGrains.Domain.Value;
+
+namespace CustomerGrains.Grains.Value;
+
+/// <summary>A fitted pair of models as stored: parameters, likelihoods, where they came from.</summary>
+public sealed record FittedModel(
+    BgNbdParameters BgNbd,
+    double? BgNbdLogLikelihood,
+    GammaGammaParameters GammaGamma,
+    double? GammaGammaLogLikelihood,
+    int Customers,
+    string Source);
+
+/// <summary>A stored model version.</summary>
+public sealed record StoredModel(long Version, DateTimeOffset CreatedAt, FittedModel Model);
+
+/// <summary>A stored measurement of the population.</summary>
+public sealed record StoredPopulation(long Version, long? ModelVersion, DateTimeOffset CreatedAt, PopulationStatistics Statistics);
+
+/// <summary>Versions of the value model and of the population statistics, shared by every silo.</summary>
+public interface IValueModelStore
+{
+    Task<StoredModel?> LatestModelAsync(CancellationToken cancellationToken);
+
+    Task<StoredPopulation?> LatestPopulationAsync(CancellationToken cancellationToken);
+
+    /// <summary>Stores a new model version and returns it.</summary>
+    Task<long> SaveModelAsync(FittedModel model, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Stores a new population version measured under <paramref name="modelVersion"/> and returns it.</summary>
+    Task<long> SavePopulationAsync(long? modelVersion, PopulationStatistics statistics, DateTimeOffset at, CancellationToken cancellationToken);
+}
+
+/// <summary>One customer as the population computations and the lifecycle sweep see it.</summary>
+public sealed record CustomerReadModelRow(string CustomerId, ValueInputs Inputs, string? Stage, DateTimeOffset? NextReviewAt, DateTimeOffset UpdatedAt);
+
+/// <summary>What is known of every customer without activating their grains.</summary>
+public interface ICustomerReadModel
+{
+    Task UpsertAsync(CustomerReadModelRow row, CancellationToken cancellationToken);
+
+    /// <summary>The value inputs of every customer, in pages (memory stays bounded by the caller).</summary>
+    IAsyncEnumerable<ValueInputs> ReadAllInputsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Customers whose lifecycle should be reviewed by <paramref name="now"/>, oldest due first.</summary>
+    Task<IReadOnlyList<string>> DueForReviewAsync(DateTimeOffset now, int maxCount, CancellationToken cancellationToken);
+}

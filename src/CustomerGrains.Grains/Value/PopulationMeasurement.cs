@@ -1,0 +1,30 @@
+using CustomerGrains.Domain.Value;
+using Microsoft.Extensions.Options;
+
+namespace CustomerGrains.Grains.Value;
+
+/// <summary>Measures the whole customer base under the current model and stores the result as a new population version.</summary>
+public sealed class PopulationMeasurement(ICustomerReadModel readModel, IValueModelStore store, IOptions<ValueOptions> options, TimeProvider time)
+{
+    /// <summary>Returns the stored version, or null when there are no customers yet.</summary>
+    public async Task<StoredPopulation?> MeasureAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var latest = await store.LatestModelAsync(cancellationToken);
+        var model = latest is null
+            ? ScoringModel.Default(options.Value.ToModelOptions()).Model
+            : new ValueModel(latest.Model.BgNbd, latest.Model.GammaGamma, options.Value.ToModelOptions());
+        var customers = new List<ValueInputs>();
+        await foreach (var inputs in readModel.ReadAllInputsAsync(cancellationToken))
+        {
+            customers.Add(inputs);
+        }
+        if (customers.Count == 0)
+        {
+            return null;
+        }
+        var statistics = PopulationStatistics.Compute(customers, now, model);
+        var version = await store.SavePopulationAsync(latest?.Version, statistics, now, cancellationToken);
+        return new StoredPopulation(version, latest?.Version, now, statistics);
+    }
+}

@@ -1,0 +1,32 @@
+using CustomerGrains.Grains.Hosting;
+using CustomerGrains.Grains.Value;
+using Microsoft.Extensions.Options;
+
+namespace CustomerGrains.Host.Commands;
+
+/// <summary>The engine's storage for a one-shot command, configured like the engine and validated first.</summary>
+internal static class CommandServices
+{
+    /// <summary>Returns the services, or null after printing every configuration problem.</summary>
+    public static ServiceProvider? Build(string[] arguments)
+    {
+        var configuration = HostCommands.Configuration(arguments);
+        var services = new ServiceCollection().AddCustomerGrainsStorage(configuration).BuildServiceProvider();
+        try
+        {
+            _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<InteractionLogOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<ValueOptions>>().Value;
+            return services;
+        }
+        catch (OptionsValidationException ex)
+        {
+            foreach (var failure in ex.Failures)
+            {
+                Console.Error.WriteLine($"configuration: {failure}");
+            }
+            services.Dispose();
+            return null;
+        }
+    }
+}
