@@ -40,6 +40,12 @@ public sealed record CustomerSnapshot
     [Id(14)] public CancellationInfo? Cancellation { get; init; }
     /// <summary>The live value score, computed for <see cref="AsOf"/> with the model and population versions named in it.</summary>
     [Id(15)] public ValueFigures? Value { get; init; }
+    /// <summary>The relationship stage as of <see cref="AsOf"/>, with the rules that put the customer there and the lifecycle pattern.</summary>
+    [Id(16)] public Domain.Lifecycle.LifecycleView? Lifecycle { get; init; }
+    /// <summary>The recorded stage transitions (from, to, at, reason), oldest first, bounded.</summary>
+    [Id(17)] public IReadOnlyList<StageTransition> StageHistory { get; init; } = [];
+    /// <summary>The need profile: what, when, where, how many, what price, how to pay, how often; experience gaps and individuality.</summary>
+    [Id(18)] public Domain.Needs.NeedProfileView? Needs { get; init; }
 
     /// <summary>Maps the domain's summary onto the wire contract.</summary>
     public static CustomerSnapshot From(CustomerSummary s)

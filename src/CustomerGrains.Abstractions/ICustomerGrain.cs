@@ -1,3 +1,4 @@
+using CustomerGrains.Domain.Decisions;
 using Orleans.Concurrency;
 
 namespace CustomerGrains.Abstractions;
@@ -16,4 +17,34 @@ public interface ICustomerGrain : IGrainWithStringKey
     [ReadOnly]
     [Alias("GetSnapshot")]
     Task<CustomerSnapshot?> GetSnapshotAsync(DateTimeOffset? asOf = null);
+
+    /// <summary>
+    /// The tiered service decision for a contact (channel, reason) as of now or <see cref="DecisionQuery.AsOf"/>,
+    /// under the policy in force or the candidate in <see cref="DecisionQuery.CandidatePolicy"/>.
+    /// Null when no event of this customer has been applied.
+    /// </summary>
+    [ReadOnly]
+    [Alias("GetDecision")]
+    Task<Decision?> GetDecisionAsync(DecisionQuery query);
+
+    /// <summary>
+    /// Re-evaluates the lifecycle stage as of now and records a change that time alone caused (raising an
+    /// alert); called by the lifecycle sweep. Returns the stage in force afterwards.
+    /// </summary>
+    [Alias("Review")]
+    Task<string?> ReviewAsync();
+}
+
+/// <summary>What a decision is asked for: the contact's channel (camelCase, e.g. <c>phone</c>) and reason, and optionally a later moment or a candidate policy.</summary>
+[GenerateSerializer, Immutable, Alias("CustomerGrains.DecisionQuery")]
+public sealed record DecisionQuery
+{
+    /// <summary>The contact channel: phone, email, chat, store, web or app.</summary>
+    [Id(0)] public required string Channel { get; init; }
+    /// <summary>Why the customer is in contact (free text, e.g. billing, cancel).</summary>
+    [Id(1)] public string? Reason { get; init; }
+    /// <summary>Decide as of this later moment instead of now.</summary>
+    [Id(2)] public DateTimeOffset? AsOf { get; init; }
+    /// <summary>Decide under this policy instead of the one in force, without installing it.</summary>
+    [Id(3)] public Policy? CandidatePolicy { get; init; }
 }

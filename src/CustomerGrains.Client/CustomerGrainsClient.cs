@@ -1,4 +1,5 @@
 using CustomerGrains.Abstractions;
+using CustomerGrains.Domain.Decisions;
 
 namespace CustomerGrains.Client;
 
@@ -7,6 +8,9 @@ public interface ICustomerGrainsClient
 {
     /// <summary>The customer as of now (or <paramref name="asOf"/>), or null when no event of theirs has been applied.</summary>
     Task<CustomerSnapshot?> GetCustomerAsync(string customerId, DateTimeOffset? asOf = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The tiered service decision for a contact on <paramref name="channel"/> (e.g. <c>phone</c>), or null for an unknown customer.</summary>
+    Task<Decision?> GetDecisionAsync(string customerId, string channel, string? reason = null, CancellationToken cancellationToken = default);
 }
 
 internal sealed class CustomerGrainsClient(IClusterClient cluster) : ICustomerGrainsClient
@@ -15,5 +19,13 @@ internal sealed class CustomerGrainsClient(IClusterClient cluster) : ICustomerGr
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(customerId);
         return cluster.GetGrain<ICustomerGrain>(customerId).GetSnapshotAsync(asOf).WaitAsync(cancellationToken);
+    }
+
+    public Task<Decision?> GetDecisionAsync(string customerId, string channel, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(customerId);
+        return cluster.GetGrain<ICustomerGrain>(customerId)
+            .GetDecisionAsync(new DecisionQuery { Channel = channel, Reason = reason })
+            .WaitAsync(cancellationToken);
     }
 }

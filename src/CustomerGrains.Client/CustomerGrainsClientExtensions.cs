@@ -1,3 +1,4 @@
+using CustomerGrains.Abstractions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -24,6 +25,7 @@ public static class CustomerGrainsClientExtensions
         builder.UseOrleansClient(client =>
         {
             client.UseStaticClustering([.. gateways]);
+            client.Services.AddCustomerGrainsSerialization();
             client.Configure<ClusterOptions>(c =>
             {
                 c.ClusterId = options.ClusterId;

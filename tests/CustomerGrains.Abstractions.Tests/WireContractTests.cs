@@ -44,7 +44,7 @@ public sealed class WireContractTests
     [Fact]
     public void The_snapshot_crosses_the_orleans_wire_unchanged()
     {
-        using var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
+        using var services = new ServiceCollection().AddCustomerGrainsSerialization().BuildServiceProvider();
         var serializer = services.GetRequiredService<Serializer>();
         var original = Snapshot();
 

@@ -17,13 +17,22 @@ public sealed record PopulationStatistics(
     ImmutableArray<double> NetValuePercentiles,
     ImmutableArray<int> TierCounts)
 {
+    /// <summary>The average need traits per tier ("A".."D"), for the individuality of a customer against their segment.</summary>
+    public ImmutableDictionary<string, Needs.SegmentAverages>? Segments { get; init; }
+
     /// <summary>Before any population is measured: nobody is A or B, no RFM code, everyone at the median.</summary>
     public static PopulationStatistics Uncalibrated { get; } = new(0, 0, TierThresholds.Uncalibrated, null, [], []);
 
     public bool IsCalibrated => NetValuePercentiles.Length > 0;
 
-    /// <summary>Scores every customer with <paramref name="model"/> as of <paramref name="now"/> and measures the population.</summary>
-    public static PopulationStatistics Compute(IReadOnlyList<ValueInputs> customers, DateTimeOffset now, ValueModel model)
+    /// <summary>
+    /// Scores every customer with <paramref name="model"/> as of <paramref name="now"/> and measures the population;
+    /// with <paramref name="traits"/> (the customers' need traits, same order, null where unknown) also the average
+    /// traits of each tier.
+    /// </summary>
+    public static PopulationStatistics Compute(
+        IReadOnlyList<ValueInputs> customers, DateTimeOffset now, ValueModel model,
+        IReadOnlyList<IReadOnlyDictionary<string, double>?>? traits = null)
     {
         ArgumentNullException.ThrowIfNull(customers);
         ArgumentNullException.ThrowIfNull(model);
@@ -50,9 +59,31 @@ public sealed record PopulationStatistics(
 
         var tiers = TierThresholds.FromPopulation(netValues);
         var counts = new int[4];
-        foreach (var netValue in netValues)
+        var sums = new Dictionary<string, double>[4];
+        var withTraits = new int[4];
+        for (var i = 0; i < netValues.Length; i++)
         {
-            counts[(int)tiers.Classify(netValue)]++;
+            var tier = (int)tiers.Classify(netValues[i]);
+            counts[tier]++;
+            if (traits?[i] is { } customerTraits)
+            {
+                var sum = sums[tier] ??= new Dictionary<string, double>(StringComparer.Ordinal);
+                foreach (var (key, value) in customerTraits)
+                {
+                    sum[key] = sum.GetValueOrDefault(key) + value;
+                }
+                withTraits[tier]++;
+            }
+        }
+        var segments = ImmutableDictionary.CreateBuilder<string, Needs.SegmentAverages>(StringComparer.Ordinal);
+        for (var tier = 0; tier < 4; tier++)
+        {
+            if (withTraits[tier] > 0)
+            {
+                var name = ((Tier)tier).ToString();
+                var n = withTraits[tier];
+                segments[name] = new Needs.SegmentAverages(name, sums[tier].ToDictionary(kv => kv.Key, kv => kv.Value / n, StringComparer.Ordinal));
+            }
         }
 
         Array.Sort(netValues);
@@ -69,7 +100,10 @@ public sealed record PopulationStatistics(
                 ? RfmCutPoints.FromPopulation(recency.ToArray(), frequency.ToArray(), monetary.ToArray())
                 : null,
             percentiles.MoveToImmutable(),
-            [.. counts]);
+            [.. counts])
+        {
+            Segments = segments.Count > 0 ? segments.ToImmutable() : null,
+        };
     }
 
     /// <summary>The share of customers (0..1) whose net value is at most <paramref name="netValue"/>; 0.5 when uncalibrated.</summary>

@@ -1,10 +1,12 @@
 using CustomerGrains.Abstractions;
+using CustomerGrains.Domain.Decisions;
 using CustomerGrains.Domain.Events;
 using CustomerGrains.Domain.State;
+using CustomerGrains.Domain.Value;
 using CustomerGrains.Grains.Hosting;
 using CustomerGrains.Grains.Log;
+using CustomerGrains.Grains.Rules;
 using CustomerGrains.Grains.Value;
-using CustomerGrains.Domain.Value;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
@@ -17,6 +19,7 @@ namespace CustomerGrains.Grains.Customers;
 /// a number already applied is dropped, a gap makes it catch up from the log. The snapshot is written
 /// lazily (every N events, every T seconds, on deactivation); on activation the grain loads it and
 /// catches up from the log, so nothing acknowledged is lost when a silo dies.
+/// Reads compute value, stage, needs and decisions for the moment asked, from memory.
 /// </summary>
 [ImplicitStreamSubscription(StreamNames.CustomerInteractions)]
 internal sealed partial class CustomerGrain(
@@ -24,14 +27,15 @@ internal sealed partial class CustomerGrain(
     IInteractionLog log,
     TimeProvider time,
     IOptions<SnapshotOptions> snapshotOptions,
-    ScoringContext scoring,
+    RulesContext rules,
     ICustomerReadModel readModel,
+    ICustomerAlerts alerts,
     ILogger<CustomerGrain> logger) : Grain, ICustomerGrain, IAsyncObserver<LogRecord>
 {
     private CustomerState customer = null!;
     private long lastSequence;
     private long lastPosition;
-    private int unsavedEvents;
+    private int unsavedChanges;
     private bool readModelStale;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -71,39 +75,66 @@ internal sealed partial class CustomerGrain(
             return Task.FromResult<CustomerSnapshot?>(null);
         }
         var at = asOf ?? time.GetUtcNow();
-        var snapshot = CustomerSnapshot.From(CustomerSummary.Of(customer, at)) with { Value = Value(at) };
-        return Task.FromResult<CustomerSnapshot?>(snapshot);
-    }
-
-    private ValueFigures? Value(DateTimeOffset at)
-    {
-        var model = scoring.Current;
-        ValueScore score;
+        var current = rules.Current;
+        var snapshot = CustomerSnapshot.From(CustomerSummary.Of(customer, at)) with { StageHistory = [.. customer.StageHistory] };
         try
         {
-            score = model.Score(customer, at);
+            var assessment = current.Assess(customer, at);
+            snapshot = snapshot with
+            {
+                Value = Figures(assessment.Value, current),
+                Lifecycle = assessment.Lifecycle,
+                Needs = assessment.Needs,
+            };
         }
         catch (Exception ex) when (ex is ArgumentException or NotSupportedException or ArithmeticException)
         {
-            // A read still answers with everything else; the failure is logged with the model that caused it.
-            LogScoringFailed(ex, customer.CustomerId, model.ModelVersion);
+            // A read still answers with the facts; the failure is logged with the model that caused it.
+            LogAssessmentFailed(ex, customer.CustomerId, current.Scoring.ModelVersion);
+        }
+        return Task.FromResult<CustomerSnapshot?>(snapshot);
+    }
+
+    public Task<Decision?> GetDecisionAsync(DecisionQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (customer.AppliedEvents == 0)
+        {
+            return Task.FromResult<Decision?>(null);
+        }
+        if (!EnumNames.TryParse<Channel>(query.Channel, out var channel))
+        {
+            throw new ArgumentException($"Unknown channel '{query.Channel}'; expected one of {EnumNames.List<Channel>()}.", nameof(query));
+        }
+        var current = rules.Current;
+        if (query.CandidatePolicy is { } candidate)
+        {
+            current = current with { Policy = candidate };
+        }
+        var context = new DecisionContext(channel, query.Reason, query.AsOf ?? time.GetUtcNow());
+        return Task.FromResult<Decision?>(current.Decide(customer, context));
+    }
+
+    public async Task<string?> ReviewAsync()
+    {
+        if (customer.AppliedEvents == 0)
+        {
             return null;
         }
-        return new ValueFigures
-            {
-                PAlive = score.PAlive,
-                ExpectedPurchases = score.ExpectedPurchases,
-                HorizonWeeks = model.Model.Options.HorizonWeeks,
-                ExpectedSpend = score.ExpectedSpend,
-                Clv = score.Clv,
-                CostToServe = score.CostToServe,
-                NetValue = score.NetValue,
-                NetValuePercentile = model.Population.PercentileOf(score.NetValue),
-                Rfm = model.Population.Rfm is null ? null : score.Rfm.ToString(),
-                Tier = score.Tier.ToString(),
-                ModelVersion = model.ModelVersion,
-                PopulationVersion = model.PopulationVersion,
-            };
+        var now = time.GetUtcNow();
+        var view = rules.Current.Assess(customer, now).Lifecycle;
+        if (view.Stage != customer.Stage)
+        {
+            // The alert is stored before the state records the change, so a failure leaves the change to be noticed again.
+            await alerts.AppendAsync(new CustomerAlert(0, customer.CustomerId, "stageChangedByTime",
+                customer.Stage is { } from ? EnumNames.Of(from) : null, EnumNames.Of(view.Stage), now,
+                string.Join("; ", view.Reasons.Select(r => r.Text))), CancellationToken.None);
+            customer.RecordStage(view, now);
+            unsavedChanges++;
+        }
+        readModelStale = true;
+        await SaveIfChangedAsync(CancellationToken.None);
+        return customer.Stage is { } stage ? EnumNames.Of(stage) : null;
     }
 
     public async Task OnNextAsync(LogRecord item, StreamSequenceToken? token = null)
@@ -121,7 +152,7 @@ internal sealed partial class CustomerGrain(
             LogGap(customer.CustomerId, lastSequence, item.Sequence);
             await CatchUpAsync(CancellationToken.None);
         }
-        if (unsavedEvents >= snapshotOptions.Value.EveryEvents)
+        if (unsavedChanges >= snapshotOptions.Value.EveryEvents)
         {
             await SaveIfChangedAsync(CancellationToken.None);
         }
@@ -146,29 +177,51 @@ internal sealed partial class CustomerGrain(
 
     private void Apply(LogRecord record)
     {
-        // The log only holds validated events; one that no longer parses is skipped, not retried forever.
-        try
-        {
-            customer.Apply(InteractionJson.Deserialize(record.Payload));
-        }
-        catch (Exception ex) when (ex is System.Text.Json.JsonException or ArgumentException or NotSupportedException)
-        {
-            LogUnreadableRecord(ex, record.Position, record.EventId);
-        }
         lastSequence = record.Sequence;
         lastPosition = record.Position;
-        unsavedEvents++;
+        unsavedChanges++;
+        InteractionEvent e;
+        try
+        {
+            e = InteractionJson.Deserialize(record.Payload);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException)
+        {
+            // The log only holds validated events; one that no longer parses is skipped, not retried forever.
+            LogUnreadableRecord(ex, record.Position, record.EventId);
+            return;
+        }
+        // Time alone may have moved the customer before this event (e.g. into decline, so that a purchase now
+        // is a win-back); then the event itself may move them. Both are recorded at the event's time, never
+        // before the last recorded change.
+        var at = customer.StageSince is { } since && since > e.OccurredAt ? since : e.OccurredAt;
+        RecordStage(at);
+        customer.Apply(e);
+        RecordStage(at);
+    }
+
+    private void RecordStage(DateTimeOffset at)
+    {
+        try
+        {
+            rules.Current.RecordStage(customer, at);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or ArithmeticException)
+        {
+            // The event is applied regardless: the stage is evaluated again on the next event or sweep.
+            LogAssessmentFailed(ex, customer.CustomerId, rules.Current.Scoring.ModelVersion);
+        }
     }
 
     private async Task SaveIfChangedAsync(CancellationToken cancellationToken)
     {
-        if (unsavedEvents > 0)
+        if (unsavedChanges > 0)
         {
             stored.State = new CustomerGrainState { LastSequence = lastSequence, LastPosition = lastPosition, Customer = customer };
             try
             {
                 await stored.WriteStateAsync(cancellationToken);
-                unsavedEvents = 0;
+                unsavedChanges = 0;
                 readModelStale = true;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -177,7 +230,7 @@ internal sealed partial class CustomerGrain(
                 LogSnapshotFailed(ex, customer.CustomerId);
             }
         }
-        if (readModelStale)
+        if (readModelStale && customer.AppliedEvents > 0)
         {
             try
             {
@@ -191,11 +244,38 @@ internal sealed partial class CustomerGrain(
         }
     }
 
-    private CustomerReadModelRow ReadModelRow() =>
-        new(customer.CustomerId, CustomerValueInputs.Of(customer), Stage: null, NextReviewAt: null, time.GetUtcNow());
+    private CustomerReadModelRow ReadModelRow()
+    {
+        var now = time.GetUtcNow();
+        var assessment = rules.Current.Assess(customer, now);
+        return new CustomerReadModelRow(
+            customer.CustomerId,
+            CustomerValueInputs.Of(customer),
+            customer.Stage is { } stage ? EnumNames.Of(stage) : null,
+            assessment.Lifecycle.NextReviewAt,
+            assessment.Needs.Traits,
+            now);
+    }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Customer {CustomerId} could not be scored with value model {ModelVersion}")]
-    private partial void LogScoringFailed(Exception ex, string customerId, string modelVersion);
+    private static ValueFigures Figures(ValueScore score, EngineRules current) => new()
+    {
+        PAlive = score.PAlive,
+        ExpectedPurchases = score.ExpectedPurchases,
+        HorizonWeeks = current.Scoring.Model.Options.HorizonWeeks,
+        ExpectedSpend = score.ExpectedSpend,
+        Clv = score.Clv,
+        CostToServe = score.CostToServe,
+        NetValue = score.NetValue,
+        NetValuePercentile = current.Scoring.Population.PercentileOf(score.NetValue),
+        Rfm = current.Scoring.Population.Rfm is null ? null : score.Rfm.ToString(),
+        Tier = score.Tier.ToString(),
+        TierName = current.Policy.Tiers.TryGetValue(score.Tier.ToString(), out var tier) ? tier.DisplayName : null,
+        ModelVersion = current.Scoring.ModelVersion,
+        PopulationVersion = current.Scoring.PopulationVersion,
+    };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Customer {CustomerId} could not be assessed with value model {ModelVersion}")]
+    private partial void LogAssessmentFailed(Exception ex, string customerId, string modelVersion);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The stored snapshot of customer {CustomerId} belongs to {Other}; it is ignored and the state rebuilt from the log")]
     private partial void LogForeignSnapshot(string customerId, string other);

@@ -37,7 +37,8 @@ public static class CustomerGrainsSiloBuilderExtensions
         services.AddCustomerGrainsStorage(configuration);
         services.AddValidatedOptions<SnapshotOptions>(configuration, SnapshotOptions.Section);
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaMigrator>();
-        services.AddScoring();
+        services.AddRules(configuration);
+        services.AddCustomerGrainsSerialization();
 
         silo.AddAdoNetGrainStorage(CustomerStorageSql, (OptionsBuilder<AdoNetGrainStorageOptions> options) =>
             options.Configure<EmbeddedDatabases>((o, databases) =>

@@ -23,6 +23,16 @@ public static class ValidatedOptionsExtensions
     }
 }
 
+/// <summary>Validates options of the domain (records with their own Validate) at start, every failure at once.</summary>
+internal sealed class DomainOptionsValidator<T>(string section, Func<T, IEnumerable<string>> validate) : IValidateOptions<T> where T : class
+{
+    public ValidateOptionsResult Validate(string? name, T options)
+    {
+        var failures = validate(options).Select(f => $"{section}:{f}").ToList();
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
 /// <summary>Validates options at start, reporting every failure of the section at once.</summary>
 internal sealed class SelfValidatingOptionsValidator<T>(string section) : IValidateOptions<T> where T : class, ISelfValidatingOptions
 {

@@ -1,4 +1,5 @@
 using CustomerGrains.Grains.Log;
+using CustomerGrains.Grains.Rules;
 using CustomerGrains.Grains.Value;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +30,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IInteractionLog>(sp => sp.GetRequiredService<SqliteInteractionLog>());
         services.AddSingleton<IValueModelStore>(sp => new SqliteValueModelStore(sp.GetRequiredService<EmbeddedDatabases>().Log));
         services.AddSingleton<ICustomerReadModel>(sp => new SqliteCustomerReadModel(sp.GetRequiredService<EmbeddedDatabases>().Log));
+        services.AddSingleton<IPolicyStore>(sp => new SqlitePolicyStore(sp.GetRequiredService<EmbeddedDatabases>().Log));
+        services.AddSingleton<ICustomerAlerts>(sp => new SqliteCustomerAlerts(sp.GetRequiredService<EmbeddedDatabases>().Log));
         services.AddSingleton<SchemaMigrations>();
         services.AddSingleton<PopulationMeasurement>();
         return services;

@@ -32,15 +32,24 @@ public interface IValueModelStore
 }
 
 /// <summary>One customer as the population computations and the lifecycle sweep see it.</summary>
-public sealed record CustomerReadModelRow(string CustomerId, ValueInputs Inputs, string? Stage, DateTimeOffset? NextReviewAt, DateTimeOffset UpdatedAt);
+public sealed record CustomerReadModelRow(
+    string CustomerId,
+    ValueInputs Inputs,
+    string? Stage,
+    DateTimeOffset? NextReviewAt,
+    IReadOnlyDictionary<string, double>? NeedTraits,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>A customer as the population measurement sees it: value inputs and normalised need traits.</summary>
+public sealed record PopulationMember(ValueInputs Inputs, IReadOnlyDictionary<string, double>? NeedTraits);
 
 /// <summary>What is known of every customer without activating their grains.</summary>
 public interface ICustomerReadModel
 {
     Task UpsertAsync(CustomerReadModelRow row, CancellationToken cancellationToken);
 
-    /// <summary>The value inputs of every customer, in pages (memory stays bounded by the caller).</summary>
-    IAsyncEnumerable<ValueInputs> ReadAllInputsAsync(CancellationToken cancellationToken);
+    /// <summary>Every customer, read in pages.</summary>
+    IAsyncEnumerable<PopulationMember> ReadPopulationAsync(CancellationToken cancellationToken);
 
     /// <summary>Customers whose lifecycle should be reviewed by <paramref name="now"/>, oldest due first.</summary>
     Task<IReadOnlyList<string>> DueForReviewAsync(DateTimeOffset now, int maxCount, CancellationToken cancellationToken);

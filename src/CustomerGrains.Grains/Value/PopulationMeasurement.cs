@@ -15,15 +15,17 @@ public sealed class PopulationMeasurement(ICustomerReadModel readModel, IValueMo
             ? ScoringModel.Default(options.Value.ToModelOptions()).Model
             : new ValueModel(latest.Model.BgNbd, latest.Model.GammaGamma, options.Value.ToModelOptions());
         var customers = new List<ValueInputs>();
-        await foreach (var inputs in readModel.ReadAllInputsAsync(cancellationToken))
+        var traits = new List<IReadOnlyDictionary<string, double>?>();
+        await foreach (var member in readModel.ReadPopulationAsync(cancellationToken))
         {
-            customers.Add(inputs);
+            customers.Add(member.Inputs);
+            traits.Add(member.NeedTraits);
         }
         if (customers.Count == 0)
         {
             return null;
         }
-        var statistics = PopulationStatistics.Compute(customers, now, model);
+        var statistics = PopulationStatistics.Compute(customers, now, model, traits);
         var version = await store.SavePopulationAsync(latest?.Version, statistics, now, cancellationToken);
         return new StoredPopulation(version, latest?.Version, now, statistics);
     }

@@ -105,15 +105,15 @@ public sealed class SqliteCustomerReadModel(SqliteDatabase database) : ICustomer
             await using var command = connection.CreateCommand();
             command.CommandText = """
                 INSERT INTO customer_read_model (customer_id, first_seen_at, first_purchase_at, repeat_purchases, last_repeat_at,
-                    repeat_net_spend, call_minutes, complaints, returns, last_purchase_at, purchases, net_spend, stage, next_review_at, updated_at)
-                VALUES ($id, $seen, $first, $repeat, $lastRepeat, $repeatNet, $minutes, $complaints, $returns, $last, $purchases, $net, $stage, $review, $updated)
+                    repeat_net_spend, call_minutes, complaints, returns, last_purchase_at, purchases, net_spend, stage, next_review_at, need_traits, updated_at)
+                VALUES ($id, $seen, $first, $repeat, $lastRepeat, $repeatNet, $minutes, $complaints, $returns, $last, $purchases, $net, $stage, $review, $traits, $updated)
                 ON CONFLICT (customer_id) DO UPDATE SET
                     first_seen_at = excluded.first_seen_at, first_purchase_at = excluded.first_purchase_at,
                     repeat_purchases = excluded.repeat_purchases, last_repeat_at = excluded.last_repeat_at,
                     repeat_net_spend = excluded.repeat_net_spend, call_minutes = excluded.call_minutes,
                     complaints = excluded.complaints, returns = excluded.returns, last_purchase_at = excluded.last_purchase_at,
                     purchases = excluded.purchases, net_spend = excluded.net_spend, stage = excluded.stage,
-                    next_review_at = excluded.next_review_at, updated_at = excluded.updated_at
+                    next_review_at = excluded.next_review_at, need_traits = excluded.need_traits, updated_at = excluded.updated_at
                 """;
             command.Parameters.AddWithValue("$id", row.CustomerId);
             command.Parameters.AddWithValue("$seen", (object?)SqliteDatabase.Time(i.FirstSeenAt) ?? DBNull.Value);
@@ -129,11 +129,12 @@ public sealed class SqliteCustomerReadModel(SqliteDatabase database) : ICustomer
             command.Parameters.AddWithValue("$net", i.TotalNetSpend);
             command.Parameters.AddWithValue("$stage", (object?)row.Stage ?? DBNull.Value);
             command.Parameters.AddWithValue("$review", (object?)SqliteDatabase.Time(row.NextReviewAt) ?? DBNull.Value);
+            command.Parameters.AddWithValue("$traits", row.NeedTraits is null ? DBNull.Value : JsonSerializer.Serialize(row.NeedTraits, SqliteValueModelStore.StatisticsJson));
             command.Parameters.AddWithValue("$updated", SqliteDatabase.Time(row.UpdatedAt));
             return await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
 
-    public async IAsyncEnumerable<ValueInputs> ReadAllInputsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<PopulationMember> ReadPopulationAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var after = "";
         while (true)
@@ -143,16 +144,16 @@ public sealed class SqliteCustomerReadModel(SqliteDatabase database) : ICustomer
                 await using var command = connection.CreateCommand();
                 command.CommandText = """
                     SELECT customer_id, first_seen_at, first_purchase_at, repeat_purchases, last_repeat_at, repeat_net_spend,
-                           call_minutes, complaints, returns, last_purchase_at, purchases, net_spend
+                           call_minutes, complaints, returns, last_purchase_at, purchases, net_spend, need_traits
                     FROM customer_read_model WHERE customer_id > $after ORDER BY customer_id LIMIT $limit
                     """;
                 command.Parameters.AddWithValue("$after", after);
                 command.Parameters.AddWithValue("$limit", PageSize);
                 await using var r = await command.ExecuteReaderAsync(ct);
-                var rows = new List<(string Id, ValueInputs Inputs)>(PageSize);
+                var rows = new List<(string Id, PopulationMember Member)>(PageSize);
                 while (await r.ReadAsync(ct))
                 {
-                    rows.Add((r.GetString(0), new ValueInputs
+                    rows.Add((r.GetString(0), new PopulationMember(new ValueInputs
                     {
                         FirstSeenAt = OptionalTime(r, 1),
                         FirstPurchaseAt = OptionalTime(r, 2),
@@ -166,13 +167,13 @@ public sealed class SqliteCustomerReadModel(SqliteDatabase database) : ICustomer
                         LastPurchaseAt = OptionalTime(r, 9),
                         TotalPurchaseCount = r.GetInt32(10),
                         TotalNetSpend = r.GetDouble(11),
-                    }));
+                    }, r.IsDBNull(12) ? null : JsonSerializer.Deserialize<Dictionary<string, double>>(r.GetString(12), SqliteValueModelStore.StatisticsJson))));
                 }
                 return rows;
             }, cancellationToken);
-            foreach (var (_, inputs) in page)
+            foreach (var (_, member) in page)
             {
-                yield return inputs;
+                yield return member;
             }
             if (page.Count < PageSize)
             {

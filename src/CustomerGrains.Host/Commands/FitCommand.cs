@@ -127,8 +127,9 @@ internal sealed class FitCommand : IHostCommand
         const double DaysPerWeek = 7;
         var rows = new List<CalibrationRow>();
         var read = 0;
-        await foreach (var c in readModel.ReadAllInputsAsync(ct))
+        await foreach (var member in readModel.ReadPopulationAsync(ct))
         {
+            var c = member.Inputs;
             if (++read % 100_000 == 0)
             {
                 Console.WriteLine($"  read {read} customers...");

@@ -39,6 +39,9 @@ public static class HostExtensions
         var api = app.MapGroup("/api");
         api.MapInteractionEndpoints();
         api.MapCustomerEndpoints();
+        api.MapDecisionEndpoints();
+        api.MapPolicyEndpoints();
+        api.MapAlertEndpoints();
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using CustomerGrains.Abstractions;
 using CustomerGrains.Grains.Hosting;
 using CustomerGrains.Grains.Log;
 using CustomerGrains.Testing;
@@ -29,6 +30,7 @@ public sealed class EngineCluster : IAsyncDisposable
         var builder = new InProcessTestClusterBuilder(1);
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSilo((_, silo) => silo.UseInMemoryReminderService().AddCustomerGrains(configuration));
+        builder.ConfigureClient(client => client.Services.AddCustomerGrainsSerialization());
         cluster = builder.Build();
     }
 

@@ -1,0 +1,133 @@
+using CustomerGrains.Domain.Decisions;
+using CustomerGrains.Domain.Lifecycle;
+using CustomerGrains.Domain.Needs;
+using CustomerGrains.Domain.Value;
+using CustomerGrains.Grains.Value;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CustomerGrains.Grains.Rules;
+
+/// <summary>
+/// The rules this silo judges customers by right now: scoring model and population, service policy,
+/// lifecycle and need options. Grains read <see cref="Current"/> from memory on every call; a background
+/// refresh swaps in new stored versions, so a new fit or policy reaches every silo without a restart.
+/// </summary>
+public sealed class RulesContext(IOptions<ValueOptions> value, IOptions<LifecycleOptions> lifecycle, IOptions<NeedOptions> needs)
+{
+    private volatile EngineRules current = new(
+        ScoringModel.Default(value.Value.ToModelOptions()), Policy.Default, lifecycle.Value, needs.Value);
+
+    public EngineRules Current => current;
+
+    /// <summary>
+    /// Installs the scoring model built from stored versions (defaults where none is stored). A stored model
+    /// that cannot score customers is refused with its problems; the current one stays.
+    /// </summary>
+    public ScoringModel InstallScoring(StoredModel? model, StoredPopulation? population)
+    {
+        var fallback = ScoringModel.Default(value.Value.ToModelOptions());
+        var valueModel = model is null ? fallback.Model : new ValueModel(model.Model.BgNbd, model.Model.GammaGamma, value.Value.ToModelOptions());
+        var problems = model is null ? [] : ModelCheck.Problems(valueModel);
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException($"Value model m{model!.Version} cannot score customers: {string.Join("; ", problems)}");
+        }
+        var scoring = new ScoringModel(
+            model is null ? fallback.ModelVersion : $"m{model.Version}",
+            valueModel,
+            population is null ? fallback.PopulationVersion : $"p{population.Version}",
+            population?.Statistics ?? fallback.Population);
+        current = current with { Scoring = scoring };
+        return scoring;
+    }
+
+    /// <summary>Puts a validated policy in force in this silo.</summary>
+    public void InstallPolicy(Policy policy) => current = current with { Policy = policy };
+}
+
+/// <summary>Keeps <see cref="RulesContext"/> in step with the stored model, population and policy versions.</summary>
+internal sealed partial class RulesRefresher(
+    RulesContext context,
+    IValueModelStore models,
+    IPolicyStore policies,
+    IOptions<ValueOptions> options,
+    TimeProvider time,
+    ILogger<RulesRefresher> logger) : BackgroundService
+{
+    private long? modelVersion;
+    private long? populationVersion;
+    private string? policyVersion;
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Load once before the silo serves, so early reads do not use the defaults when stored versions exist.
+        await RefreshAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.RefreshInterval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            await RefreshAsync(stoppingToken);
+        }
+    }
+
+    private async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var model = await models.LatestModelAsync(cancellationToken);
+            var population = await models.LatestPopulationAsync(cancellationToken);
+            if (model?.Version != modelVersion || population?.Version != populationVersion)
+            {
+                modelVersion = model?.Version;
+                populationVersion = population?.Version;
+                var installed = context.InstallScoring(model, population);
+                LogScoring(installed.ModelVersion, installed.PopulationVersion);
+            }
+            var policy = await policies.LatestAsync(cancellationToken);
+            if (policy is not null && policy.Version != policyVersion)
+            {
+                policyVersion = policy.Version;
+                var (parsed, errors) = PolicyJson.Parse(policy.Document);
+                if (parsed is null)
+                {
+                    LogPolicyRefused(policy.Version, string.Join("; ", errors.Select(e => $"{e.Path}: {e.Reason}")));
+                }
+                else
+                {
+                    context.InstallPolicy(parsed);
+                    LogPolicy(parsed.Version);
+                }
+            }
+        }
+        catch (InvalidOperationException ex)
+        {
+            LogRefused(ex);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Judging goes on with the versions this silo has; the next tick tries again.
+            LogRefreshFailed(ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Scoring with value model {ModelVersion} and population {PopulationVersion}")]
+    private partial void LogScoring(string modelVersion, string populationVersion);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Service policy {Version} in force")]
+    private partial void LogPolicy(string version);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stored policy {Version} is invalid and was not installed: {Errors}")]
+    private partial void LogPolicyRefused(string version, string errors);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Refused a stored value model; scoring goes on with the current one")]
+    private partial void LogRefused(Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the stored rules; keeping the current ones")]
+    private partial void LogRefreshFailed(Exception ex);
+}

@@ -1,0 +1,34 @@
+using CustomerGrains.Grains.Maintenance;
+using CustomerGrains.Grains.Rules;
+
+namespace CustomerGrains.Host.Api;
+
+/// <summary>Alerts for retention work, and the maintenance work an operator may run at once instead of waiting.</summary>
+internal static class AlertEndpoints
+{
+    public static RouteGroupBuilder MapAlertEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapGet("/alerts", async (ICustomerAlerts alerts, long? after, int? limit, string? customerId, CancellationToken ct) =>
+        {
+            var count = limit ?? 100;
+            if (count is < 1 or > 1000 || after < 0)
+            {
+                return Problems.BadRequest("Invalid paging", "limit must be 1 to 1000 and after not negative.");
+            }
+            return Results.Ok(await alerts.ReadAsync(after ?? 0, count, customerId, ct));
+        })
+        .WithName("GetAlerts")
+        .WithSummary("Stage changes time alone caused (decline, churn), oldest first; page with after=<last id>");
+
+        api.MapPost("/maintenance/lifecycle-sweep", async (IGrainFactory grains) =>
+            Results.Ok(new { reviewed = await grains.GetGrain<IMaintenanceGrain>(0).SweepLifecycleAsync() }))
+            .WithName("SweepLifecycle")
+            .WithSummary("Reviews now the customers whose lifecycle review is due (otherwise done every minute)");
+
+        api.MapPost("/maintenance/population-refresh", async (IGrainFactory grains) =>
+            Results.Ok(new { populationVersion = await grains.GetGrain<IMaintenanceGrain>(0).RefreshPopulationAsync() }))
+            .WithName("RefreshPopulation")
+            .WithSummary("Measures the population (tier cut points, RFM quintiles) now instead of at the next scheduled time");
+        return api;
+    }
+}

@@ -1,0 +1,111 @@
+using System.Globalization;
+using CustomerGrains.Abstractions;
+using CustomerGrains.Domain.Decisions;
+using CustomerGrains.Domain.Events;
+using CustomerGrains.Grains.Log;
+using CustomerGrains.Host.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace CustomerGrains.Host.Api;
+
+/// <summary>Decisions, stated preferences: what agents and services act on.</summary>
+internal static class DecisionEndpoints
+{
+    public static RouteGroupBuilder MapDecisionEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapGet("/customers/{id}/decision", GetDecisionAsync)
+            .WithName("GetDecision")
+            .WithSummary("The tiered service decision for a contact: service level, treatment, actions, marketing mode, with reasons")
+            .Produces<Decision>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/customers/{id}/preferences", AddPreferenceAsync)
+            .WithName("AddPreference")
+            .WithSummary("Records a stated preference (e.g. drink: carrot juice) through the interaction log")
+            .Produces<IngestResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return api;
+    }
+
+    private static async Task<IResult> GetDecisionAsync(string id, string? channel, string? reason, string? asOf, IGrainFactory grains)
+    {
+        var (at, problem) = ParseQuery(channel, asOf);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var query = new DecisionQuery { Channel = channel ?? "phone", Reason = reason, AsOf = at };
+        return await DecideAsync(grains, id, query);
+    }
+
+    /// <summary>Asks the customer's grain; shared by the decision and the what-if endpoints.</summary>
+    internal static async Task<IResult> DecideAsync(IGrainFactory grains, string id, DecisionQuery query)
+    {
+        var grain = grains.GetGrain<ICustomerGrain>(id);
+        var decision = await grain.GetDecisionAsync(query);
+        if (decision is null)
+        {
+            return Problems.NotFound("Unknown customer", $"No interaction of customer '{id}' has been applied.");
+        }
+        if (query.AsOf is { } requested && (await grain.GetSnapshotAsync(requested))?.LastEventAt is { } last && requested < last)
+        {
+            return Problems.BadRequest("asOf is too early",
+                $"asOf {requested:O} is earlier than the customer's last applied event ({last:O}); a decision cannot be computed for the past.");
+        }
+        return Results.Ok(decision);
+    }
+
+    /// <summary>Checks the channel and asOf of a decision request.</summary>
+    internal static (DateTimeOffset? AsOf, IResult? Problem) ParseQuery(string? channel, string? asOf)
+    {
+        if (channel is not null && !EnumNames.TryParse<Channel>(channel, out _))
+        {
+            return (null, Problems.BadRequest("Unknown channel", $"'{channel}' is not a channel; expected one of {EnumNames.List<Channel>()}."));
+        }
+        if (asOf is null)
+        {
+            return (null, null);
+        }
+        return DateTimeOffset.TryParse(asOf, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+            ? (parsed.ToUniversalTime(), null)
+            : (null, Problems.BadRequest("asOf is not a date-time", $"'{asOf}' is not an ISO 8601 date-time, e.g. 2027-01-01T00:00:00Z."));
+    }
+
+    private static async Task<IResult> AddPreferenceAsync(
+        string id, PreferenceRequest request, IInteractionLog log, TimeProvider time, IOptions<IngestOptions> options, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var preference = new ProfileChanged
+        {
+            EventId = $"pref-{Guid.NewGuid():N}",
+            CustomerId = id,
+            OccurredAt = now,
+            Source = string.IsNullOrWhiteSpace(request.Source) ? "agent" : request.Source,
+            Preferences = System.Collections.Immutable.ImmutableDictionary<string, string>.Empty.Add(request.Key ?? "", request.Value ?? ""),
+        };
+        var errors = new List<FieldError>();
+        if (string.IsNullOrWhiteSpace(request.Value))
+        {
+            errors.Add(new FieldError(0, "value", "must not be empty"));
+        }
+        InteractionValidator.Validate(preference, 0, now, options.Value.Validation, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.BadRequest("The preference is invalid",
+                string.Join("; ", errors.Select(e => $"{(e.Field.StartsWith("preferences.", StringComparison.Ordinal) ? "key" : e.Field)}: {e.Message}")));
+        }
+        try
+        {
+            var result = await log.AppendAsync([preference], cancellationToken);
+            return Results.Accepted(value: new IngestResponse([.. result.Accepted.Select(a => a.EventId)], [.. result.Duplicates]));
+        }
+        catch (LogUnavailableException ex)
+        {
+            return Problems.Unavailable(ex.Message, TimeSpan.FromSeconds(5));
+        }
+    }
+}
+
+/// <summary>A stated preference: key, value and who stated it (default <c>agent</c>).</summary>
+public sealed record PreferenceRequest(string? Key, string? Value, string? Source);
