@@ -7,6 +7,9 @@ public interface ICustomerGrainsClient
 {
     /// <summary>The customer as of now (or <paramref name="asOf"/>), or null when no event of theirs has been applied.</summary>
     Task<CustomerSnapshot?> GetCustomerAsync(string customerId, DateTimeOffset? asOf = null, CancellationToken cancellationToken = default);
+
+    /// <summary>An empty grain call: the floor of a call through this client (for load tests and health probes).</summary>
+    Task PingAsync(CancellationToken cancellationToken = default);
 }
 
 internal sealed class CustomerGrainsClient(IClusterClient cluster) : ICustomerGrainsClient
@@ -16,4 +19,7 @@ internal sealed class CustomerGrainsClient(IClusterClient cluster) : ICustomerGr
         ArgumentException.ThrowIfNullOrWhiteSpace(customerId);
         return cluster.GetGrain<ICustomerGrain>(customerId).GetSnapshotAsync(asOf).WaitAsync(cancellationToken);
     }
+
+    public Task PingAsync(CancellationToken cancellationToken = default) =>
+        cluster.GetGrain<IPingGrain>(0).PingAsync().WaitAsync(cancellationToken);
 }

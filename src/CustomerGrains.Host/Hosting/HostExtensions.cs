@@ -39,6 +39,7 @@ public static class HostExtensions
         var api = app.MapGroup("/api");
         api.MapInteractionEndpoints();
         api.MapCustomerEndpoints();
+        api.MapDiagnosticsEndpoints();
         return app;
     }
 }
