@@ -11,6 +11,12 @@ public sealed class StepContext(long iteration, CancellationToken cancellation)
 
     /// <summary>A value an earlier step hands to later ones (e.g. the customer id a lookup resolved).</summary>
     public string? Key { get; set; }
+
+    /// <summary>A number an earlier step hands to later ones (e.g. the index of the customer it looked up).</summary>
+    public int Item { get; set; }
+
+    /// <summary>Any object an earlier step hands to later ones.</summary>
+    public object? State { get; set; }
 }
 
 /// <summary>A named async step of a scenario iteration.</summary>
