@@ -124,7 +124,7 @@ public static class Seeder
         }
     }
 
-    private static ArrayBufferWriter<byte> Body(List<SeedEvent> events)
+    internal static ArrayBufferWriter<byte> Body(List<SeedEvent> events)
     {
         var buffer = new ArrayBufferWriter<byte>(events.Count * 300);
         using var json = new Utf8JsonWriter(buffer);

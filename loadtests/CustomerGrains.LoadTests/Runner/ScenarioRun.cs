@@ -270,6 +270,7 @@ internal sealed class ScenarioRun
             var context = new StepContext(iteration, hardStop);
             var due = intended;
             var result = default(StepResult);
+            long bytes = 0;
             for (var i = 0; i < Steps.Length; i++)
             {
                 var stepStart = Stopwatch.GetTimestamp();
@@ -280,6 +281,7 @@ internal sealed class ScenarioRun
                     Steps[i].Record(result, stepEnd - due, stepEnd - stepStart);
                 }
                 due = stepEnd;
+                bytes += result.SizeBytes;
                 if (!result.IsOk)
                 {
                     break;
@@ -287,7 +289,7 @@ internal sealed class ScenarioRun
             }
             if (record)
             {
-                Iteration.Record(result with { SizeBytes = 0 }, due - intended, due - begun);
+                Iteration.Record(result with { SizeBytes = bytes }, due - intended, due - begun);
             }
         }
         finally
