@@ -52,7 +52,7 @@ internal static class SeedCommand
             return 1;
         }
 
-        using var http = new HttpTarget([target], connectionsPerHost: concurrency);
+        using var http = new HttpTarget([target], connectionsPerHost: concurrency, timeout: TimeSpan.FromMinutes(2));
         await output.WriteLineAsync($"seed: {source} -> {target} (batches of {batch}, {concurrency} in flight), files in {directory}");
         _ = await Seeder.RunAsync(customers, new Seeder.Options(source, randomSeed, batch, concurrency, count), http, directory, output, cancellation);
         return 0;

@@ -33,7 +33,7 @@ public static class Seeder
             var body = Body(events);
             try
             {
-                var (status, text) = await target.PostTextAsync("/api/interactions", body.WrittenMemory, cancellation);
+                var (status, text) = await PostWithRetriesAsync(target, body.WrittenMemory, cancellation);
                 if (status != 202)
                 {
                     throw new InvalidOperationException($"The engine refused a seed batch with {status}: {text}");
@@ -81,7 +81,7 @@ public static class Seeder
                 {
                     lastPrint = clock.Elapsed;
                     await progress.WriteAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"\rseed: {count}/{options.ExpectedCustomers} customers, {Interlocked.Read(ref accepted)} events accepted, {Interlocked.Read(ref accepted) / clock.Elapsed.TotalSeconds:0} events/s   "));
+                        $"\rseed: {count}/{options.ExpectedCustomers} customers, {Interlocked.Read(ref accepted)} events accepted, {(Interlocked.Read(ref accepted) + Interlocked.Read(ref duplicates)) / clock.Elapsed.TotalSeconds:0} events/s acknowledged   "));
                 }
             }
             if (batch.Count > 0)
@@ -101,8 +101,32 @@ public static class Seeder
         var manifest = new SeedManifest(options.Source, count, events, phones, shared, options.RandomSeed, target.Describe(), DateTimeOffset.UtcNow, clock.Elapsed.TotalSeconds);
         await SeedFiles.WriteManifestAsync(directory, manifest);
         await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"seed: {count} customers, {events} events ({accepted} accepted, {duplicates} already in the log), {phones} phone entries ({shared} shared by a household); acknowledged in {acknowledged.TotalSeconds:0.0} s ({accepted / acknowledged.TotalSeconds:0} events/s), last customer visible after {clock.Elapsed.TotalSeconds:0.0} s; files in {directory}"));
+            $"seed: {count} customers, {events} events ({accepted} accepted, {duplicates} already in the log), {phones} phone entries ({shared} shared by a household); acknowledged in {acknowledged.TotalSeconds:0.0} s ({(accepted + duplicates) / acknowledged.TotalSeconds:0} events/s), last customer visible after {clock.Elapsed.TotalSeconds:0.0} s; files in {directory}"));
         return manifest;
+    }
+
+    /// <summary>
+    /// Posts a batch, again after a timeout or a 5xx (at most 5 tries): a batch is idempotent by its event
+    /// ids, so a retry cannot count an event twice; a busy engine must slow the seed, not abort it.
+    /// </summary>
+    private static async Task<(int Status, string Body)> PostWithRetriesAsync(HttpTarget target, ReadOnlyMemory<byte> body, CancellationToken cancellation)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var answer = await target.PostTextAsync("/api/interactions", body, cancellation);
+                if (answer.Status < 500 || attempt == 5)
+                {
+                    return answer;
+                }
+            }
+            catch (TaskCanceledException) when (!cancellation.IsCancellationRequested && attempt < 5)
+            {
+                // The request timed out: try again.
+            }
+            await Task.Delay(TimeSpan.FromSeconds(attempt), cancellation);
+        }
     }
 
     /// <summary>Polls the customer until it shows <paramref name="events"/> applied events (at most 5 minutes).</summary>

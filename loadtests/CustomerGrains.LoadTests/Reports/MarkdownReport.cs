@@ -21,11 +21,10 @@ internal static class MarkdownReport
         md.AppendLine();
         md.AppendLine("## Summary").AppendLine();
         md.Append(Summary(run));
-        var comparison = ReportFigures.Comparison(run);
-        if (comparison.Count > 0)
+        if (Comparison(run) is { Length: > 0 } comparison)
         {
             md.AppendLine().AppendLine("## Engine beside the baseline and the floors").AppendLine();
-            Table(md, ReportFigures.ComparisonColumns, comparison);
+            md.Append(comparison);
         }
         if (run.Thresholds.Count > 0)
         {
@@ -64,6 +63,18 @@ internal static class MarkdownReport
     {
         var md = new StringBuilder();
         Table(md, ReportFigures.SummaryColumns, ReportFigures.Rows(run).Select(r => ReportFigures.SummaryCells(r.Scenario, r.Figures, r.Label)));
+        return md.ToString();
+    }
+
+    /// <summary>The comparison table alone (also printed on the console); empty without a baseline or floor.</summary>
+    public static string Comparison(RunResult run)
+    {
+        var rows = ReportFigures.Comparison(run);
+        var md = new StringBuilder();
+        if (rows.Count > 0)
+        {
+            Table(md, ReportFigures.ComparisonColumns, rows);
+        }
         return md.ToString();
     }
 

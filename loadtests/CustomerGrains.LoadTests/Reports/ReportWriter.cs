@@ -16,6 +16,7 @@ public static class ReportWriter
         return Path.Combine(directory, "report.md");
     }
 
-    /// <summary>The summary table as Markdown, for the console.</summary>
-    public static string ConsoleSummary(RunResult run) => MarkdownReport.Summary(run);
+    /// <summary>The summary table and the comparison with the baseline and the floors as Markdown, for the console.</summary>
+    public static string ConsoleSummary(RunResult run) =>
+        MarkdownReport.Summary(run) + (MarkdownReport.Comparison(run) is { Length: > 0 } comparison ? Environment.NewLine + comparison : "");
 }
