@@ -12,5 +12,6 @@ return args.FirstOrDefault() switch
     "latency" => await LatencyProbe.RunAsync(args[1..]),
     "seed" => await SeedCommand.RunAsync(new CommandLine(args), Console.Out, stop.Token),
     "run" => await RunCommand.RunAsync(new CommandLine(args), Console.Out, stop.Token),
-    _ => Help.Print(Console.Out),
+    "help" or "--help" or "-h" => Help.Print(Console.Out),
+    _ => Help.Print(Console.Out) + 1,
 };
