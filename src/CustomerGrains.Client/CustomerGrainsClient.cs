@@ -11,6 +11,9 @@ public interface ICustomerGrainsClient
 
     /// <summary>The tiered service decision for a contact on <paramref name="channel"/> (e.g. <c>phone</c>), or null for an unknown customer.</summary>
     Task<Decision?> GetDecisionAsync(string customerId, string channel, string? reason = null, CancellationToken cancellationToken = default);
+
+    /// <summary>An empty grain call: the floor of a call through this client (for load tests and health probes).</summary>
+    Task PingAsync(CancellationToken cancellationToken = default);
 }
 
 internal sealed class CustomerGrainsClient(IClusterClient cluster) : ICustomerGrainsClient
@@ -28,4 +31,7 @@ internal sealed class CustomerGrainsClient(IClusterClient cluster) : ICustomerGr
             .GetDecisionAsync(new DecisionQuery { Channel = channel, Reason = reason })
             .WaitAsync(cancellationToken);
     }
+
+    public Task PingAsync(CancellationToken cancellationToken = default) =>
+        cluster.GetGrain<IPingGrain>(0).PingAsync().WaitAsync(cancellationToken);
 }

@@ -42,6 +42,7 @@ public static class HostExtensions
         api.MapDecisionEndpoints();
         api.MapPolicyEndpoints();
         api.MapAlertEndpoints();
+        api.MapDiagnosticsEndpoints();
         return app;
     }
 }

@@ -1,0 +1,31 @@
+namespace CustomerGrains.LoadTests.Cli;
+
+/// <summary>The runner's usage text.</summary>
+internal static class Help
+{
+    /// <summary>Prints the usage; returns 0 (the caller adds 1 when the usage was printed for a mistake).</summary>
+    public static int Print(TextWriter output)
+    {
+        output.WriteLine("""
+            usage: CustomerGrains.LoadTests COMMAND [options]
+
+            latency   one request at a time against a running engine (ingest ack, ingest to visible, warm reads)
+                      --target URL  --samples 300  --warm-reads 2000
+            seed      posts a customer base to the engine and writes the seed files (customers.csv, phones.csv, interactions.csv, seed.json)
+                      --customers 100000 (1 to 1000000)  --import online-retail [--retail-file PATH]  --random-seed 42
+                      --target URL  --data DIR (default loadtests/reports/seed)  --batch 500  --concurrency 4
+            run SCENARIO
+                      scenarios: screenpop-spike, ingest-burst, mixed, cold-start, failover, floors, http-get
+                      --rate 500 (iterations/s)  --ramp 10s  --duration 60s  --warm-up 5s  --arrivals constant|poisson
+                      --target URL[,URL...] (HTTP hosts, round-robin)  --cluster HOST:PORT[,...] (reads through the typed client)
+                      --data DIR  --baseline auto|none|CONNECTION-STRING (auto starts a private PostgreSQL)  --baseline-pool 32
+                      --floors on|off  --zipf 1.0  --connections 256  --timeout 10s  --late-ms 2  --drain 15s
+                      --threshold 'p99 < 5' (repeatable; default p99 < 5 and fail% < 0.1)  --no-thresholds  --out DIR
+                      ingest-burst, mixed: --ingest-rate EVENTS/s  --batch-events 1
+                      failover: --kill-pid PID  --kill-at 20s
+                      http-get: --path /api/ping
+            exit codes: 0 every threshold held, 1 usage error or failure, 2 a threshold was breached
+            """);
+        return 0;
+    }
+}

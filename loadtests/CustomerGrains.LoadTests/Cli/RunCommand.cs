@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Runtime;
+using System.Runtime.InteropServices;
+using CustomerGrains.LoadTests.Baseline;
+using CustomerGrains.LoadTests.Data;
+using CustomerGrains.LoadTests.Reports;
+using CustomerGrains.LoadTests.Runner;
+using CustomerGrains.LoadTests.Scenarios;
+using CustomerGrains.LoadTests.Targets;
+
+namespace CustomerGrains.LoadTests.Cli;
+
+/// <summary><c>run SCENARIO</c>: runs a scenario against the engine, then its baseline and the floors, and writes the reports.</summary>
+internal static class RunCommand
+{
+    /// <summary>The exit code when every threshold held.</summary>
+    public const int Passed = 0;
+
+    /// <summary>The exit code of a usage error or a run that could not be done.</summary>
+    public const int Error = 1;
+
+    /// <summary>The exit code when a threshold was breached.</summary>
+    public const int ThresholdBreached = 2;
+
+    public static readonly string[] DefaultThresholds = ["p99 < 5", "fail% < 0.1"];
+
+    public static async Task<int> RunAsync(CommandLine cli, TextWriter output, CancellationToken cancellation)
+    {
+        if (cli.Words.Count < 2)
+        {
+            await output.WriteLineAsync($"usage: run SCENARIO [options]; scenarios: {string.Join(", ", ScenarioCatalog.Names)}, http-get");
+            return Error;
+        }
+        var name = cli.Words[1];
+        var rate = cli.Double("rate", 500);
+        var profile = new LoadProfile(rate, cli.Duration("ramp", TimeSpan.FromSeconds(10)), cli.Duration("duration", TimeSpan.FromSeconds(60)),
+            cli.Duration("warm-up", TimeSpan.FromSeconds(5)), cli.Get("arrivals", "constant") == "poisson" ? Arrivals.Poisson : Arrivals.Constant);
+        var settings = new RunSettings
+        {
+            LateAfter = TimeSpan.FromMilliseconds(cli.Double("late-ms", 2)),
+            Drain = cli.Duration("drain", TimeSpan.FromSeconds(15)),
+            Progress = output,
+            ProgressInPlace = !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out),
+        };
+        var thresholds = (cli.Flag("no-thresholds") ? [] : cli.All("threshold") is { Count: > 0 } given ? given : DefaultThresholds)
+            .Select(Threshold.Parse).ToList();
+        var targets = cli.Get("target", "http://127.0.0.1:5080").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => new Uri(t)).ToList();
+        var gateways = cli.Get("cluster")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var outDirectory = Path.GetFullPath(cli.Get("out") ?? Paths.NewRun(name));
+        var dataDirectory = Path.GetFullPath(cli.Get("data", Paths.DefaultSeed));
+        var connections = cli.Int("connections", 256);
+        var timeout = cli.Duration("timeout", TimeSpan.FromSeconds(10));
+        var baselineOption = cli.Get("baseline", "auto");
+        var baselinePool = cli.Int("baseline-pool", 32);
+        var floors = cli.Flag("floors", true);
+        var zipf = cli.Double("zipf", 1.0);
+        var ingestRate = cli.Double("ingest-rate", name == "ingest-burst" ? rate : rate / 10);
+        var batchEvents = cli.Int("batch-events", 1);
+        var killPid = cli.Get("kill-pid");
+        var killAt = cli.Duration("kill-at", profile.Duration / 3);
+        var path = cli.Get("path", "/api/ping");
+        if (SeedCommand.Unknown(cli, output))
+        {
+            return Error;
+        }
+
+        var header = new List<string>
+        {
+            $"target: {(gateways is null ? string.Join(", ", targets) : $"cluster gateways {string.Join(", ", gateways)} through the typed client (ingest and floors over HTTP {string.Join(", ", targets)})")}",
+            profile.Describe(),
+            string.Create(CultureInfo.InvariantCulture,
+                $"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; runner built {Build}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC; late start = more than {settings.LateAfter.TotalMilliseconds:0.#} ms after the intended time"),
+        };
+        using var http = new HttpTarget(targets, connections, timeout);
+        ClusterTarget? cluster = null;
+        PostgresBaseline? baseline = null;
+        try
+        {
+            IReadOnlyList<IReadOnlyList<Scenario>> stages;
+            if (name == "http-get")
+            {
+                header.Add($"GET {path} on each iteration");
+                stages = [[profile.Scenario("http-get", ScenarioRole.Engine, rate, new Step("get", c => http.GetAsync(path, c.Cancellation)))]];
+            }
+            else
+            {
+                var seed = await SeedIndex.LoadAsync(dataDirectory, cancellation);
+                header.Add($"seed: {seed.Manifest.Source}; {EngineApi.Count(seed.Manifest.Customers)} customers, {EngineApi.Count(seed.Manifest.Events)} events, {EngineApi.Count(seed.Manifest.SharedPhones)} shared phone entries ({dataDirectory})");
+                if (gateways is not null)
+                {
+                    cluster = await ClusterTarget.ConnectAsync(gateways, cancellation);
+                }
+                var engine = new EngineApi(http, cluster, seed);
+                await engine.ProbeAsync(cancellation);
+                if (baselineOption != "none" && name is "screenpop-spike" or "ingest-burst" or "mixed" or "cold-start")
+                {
+                    baseline = await PostgresBaseline.StartAsync(baselineOption == "auto" ? null : baselineOption, dataDirectory, baselinePool, output, cancellation);
+                }
+                var catalog = new ScenarioCatalog(engine, baseline, profile, zipf);
+                header.AddRange(catalog.Header());
+                stages = catalog.Stages(name, floors, killPid, killAt, ingestRate, batchEvents);
+            }
+
+            var startedAt = DateTimeOffset.UtcNow;
+            var results = await LoadRunner.RunAsync(stages, settings, cancellation);
+            var run = new RunResult($"CustomerGrains load run: {name}", startedAt, $"CustomerGrains.LoadTests {cli.Text}", header, results,
+                [.. thresholds.Select(t => t.Evaluate(results))]);
+            var report = await ReportWriter.WriteAsync(run, outDirectory, cancellation);
+
+            await output.WriteLineAsync();
+            await output.WriteLineAsync(ReportWriter.ConsoleSummary(run));
+            foreach (var outcome in run.Thresholds)
+            {
+                await output.WriteLineAsync($"threshold {outcome.Threshold}: measured {ReportFigures.F(outcome.Actual, "0.###")} -> {(outcome.Passed ? "passed" : "FAILED")}{(outcome.Problem is null ? "" : $" ({outcome.Problem})")}");
+            }
+            await output.WriteLineAsync($"report: {report} (also report.html, summary.csv, percentiles.csv, timeline.csv)");
+            return run.Passed ? Passed : ThresholdBreached;
+        }
+        finally
+        {
+            if (baseline is not null)
+            {
+                await baseline.DisposeAsync();
+            }
+            if (cluster is not null)
+            {
+                await cluster.DisposeAsync();
+            }
+        }
+    }
+
+#if DEBUG
+    private const string Build = "Debug";
+#else
+    private const string Build = "Release";
+#endif
+}

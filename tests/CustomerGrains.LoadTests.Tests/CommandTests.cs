@@ -1,0 +1,85 @@
+using System.Text.Json;
+using CustomerGrains.LoadTests.Cli;
+using CustomerGrains.Testing;
+
+namespace CustomerGrains.LoadTests.Tests;
+
+/// <summary>The <c>run</c> command end to end against the stub server: exit codes and the reports it writes.</summary>
+public sealed class CommandTests
+{
+    private static async Task<(int Exit, string Output)> RunAsync(Uri target, string directory, params string[] options)
+    {
+        using var output = new StringWriter();
+        var exit = await RunCommand.RunAsync(new CommandLine(
+            ["run", "http-get", "--target", target.ToString(), "--path", "/fast", "--rate", "100", "--ramp", "0", "--duration", "2s",
+             "--warm-up", "0", "--out", directory, .. options]), output, TestContext.Current.CancellationToken);
+        return (exit, output.ToString());
+    }
+
+    [Fact]
+    public async Task A_breached_threshold_makes_the_exit_code_non_zero_and_a_held_one_zero()
+    {
+        await using var server = await StubServer.StartAsync();
+        using var breached = new TempDirectory("lt-breach");
+        using var held = new TempDirectory("lt-held");
+
+        var (failing, failingOutput) = await RunAsync(server.BaseAddress, breached.Path, "--threshold", "p99 < 0.0001", "--threshold", "fail% < 0.1");
+        var (passing, passingOutput) = await RunAsync(server.BaseAddress, held.Path, "--threshold", "fail% < 0.1", "--threshold", "p99 < 60000");
+
+        Assert.Equal(RunCommand.ThresholdBreached, failing);
+        Assert.Contains("FAILED", failingOutput, StringComparison.Ordinal);
+        Assert.Equal(RunCommand.Passed, passing);
+        Assert.Contains("report: ", passingOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_option_is_an_error_not_ignored()
+    {
+        using var directory = new TempDirectory("lt-typo");
+        var (exit, output) = await RunAsync(new Uri("http://127.0.0.1:9"), directory.Path, "--durtion", "5s");
+
+        Assert.Equal(RunCommand.Error, exit);
+        Assert.Contains("--durtion", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_reports_are_well_formed()
+    {
+        await using var server = await StubServer.StartAsync();
+        using var directory = new TempDirectory("lt-report");
+        var (exit, _) = await RunAsync(server.BaseAddress, directory.Path, "--threshold", "fail% < 0.1");
+        Assert.Equal(0, exit);
+        var ct = TestContext.Current.CancellationToken;
+
+        // Markdown: the summary table with its percentiles, the thresholds, the shared-machine warning.
+        var markdown = await File.ReadAllTextAsync(Path.Combine(directory.Path, "report.md"), ct);
+        Assert.Contains("| scenario | role | model | target/s | achieved/s |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| http-get | engine | open | 100.0 |", markdown, StringComparison.Ordinal);
+        Assert.Contains("## Thresholds", markdown, StringComparison.Ordinal);
+        Assert.Contains("same machine", markdown, StringComparison.Ordinal);
+
+        // HTML: self-contained (no external script or style), charts inline, their data as JSON.
+        var html = await File.ReadAllTextAsync(Path.Combine(directory.Path, "report.html"), ct);
+        Assert.DoesNotContain("src=\"http", html, StringComparison.Ordinal);
+        Assert.True(html.Split("<svg").Length - 1 >= 3, "latency over time, throughput and the percentile curve are drawn");
+        const string open = "<script type=\"application/json\" id=\"report-data\">";
+        var start = html.IndexOf(open, StringComparison.Ordinal) + open.Length;
+        using var data = JsonDocument.Parse(html[start..html.IndexOf("</script>", start, StringComparison.Ordinal)]);
+        var scenario = data.RootElement.GetProperty("scenarios")[0];
+        Assert.Equal("http-get", scenario.GetProperty("name").GetString());
+        Assert.True(scenario.GetProperty("timeline").GetArrayLength() >= 1);
+        Assert.True(scenario.GetProperty("percentiles").GetArrayLength() >= 5);
+
+        // CSV: the full percentile spectrum, rising to 100% with values that never fall.
+        var rows = (await File.ReadAllLinesAsync(Path.Combine(directory.Path, "percentiles.csv"), ct)).Skip(1)
+            .Select(l => l.Split(',')).Where(c => c[1] == "(iteration)" && c[2] == "response").ToList();
+        Assert.True(rows.Count >= 10, $"a spectrum, not a few points ({rows.Count} rows)");
+        var percentiles = rows.Select(r => double.Parse(r[3], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var values = rows.Select(r => double.Parse(r[4], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(100, percentiles[^1]);
+        Assert.True(percentiles.Contains(99) || percentiles.Any(p => p is > 99 and < 100), "the tail is in it");
+        Assert.Equal(values.Order().ToList(), values);
+        var summary = await File.ReadAllLinesAsync(Path.Combine(directory.Path, "summary.csv"), ct);
+        Assert.StartsWith("scenario,role,model,target/s,achieved/s", summary[0], StringComparison.Ordinal);
+    }
+}
