@@ -6,7 +6,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Orleans.Configuration;
 using Orleans.Storage;
 using Orleans.Streams;
 
@@ -21,9 +20,9 @@ public static class CustomerGrainsSiloBuilderExtensions
     private const string CustomerStorageSql = "customers-sql";
 
     /// <summary>
-    /// Adds the customer grains, the interaction log on the embedded SQLite default, the stream provider
-    /// that reads it, and the snapshot storage, with options bound from <paramref name="configuration"/>
-    /// and validated at start. Calling it twice has no further effect.
+    /// Adds the customer grains, the interaction log and snapshot storage of the configured storage mode
+    /// (<c>Storage:Mode</c>: the embedded SQLite default, or PostgreSQL) and the stream provider that reads
+    /// the log, with options bound from <paramref name="configuration"/> and validated at start. Calling it twice has no further effect.
     /// </summary>
     public static ISiloBuilder AddCustomerGrains(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -42,20 +41,10 @@ public static class CustomerGrainsSiloBuilderExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new LogPartitioner(sp.GetRequiredService<IOptions<InteractionLogOptions>>().Value.Partitions));
-        services.AddSingleton(sp => EmbeddedDatabases.In(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory));
-        services.AddSingleton<SqliteInteractionLog>(sp => ActivatorUtilities.CreateInstance<SqliteInteractionLog>(
-            sp, sp.GetRequiredService<EmbeddedDatabases>().Log));
-        services.AddSingleton<IInteractionLog>(sp => sp.GetRequiredService<SqliteInteractionLog>());
+        var backend = StorageBackend.From(configuration);
+        services.AddSingleton(backend);
+        backend.AddStorage(silo, CustomerStorageSql);
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaMigrator>();
-
-        silo.AddAdoNetGrainStorage(CustomerStorageSql, (OptionsBuilder<AdoNetGrainStorageOptions> options) =>
-            options.Configure<EmbeddedDatabases>((o, databases) =>
-            {
-                // The provider's invariant name for SQLite; it loads Microsoft.Data.Sqlite for it.
-                o.Invariant = "System.Data.SQLite";
-                o.ConnectionString = databases.Grains.ConnectionString;
-                o.GrainStorageSerializer = new JsonGrainStateSerializer();
-            }));
         services.AddKeyedSingleton<IGrainStorage>(CustomerStorage, (sp, _) =>
             new StringKeyGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(CustomerStorageSql)));
 
@@ -79,13 +68,10 @@ public sealed record EmbeddedDatabases(SqliteDatabase Log, SqliteDatabase Grains
         new SqliteDatabase(Path.Combine(directory, "grains.db"), "grains"));
 }
 
-/// <summary>Applies the schema scripts before any storage provider or stream agent starts.</summary>
-internal sealed class SchemaMigrator(EmbeddedDatabases databases) : ILifecycleParticipant<ISiloLifecycle>
+/// <summary>Applies the schema scripts before membership, any storage provider or stream agent starts.</summary>
+internal sealed class SchemaMigrator(StorageBackend backend, IServiceProvider services) : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(SchemaMigrator), ServiceLifecycleStage.RuntimeInitialize, async ct =>
-        {
-            await databases.Log.MigrateAsync(ct);
-            await databases.Grains.MigrateAsync(ct);
-        });
+        lifecycle.Subscribe(nameof(SchemaMigrator), ServiceLifecycleStage.RuntimeInitialize - 1,
+            ct => backend.MigrateAtStartAsync(services, ct));
 }
