@@ -29,8 +29,11 @@ public sealed class PostgresOptions : ISelfValidatingOptions
     /// <summary>The longest an append may take before the caller is told the log is unavailable (503). Default 10 s.</summary>
     public TimeSpan AppendTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Seconds to wait for a connection when the connection string does not say (Npgsql <c>Timeout</c>). Default 3.</summary>
-    public int ConnectTimeoutSeconds { get; set; } = 3;
+    /// <summary>
+    /// Seconds to wait for a connection, from the server or from a busy pool, when the connection string does
+    /// not say (Npgsql <c>Timeout</c>). Default 5. A stopped server refuses at once; this bounds the rest.
+    /// </summary>
+    public int ConnectTimeoutSeconds { get; set; } = 5;
 
     /// <summary>Seconds a statement may run when the connection string does not say (Npgsql <c>Command Timeout</c>). Default 10.</summary>
     public int CommandTimeoutSeconds { get; set; } = 10;
