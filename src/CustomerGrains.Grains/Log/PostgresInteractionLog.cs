@@ -9,7 +9,7 @@ namespace CustomerGrains.Grains.Log;
 
 /// <summary>
 /// The interaction log in PostgreSQL (cluster mode), written by every silo. Appends from concurrent
-/// requests of one silo are group-committed: one transaction of a few set-based statements per group.
+/// requests of one silo are group-committed: one transaction per group, one round trip plus the commit.
 /// <para>
 /// Positions come from a sequence, and sequences do not commit in order. So that a partition reader of
 /// "position &gt; last" never skips a record that commits later, a group first takes a transaction-scoped
@@ -78,6 +78,36 @@ public sealed class PostgresInteractionLog : IInteractionLog, IAsyncDisposable
         }
     }
 
+    // One statement, so the partitions stay locked for as short a time as possible: the events not in the log
+    // yet (the first of each id), each customer's next sequence numbers reserved in one upsert, and the records
+    // inserted in request order, so each customer's positions follow its sequence numbers. It runs after the
+    // locks are held, so its snapshot sees every earlier writer of these customers.
+    private const string AppendSql = """
+        WITH input AS (
+            SELECT * FROM unnest(@partitions, @customers, @ids, @types, @occurred, @payloads)
+                WITH ORDINALITY AS u(partition, customer_id, event_id, event_type, occurred_at, payload, n)
+        ), fresh AS (
+            SELECT DISTINCT ON (i.event_id) i.*
+            FROM input i
+            WHERE NOT EXISTS (SELECT 1 FROM interaction_log l WHERE l.event_id = i.event_id)
+            ORDER BY i.event_id, i.n
+        ), counts AS (
+            SELECT customer_id, count(*) AS added FROM fresh GROUP BY customer_id
+        ), reserved AS (
+            INSERT INTO customer_sequence (customer_id, last_seq)
+            SELECT customer_id, added FROM counts
+            ON CONFLICT (customer_id) DO UPDATE SET last_seq = customer_sequence.last_seq + excluded.last_seq
+            RETURNING customer_id, last_seq
+        ), numbered AS (
+            SELECT f.*, r.last_seq - c.added + row_number() OVER (PARTITION BY f.customer_id ORDER BY f.n) AS customer_seq
+            FROM fresh f JOIN counts c USING (customer_id) JOIN reserved r USING (customer_id)
+        )
+        INSERT INTO interaction_log (partition, customer_id, customer_seq, event_id, event_type, occurred_at, appended_at, payload)
+        SELECT partition, customer_id, customer_seq, event_id, event_type, occurred_at, @appended_at, payload
+        FROM numbered ORDER BY n
+        RETURNING event_id, position, customer_seq
+        """;
+
     private async Task<IReadOnlyList<AppendResult>> WriteGroupAsync(IReadOnlyList<IReadOnlyList<InteractionEvent>> group, CancellationToken cancellationToken)
     {
         var all = group.SelectMany(events => events).ToList();
@@ -92,87 +122,31 @@ public sealed class PostgresInteractionLog : IInteractionLog, IAsyncDisposable
 
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-
-        // 1. The partitions' locks, ascending; held until commit.
-        await using (var locks = new NpgsqlCommand(
-            $"SELECT pg_advisory_xact_lock({PostgresDatabase.LogLockClass}, p) FROM unnest(@partitions) AS p", connection, transaction))
+        // The partitions' locks, ascending (no deadlock between writers), then the append: one round trip.
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var locks = new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({PostgresDatabase.LogLockClass}, p) FROM unnest(@partitions) AS p");
+        locks.Parameters.AddWithValue("partitions", partitionOf.Values.Distinct().Order().ToArray());
+        batch.BatchCommands.Add(locks);
+        var append = new NpgsqlBatchCommand(AppendSql);
+        append.Parameters.AddWithValue("appended_at", time.GetUtcNow().UtcDateTime);
+        append.Parameters.AddWithValue("partitions", all.Select(e => partitionOf[e.CustomerId]).ToArray());
+        append.Parameters.AddWithValue("customers", all.Select(e => e.CustomerId).ToArray());
+        append.Parameters.AddWithValue("ids", all.Select(e => e.EventId).ToArray());
+        append.Parameters.AddWithValue("types", all.Select(e => e.TypeName).ToArray());
+        append.Parameters.Add(new NpgsqlParameter("occurred", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
         {
-            locks.Parameters.AddWithValue("partitions", partitionOf.Values.Distinct().Order().ToArray());
-            await locks.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        // 2. Which ids are in the log already. Under the locks no writer of these customers is in flight.
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        await using (var existing = new NpgsqlCommand("SELECT event_id FROM interaction_log WHERE event_id = ANY(@ids)", connection, transaction))
-        {
-            existing.Parameters.AddWithValue("ids", all.Select(e => e.EventId).Distinct().ToArray());
-            await using var reader = await existing.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                seen.Add(reader.GetString(0));
-            }
-        }
-        var fresh = new List<InteractionEvent>(all.Count);
-        foreach (var e in all)
-        {
-            if (seen.Add(e.EventId))
-            {
-                fresh.Add(e);
-            }
-        }
+            Value = all.Select(e => e.OccurredAt.UtcDateTime).ToArray(),
+        });
+        append.Parameters.AddWithValue("payloads", all.Select(InteractionJson.Serialize).ToArray());
+        batch.BatchCommands.Add(append);
 
         var positions = new Dictionary<string, (long Position, long Sequence)>(StringComparer.Ordinal);
-        if (fresh.Count > 0)
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
-            // 3. Reserve each customer's next sequence numbers in one upsert.
-            var counts = fresh.GroupBy(e => e.CustomerId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal);
-            var next = new Dictionary<string, long>(StringComparer.Ordinal);
-            await using (var sequences = new NpgsqlCommand("""
-                INSERT INTO customer_sequence (customer_id, last_seq)
-                SELECT * FROM unnest(@customers, @counts)
-                ON CONFLICT (customer_id) DO UPDATE SET last_seq = customer_sequence.last_seq + excluded.last_seq
-                RETURNING customer_id, last_seq
-                """, connection, transaction))
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
-                sequences.Parameters.AddWithValue("customers", counts.Keys.ToArray());
-                sequences.Parameters.AddWithValue("counts", counts.Values.ToArray());
-                await using var reader = await sequences.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    var customer = reader.GetString(0);
-                    next[customer] = reader.GetInt64(1) - counts[customer] + 1;
-                }
-            }
-
-            // 4. The records, in request order, so each customer's positions follow its sequence numbers.
-            var sequence = new long[fresh.Count];
-            for (var i = 0; i < fresh.Count; i++)
-            {
-                sequence[i] = next[fresh[i].CustomerId]++;
-            }
-            await using var insert = new NpgsqlCommand("""
-                INSERT INTO interaction_log (partition, customer_id, customer_seq, event_id, event_type, occurred_at, appended_at, payload)
-                SELECT u.partition, u.customer_id, u.customer_seq, u.event_id, u.event_type, u.occurred_at, @appended_at, u.payload
-                FROM unnest(@partitions, @customers, @sequences, @ids, @types, @occurred, @payloads)
-                     WITH ORDINALITY AS u(partition, customer_id, customer_seq, event_id, event_type, occurred_at, payload, n)
-                ORDER BY u.n
-                RETURNING event_id, position, customer_seq
-                """, connection, transaction);
-            insert.Parameters.AddWithValue("appended_at", time.GetUtcNow().UtcDateTime);
-            insert.Parameters.AddWithValue("partitions", fresh.Select(e => partitionOf[e.CustomerId]).ToArray());
-            insert.Parameters.AddWithValue("customers", fresh.Select(e => e.CustomerId).ToArray());
-            insert.Parameters.AddWithValue("sequences", sequence);
-            insert.Parameters.AddWithValue("ids", fresh.Select(e => e.EventId).ToArray());
-            insert.Parameters.AddWithValue("types", fresh.Select(e => e.TypeName).ToArray());
-            insert.Parameters.Add(new NpgsqlParameter("occurred", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
-            {
-                Value = fresh.Select(e => e.OccurredAt.UtcDateTime).ToArray(),
-            });
-            insert.Parameters.AddWithValue("payloads", fresh.Select(InteractionJson.Serialize).ToArray());
-            await using var inserted = await insert.ExecuteReaderAsync(cancellationToken);
-            while (await inserted.ReadAsync(cancellationToken))
-            {
-                positions[inserted.GetString(0)] = (inserted.GetInt64(1), inserted.GetInt64(2));
+                positions[reader.GetString(0)] = (reader.GetInt64(1), reader.GetInt64(2));
             }
         }
         await transaction.CommitAsync(cancellationToken);
