@@ -31,9 +31,16 @@ public sealed class PostgresOptions : ISelfValidatingOptions
 
     /// <summary>
     /// Seconds to wait for a connection, from the server or from a busy pool, when the connection string does
-    /// not say (Npgsql <c>Timeout</c>). Default 5. A stopped server refuses at once; this bounds the rest.
+    /// not say (Npgsql <c>Timeout</c>). Default 15. A stopped server refuses at once; this bounds the rest.
     /// </summary>
-    public int ConnectTimeoutSeconds { get; set; } = 5;
+    public int ConnectTimeoutSeconds { get; set; } = 15;
+
+    /// <summary>
+    /// Connections per pool when the connection string does not say (Npgsql <c>Maximum Pool Size</c>). Each silo
+    /// has two pools (the log's and Orleans' providers'); keep silos × 2 × this below the server's
+    /// <c>max_connections</c>. Default 20: more connections than cores only add contention.
+    /// </summary>
+    public int MaxPoolSize { get; set; } = 20;
 
     /// <summary>Seconds a statement may run when the connection string does not say (Npgsql <c>Command Timeout</c>). Default 10.</summary>
     public int CommandTimeoutSeconds { get; set; } = 10;
@@ -68,6 +75,10 @@ public sealed class PostgresOptions : ISelfValidatingOptions
         {
             yield return $"{nameof(ConnectTimeoutSeconds)} must be between 1 and 300 (was {ConnectTimeoutSeconds})";
         }
+        if (MaxPoolSize is < 1 or > 1000)
+        {
+            yield return $"{nameof(MaxPoolSize)} must be between 1 and 1000 (was {MaxPoolSize})";
+        }
         if (CommandTimeoutSeconds is < 1 or > 3600)
         {
             yield return $"{nameof(CommandTimeoutSeconds)} must be between 1 and 3600 (was {CommandTimeoutSeconds})";
@@ -88,6 +99,10 @@ public sealed class PostgresOptions : ISelfValidatingOptions
         if (!ContainsKey(ConnectionString!, "Command Timeout") && !ContainsKey(ConnectionString!, "CommandTimeout"))
         {
             builder.CommandTimeout = CommandTimeoutSeconds;
+        }
+        if (!ContainsKey(ConnectionString!, "Maximum Pool Size") && !ContainsKey(ConnectionString!, "Max Pool Size") && !ContainsKey(ConnectionString!, "MaxPoolSize"))
+        {
+            builder.MaxPoolSize = MaxPoolSize;
         }
         builder.Timezone ??= "UTC";
         return builder.ConnectionString;
