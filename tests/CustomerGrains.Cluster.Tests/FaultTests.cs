@@ -22,8 +22,7 @@ public sealed class FaultTests
         var ingestion = new Ingestion(workload, () => [.. cluster.Running], TimeSpan.FromSeconds(30));
 
         var run = ingestion.RunAsync(callers: 6, TestContext.Current.CancellationToken);
-        await Eventually.UntilAsync(() => Task.FromResult(ingestion.AcknowledgedBatches >= workload.Batches.Count / 3),
-            "a third of the batches to be acknowledged", Settle);
+        await ingestion.UntilAcknowledgedAsync(1 / 3.0, Settle);
         await cluster.Silos[1].KillAsync();
         await run.WaitAsync(Settle, TestContext.Current.CancellationToken);
 
@@ -41,8 +40,7 @@ public sealed class FaultTests
         var ingestion = new Ingestion(workload, () => [.. cluster.Running], TimeSpan.FromSeconds(20));
 
         var run = ingestion.RunAsync(callers: 4, TestContext.Current.CancellationToken);
-        await Eventually.UntilAsync(() => Task.FromResult(ingestion.AcknowledgedBatches >= workload.Batches.Count / 4),
-            "a quarter of the batches to be acknowledged", Settle);
+        await ingestion.UntilAcknowledgedAsync(1 / 4.0, Settle);
         await cluster.Database.StopAsync(TestContext.Current.CancellationToken);
         await Eventually.UntilAsync(() => Task.FromResult(ingestion.Count(HttpStatusCode.ServiceUnavailable) >= 10),
             "callers to be answered 503 while PostgreSQL is down", Settle);
@@ -65,9 +63,7 @@ public sealed class FaultTests
     public async Task Reads_through_the_typed_client_keep_succeeding_through_a_rolling_restart()
     {
         await using var cluster = await PostgresCluster.StartAsync(silos: 3);
-        var workload = new Workload("rolling", customers: 100, eventsPerCustomer: 6, batchSize: 50);
-        await new Ingestion(workload, () => [.. cluster.Running], TimeSpan.FromSeconds(30)).RunAsync(4, TestContext.Current.CancellationToken);
-        await VerifyAsync(cluster, workload);
+        var workload = await IngestAllAsync(cluster, new Workload("rolling", customers: 100, eventsPerCustomer: 6, batchSize: 50));
 
         var builder = Host.CreateApplicationBuilder();
         builder.AddCustomerGrainsClient(o =>
@@ -133,9 +129,7 @@ public sealed class FaultTests
     public async Task A_whole_cluster_restart_keeps_every_customer_and_the_log()
     {
         await using var cluster = await PostgresCluster.StartAsync(silos: 2);
-        var workload = new Workload("restart", customers: 120, eventsPerCustomer: 10, batchSize: 40);
-        await new Ingestion(workload, () => [.. cluster.Running], TimeSpan.FromSeconds(30)).RunAsync(4, TestContext.Current.CancellationToken);
-        await VerifyAsync(cluster, workload);
+        var workload = await IngestAllAsync(cluster, new Workload("restart", customers: 120, eventsPerCustomer: 10, batchSize: 40));
 
         await Task.WhenAll(cluster.Silos.Select(s => s.StopAsync()));
         await Task.WhenAll(cluster.Silos.Select(s => s.StartAsync(Settle)));
@@ -150,6 +144,13 @@ public sealed class FaultTests
             Assert.Equal(0, body.GetProperty("accepted").GetArrayLength());
             Assert.Equal(batch["events"]!.AsArray().Count, body.GetProperty("duplicates").GetArrayLength());
         }
+    }
+
+    private static async Task<Workload> IngestAllAsync(PostgresCluster cluster, Workload workload)
+    {
+        await new Ingestion(workload, () => [.. cluster.Running], TimeSpan.FromSeconds(30)).RunAsync(4, TestContext.Current.CancellationToken);
+        await VerifyAsync(cluster, workload);
+        return workload;
     }
 
     private static async Task VerifyAsync(PostgresCluster cluster, Workload workload)

@@ -110,6 +110,11 @@ public sealed class Ingestion(Workload workload, Func<IReadOnlyList<HostProcess>
 
     public int Count(HttpStatusCode status) => Statuses.GetValueOrDefault(status);
 
+    /// <summary>Waits until <paramref name="fraction"/> of the workload's batches are acknowledged.</summary>
+    public Task UntilAcknowledgedAsync(double fraction, TimeSpan timeout) =>
+        Eventually.UntilAsync(() => Task.FromResult(AcknowledgedBatches >= workload.Batches.Count * fraction),
+            $"{fraction:P0} of the batches to be acknowledged", timeout);
+
     public Task RunAsync(int callers, CancellationToken cancellationToken) =>
         Task.WhenAll(Enumerable.Range(0, callers).Select(i => Task.Run(() => CallerAsync(i, cancellationToken), cancellationToken)));
 
