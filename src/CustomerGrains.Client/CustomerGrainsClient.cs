@@ -16,12 +16,13 @@ public interface ICustomerGrainsClient
     Task PingAsync(CancellationToken cancellationToken = default);
 }
 
-internal sealed class CustomerGrainsClient(IClusterClient cluster) : ICustomerGrainsClient
+internal sealed class CustomerGrainsClient(IClusterClient cluster, CustomerGrainsClientOptions options) : ICustomerGrainsClient
 {
     public Task<CustomerSnapshot?> GetCustomerAsync(string customerId, DateTimeOffset? asOf = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(customerId);
-        return cluster.GetGrain<ICustomerGrain>(customerId).GetSnapshotAsync(asOf).WaitAsync(cancellationToken);
+        return TransientRetry.RunAsync(
+            () => cluster.GetGrain<ICustomerGrain>(customerId).GetSnapshotAsync(asOf).WaitAsync(cancellationToken), options, cancellationToken);
     }
 
     public Task<Decision?> GetDecisionAsync(string customerId, string channel, string? reason = null, CancellationToken cancellationToken = default)

@@ -31,7 +31,9 @@ public static class CustomerGrainsClientExtensions
                 c.ClusterId = options.ClusterId;
                 c.ServiceId = options.ServiceId;
             });
+            client.Configure<ClientMessagingOptions>(m => m.ResponseTimeout = options.ResponseTimeout);
         });
+        builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<ICustomerGrainsClient, CustomerGrainsClient>();
         return builder;
     }

@@ -9,7 +9,11 @@ public sealed class CustomerGrainsClientOptions
     /// <summary>The configuration section bound by default.</summary>
     public const string Section = "CustomerGrains:Client";
 
-    /// <summary>Gateway endpoints of the silos as <c>host:port</c>. Default <c>127.0.0.1:30000</c> (the embedded default).</summary>
+    /// <summary>
+    /// Gateway endpoints of the silos as <c>host:port</c>. Default <c>127.0.0.1:30000</c> (the embedded default).
+    /// For a cluster list every silo's gateway: the client spreads its calls over those that answer and keeps
+    /// working while any one of them restarts.
+    /// </summary>
     public IList<string> Gateways { get; } = [];
 
     /// <summary>The cluster id of the engine's silos. Default <c>customergrains-local</c>.</summary>
@@ -17,6 +21,21 @@ public sealed class CustomerGrainsClientOptions
 
     /// <summary>The service id of the engine's silos. Default <c>customergrains</c>.</summary>
     public string ServiceId { get; set; } = "customergrains";
+
+    /// <summary>
+    /// How many times a read is tried in all when the cluster fails in a way that passes (a silo that is
+    /// restarting or was just killed, a lost connection, a timeout). Default 5; 1 turns retries off.
+    /// </summary>
+    public int Attempts { get; set; } = 5;
+
+    /// <summary>The pause before the first retry; it doubles for each further retry, up to <see cref="MaxRetryDelay"/>. Default 200 ms.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The longest pause between two attempts. Default 2 s.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long one attempt waits for the cluster's answer. Default 10 s.</summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The gateways as endpoints, the default when none is configured; every problem is reported at once.</summary>
     public IReadOnlyList<IPEndPoint> ResolveGateways()
@@ -48,6 +67,18 @@ public sealed class CustomerGrainsClientOptions
         if (string.IsNullOrWhiteSpace(ServiceId))
         {
             problems.Add("ServiceId must not be empty");
+        }
+        if (Attempts is < 1 or > 100)
+        {
+            problems.Add($"Attempts must be between 1 and 100 (was {Attempts})");
+        }
+        if (RetryDelay < TimeSpan.Zero || MaxRetryDelay < RetryDelay)
+        {
+            problems.Add($"RetryDelay must be at least 0 and at most MaxRetryDelay (were {RetryDelay} and {MaxRetryDelay})");
+        }
+        if (ResponseTimeout < TimeSpan.FromMilliseconds(100))
+        {
+            problems.Add($"ResponseTimeout must be at least 100 ms (was {ResponseTimeout})");
         }
         return problems.Count == 0
             ? endpoints

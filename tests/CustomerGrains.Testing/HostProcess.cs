@@ -45,7 +45,10 @@ public sealed partial class HostProcess : IAsyncDisposable
     public static string HostAssembly => Path.Combine(TestEnvironment.RepositoryRoot, "src", "CustomerGrains.Host", "bin",
         TestEnvironment.Configuration, "net10.0", "CustomerGrains.Host.dll");
 
-    /// <summary>Starts the host and waits until <c>/health/ready</c> answers 200.</summary>
+    /// <summary>Whether the process is running now.</summary>
+    public bool IsRunning => process is { HasExited: false };
+
+    /// <summary>Starts the host (again, after a stop or a kill, on the same ports) and waits until <c>/health/ready</c> answers 200.</summary>
     public async Task StartAsync(TimeSpan? timeout = null)
     {
         if (!File.Exists(HostAssembly))
@@ -65,6 +68,7 @@ public sealed partial class HostProcess : IAsyncDisposable
             info.ArgumentList.Add($"--{key}={value}");
         }
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        process?.Dispose();
         process = new Process { StartInfo = info, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);

@@ -228,6 +228,12 @@ internal sealed partial class CustomerGrain(
             {
                 // The log stays the source of truth: a snapshot that failed to save is rebuilt on the next activation.
                 LogSnapshotFailed(ex, customer.CustomerId);
+                if (ex is Orleans.Storage.InconsistentStateException)
+                {
+                    // Another activation wrote after this one read (a silo declared dead that was not): this one's
+                    // version is stale for good, so it steps aside and the next activation starts from the store.
+                    DeactivateOnIdle();
+                }
             }
         }
         if (readModelStale && customer.AppliedEvents > 0)

@@ -6,18 +6,17 @@ namespace CustomerGrains.Grains.Hosting;
 public static class CustomerGrainsHostBuilderExtensions
 {
     /// <summary>
-    /// Starts a silo in this host: the embedded default (one silo on localhost clustering, SQLite under
-    /// <c>Storage:DataDirectory</c>), configured from the host's configuration.
+    /// Starts a silo in this host, configured from the host's configuration: the embedded default (one silo
+    /// on localhost clustering, SQLite under <c>Storage:DataDirectory</c>) or, with <c>Storage:Mode=Postgres</c>,
+    /// a member of a cluster whose membership, log, snapshots and reminders are in PostgreSQL.
     /// </summary>
     public static IHostApplicationBuilder AddCustomerGrainsSilo(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var silo = SiloOptions.From(builder.Configuration);
+        var settings = SiloSettings.From(builder.Configuration);
         builder.UseOrleans(orleans =>
         {
-            orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: silo.ServiceId, clusterId: silo.ClusterId);
-            // One silo: schedules live in memory and are registered again at every start.
-            orleans.UseInMemoryReminderService();
+            StorageBackend.From(builder.Configuration).UseClustering(orleans, settings);
             orleans.AddCustomerGrains(builder.Configuration);
         });
         return builder;

@@ -4,7 +4,6 @@ using CustomerGrains.Grains.Streams;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Orleans.Configuration;
 using Orleans.Storage;
 using Orleans.Streams;
 
@@ -19,9 +18,9 @@ public static class CustomerGrainsSiloBuilderExtensions
     private const string CustomerStorageSql = "customers-sql";
 
     /// <summary>
-    /// Adds the customer grains, the interaction log on the embedded SQLite default, the stream provider
-    /// that reads it, and the snapshot storage, with options bound from <paramref name="configuration"/>
-    /// and validated at start. Calling it twice has no further effect.
+    /// Adds the customer grains, the interaction log and snapshot storage of the configured storage mode
+    /// (<c>Storage:Mode</c>: the embedded SQLite default, or PostgreSQL) and the stream provider that reads
+    /// the log, with options bound from <paramref name="configuration"/> and validated at start. Calling it twice has no further effect.
     /// </summary>
     public static ISiloBuilder AddCustomerGrains(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -36,18 +35,12 @@ public static class CustomerGrainsSiloBuilderExtensions
 
         services.AddCustomerGrainsStorage(configuration);
         services.AddValidatedOptions<SnapshotOptions>(configuration, SnapshotOptions.Section);
+        var backend = StorageBackend.From(configuration);
+        services.AddSingleton(backend);
+        backend.AddStorage(silo, CustomerStorageSql);
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaMigrator>();
         services.AddRules(configuration);
         services.AddCustomerGrainsSerialization();
-
-        silo.AddAdoNetGrainStorage(CustomerStorageSql, (OptionsBuilder<AdoNetGrainStorageOptions> options) =>
-            options.Configure<EmbeddedDatabases>((o, databases) =>
-            {
-                // The provider's invariant name for SQLite; it loads Microsoft.Data.Sqlite for it.
-                o.Invariant = "System.Data.SQLite";
-                o.ConnectionString = databases.Grains.ConnectionString;
-                o.GrainStorageSerializer = new JsonGrainStateSerializer();
-            }));
         services.AddKeyedSingleton<IGrainStorage>(CustomerStorage, (sp, _) =>
             new StringKeyGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(CustomerStorageSql)));
 
@@ -71,9 +64,19 @@ public sealed record EmbeddedDatabases(SqliteDatabase Log, SqliteDatabase Grains
         new SqliteDatabase(Path.Combine(directory, "grains.db"), "grains"));
 }
 
-/// <summary>Applies the schema scripts before any storage provider or stream agent starts.</summary>
-internal sealed class SchemaMigrator(SchemaMigrations migrations) : ILifecycleParticipant<ISiloLifecycle>
+/// <summary>
+/// Applies the schema scripts before membership, any storage provider or stream agent starts. The value model,
+/// read model, policy and alert stores still live in the embedded SQLite database in every mode.
+/// </summary>
+internal sealed class SchemaMigrator(StorageBackend backend, SchemaMigrations embedded, IServiceProvider services) : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(SchemaMigrator), ServiceLifecycleStage.RuntimeInitialize, async ct => await migrations.ApplyAsync(ct));
+        lifecycle.Subscribe(nameof(SchemaMigrator), ServiceLifecycleStage.RuntimeInitialize - 1, async ct =>
+        {
+            await backend.MigrateAtStartAsync(services, ct);
+            if (backend.Mode != StorageMode.Sqlite)
+            {
+                await embedded.ApplyAsync(ct);
+            }
+        });
 }

@@ -25,9 +25,6 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(sp => new LogPartitioner(sp.GetRequiredService<IOptions<InteractionLogOptions>>().Value.Partitions));
 
         services.AddSingleton(sp => EmbeddedDatabases.In(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory));
-        services.AddSingleton<SqliteInteractionLog>(sp => ActivatorUtilities.CreateInstance<SqliteInteractionLog>(
-            sp, sp.GetRequiredService<EmbeddedDatabases>().Log));
-        services.AddSingleton<IInteractionLog>(sp => sp.GetRequiredService<SqliteInteractionLog>());
         services.AddSingleton<IValueModelStore>(sp => new SqliteValueModelStore(sp.GetRequiredService<EmbeddedDatabases>().Log));
         services.AddSingleton<ICustomerReadModel>(sp => new SqliteCustomerReadModel(sp.GetRequiredService<EmbeddedDatabases>().Log));
         services.AddSingleton<IPolicyStore>(sp => new SqlitePolicyStore(sp.GetRequiredService<EmbeddedDatabases>().Log));

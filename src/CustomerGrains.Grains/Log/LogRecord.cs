@@ -1,3 +1,5 @@
+using System.Data.Common;
+
 namespace CustomerGrains.Grains.Log;
 
 /// <summary>
@@ -13,3 +15,18 @@ public sealed record LogRecord(
     [property: Id(3)] long Sequence,
     [property: Id(4)] string EventId,
     [property: Id(5)] string Payload);
+
+/// <summary>Reads log records from a query whose columns are position, partition, customer_id, customer_seq, event_id, payload.</summary>
+internal static class LogRecordReader
+{
+    public static async Task<IReadOnlyList<LogRecord>> ReadAllAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        var records = new List<LogRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            records.Add(new LogRecord(
+                reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4), reader.GetString(5)));
+        }
+        return records;
+    }
+}

@@ -177,13 +177,7 @@ public sealed class SqliteInteractionLog : IInteractionLog, IAsyncDisposable
                 command.Parameters.AddWithValue("$b", b);
                 command.Parameters.AddWithValue("$c", limit);
                 await using var reader = await command.ExecuteReaderAsync(ct);
-                var records = new List<LogRecord>();
-                while (await reader.ReadAsync(ct))
-                {
-                    records.Add(new LogRecord(
-                        reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4), reader.GetString(5)));
-                }
-                return (IReadOnlyList<LogRecord>)records;
+                return await LogRecordReader.ReadAllAsync(reader, ct);
             }, cancellationToken);
         }
         catch (SqliteException ex)

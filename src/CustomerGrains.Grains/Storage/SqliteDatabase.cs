@@ -80,7 +80,7 @@ public sealed class SqliteDatabase
         }
 
         var applied = new List<string>();
-        foreach (var (name, text) in Scripts(ScriptPrefix))
+        foreach (var (name, text) in SchemaScripts.Of("sqlite", ScriptPrefix + "-"))
         {
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
             await using var check = connection.CreateCommand();
@@ -104,19 +104,5 @@ public sealed class SqliteDatabase
             applied.Add(name);
         }
         return applied;
-    }
-
-    private static IEnumerable<(string Name, string Text)> Scripts(string prefix)
-    {
-        var assembly = typeof(SqliteDatabase).Assembly;
-        const string folder = "sql.sqlite.";
-        foreach (var resource in assembly.GetManifestResourceNames()
-                     .Where(n => n.StartsWith(folder + prefix + "-", StringComparison.Ordinal))
-                     .Order(StringComparer.Ordinal))
-        {
-            using var stream = assembly.GetManifestResourceStream(resource)!;
-            using var reader = new StreamReader(stream);
-            yield return (resource[folder.Length..], reader.ReadToEnd());
-        }
     }
 }

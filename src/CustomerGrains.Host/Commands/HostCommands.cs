@@ -15,7 +15,7 @@ internal interface IHostCommand
 /// <summary>The commands of the executable. Without a command it runs the engine.</summary>
 internal static class HostCommands
 {
-    private static readonly IHostCommand[] All = [new FitCommand(), new HelpCommand()];
+    private static readonly IHostCommand[] All = [new FitCommand(), new DbMigrateCommand(), new HelpCommand()];
 
     /// <summary>The command named by the first arguments, or null to run the engine.</summary>
     public static IHostCommand? Find(string[] args)

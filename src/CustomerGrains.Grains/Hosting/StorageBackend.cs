@@ -1,0 +1,182 @@
+using CustomerGrains.Grains.Log;
+using CustomerGrains.Grains.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace CustomerGrains.Grains.Hosting;
+
+/// <summary>
+/// Everything that differs between the storage modes: where the interaction log, the grain snapshots and
+/// the reminders live, which database a store opens, how the schema is applied and how silos find each
+/// other. A store with one implementation per backend is registered once with
+/// <see cref="StorageBackendServiceCollectionExtensions.AddPerBackend{TService, TSqlite, TPostgres}"/>;
+/// its implementations take <see cref="EmbeddedDatabases"/> or <see cref="PostgresDatabase"/> by constructor.
+/// </summary>
+public abstract class StorageBackend
+{
+    private protected StorageBackend()
+    {
+    }
+
+    public abstract StorageMode Mode { get; }
+
+    /// <summary>Where the data is, without secrets, for messages.</summary>
+    public abstract string Describe { get; }
+
+    /// <summary>The backend chosen by <c>Storage:Mode</c> (default Sqlite); throws listing every problem of its settings.</summary>
+    public static StorageBackend From(IConfiguration configuration)
+    {
+        var settings = SiloSettings.From(configuration);
+        return settings.Mode switch
+        {
+            StorageMode.Postgres => new PostgresBackend(settings.Postgres),
+            _ => new SqliteBackend(configuration),
+        };
+    }
+
+    /// <summary>Applies every schema script not applied before (idempotent); returns the scripts applied now.</summary>
+    public abstract Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken);
+
+    /// <summary>Registers the databases, the interaction log, the snapshot storage named <paramref name="grainStorage"/> and the reminders.</summary>
+    internal abstract void AddStorage(ISiloBuilder silo, string grainStorage);
+
+    /// <summary>Applies the schema at start when configured to; runs before any provider touches storage.</summary>
+    internal abstract Task MigrateAtStartAsync(IServiceProvider services, CancellationToken cancellationToken);
+
+    /// <summary>How this silo finds the others: localhost for the embedded default, the membership table in PostgreSQL for a cluster.</summary>
+    internal abstract void UseClustering(ISiloBuilder silo, SiloSettings settings);
+}
+
+/// <summary>The embedded default: SQLite files, one silo on localhost clustering, reminders in memory.</summary>
+internal sealed class SqliteBackend(IConfiguration configuration) : StorageBackend
+{
+    private string DataDirectory => configuration.GetSection(StorageOptions.Section).Get<StorageOptions>()?.DataDirectory ?? new StorageOptions().DataDirectory;
+
+    public override StorageMode Mode => StorageMode.Sqlite;
+
+    public override string Describe => $"SQLite files in {Path.GetFullPath(DataDirectory)}";
+
+    public override async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken)
+    {
+        var databases = EmbeddedDatabases.In(DataDirectory);
+        return [.. await databases.Log.MigrateAsync(cancellationToken), .. await databases.Grains.MigrateAsync(cancellationToken)];
+    }
+
+    internal override void AddStorage(ISiloBuilder silo, string grainStorage)
+    {
+        var services = silo.Services;
+        services.AddSingleton(sp => EmbeddedDatabases.In(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory));
+        services.AddSingleton<SqliteInteractionLog>(sp => ActivatorUtilities.CreateInstance<SqliteInteractionLog>(
+            sp, sp.GetRequiredService<EmbeddedDatabases>().Log));
+        services.AddSingleton<IInteractionLog>(sp => sp.GetRequiredService<SqliteInteractionLog>());
+        silo.AddAdoNetGrainStorage(grainStorage, (OptionsBuilder<AdoNetGrainStorageOptions> options) =>
+            options.Configure<EmbeddedDatabases>((o, databases) =>
+            {
+                // The provider's invariant name for SQLite; it loads Microsoft.Data.Sqlite for it.
+                o.Invariant = "System.Data.SQLite";
+                o.ConnectionString = databases.Grains.ConnectionString;
+                o.GrainStorageSerializer = new JsonGrainStateSerializer();
+            }));
+    }
+
+    internal override async Task MigrateAtStartAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var databases = services.GetRequiredService<EmbeddedDatabases>();
+        await databases.Log.MigrateAsync(cancellationToken);
+        await databases.Grains.MigrateAsync(cancellationToken);
+    }
+
+    internal override void UseClustering(ISiloBuilder silo, SiloSettings settings)
+    {
+        silo.UseLocalhostClustering(settings.Silo.SiloPort, settings.Silo.GatewayPort, serviceId: settings.Silo.ServiceId, clusterId: settings.Silo.ClusterId);
+        // One silo: schedules live in memory and are registered again at every start.
+        silo.UseInMemoryReminderService();
+    }
+}
+
+/// <summary>Cluster mode: one PostgreSQL database for the log, membership, snapshots and reminders.</summary>
+internal sealed class PostgresBackend(PostgresOptions options) : StorageBackend
+{
+    private const string Invariant = "Npgsql";
+    private readonly string connectionString = options.EffectiveConnectionString();
+
+    public override StorageMode Mode => StorageMode.Postgres;
+
+    public override string Describe => $"PostgreSQL at {PostgresDatabase.DescribeConnection(connectionString)}";
+
+    public override async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var database = new PostgresDatabase(connectionString);
+        return await database.MigrateAsync(cancellationToken);
+    }
+
+    internal override void AddStorage(ISiloBuilder silo, string grainStorage)
+    {
+        var services = silo.Services;
+        services.AddSingleton(Options.Create(options));
+        services.AddSingleton(_ => new PostgresDatabase(connectionString));
+        services.AddSingleton<PostgresInteractionLog>();
+        services.AddSingleton<IInteractionLog>(sp => sp.GetRequiredService<PostgresInteractionLog>());
+        silo.AddAdoNetGrainStorage(grainStorage, o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = connectionString;
+            o.GrainStorageSerializer = new JsonGrainStateSerializer();
+        });
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = connectionString;
+        });
+    }
+
+    internal override async Task MigrateAtStartAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (services.GetRequiredService<IOptions<PostgresOptions>>().Value.MigrateAtStart)
+        {
+            await services.GetRequiredService<PostgresDatabase>().MigrateAsync(cancellationToken);
+        }
+    }
+
+    internal override void UseClustering(ISiloBuilder silo, SiloSettings settings)
+    {
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = connectionString;
+        });
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = settings.Silo.ClusterId;
+            o.ServiceId = settings.Silo.ServiceId;
+        });
+        silo.Configure<EndpointOptions>(o =>
+        {
+            o.AdvertisedIPAddress = settings.AdvertisedAddress;
+            o.SiloPort = settings.Silo.SiloPort;
+            o.GatewayPort = settings.Silo.GatewayPort;
+        });
+        silo.Configure<ClusterMembershipOptions>(settings.Membership.ApplyTo);
+    }
+}
+
+/// <summary>Registration of stores that have one implementation per storage backend.</summary>
+public static class StorageBackendServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <typeparamref name="TService"/> as a singleton implemented by <typeparamref name="TSqlite"/> or
+    /// <typeparamref name="TPostgres"/>, whichever matches the silo's <see cref="StorageBackend"/>. Their schema
+    /// scripts go to deploy/sql/sqlite and deploy/sql/postgres and are applied with the rest.
+    /// </summary>
+    public static IServiceCollection AddPerBackend<TService, TSqlite, TPostgres>(this IServiceCollection services)
+        where TService : class
+        where TSqlite : class, TService
+        where TPostgres : class, TService =>
+        services.AddSingleton<TService>(sp => sp.GetRequiredService<StorageBackend>().Mode switch
+        {
+            StorageMode.Postgres => ActivatorUtilities.CreateInstance<TPostgres>(sp),
+            _ => ActivatorUtilities.CreateInstance<TSqlite>(sp),
+        });
+}
