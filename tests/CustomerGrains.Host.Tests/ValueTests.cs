@@ -115,8 +115,9 @@ public sealed partial class ValueTests
 
         var snapshot = await Eventually.UntilAsync(
             async () => (await api.GetCustomerAsync("base-5")).Body,
-            s => s.GetProperty("value").GetProperty("modelVersion").GetString() == "m1",
-            "the running engine to score with the new model");
+            s => s.GetProperty("value").GetProperty("modelVersion").GetString() == "m1"
+                 && s.GetProperty("value").GetProperty("populationVersion").GetString()!.StartsWith('p'),
+            "the running engine to score with the new model and its population (stored one after the other)");
         var value = snapshot.GetProperty("value");
         Assert.StartsWith("p", value.GetProperty("populationVersion").GetString(), StringComparison.Ordinal);
         Assert.Matches("^[1-5]{3}$", value.GetProperty("rfm").GetString()!);

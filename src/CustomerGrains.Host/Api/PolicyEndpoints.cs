@@ -10,7 +10,7 @@ internal static class PolicyEndpoints
 {
     public static RouteGroupBuilder MapPolicyEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/policy", (RulesContext rules) => Results.Ok(rules.Current.Policy))
+        api.MapGet("/policy", (RulesContext rules) => Results.Json(rules.Current.Policy, PolicyDocument))
             .WithName("GetPolicy")
             .WithSummary("The service policy in force in this silo");
         api.MapPut("/policy", PutPolicyAsync)
@@ -44,7 +44,7 @@ internal static class PolicyEndpoints
         }
         // In force here at once; the other silos pick it up from the store within their refresh interval.
         rules.InstallPolicy(policy);
-        return Results.Ok(policy);
+        return Results.Json(policy, PolicyDocument);
     }
 
     private static async Task<IResult> WhatIfAsync(HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)
@@ -83,6 +83,12 @@ internal static class PolicyEndpoints
             return await DecisionEndpoints.DecideAsync(grains, customer.GetString()!, query);
         }
     }
+
+    // The policy as a document that PUT accepts back unchanged: explicit nulls included (e.g. a tier without care).
+    private static readonly JsonSerializerOptions PolicyDocument = new(Domain.Events.InteractionJson.Options)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never,
+    };
 
     private static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
