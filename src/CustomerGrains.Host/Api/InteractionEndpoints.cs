@@ -28,16 +28,11 @@ internal static partial class InteractionEndpoints
         HttpRequest request, IInteractionLog log, TimeProvider time, IOptions<IngestOptions> options,
         ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        JsonDocument document;
-        try
+        var (document, invalid) = await Problems.ReadJsonAsync(request, cancellationToken);
+        if (document is null)
         {
-            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+            return invalid!;
         }
-        catch (JsonException ex)
-        {
-            return Problems.BadRequest("The body is not valid JSON", ex.Message);
-        }
-
         using (document)
         {
             var limits = options.Value;

@@ -49,14 +49,10 @@ internal static class PolicyEndpoints
 
     private static async Task<IResult> WhatIfAsync(HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        JsonDocument body;
-        try
+        var (body, invalid) = await Problems.ReadJsonAsync(request, cancellationToken);
+        if (body is null)
         {
-            body = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
-        }
-        catch (JsonException ex)
-        {
-            return Problems.BadRequest("The body is not valid JSON", ex.Message);
+            return invalid!;
         }
         using (body)
         {

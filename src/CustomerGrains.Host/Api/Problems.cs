@@ -14,6 +14,19 @@ internal static class Problems
             ["errors"] = errors.Select(e => new { index = e.Index, field = e.Field, message = e.Message }).ToArray(),
         });
 
+    /// <summary>Parses the request body as JSON; on malformed JSON returns the 400 to answer instead.</summary>
+    public static async Task<(System.Text.Json.JsonDocument? Document, IResult? Problem)> ReadJsonAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await System.Text.Json.JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken), null);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            return (null, BadRequest("The body is not valid JSON", ex.Message));
+        }
+    }
+
     public static IResult BadRequest(string title, string detail) => Results.Problem(
         statusCode: StatusCodes.Status400BadRequest, title: title, detail: detail);
 
