@@ -21,5 +21,6 @@ public static class CustomerGrainsSerialization
     public static bool IsDomainView(Type type) =>
         type.Namespace is "CustomerGrains.Domain.Lifecycle" or "CustomerGrains.Domain.Needs" or "CustomerGrains.Domain.Decisions"
         || type == typeof(Domain.State.StageTransition)
+        || type == typeof(Domain.State.RecentInteraction)
         || type == typeof(Domain.Reason);
 }

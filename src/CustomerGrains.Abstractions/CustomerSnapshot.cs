@@ -46,6 +46,8 @@ public sealed record CustomerSnapshot
     [Id(17)] public IReadOnlyList<StageTransition> StageHistory { get; init; } = [];
     /// <summary>The need profile: what, when, where, how many, what price, how to pay, how often; experience gaps and individuality.</summary>
     [Id(18)] public Domain.Needs.NeedProfileView? Needs { get; init; }
+    /// <summary>The latest interactions by event time, newest first, each with a one-line description.</summary>
+    [Id(19)] public IReadOnlyList<RecentInteraction> RecentInteractions { get; init; } = [];
 
     /// <summary>Maps the domain's summary onto the wire contract.</summary>
     public static CustomerSnapshot From(CustomerSummary s)
@@ -82,6 +84,7 @@ public sealed record CustomerSnapshot
             LastNps = s.LastNps?.Score,
             Engagements = s.Engagements.ToImmutableDictionary(e => EnumNames.Of(e.Key), e => e.Value),
             Cancellation = s.Cancellation is { } x ? new CancellationInfo(x.Reason, x.At) : null,
+            RecentInteractions = [.. s.RecentInteractions],
         };
     }
 }

@@ -28,6 +28,21 @@ public interface ICustomerGrain : IGrainWithStringKey
     Task<Decision?> GetDecisionAsync(DecisionQuery query);
 
     /// <summary>
+    /// The snapshot and the decision for <paramref name="query"/> in one call, as of now: what a screen-pop shows.
+    /// Null when no event of this customer has been applied.
+    /// </summary>
+    [ReadOnly]
+    [Alias("GetCard")]
+    Task<CustomerCard?> GetCardAsync(DecisionQuery query);
+
+    /// <summary>
+    /// Tells <paramref name="agentId"/>'s agent grain of every change to this customer for <paramref name="duration"/>
+    /// (while the customer is on the agent's call); the customer stays in memory that long.
+    /// </summary>
+    [Alias("Watch")]
+    Task WatchAsync(string agentId, TimeSpan duration);
+
+    /// <summary>
     /// Re-evaluates the lifecycle stage as of now and records a change that time alone caused (raising an
     /// alert); called by the lifecycle sweep. Returns the stage in force afterwards.
     /// </summary>

@@ -18,6 +18,7 @@ namespace CustomerGrains.Domain.Events;
 [JsonDerivedType(typeof(EngagementRecorded), "engagement")]
 [JsonDerivedType(typeof(ProfileChanged), "profileChanged")]
 [JsonDerivedType(typeof(CustomerCancelled), "cancellation")]
+[JsonDerivedType(typeof(NoteAdded), "note")]
 public abstract record InteractionEvent
 {
     public required string EventId { get; init; }
@@ -122,6 +123,14 @@ public sealed record CustomerCancelled : InteractionEvent
 {
     public string? Reason { get; init; }
     public override string TypeName => "cancellation";
+}
+
+/// <summary>A note an agent wrote about the customer (e.g. during a call), shown with the latest interactions.</summary>
+public sealed record NoteAdded : InteractionEvent
+{
+    public required string Text { get; init; }
+    public string? AgentId { get; init; }
+    public override string TypeName => "note";
 }
 
 public enum Channel { Phone, Email, Chat, Store, Web, App }

@@ -160,10 +160,16 @@ public static class InteractionJson
                 EventId = eventId, CustomerId = customerId, OccurredAt = occurredAt, Source = source,
                 Reason = r.String("reason", required: false),
             },
+            "note" => new NoteAdded
+            {
+                EventId = eventId, CustomerId = customerId, OccurredAt = occurredAt, Source = source,
+                Text = r.String("text", required: true) ?? "",
+                AgentId = r.String("agentId", required: false),
+            },
             null => null,
             _ => r.Fail<InteractionEvent>("type",
                 $"unknown event type '{type}'; expected one of purchase, return, contact, complaintOpened, " +
-                "complaintResolved, survey, engagement, profileChanged, cancellation"),
+                "complaintResolved, survey, engagement, profileChanged, cancellation, note"),
         };
         return errors.Count == before ? result : null;
     }

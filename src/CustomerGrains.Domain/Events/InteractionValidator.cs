@@ -6,6 +6,11 @@ public sealed record ValidationOptions
     /// <summary>How far in the future (against the receiving clock) an event's time may lie. Default 5 minutes.</summary>
     public TimeSpan MaxFutureSkew { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Reads the phone numbers of profile changes; every phone must normalise to E.164. Default region US.</summary>
+    public Contacts.PhoneNumberNormalizer Phones { get; init; } = DefaultPhones;
+
+    private static readonly Contacts.PhoneNumberNormalizer DefaultPhones = new("US");
+
     /// <summary>Every problem of these options, empty when they are usable.</summary>
     public IReadOnlyList<string> Validate() =>
         MaxFutureSkew < TimeSpan.Zero || MaxFutureSkew > TimeSpan.FromDays(1)
@@ -99,13 +104,19 @@ public static class InteractionValidator
                 }
                 break;
             case ProfileChanged pc:
-                ValidateProfile(pc, Fail);
+                ValidateProfile(pc, options.Phones, Fail);
+                break;
+            case NoteAdded n:
+                if (string.IsNullOrWhiteSpace(n.Text))
+                {
+                    Fail("text", "must not be empty");
+                }
                 break;
         }
         return errors.Count == before;
     }
 
-    private static void ValidateProfile(ProfileChanged pc, Action<string, string> fail)
+    private static void ValidateProfile(ProfileChanged pc, Contacts.PhoneNumberNormalizer phoneNumbers, Action<string, string> fail)
     {
         if (pc.Name is null && pc.Phones is null && pc.Email is null && pc.Birthday is null
             && pc.Consents is null && pc.Preferences is null)
@@ -120,9 +131,9 @@ public static class InteractionValidator
         {
             for (var i = 0; i < phones.Length; i++)
             {
-                if (phones[i].Count(char.IsAsciiDigit) < 3)
+                if (phoneNumbers.Normalize(phones[i]).Error is { } error)
                 {
-                    fail($"phones[{i}]", $"'{phones[i]}' is not a phone number");
+                    fail($"phones[{i}]", $"'{phones[i]}' {error}");
                 }
             }
         }

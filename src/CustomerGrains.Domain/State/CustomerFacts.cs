@@ -60,3 +60,6 @@ public sealed record DecayingScore(double Score, DateTimeOffset At)
 
 /// <summary>A change of the customer's lifecycle stage: from where, to where, when it was noticed and why.</summary>
 public sealed record StageTransition(Lifecycle.LifecycleStage? From, Lifecycle.LifecycleStage To, DateTimeOffset At, string Reason, bool WinBack);
+
+/// <summary>One of the latest interactions: its id, type (wire name), event time and a one-line description.</summary>
+public sealed record RecentInteraction(string EventId, string Type, DateTimeOffset At, string Summary);

@@ -118,6 +118,12 @@ public sealed class CustomerState
     /// <summary>The latest transitions, oldest first, at most <see cref="StageHistoryLimit"/>.</summary>
     [JsonInclude] public List<StageTransition> StageHistory { get; private set; } = [];
 
+    /// <summary>How many of the latest interactions <see cref="RecentInteractions"/> keeps.</summary>
+    public const int RecentInteractionLimit = 10;
+
+    /// <summary>The latest interactions by event time, newest first, at most <see cref="RecentInteractionLimit"/>: what an agent reads first.</summary>
+    [JsonInclude] public List<RecentInteraction> RecentInteractions { get; private set; } = [];
+
     /// <summary>The active stage (exploration, formation, stability) the customer was in when the relationship last weakened.</summary>
     [JsonInclude] public LifecycleStage? LastActiveStage { get; private set; }
 
@@ -167,6 +173,8 @@ public sealed class CustomerState
             case SurveyAnswered s: ApplySurvey(s); break;
             case EngagementRecorded g: ApplyEngagement(g); break;
             case ProfileChanged pc: ApplyProfile(pc); break;
+            case NoteAdded:
+                break;
             case CustomerCancelled x:
                 if (Cancellation is null || x.OccurredAt > Cancellation.At)
                 {
@@ -176,7 +184,27 @@ public sealed class CustomerState
             default:
                 throw new ArgumentException($"Unknown event type {e.GetType().Name}.", nameof(e));
         }
+        RememberRecent(e);
         return true;
+    }
+
+    private void RememberRecent(InteractionEvent e)
+    {
+        // Newest first by event time; a late event lands in its place or, if older than all kept, is not kept.
+        var index = RecentInteractions.FindIndex(r => r.At < e.OccurredAt);
+        if (index < 0)
+        {
+            index = RecentInteractions.Count;
+        }
+        if (index >= RecentInteractionLimit)
+        {
+            return;
+        }
+        RecentInteractions.Insert(index, new RecentInteraction(e.EventId, e.TypeName, e.OccurredAt, InteractionDescriptions.Describe(e)));
+        if (RecentInteractions.Count > RecentInteractionLimit)
+        {
+            RecentInteractions.RemoveAt(RecentInteractions.Count - 1);
+        }
     }
 
     private void ApplyPurchase(PurchaseMade p)

@@ -74,7 +74,8 @@ public sealed record CustomerSummary(
     IReadOnlyDictionary<ExperienceDimension, DimensionScore> Experience,
     NpsNote? LastNps,
     IReadOnlyDictionary<EngagementKind, int> Engagements,
-    CancellationNote? Cancellation)
+    CancellationNote? Cancellation,
+    IReadOnlyList<RecentInteraction> RecentInteractions)
 {
     public static CustomerSummary Of(CustomerState s, DateTimeOffset asOf) => new(
         s.CustomerId,
@@ -98,5 +99,6 @@ public sealed record CustomerSummary(
         s.Experience,
         s.LastNps,
         s.Engagements,
-        s.Cancellation);
+        s.Cancellation,
+        s.RecentInteractions);
 }

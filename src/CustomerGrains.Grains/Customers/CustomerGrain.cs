@@ -1,4 +1,5 @@
 using CustomerGrains.Abstractions;
+using CustomerGrains.Domain.Contacts;
 using CustomerGrains.Domain.Decisions;
 using CustomerGrains.Domain.Events;
 using CustomerGrains.Domain.State;
@@ -30,6 +31,7 @@ internal sealed partial class CustomerGrain(
     RulesContext rules,
     ICustomerReadModel readModel,
     ICustomerAlerts alerts,
+    PhoneNumberNormalizer phoneNumbers,
     ILogger<CustomerGrain> logger) : Grain, ICustomerGrain, IAsyncObserver<LogRecord>
 {
     private CustomerState customer = null!;
@@ -37,6 +39,9 @@ internal sealed partial class CustomerGrain(
     private long lastPosition;
     private int unsavedChanges;
     private bool readModelStale;
+    private List<string> directoryPhones = [];
+    private object? directorySyncedFor;
+    private readonly Dictionary<string, DateTimeOffset> watchers = new(StringComparer.Ordinal);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -46,6 +51,7 @@ internal sealed partial class CustomerGrain(
             customer = snapshot;
             lastSequence = stored.State.LastSequence;
             lastPosition = stored.State.LastPosition;
+            directoryPhones = [.. stored.State.DirectoryPhones];
         }
         else
         {
@@ -56,12 +62,17 @@ internal sealed partial class CustomerGrain(
             customer = new CustomerState(id);
         }
         await CatchUpAsync(cancellationToken);
+        await SyncDirectoryAsync();
 
         var stream = this.GetStreamProvider(StreamNames.InteractionLogProvider).GetStream<LogRecord>(LogPartitioner.StreamIdOf(id));
         await stream.SubscribeAsync(this);
 
         var interval = snapshotOptions.Value.Interval;
-        this.RegisterGrainTimer(static (grain, ct) => grain.SaveIfChangedAsync(ct), this,
+        this.RegisterGrainTimer(static async (grain, ct) =>
+            {
+                await grain.SyncDirectoryAsync();
+                await grain.SaveIfChangedAsync(ct);
+            }, this,
             new GrainTimerCreationOptions(interval, interval) { KeepAlive = false, Interleave = false });
     }
 
@@ -115,6 +126,20 @@ internal sealed partial class CustomerGrain(
         return Task.FromResult<Decision?>(current.Decide(customer, context));
     }
 
+    public async Task<CustomerCard?> GetCardAsync(DecisionQuery query)
+    {
+        var snapshot = await GetSnapshotAsync();
+        return snapshot is null ? null : new CustomerCard { Customer = snapshot, Decision = await GetDecisionAsync(query) };
+    }
+
+    public Task WatchAsync(string agentId, TimeSpan duration)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(agentId);
+        watchers[agentId] = time.GetUtcNow() + duration;
+        DelayDeactivation(duration);
+        return Task.CompletedTask;
+    }
+
     public async Task<string?> ReviewAsync()
     {
         if (customer.AppliedEvents == 0)
@@ -152,6 +177,8 @@ internal sealed partial class CustomerGrain(
             LogGap(customer.CustomerId, lastSequence, item.Sequence);
             await CatchUpAsync(CancellationToken.None);
         }
+        await SyncDirectoryAsync();
+        await NotifyWatchersAsync();
         if (unsavedChanges >= snapshotOptions.Value.EveryEvents)
         {
             await SaveIfChangedAsync(CancellationToken.None);
@@ -217,7 +244,10 @@ internal sealed partial class CustomerGrain(
     {
         if (unsavedChanges > 0)
         {
-            stored.State = new CustomerGrainState { LastSequence = lastSequence, LastPosition = lastPosition, Customer = customer };
+            stored.State = new CustomerGrainState
+            {
+                LastSequence = lastSequence, LastPosition = lastPosition, Customer = customer, DirectoryPhones = [.. directoryPhones],
+            };
             try
             {
                 await stored.WriteStateAsync(cancellationToken);
@@ -250,6 +280,60 @@ internal sealed partial class CustomerGrain(
         }
     }
 
+    /// <summary>
+    /// Brings the phone directory in step with the customer's phones: links new numbers, unlinks dropped ones. A number
+    /// is recorded as linked only after the directory holds it (and forgotten only after it was unlinked), and the record
+    /// is saved with the snapshot, so a failure or crash in between is repaired by the next event, timer or activation.
+    /// </summary>
+    private async Task SyncDirectoryAsync()
+    {
+        var phones = customer.Phones;
+        if (ReferenceEquals(directorySyncedFor, phones) && directorySyncedFor is not null)
+        {
+            return;
+        }
+        var wanted = (phones?.Value ?? []).Select(p => phoneNumbers.Normalize(p).E164).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var id = customer.CustomerId;
+        try
+        {
+            foreach (var number in wanted.Except(directoryPhones, StringComparer.Ordinal).ToList())
+            {
+                await GrainFactory.GetGrain<IPhoneDirectoryGrain>(number).LinkAsync(id);
+                directoryPhones.Add(number);
+                unsavedChanges++;
+            }
+            foreach (var number in directoryPhones.Except(wanted, StringComparer.Ordinal).ToList())
+            {
+                await GrainFactory.GetGrain<IPhoneDirectoryGrain>(number).UnlinkAsync(id);
+                directoryPhones.Remove(number);
+                unsavedChanges++;
+            }
+            directorySyncedFor = phones ?? (object)directoryPhones;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogDirectoryFailed(ex, id);
+        }
+    }
+
+    private async Task NotifyWatchersAsync()
+    {
+        if (watchers.Count == 0)
+        {
+            return;
+        }
+        var now = time.GetUtcNow();
+        foreach (var (agentId, until) in watchers.ToList())
+        {
+            if (until < now)
+            {
+                watchers.Remove(agentId);
+                continue;
+            }
+            await GrainFactory.GetGrain<IAgentGrain>(agentId).CustomerChangedAsync(customer.CustomerId);
+        }
+    }
+
     private CustomerReadModelRow ReadModelRow()
     {
         var now = time.GetUtcNow();
@@ -279,6 +363,9 @@ internal sealed partial class CustomerGrain(
         ModelVersion = current.Scoring.ModelVersion,
         PopulationVersion = current.Scoring.PopulationVersion,
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The phone directory could not be updated for customer {CustomerId}; retrying with the next event or timer")]
+    private partial void LogDirectoryFailed(Exception ex, string customerId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Customer {CustomerId} could not be assessed with value model {ModelVersion}")]
     private partial void LogAssessmentFailed(Exception ex, string customerId, string modelVersion);

@@ -18,4 +18,7 @@ internal sealed class CustomerGrainState
     public long LastPosition { get; set; }
 
     public CustomerState? Customer { get; set; }
+
+    /// <summary>The E.164 numbers this customer is linked to in the phone directory (linked before recorded here).</summary>
+    public List<string> DirectoryPhones { get; set; } = [];
 }

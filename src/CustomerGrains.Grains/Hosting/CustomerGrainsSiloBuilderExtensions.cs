@@ -40,6 +40,7 @@ public static class CustomerGrainsSiloBuilderExtensions
         backend.AddStorage(silo, CustomerStorageSql);
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaMigrator>();
         services.AddRules(configuration);
+        services.AddScreenPop(configuration);
         services.AddCustomerGrainsSerialization();
         services.AddKeyedSingleton<IGrainStorage>(CustomerStorage, (sp, _) =>
             new StringKeyGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(CustomerStorageSql)));

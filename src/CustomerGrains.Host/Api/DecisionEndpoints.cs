@@ -1,8 +1,11 @@
 using System.Globalization;
+using System.Security.Claims;
 using CustomerGrains.Abstractions;
+using CustomerGrains.Domain.Contacts;
 using CustomerGrains.Domain.Decisions;
 using CustomerGrains.Domain.Events;
 using CustomerGrains.Grains.Log;
+using CustomerGrains.Host.Agents;
 using CustomerGrains.Host.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -72,16 +75,20 @@ internal static class DecisionEndpoints
             : (null, Problems.BadRequest("asOf is not a date-time", $"'{asOf}' is not an ISO 8601 date-time, e.g. 2027-01-01T00:00:00Z."));
     }
 
-    private static async Task<IResult> AddPreferenceAsync(
-        string id, PreferenceRequest request, IInteractionLog log, TimeProvider time, IOptions<IngestOptions> options, CancellationToken cancellationToken)
+    private static Task<IResult> AddPreferenceAsync(
+        string id, PreferenceRequest request, ClaimsPrincipal user, IInteractionLog log, TimeProvider time,
+        IOptions<IngestOptions> options, PhoneNumberNormalizer phoneNumbers, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        // A signed-in agent is the source; a service names its own (default "agent").
+        var source = user.Identity?.IsAuthenticated == true ? $"agent:{user.Caller().Id}"
+            : string.IsNullOrWhiteSpace(request.Source) ? "agent" : request.Source;
         var preference = new ProfileChanged
         {
             EventId = $"pref-{Guid.NewGuid():N}",
             CustomerId = id,
             OccurredAt = now,
-            Source = string.IsNullOrWhiteSpace(request.Source) ? "agent" : request.Source,
+            Source = source,
             Preferences = System.Collections.Immutable.ImmutableDictionary<string, string>.Empty.Add(request.Key ?? "", request.Value ?? ""),
         };
         var errors = new List<FieldError>();
@@ -89,21 +96,7 @@ internal static class DecisionEndpoints
         {
             errors.Add(new FieldError(0, "value", "must not be empty"));
         }
-        InteractionValidator.Validate(preference, 0, now, options.Value.Validation, errors);
-        if (errors.Count > 0)
-        {
-            return Problems.BadRequest("The preference is invalid",
-                string.Join("; ", errors.Select(e => $"{(e.Field.StartsWith("preferences.", StringComparison.Ordinal) ? "key" : e.Field)}: {e.Message}")));
-        }
-        try
-        {
-            var result = await log.AppendAsync([preference], cancellationToken);
-            return Results.Accepted(value: new IngestResponse([.. result.Accepted.Select(a => a.EventId)], [.. result.Duplicates]));
-        }
-        catch (LogUnavailableException ex)
-        {
-            return Problems.Unavailable(ex.Message, TimeSpan.FromSeconds(5));
-        }
+        return SingleEvent.AppendAsync(preference, "The preference is invalid", log, now, options.Value.ValidationWith(phoneNumbers), errors, cancellationToken);
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CustomerGrains.Domain.Contacts;
 using CustomerGrains.Domain.Events;
 using CustomerGrains.Grains.Log;
 using CustomerGrains.Host.Hosting;
@@ -26,7 +27,7 @@ internal static partial class InteractionEndpoints
 
     private static async Task<IResult> IngestAsync(
         HttpRequest request, IInteractionLog log, TimeProvider time, IOptions<IngestOptions> options,
-        ILoggerFactory loggers, CancellationToken cancellationToken)
+        PhoneNumberNormalizer phoneNumbers, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var (document, invalid) = await Problems.ReadJsonAsync(request, cancellationToken);
         if (document is null)
@@ -45,7 +46,7 @@ internal static partial class InteractionEndpoints
                     $"A batch may carry at most {limits.MaxBatchSize} events; this one has {array.GetArrayLength()}. Split it.");
             }
 
-            var parsed = InteractionJson.ParseBatch(document.RootElement, time.GetUtcNow(), limits.Validation);
+            var parsed = InteractionJson.ParseBatch(document.RootElement, time.GetUtcNow(), limits.ValidationWith(phoneNumbers));
             if (!parsed.IsValid)
             {
                 return Problems.InvalidEvents(parsed.Errors);

@@ -15,7 +15,8 @@ internal interface IHostCommand
 /// <summary>The commands of the executable. Without a command it runs the engine.</summary>
 internal static class HostCommands
 {
-    private static readonly IHostCommand[] All = [new FitCommand(), new DbMigrateCommand(), new HelpCommand()];
+    private static readonly IHostCommand[] All =
+        [new FitCommand(), new DbMigrateCommand(), new HashPasswordCommand(), new NewKeyCommand(), new HelpCommand()];
 
     /// <summary>The command named by the first arguments, or null to run the engine.</summary>
     public static IHostCommand? Find(string[] args)

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CustomerGrains.Grains.Hosting;
+using CustomerGrains.Host.Agents;
 using CustomerGrains.Host.Api;
+using CustomerGrains.Host.ScreenPop;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace CustomerGrains.Host.Hosting;
@@ -14,6 +16,8 @@ public static class HostExtensions
         builder.AddCustomerGrainsSilo();
         var services = builder.Services;
         services.AddValidatedOptions<IngestOptions>(builder.Configuration, IngestOptions.Section);
+        services.AddAgentAuthentication(builder.Configuration);
+        services.AddSingleton<ScreenPopService>();
         services.AddProblemDetails();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o =>
@@ -31,12 +35,20 @@ public static class HostExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAgentDesktop();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapOpenApi();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
 
-        // Authentication arrives with the agent page and the service API: policies attach to this group.
+        // The agent endpoints require a signed-in agent, supervisor or telephony key (policy per endpoint); the service
+        // API (ingest, snapshot, decision, policy) is for backend services on the trusted network, as before.
         var api = app.MapGroup("/api");
+        api.MapAuthEndpoints();
+        api.MapScreenPopEndpoints();
+        api.MapAgentDesktopEndpoints();
+        api.MapNoteEndpoints();
         api.MapInteractionEndpoints();
         api.MapCustomerEndpoints();
         api.MapDecisionEndpoints();

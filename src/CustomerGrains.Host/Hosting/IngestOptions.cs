@@ -1,3 +1,4 @@
+using CustomerGrains.Domain.Contacts;
 using CustomerGrains.Domain.Events;
 using CustomerGrains.Grains.Hosting;
 
@@ -15,6 +16,9 @@ public sealed class IngestOptions : ISelfValidatingOptions
     public TimeSpan MaxFutureSkew { get; set; } = TimeSpan.FromMinutes(5);
 
     public ValidationOptions Validation => new() { MaxFutureSkew = MaxFutureSkew };
+
+    /// <summary>The validation of events, reading phone numbers with the configured default region.</summary>
+    public ValidationOptions ValidationWith(PhoneNumberNormalizer phoneNumbers) => Validation with { Phones = phoneNumbers };
 
     public IEnumerable<string> Validate()
     {

@@ -1,0 +1,93 @@
+using System.Collections.Immutable;
+using CustomerGrains.Domain.Decisions;
+
+namespace CustomerGrains.Abstractions;
+
+/// <summary>What an agent sees of one customer on a call: the snapshot (value, stage, needs, latest interactions) and the decision for the contact.</summary>
+[GenerateSerializer, Immutable, Alias("CustomerGrains.CustomerCard")]
+public sealed record CustomerCard
+{
+    /// <summary>The customer as of now.</summary>
+    [Id(0)] public required CustomerSnapshot Customer { get; init; }
+    /// <summary>The service decision for the contact the card was asked for (a phone call on a screen-pop).</summary>
+    [Id(1)] public Decision? Decision { get; init; }
+}
+
+/// <summary>
+/// The customers one phone number (E.164) belongs to: a household or a company switchboard may share a number,
+/// and a number may move to another customer. Kept in step by the customer grains when a profile's phones change.
+/// </summary>
+[Alias("CustomerGrains.IPhoneDirectoryGrain")]
+public interface IPhoneDirectoryGrain : IGrainWithStringKey
+{
+    /// <summary>The customers that gave this number, in the order they gave it.</summary>
+    [Orleans.Concurrency.ReadOnly]
+    [Alias("GetCustomers")]
+    Task<ImmutableArray<string>> GetCustomersAsync();
+
+    /// <summary>Records that <paramref name="customerId"/> uses this number (idempotent).</summary>
+    [Alias("Link")]
+    Task LinkAsync(string customerId);
+
+    /// <summary>Records that <paramref name="customerId"/> no longer uses this number (idempotent).</summary>
+    [Alias("Unlink")]
+    Task UnlinkAsync(string customerId);
+}
+
+/// <summary>A ringing call as the telephony system announced it, with the cards of every customer the caller's number belongs to, most valuable first.</summary>
+[GenerateSerializer, Immutable, Alias("CustomerGrains.CallPush")]
+public sealed record CallPush
+{
+    /// <summary>The telephony system's call id.</summary>
+    [Id(0)] public required string CallId { get; init; }
+    /// <summary>The caller's number as the telephony system sent it.</summary>
+    [Id(1)] public required string Ani { get; init; }
+    /// <summary>The caller's number in E.164.</summary>
+    [Id(2)] public required string E164 { get; init; }
+    /// <summary>The number dialled (which line or campaign the call came in on).</summary>
+    [Id(3)] public string? Dnis { get; init; }
+    /// <summary>The agent whose phone rings.</summary>
+    [Id(4)] public required string AgentId { get; init; }
+    /// <summary>When the engine received the ring.</summary>
+    [Id(5)] public required DateTimeOffset RangAt { get; init; }
+    /// <summary>Every customer the number belongs to, most valuable first; empty for an unknown number.</summary>
+    [Id(6)] public required ImmutableArray<CustomerCard> Cards { get; init; }
+}
+
+/// <summary>An agent's open desktop page (one per browser tab), told of rings and of changes to the customers on the call.</summary>
+[Alias("CustomerGrains.IAgentDesktop")]
+public interface IAgentDesktop : IGrainObserver
+{
+    /// <summary>A call rings for this agent.</summary>
+    [Alias("OnCall")]
+    Task OnCallAsync(CallPush call);
+
+    /// <summary>A customer on the agent's current call changed (a new event was applied).</summary>
+    [Alias("OnCardChanged")]
+    Task OnCardChangedAsync(string callId, CustomerCard card);
+}
+
+/// <summary>
+/// One agent, keyed by the agent id: the desktops the agent has open (on whichever silos serve them) and the
+/// current call. A ring on any silo reaches every open desktop of the agent.
+/// </summary>
+[Alias("CustomerGrains.IAgentGrain")]
+public interface IAgentGrain : IGrainWithStringKey
+{
+    /// <summary>Registers or refreshes an open desktop; a desktop not refreshed within the expiry is dropped.</summary>
+    [Alias("Subscribe")]
+    Task SubscribeAsync(IAgentDesktop desktop);
+
+    /// <summary>Removes a desktop (the page was closed).</summary>
+    [Alias("Unsubscribe")]
+    Task UnsubscribeAsync(IAgentDesktop desktop);
+
+    /// <summary>Makes <paramref name="call"/> the agent's current call and pushes it to every open desktop; returns how many got it.</summary>
+    [Alias("Ring")]
+    Task<int> RingAsync(CallPush call);
+
+    /// <summary>A customer the agent is watching changed; the agent's desktops get the fresh card if the customer is on the current call.</summary>
+    [Orleans.Concurrency.OneWay]
+    [Alias("CustomerChanged")]
+    Task CustomerChangedAsync(string customerId);
+}

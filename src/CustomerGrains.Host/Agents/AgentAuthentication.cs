@@ -1,0 +1,109 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using CustomerGrains.Grains.Hosting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+
+namespace CustomerGrains.Host.Agents;
+
+/// <summary>
+/// Who is calling the agent endpoints: a signed-in person (cookie session from <c>POST /api/auth/login</c>) or a
+/// system with an API key (<c>X-Api-Key</c>). Failures answer 401 (not signed in) or 403 (signed in, wrong role),
+/// never a redirect: the desktop page shows its own sign-in form.
+/// </summary>
+public static class AgentAuthentication
+{
+    public const string CookieName = "customergrains.session";
+    public const string KeyHeader = "X-Api-Key";
+    private const string Scheme = "agent";
+    private const string KeyScheme = "agent-key";
+
+    public static IServiceCollection AddAgentAuthentication(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<AgentOptions>(configuration, AgentOptions.Section);
+        services.AddSingleton<AgentDirectory>();
+        // Every silo must read the cookies the others issued: one application name, and a key ring that silos on
+        // one machine share (the default per-user folder); for silos on several machines set DataProtection:KeysDirectory.
+        var dataProtection = services.AddDataProtection().SetApplicationName("CustomerGrains");
+        if (configuration["DataProtection:KeysDirectory"] is { Length: > 0 } keys)
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys));
+        }
+
+        services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "cookie or API key", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.ContainsKey(KeyHeader) ? KeyScheme : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(KeyScheme, null)
+            .AddCookie(o =>
+            {
+                o.Cookie.Name = CookieName;
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.SlidingExpiration = true;
+                o.Events.OnRedirectToLogin = context => Answer(context.Response, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = context => Answer(context.Response, StatusCodes.Status403Forbidden);
+            });
+        services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<IOptions<AgentOptions>>((o, agents) => o.ExpireTimeSpan = agents.Value.SessionLifetime);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.ServesCustomers, p => p.RequireRole(Roles.Agent, Roles.Supervisor))
+            .AddPolicy(Roles.AnnouncesCalls, p => p.RequireRole(Roles.Cti, Roles.Supervisor))
+            .AddPolicy(Roles.Supervises, p => p.RequireRole(Roles.Supervisor));
+        return services;
+    }
+
+    /// <summary>The principal of a configured user.</summary>
+    public static ClaimsPrincipal PrincipalOf(AgentUser user, string scheme) => new(new ClaimsIdentity(
+        [
+            new Claim(ClaimTypes.NameIdentifier, user.Id),
+            new Claim(ClaimTypes.Name, user.Name ?? user.Id),
+            new Claim(ClaimTypes.Role, user.Role),
+        ], scheme));
+
+    /// <summary>The signed-in user's id and role (an endpoint behind a policy always has both).</summary>
+    public static (string Id, string Role) Caller(this ClaimsPrincipal user) =>
+        (user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "", user.FindFirstValue(ClaimTypes.Role) ?? "");
+
+    private static Task Answer(HttpResponse response, int status)
+    {
+        response.StatusCode = status;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Authenticates <c>X-Api-Key</c> against the key hashes in configuration.</summary>
+    private sealed class ApiKeyHandler(
+        IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AgentDirectory agents)
+        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    {
+        protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+        {
+            if (!Request.Headers.TryGetValue(KeyHeader, out var values) || values.ToString() is not { Length: > 0 } key)
+            {
+                return Task.FromResult(AuthenticateResult.NoResult());
+            }
+            return Task.FromResult(agents.FindByKey(key) is { } user
+                ? AuthenticateResult.Success(new AuthenticationTicket(PrincipalOf(user, Scheme.Name), Scheme.Name))
+                : AuthenticateResult.Fail("The API key is not known."));
+        }
+    }
+}
+
+/// <summary>The configured users, found by password or key.</summary>
+public sealed class AgentDirectory(IOptions<AgentOptions> options)
+{
+    private readonly Dictionary<string, AgentUser> byKeyHash = options.Value.Users
+        .Where(u => u.KeyHash is not null)
+        .ToDictionary(u => u.KeyHash!, StringComparer.Ordinal);
+
+    public AgentUser? FindByKey(string key) => byKeyHash.GetValueOrDefault(Secrets.HashKey(key));
+
+    /// <summary>The user with this id and password; null when either is wrong (the caller cannot tell which).</summary>
+    public AgentUser? SignIn(string userId, string password)
+    {
+        var user = options.Value.Users.FirstOrDefault(u => string.Equals(u.Id, userId, StringComparison.OrdinalIgnoreCase));
+        return user?.PasswordHash is { } hash && Secrets.VerifyPassword(password, hash) ? user : null;
+    }
+}

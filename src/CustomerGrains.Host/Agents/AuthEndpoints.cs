@@ -1,0 +1,57 @@
+using CustomerGrains.Host.Api;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+
+namespace CustomerGrains.Host.Agents;
+
+/// <summary>Signing in and out of the agent desktop.</summary>
+internal static class AuthEndpoints
+{
+    public static RouteGroupBuilder MapAuthEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapPost("/auth/login", SignInAsync)
+            .WithName("SignIn")
+            .WithSummary("Signs an agent or supervisor in with user id and password; answers with who is signed in and sets the session cookie")
+            .Produces<SignedInUser>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        api.MapPost("/auth/logout", (Delegate)SignOutAsync).WithName("SignOut").WithSummary("Ends the session").Produces(StatusCodes.Status204NoContent);
+        api.MapGet("/auth/me", Me).WithName("WhoAmI").WithSummary("Who is signed in")
+            .RequireAuthorization().Produces<SignedInUser>().Produces(StatusCodes.Status401Unauthorized);
+        return api;
+    }
+
+    private static async Task<IResult> SignInAsync(SignInRequest request, AgentDirectory agents, HttpContext context)
+    {
+        if (string.IsNullOrWhiteSpace(request.UserId) || string.IsNullOrEmpty(request.Password))
+        {
+            return Problems.BadRequest("User id and password are required", "Send {\"userId\": \"...\", \"password\": \"...\"}.");
+        }
+        var user = agents.SignIn(request.UserId, request.Password);
+        if (user is null || user.Role == Roles.Cti)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Wrong user id or password");
+        }
+        await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
+            AgentAuthentication.PrincipalOf(user, CookieAuthenticationDefaults.AuthenticationScheme));
+        return Results.Ok(new SignedInUser(user.Id, user.Name ?? user.Id, user.Role));
+    }
+
+    private static async Task<IResult> SignOutAsync(HttpContext context)
+    {
+        await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        return Results.NoContent();
+    }
+
+    private static IResult Me(HttpContext context)
+    {
+        var (id, role) = context.User.Caller();
+        return Results.Ok(new SignedInUser(id, context.User.Identity?.Name ?? id, role));
+    }
+}
+
+/// <summary>The body of <c>POST /api/auth/login</c>.</summary>
+public sealed record SignInRequest(string? UserId, string? Password);
+
+/// <summary>Who is signed in.</summary>
+public sealed record SignedInUser(string Id, string Name, string Role);

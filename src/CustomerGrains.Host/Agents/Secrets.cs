@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace CustomerGrains.Host.Agents;
+
+/// <summary>
+/// Hashes of the secrets in configuration; the secrets themselves are never stored. Passwords use PBKDF2-SHA256 with
+/// a random salt (<c>pbkdf2-sha256$ITERATIONS$SALT$HASH</c>, base64): slow on purpose, since people choose them.
+/// API keys are long random strings, so one SHA-256 (<c>sha256$HEX</c>) is enough and cheap per request.
+/// </summary>
+public static class Secrets
+{
+    private const string PasswordScheme = "pbkdf2-sha256";
+    private const string KeyScheme = "sha256";
+    private const int Iterations = 210_000;
+    private const int SaltBytes = 16;
+    private const int HashBytes = 32;
+
+    public static string HashPassword(string password)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(password);
+        var salt = RandomNumberGenerator.GetBytes(SaltBytes);
+        var hash = Rfc2898DeriveBytes.Pbkdf2(password, salt, Iterations, HashAlgorithmName.SHA256, HashBytes);
+        return string.Create(CultureInfo.InvariantCulture, $"{PasswordScheme}${Iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}");
+    }
+
+    public static string HashKey(string key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        return $"{KeyScheme}${Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))}";
+    }
+
+    /// <summary>A new random API key (32 bytes, URL-safe).</summary>
+    public static string NewKey() => "cgk_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>Whether <paramref name="password"/> matches <paramref name="stored"/>, in constant time.</summary>
+    public static bool VerifyPassword(string password, string stored)
+    {
+        if (!TryParsePassword(stored, out var iterations, out var salt, out var expected))
+        {
+            return false;
+        }
+        var actual = Rfc2898DeriveBytes.Pbkdf2(password, salt, iterations, HashAlgorithmName.SHA256, expected.Length);
+        return CryptographicOperations.FixedTimeEquals(actual, expected);
+    }
+
+    /// <summary>Why <paramref name="stored"/> is not a password hash this class writes, or null when it is one.</summary>
+    public static string? PasswordHashProblem(string stored) =>
+        TryParsePassword(stored, out _, out _, out _) ? null
+            : $"is not a password hash of the form {PasswordScheme}$ITERATIONS$SALT$HASH (make one with: dotnet run --project src/CustomerGrains.Host -- hash-password)";
+
+    /// <summary>Why <paramref name="stored"/> is not a key hash, or null when it is one.</summary>
+    public static string? KeyHashProblem(string stored) =>
+        stored.StartsWith(KeyScheme + "$", StringComparison.Ordinal) && stored.Length == KeyScheme.Length + 1 + 64
+            && stored[(KeyScheme.Length + 1)..].All(char.IsAsciiHexDigitLower)
+            ? null
+            : $"is not a key hash of the form {KeyScheme}$HEX (make a key and its hash with: dotnet run --project src/CustomerGrains.Host -- new-key)";
+
+    private static bool TryParsePassword(string stored, out int iterations, out byte[] salt, out byte[] hash)
+    {
+        iterations = 0;
+        salt = hash = [];
+        var parts = stored.Split('$');
+        if (parts.Length != 4 || parts[0] != PasswordScheme
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out iterations) || iterations < 10_000)
+        {
+            return false;
+        }
+        try
+        {
+            salt = Convert.FromBase64String(parts[2]);
+            hash = Convert.FromBase64String(parts[3]);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+        return salt.Length >= 8 && hash.Length >= 16;
+    }
+}

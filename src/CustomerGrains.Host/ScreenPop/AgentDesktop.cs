@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Extensions.FileProviders;
+
+namespace CustomerGrains.Host.ScreenPop;
+
+/// <summary>Serves the agent desktop page (<c>/agent/</c>) and its assets from wwwroot beside the executable, nothing from elsewhere.</summary>
+internal static class AgentDesktop
+{
+    // Everything the page loads comes from this host; nothing inline, nothing from a CDN.
+    private const string ContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+    public static WebApplication UseAgentDesktop(this WebApplication app)
+    {
+        var root = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        if (!Directory.Exists(root))
+        {
+            return app;
+        }
+        var files = new PhysicalFileProvider(root);
+        app.MapGet("/agent", () => Results.Redirect("/agent/")).ExcludeFromDescription();
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = files,
+            ContentTypeProvider = new FileExtensionContentTypeProvider(),
+            OnPrepareResponse = context =>
+            {
+                var headers = context.Context.Response.Headers;
+                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                headers.XContentTypeOptions = "nosniff";
+                headers.CacheControl = "no-cache";
+            },
+        });
+        return app;
+    }
+}

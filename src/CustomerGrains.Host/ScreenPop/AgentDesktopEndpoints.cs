@@ -1,0 +1,134 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Threading.Channels;
+using CustomerGrains.Abstractions;
+using CustomerGrains.Host.Agents;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace CustomerGrains.Host.ScreenPop;
+
+/// <summary>
+/// <c>GET /api/agent/events</c>: the agent desktop's live connection (server-sent events). The silo that holds the
+/// connection registers an observer with the agent's grain, wherever that grain lives, so a ring announced on any
+/// silo reaches the page: <c>ready</c> once subscribed, <c>call</c> when a call rings, <c>card</c> when a customer on
+/// the call changes. Cards are masked for the signed-in role, and every pop is recorded in the audit trail.
+/// </summary>
+internal static partial class AgentDesktopEndpoints
+{
+    /// <summary>How often the connection renews its subscription (the grain drops desktops silent for a minute).</summary>
+    private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(15);
+
+    public static RouteGroupBuilder MapAgentDesktopEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapGet("/agent/events", StreamAsync)
+            .RequireAuthorization(Roles.ServesCustomers)
+            .WithName("AgentEvents")
+            .WithSummary("The signed-in agent's live desktop feed (text/event-stream): ready, call and card events")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces(StatusCodes.Status401Unauthorized)
+            .Produces(StatusCodes.Status403Forbidden);
+        return api;
+    }
+
+    private static async Task StreamAsync(
+        HttpContext context, ClaimsPrincipal user, IGrainFactory grains, ScreenPopService screenPop,
+        IOptions<JsonOptions> json, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var (agentId, role) = user.Caller();
+        var logger = loggers.CreateLogger(typeof(AgentDesktopEndpoints));
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+
+        var inbox = Channel.CreateUnbounded<Func<Task>>(new UnboundedChannelOptions { SingleReader = true });
+        var serializer = json.Value.SerializerOptions;
+
+        async Task SendAsync(string name, object data)
+        {
+            await response.WriteAsync($"event: {name}\ndata: {JsonSerializer.Serialize(data, serializer)}\n\n", cancellationToken);
+            await response.Body.FlushAsync(cancellationToken);
+        }
+
+        var desktop = new Desktop(
+            call => inbox.Writer.TryWrite(async () =>
+            {
+                await screenPop.AuditAsync(agentId, role, call.Cards, "pop", $"call {call.CallId} from {call.E164}", cancellationToken);
+                await SendAsync("call", call with { Cards = [.. call.Cards.Select(c => ScreenPopService.MaskFor(role, c))] });
+            }),
+            (callId, card) => inbox.Writer.TryWrite(async () =>
+            {
+                await screenPop.AuditAsync(agentId, role, [card], "live-update", $"call {callId}", cancellationToken);
+                await SendAsync("card", new CardUpdate(callId, ScreenPopService.MaskFor(role, card)));
+            }));
+        var reference = grains.CreateObjectReference<IAgentDesktop>(desktop);
+        var agent = grains.GetGrain<IAgentGrain>(agentId);
+        try
+        {
+            await agent.SubscribeAsync(reference);
+            await SendAsync("ready", new { agentId, role });
+            using var refresh = new PeriodicTimer(Refresh);
+            var tick = refresh.WaitForNextTickAsync(cancellationToken).AsTask();
+            Task<bool>? next = null;
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                next ??= inbox.Reader.WaitToReadAsync(cancellationToken).AsTask();
+                if (await Task.WhenAny(next, tick) == tick)
+                {
+                    await tick;
+                    await agent.SubscribeAsync(reference);
+                    await response.WriteAsync(": still here\n\n", cancellationToken);
+                    await response.Body.FlushAsync(cancellationToken);
+                    tick = refresh.WaitForNextTickAsync(cancellationToken).AsTask();
+                    continue;
+                }
+                await next;
+                next = null;
+                while (inbox.Reader.TryRead(out var work))
+                {
+                    await work();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The page was closed or the host is stopping.
+        }
+        finally
+        {
+            try
+            {
+                await agent.UnsubscribeAsync(reference);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                LogUnsubscribeFailed(logger, ex, agentId);
+            }
+            grains.DeleteObjectReference<IAgentDesktop>(reference);
+            GC.KeepAlive(desktop);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A closed desktop of agent {AgentId} could not be unsubscribed; the grain drops it when it expires")]
+    private static partial void LogUnsubscribeFailed(ILogger logger, Exception ex, string agentId);
+
+    /// <summary>The observer object: hands each notification to the connection's loop and returns at once.</summary>
+    private sealed class Desktop(Func<CallPush, bool> onCall, Func<string, CustomerCard, bool> onCard) : IAgentDesktop
+    {
+        public Task OnCallAsync(CallPush call)
+        {
+            onCall(call);
+            return Task.CompletedTask;
+        }
+
+        public Task OnCardChangedAsync(string callId, CustomerCard card)
+        {
+            onCard(callId, card);
+            return Task.CompletedTask;
+        }
+    }
+}
+
+/// <summary>A changed card of the customer on call <c>callId</c>.</summary>
+public sealed record CardUpdate(string CallId, CustomerCard Card);

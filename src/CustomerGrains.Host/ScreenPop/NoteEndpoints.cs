@@ -1,0 +1,46 @@
+using System.Security.Claims;
+using CustomerGrains.Domain.Contacts;
+using CustomerGrains.Domain.Events;
+using CustomerGrains.Grains.Log;
+using CustomerGrains.Host.Agents;
+using CustomerGrains.Host.Api;
+using CustomerGrains.Host.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace CustomerGrains.Host.ScreenPop;
+
+/// <summary><c>POST /api/customers/{id}/notes</c>: an agent's note about the customer, through the interaction log like every other fact.</summary>
+internal static class NoteEndpoints
+{
+    public static RouteGroupBuilder MapNoteEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapPost("/customers/{id}/notes", AddNoteAsync)
+            .RequireAuthorization(Roles.ServesCustomers)
+            .WithName("AddNote")
+            .WithSummary("Records a note of the signed-in agent about the customer; it shows with the latest interactions")
+            .Produces<IngestResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return api;
+    }
+
+    private static Task<IResult> AddNoteAsync(
+        string id, NoteRequest request, ClaimsPrincipal user, IInteractionLog log, TimeProvider time,
+        IOptions<IngestOptions> options, PhoneNumberNormalizer phoneNumbers, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var note = new NoteAdded
+        {
+            EventId = $"note-{Guid.NewGuid():N}",
+            CustomerId = id,
+            OccurredAt = now,
+            Source = "agent-desktop",
+            Text = request.Text?.Trim() ?? "",
+            AgentId = user.Caller().Id,
+        };
+        return SingleEvent.AppendAsync(note, "The note is invalid", log, now, options.Value.ValidationWith(phoneNumbers), [], cancellationToken);
+    }
+}
+
+/// <summary>The body of <c>POST /api/customers/{id}/notes</c>.</summary>
+public sealed record NoteRequest(string? Text);

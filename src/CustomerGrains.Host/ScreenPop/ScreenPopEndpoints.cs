@@ -1,0 +1,121 @@
+using System.Collections.Immutable;
+using System.Security.Claims;
+using CustomerGrains.Abstractions;
+using CustomerGrains.Grains.ScreenPop;
+using CustomerGrains.Host.Agents;
+using CustomerGrains.Host.Api;
+using Microsoft.Extensions.Options;
+
+namespace CustomerGrains.Host.ScreenPop;
+
+/// <summary>The screen-pop: lookup by the caller's number, the CTI ring that pushes the card to the agent's desktop, and the audit trail.</summary>
+internal static class ScreenPopEndpoints
+{
+    private const int MaxAuditPage = 500;
+
+    public static RouteGroupBuilder MapScreenPopEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapGet("/screenpop", LookupAsync)
+            .RequireAuthorization(Roles.ServesCustomers)
+            .WithName("ScreenPop")
+            .WithSummary("Every customer the caller's number (any common format) belongs to, most valuable first, each with the card and the decision for a phone contact")
+            .Produces<ScreenPopResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .Produces(StatusCodes.Status401Unauthorized)
+            .Produces(StatusCodes.Status403Forbidden);
+        api.MapPost("/calls", RingAsync)
+            .RequireAuthorization(Roles.AnnouncesCalls)
+            .WithName("CallRinging")
+            .WithSummary("A ringing call from the telephony system: resolves the caller's number and pushes the cards to the agent's open desktops")
+            .Produces<CallResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .Produces(StatusCodes.Status401Unauthorized)
+            .Produces(StatusCodes.Status403Forbidden);
+        api.MapGet("/audit", ReadAuditAsync)
+            .RequireAuthorization(Roles.Supervises)
+            .WithName("AuditTrail")
+            .WithSummary("Who looked at which customer, when and through which path; newest first (supervisors only)")
+            .Produces<AuditPage>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .Produces(StatusCodes.Status401Unauthorized)
+            .Produces(StatusCodes.Status403Forbidden);
+        return api;
+    }
+
+    private static async Task<IResult> LookupAsync(string? ani, ScreenPopService screenPop, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var parsed = screenPop.PhoneNumbers.Normalize(ani);
+        if (parsed.E164 is not { } e164)
+        {
+            return Problems.BadRequest("ani is not a phone number", $"ani '{ani}' {parsed.Error}.");
+        }
+        var cards = await screenPop.CardsAsync(e164);
+        var (id, role) = user.Caller();
+        await screenPop.AuditAsync(id, role, cards, "screenpop", $"ani {e164}", cancellationToken);
+        return Results.Ok(new ScreenPopResponse(ani!, e164, [.. cards.Select(c => ScreenPopService.MaskFor(role, c))]));
+    }
+
+    private static async Task<IResult> RingAsync(
+        CallRequest request, ScreenPopService screenPop, IGrainFactory grains, IOptions<AgentOptions> agents, TimeProvider time,
+        ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(request.CallId))
+        {
+            problems.Add("callId: is required");
+        }
+        if (string.IsNullOrWhiteSpace(request.AgentId))
+        {
+            problems.Add("agentId: is required");
+        }
+        else if (!agents.Value.Users.Any(u => string.Equals(u.Id, request.AgentId, StringComparison.OrdinalIgnoreCase) && u.Role != Roles.Cti))
+        {
+            problems.Add($"agentId: '{request.AgentId}' is not a configured agent or supervisor");
+        }
+        var parsed = screenPop.PhoneNumbers.Normalize(request.Ani);
+        if (parsed.Error is { } error)
+        {
+            problems.Add($"ani: '{request.Ani}' {error}");
+        }
+        if (problems.Count > 0)
+        {
+            return Problems.BadRequest("The call is invalid; nothing was pushed", string.Join("; ", problems));
+        }
+
+        var agentId = agents.Value.Users.First(u => string.Equals(u.Id, request.AgentId, StringComparison.OrdinalIgnoreCase)).Id;
+        var cards = await screenPop.CardsAsync(parsed.E164!);
+        var (caller, role) = user.Caller();
+        await screenPop.AuditAsync(caller, role, cards, "ring", $"call {request.CallId} from {parsed.E164} for agent {agentId}", cancellationToken);
+        var call = new CallPush
+        {
+            CallId = request.CallId!, Ani = request.Ani!, E164 = parsed.E164!, Dnis = request.Dnis, AgentId = agentId,
+            RangAt = time.GetUtcNow(), Cards = cards,
+        };
+        var desktops = await grains.GetGrain<IAgentGrain>(agentId).RingAsync(call);
+        return Results.Ok(new CallResponse(call.CallId, agentId, call.Ani, call.E164, desktops,
+            [.. cards.Select(c => ScreenPopService.MaskFor(Roles.Agent, c))]));
+    }
+
+    private static async Task<IResult> ReadAuditAsync(string? customerId, long? before, int? limit, IAuditTrail audit, CancellationToken cancellationToken)
+    {
+        var max = limit ?? 100;
+        if (max is < 1 or > MaxAuditPage)
+        {
+            return Problems.BadRequest("limit is out of range", $"limit must be between 1 and {MaxAuditPage} (was {max}).");
+        }
+        var entries = await audit.ReadAsync(string.IsNullOrWhiteSpace(customerId) ? null : customerId, before, max, cancellationToken);
+        return Results.Ok(new AuditPage(entries, entries.Count == max ? entries[^1].Id : null));
+    }
+}
+
+/// <summary>The customers of a number (E.164), most valuable first; empty when the number is unknown.</summary>
+public sealed record ScreenPopResponse(string Ani, string E164, ImmutableArray<CustomerCard> Customers);
+
+/// <summary>What the telephony system sends when a call rings: its call id, the caller's number (ANI), the number dialled (DNIS) and the agent.</summary>
+public sealed record CallRequest(string? CallId, string? Ani, string? Dnis, string? AgentId);
+
+/// <summary>What was pushed: the cards (masked as an agent sees them) and how many of the agent's open desktops got them.</summary>
+public sealed record CallResponse(string CallId, string AgentId, string Ani, string E164, int Desktops, ImmutableArray<CustomerCard> Customers);
+
+/// <summary>A page of the audit trail, newest first; <c>next</c> is the <c>before</c> of the following page.</summary>
+public sealed record AuditPage(IReadOnlyList<AuditEntry> Entries, long? Next);

@@ -1,0 +1,59 @@
+using System.Collections.Immutable;
+using CustomerGrains.Abstractions;
+using CustomerGrains.Domain.Contacts;
+using CustomerGrains.Grains.ScreenPop;
+using CustomerGrains.Host.Agents;
+
+namespace CustomerGrains.Host.ScreenPop;
+
+/// <summary>
+/// Finds the customers of a phone number and their cards in one hop each (directory grain, then the customer grains in
+/// parallel), masks what the viewer's role may not see, and records every look in the audit trail before it is shown.
+/// </summary>
+public sealed class ScreenPopService(IGrainFactory grains, PhoneNumberNormalizer phoneNumbers, IAuditTrail audit, TimeProvider time)
+{
+    private static readonly DecisionQuery PhoneContact = new() { Channel = "phone" };
+
+    public PhoneNumberNormalizer PhoneNumbers => phoneNumbers;
+
+    /// <summary>Every customer whose profile lists <paramref name="e164"/>, most valuable (net value) first.</summary>
+    public async Task<ImmutableArray<CustomerCard>> CardsAsync(string e164)
+    {
+        var ids = await grains.GetGrain<IPhoneDirectoryGrain>(e164).GetCustomersAsync();
+        var cards = await Task.WhenAll(ids.Select(id => grains.GetGrain<ICustomerGrain>(id).GetCardAsync(PhoneContact)));
+        // The directory may be a moment behind a number that moved: a customer who no longer lists it is not shown.
+        return [.. cards.OfType<CustomerCard>()
+            .Where(c => c.Customer.Profile.Phones.Any(p => phoneNumbers.Normalize(p).E164 == e164))
+            .OrderByDescending(c => c.Customer.Value?.NetValue ?? double.NegativeInfinity)
+            .ThenBy(c => c.Customer.CustomerId, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Records that <paramref name="actor"/> saw <paramref name="cards"/> through <paramref name="path"/>; durable when it returns.</summary>
+    public Task AuditAsync(string actor, string role, IEnumerable<CustomerCard> cards, string path, string? detail, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return audit.AppendAsync([.. cards.Select(c => new AuditEntry(0, now, actor, role, c.Customer.CustomerId, path, detail))], cancellationToken);
+    }
+
+    /// <summary>The card as <paramref name="role"/> may see it: supervisors see contact data whole, everyone else the last digits only.</summary>
+    public static CustomerCard MaskFor(string role, CustomerCard card)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        if (role == Roles.Supervisor)
+        {
+            return card;
+        }
+        var profile = card.Customer.Profile;
+        return card with
+        {
+            Customer = card.Customer with
+            {
+                Profile = profile with
+                {
+                    Phones = [.. profile.Phones.Select(Masking.Phone)],
+                    Email = profile.Email is { } email ? Masking.Email(email) : null,
+                },
+            },
+        };
+    }
+}
