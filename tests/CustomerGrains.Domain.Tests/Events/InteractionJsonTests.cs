@@ -45,6 +45,7 @@ public sealed class InteractionJsonTests
     [InlineData("\"type\":\"engagement\",\"kind\":\"web_visit\",\"category\":\"garden\"", typeof(EngagementRecorded))]
     [InlineData("\"type\":\"profileChanged\",\"name\":\"Ada\",\"phones\":[\"+44 20 7946 0000\"],\"email\":\"ada@example.com\",\"birthday\":\"1990-12-10\",\"consents\":{\"email\":true,\"sms\":false},\"preferences\":{\"drink\":\"carrot juice\"}", typeof(ProfileChanged))]
     [InlineData("\"type\":\"cancellation\",\"reason\":\"moved abroad\"", typeof(CustomerCancelled))]
+    [InlineData("\"type\":\"note\",\"text\":\"prefers mornings\",\"agentId\":\"a7\"", typeof(NoteAdded))]
     public void Every_event_type_reads_from_its_flat_json_form(string body, Type expected)
     {
         var e = Single($"{{{Head},{body}}}");
@@ -63,8 +64,9 @@ public sealed class InteractionJsonTests
             "\"type\":\"complaintResolved\",\"complaintId\":\"k1\",\"satisfied\":false",
             "\"type\":\"survey\",\"dimensions\":{\"price\":{\"expectation\":7,\"experience\":4.5,\"importance\":10}}",
             "\"type\":\"engagement\",\"kind\":\"appSession\"",
-            "\"type\":\"profileChanged\",\"phones\":[\"0171 555\",\"+1 212 555 0100\"],\"birthday\":\"1980-02-29\",\"consents\":{\"post\":true},\"preferences\":{\"seat\":\"window\"}",
+            "\"type\":\"profileChanged\",\"phones\":[\"(212) 555-0199\",\"+1 212 555 0100\"],\"birthday\":\"1980-02-29\",\"consents\":{\"post\":true},\"preferences\":{\"seat\":\"window\"}",
             "\"type\":\"cancellation\"",
+            "\"type\":\"note\",\"text\":\"call back after 5\"",
         };
         foreach (var body in bodies)
         {

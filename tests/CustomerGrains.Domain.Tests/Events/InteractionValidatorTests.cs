@@ -101,6 +101,24 @@ public sealed class InteractionValidatorTests
     }
 
     [Fact]
+    public void A_phone_must_be_a_number_of_the_default_region_or_international()
+    {
+        var change = new ProfileChanged { EventId = "e", CustomerId = "c", OccurredAt = Now, Source = "s", Phones = ["030 1234567", "555"] };
+        var error = Assert.Single(Errors(change));
+        Assert.Equal("phones[1]", error.Field);
+        Assert.Contains("'555' is too short", error.Message, StringComparison.Ordinal);
+        // The same national number is a German one when the region says so.
+        Assert.Empty(Errors(change with { Phones = ["030 1234567"] }, new ValidationOptions { Phones = new Domain.Contacts.PhoneNumberNormalizer("DE") }));
+    }
+
+    [Fact]
+    public void A_note_needs_text()
+    {
+        var note = new NoteAdded { EventId = "e", CustomerId = "c", OccurredAt = Now, Source = "s", Text = "  " };
+        Assert.Equal("text", Assert.Single(Errors(note)).Field);
+    }
+
+    [Fact]
     public void Ids_with_control_characters_are_refused()
     {
         Assert.Equal("customerId", Assert.Single(Errors(Purchase() with { CustomerId = "c\u00001" })).Field);
