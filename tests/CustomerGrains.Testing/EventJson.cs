@@ -47,6 +47,26 @@ public static class EventJson
         ["category"] = "delivery",
     };
 
+    /// <summary>A profile change setting the name, the phones (replacing the previous ones) and optionally the e-mail.</summary>
+    public static JsonObject Profile(string eventId, string customerId, DateTimeOffset at, string name, string[] phones, string? email = null)
+    {
+        var e = new JsonObject
+        {
+            ["eventId"] = eventId,
+            ["customerId"] = customerId,
+            ["type"] = "profileChanged",
+            ["occurredAt"] = Stamp(at),
+            ["source"] = "crm",
+            ["name"] = name,
+            ["phones"] = new JsonArray([.. phones.Select(p => (JsonNode)p)]),
+        };
+        if (email is not null)
+        {
+            e["email"] = email;
+        }
+        return e;
+    }
+
     public static JsonObject Batch(params JsonObject[] events) => new() { ["events"] = new JsonArray([.. events]) };
 
     public static string Stamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

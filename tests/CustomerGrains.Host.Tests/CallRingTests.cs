@@ -1,0 +1,131 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using CustomerGrains.Testing;
+
+namespace CustomerGrains.Host.Tests;
+
+/// <summary>A CTI ring reaches the agent's open desktop connection (server-sent events), and the card follows the customer live.</summary>
+[Collection(HostCollection.Name)]
+public sealed class CallRingTests(SharedHost host)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private readonly string run = Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>The desktop's feed as a browser's EventSource reads it.</summary>
+    private sealed class Feed(HttpResponseMessage response, StreamReader reader) : IDisposable
+    {
+        public static async Task<Feed> OpenAsync(SharedHost host, string key)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/agent/events", UriKind.Relative));
+            request.Headers.Add("X-Api-Key", key);
+            var response = await host.Api.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+            return new Feed(response, new StreamReader(await response.Content.ReadAsStreamAsync(Ct), Encoding.UTF8));
+        }
+
+        /// <summary>The next event named <paramref name="name"/> (others are skipped); fails after 30 s.</summary>
+        public async Task<JsonElement> NextAsync(string name)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            string? eventName = null;
+            var data = new StringBuilder();
+            while (await reader.ReadLineAsync(timeout.Token) is { } line)
+            {
+                if (line.StartsWith("event: ", StringComparison.Ordinal))
+                {
+                    eventName = line[7..];
+                }
+                else if (line.StartsWith("data: ", StringComparison.Ordinal))
+                {
+                    data.Append(line[6..]);
+                }
+                else if (line.Length == 0)
+                {
+                    if (eventName == name)
+                    {
+                        return JsonDocument.Parse(data.ToString()).RootElement.Clone();
+                    }
+                    eventName = null;
+                    data.Clear();
+                }
+            }
+            throw new InvalidOperationException($"The feed ended before a '{name}' event.");
+        }
+
+        public void Dispose()
+        {
+            reader.Dispose();
+            response.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_ring_pops_the_card_on_the_agents_desktop_and_a_new_complaint_updates_it_live()
+    {
+        var id = $"ring-{run}";
+        var n = Random.Shared.Next(2_000_000, 3_000_000);
+        var e164 = $"+1415{n}";
+        var now = DateTimeOffset.UtcNow.AddHours(-1);
+        await host.Api.PostEventsAsync(EventJson.Batch(
+            EventJson.Profile($"{id}-p", id, now.AddDays(-90), "Rosa Ring", [e164]),
+            EventJson.Purchase($"{id}-1", id, now.AddDays(-60), 300m),
+            EventJson.Contact($"{id}-2", id, now.AddMinutes(-30), emotion: "angry")));
+        await host.Api.WaitForAppliedEventsAsync(id, 3);
+        await Eventually.UntilAsync(
+            () => ScreenPopTests.GetAsync(host, $"/api/screenpop?ani={Uri.EscapeDataString(e164)}", ScreenPopTests.AgentKey),
+            r => r.Status == HttpStatusCode.OK && r.Body.GetProperty("customers").GetArrayLength() == 1, "the number in the directory");
+
+        using var feed = await Feed.OpenAsync(host, ScreenPopTests.AgentKey);
+        Assert.Equal("agent1", (await feed.NextAsync("ready")).GetProperty("agentId").GetString());
+
+        var callId = $"call-{run}";
+        var (status, answer) = await ScreenPopTests.PostAsync(host, "/api/calls",
+            new { callId, ani = $"1 (415) {n / 10_000}-{n % 10_000:D4}", dnis = "8005550100", agentId = "agent1" }, ScreenPopTests.CtiKey);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(1, answer.GetProperty("desktops").GetInt32());
+        Assert.Equal(e164, answer.GetProperty("e164").GetString());
+
+        var call = await feed.NextAsync("call");
+        Assert.Equal(callId, call.GetProperty("callId").GetString());
+        var card = Assert.Single(call.GetProperty("cards").EnumerateArray());
+        Assert.Equal(id, card.GetProperty("customer").GetProperty("customerId").GetString());
+        Assert.Equal("angry-customer-recovery", card.GetProperty("decision").GetProperty("treatment").GetProperty("recoveryScript").GetString());
+        Assert.StartsWith("+•••", card.GetProperty("customer").GetProperty("profile").GetProperty("phones")[0].GetString(), StringComparison.Ordinal);
+        Assert.Empty(card.GetProperty("customer").GetProperty("openComplaints").EnumerateArray());
+
+        // A complaint opened on the web while the agent is on the call reaches the desktop without asking.
+        await host.Api.PostEventsAsync(EventJson.Batch(EventJson.ComplaintOpened($"{id}-3", id, DateTimeOffset.UtcNow.AddSeconds(-5), "k-web")));
+        var update = await feed.NextAsync("card");
+        Assert.Equal(callId, update.GetProperty("callId").GetString());
+        var complaint = Assert.Single(update.GetProperty("card").GetProperty("customer").GetProperty("openComplaints").EnumerateArray());
+        Assert.Equal("k-web", complaint.GetProperty("complaintId").GetString());
+
+        // The pop is in the audit trail under the agent, the ring under the telephony system.
+        var (_, audit) = await ScreenPopTests.GetAsync(host, $"/api/audit?customerId={id}", ScreenPopTests.SupervisorKey);
+        var paths = audit.GetProperty("entries").EnumerateArray().Select(e => $"{e.GetProperty("path").GetString()}:{e.GetProperty("actor").GetString()}").ToList();
+        Assert.Contains("ring:cti", paths);
+        Assert.Contains("pop:agent1", paths);
+        Assert.Contains("live-update:agent1", paths);
+    }
+
+    [Fact]
+    public async Task A_ring_for_an_agent_without_an_open_desktop_says_so_and_a_bad_ring_lists_every_problem()
+    {
+        var (status, answer) = await ScreenPopTests.PostAsync(host, "/api/calls",
+            new { callId = $"c-{run}", ani = "+1 646 555 0199", agentId = "super1" }, ScreenPopTests.CtiKey);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(0, answer.GetProperty("desktops").GetInt32());
+        Assert.Empty(answer.GetProperty("customers").EnumerateArray());
+
+        (status, answer) = await ScreenPopTests.PostAsync(host, "/api/calls", new { ani = "12", agentId = "nobody" }, ScreenPopTests.CtiKey);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var detail = answer.GetProperty("detail").GetString()!;
+        Assert.Contains("callId: is required", detail, StringComparison.Ordinal);
+        Assert.Contains("agentId: 'nobody' is not a configured agent", detail, StringComparison.Ordinal);
+        Assert.Contains("ani: '12' is too short", detail, StringComparison.Ordinal);
+    }
+}
