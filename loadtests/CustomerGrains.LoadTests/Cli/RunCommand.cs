@@ -59,6 +59,8 @@ internal static class RunCommand
         var killPid = cli.Get("kill-pid");
         var killAt = cli.Duration("kill-at", profile.Duration / 3);
         var path = cli.Get("path", "/api/ping");
+        // The screen-pop is an agent endpoint: the runner calls it as an agent (the embedded default's demo agent by default).
+        var apiKey = cli.Get("api-key", Environment.GetEnvironmentVariable("CUSTOMERGRAINS_API_KEY") ?? "demo-agent1-key");
         if (SeedCommand.Unknown(cli, output))
         {
             return Error;
@@ -71,7 +73,7 @@ internal static class RunCommand
             string.Create(CultureInfo.InvariantCulture,
                 $"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; runner built {Build}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC; late start = more than {settings.LateAfter.TotalMilliseconds:0.#} ms after the intended time"),
         };
-        using var http = new HttpTarget(targets, connections, timeout);
+        using var http = new HttpTarget(targets, connections, timeout, apiKey);
         ClusterTarget? cluster = null;
         PostgresBaseline? baseline = null;
         try

@@ -29,11 +29,13 @@ public sealed class EngineApi(HttpTarget http, ClusterTarget? cluster, SeedIndex
     public bool HasDecision { get; private set; }
 
     public string LookupDescription => HasPhoneDirectory && Cluster is null
-        ? "screen-pop through the phone directory: GET /api/screenpop?ani={E.164}"
+        ? "screen-pop through the phone directory: GET /api/screenpop?ani={E.164} as an agent (card and decision in one request, audited)"
         : "screen-pop by customer id until the phone directory lands: the phone number is resolved from the seed's own phone map, then "
           + (Cluster is null ? "GET /api/customers/{id}" : "ICustomerGrainsClient.GetCustomerAsync(id) through the typed client");
 
-    public string DecisionDescription => HasDecision && Cluster is null
+    public string DecisionDescription => HasPhoneDirectory && Cluster is null
+        ? "decision: part of the screen-pop's card"
+        : HasDecision && Cluster is null
         ? "decision: GET /api/customers/{id}/decision?channel=phone after the card"
         : "decision: not yet in the engine (endpoint answered 404), so only the snapshot is read";
 
@@ -42,6 +44,12 @@ public sealed class EngineApi(HttpTarget http, ClusterTarget? cluster, SeedIndex
     {
         var phone = Seed.PhoneNumbers[0];
         var known = await Http.GetTextAsync($"/api/screenpop?ani={Uri.EscapeDataString(phone)}", cancellation);
+        if (known.Status is 401 or 403)
+        {
+            throw new InvalidOperationException(
+                $"GET /api/screenpop answered {known.Status}: the screen-pop needs an agent's API key. Pass --api-key KEY " +
+                "(or set CUSTOMERGRAINS_API_KEY); the embedded default's demo agent key is demo-agent1-key.");
+        }
         var malformed = await Http.GetTextAsync("/api/screenpop?ani=not-a-number", cancellation);
         HasPhoneDirectory = known.Status == 200 || malformed.Status == 400;
         var decision = await Http.GetTextAsync($"/api/customers/{Uri.EscapeDataString(Seed.CustomerOfPhone[0])}/decision?channel=phone", cancellation);

@@ -64,7 +64,8 @@ public sealed class ScenarioCatalog(EngineApi engine, PostgresBaseline? baseline
     private Scenario ScreenPop(string name, double rate, ScenarioRole role = ScenarioRole.Engine)
     {
         var lookup = new Step("lookup", c => engine.ScreenPopAsync(Phones.Next(), c));
-        Step[] steps = engine.HasDecision && engine.Cluster is null ? [lookup, new Step("decision", engine.DecisionAsync)] : [lookup];
+        // The phone directory's card carries the decision already; without it the decision is a second request.
+        Step[] steps = engine.HasDecision && engine.Cluster is null && !engine.HasPhoneDirectory ? [lookup, new Step("decision", engine.DecisionAsync)] : [lookup];
         return profile.Scenario(name, role, rate, steps) with { Notes = [engine.LookupDescription, engine.DecisionDescription] };
     }
 

@@ -14,7 +14,11 @@ public sealed class HttpTarget : IDisposable
     private readonly HttpClient[] clients;
     private int next = -1;
 
-    public HttpTarget(IReadOnlyList<Uri> hosts, int connectionsPerHost = 256, TimeSpan? timeout = null)
+    /// <param name="hosts">The hosts, called round-robin.</param>
+    /// <param name="connectionsPerHost">The most connections open to one host.</param>
+    /// <param name="timeout">How long one request may take (default 10 s).</param>
+    /// <param name="apiKey">Sent as <c>X-Api-Key</c> on every request when given (the agent endpoints need one).</param>
+    public HttpTarget(IReadOnlyList<Uri> hosts, int connectionsPerHost = 256, TimeSpan? timeout = null, string? apiKey = null)
     {
         if (hosts.Count == 0)
         {
@@ -28,6 +32,13 @@ public sealed class HttpTarget : IDisposable
             UseCookies = false,
         })
         { BaseAddress = h, Timeout = timeout ?? TimeSpan.FromSeconds(10) })];
+        if (!string.IsNullOrEmpty(apiKey))
+        {
+            foreach (var client in clients)
+            {
+                client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+            }
+        }
     }
 
     public IReadOnlyList<Uri> Hosts { get; }
