@@ -1,6 +1,4 @@
 using System.Net;
-using System.Text;
-using System.Text.Json;
 using CustomerGrains.Testing;
 
 namespace CustomerGrains.Host.Tests;
@@ -12,56 +10,6 @@ public sealed class CallRingTests(SharedHost host)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private readonly string run = Guid.NewGuid().ToString("N")[..8];
-
-    /// <summary>The desktop's feed as a browser's EventSource reads it.</summary>
-    private sealed class Feed(HttpResponseMessage response, StreamReader reader) : IDisposable
-    {
-        public static async Task<Feed> OpenAsync(SharedHost host, string key)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/agent/events", UriKind.Relative));
-            request.Headers.Add("X-Api-Key", key);
-            var response = await host.Api.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
-            return new Feed(response, new StreamReader(await response.Content.ReadAsStreamAsync(Ct), Encoding.UTF8));
-        }
-
-        /// <summary>The next event named <paramref name="name"/> (others are skipped); fails after 30 s.</summary>
-        public async Task<JsonElement> NextAsync(string name)
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(30));
-            string? eventName = null;
-            var data = new StringBuilder();
-            while (await reader.ReadLineAsync(timeout.Token) is { } line)
-            {
-                if (line.StartsWith("event: ", StringComparison.Ordinal))
-                {
-                    eventName = line[7..];
-                }
-                else if (line.StartsWith("data: ", StringComparison.Ordinal))
-                {
-                    data.Append(line[6..]);
-                }
-                else if (line.Length == 0)
-                {
-                    if (eventName == name)
-                    {
-                        return JsonDocument.Parse(data.ToString()).RootElement.Clone();
-                    }
-                    eventName = null;
-                    data.Clear();
-                }
-            }
-            throw new InvalidOperationException($"The feed ended before a '{name}' event.");
-        }
-
-        public void Dispose()
-        {
-            reader.Dispose();
-            response.Dispose();
-        }
-    }
 
     [Fact]
     public async Task A_ring_pops_the_card_on_the_agents_desktop_and_a_new_complaint_updates_it_live()
@@ -79,8 +27,8 @@ public sealed class CallRingTests(SharedHost host)
             () => ScreenPopTests.GetAsync(host, $"/api/screenpop?ani={Uri.EscapeDataString(e164)}", ScreenPopTests.AgentKey),
             r => r.Status == HttpStatusCode.OK && r.Body.GetProperty("customers").GetArrayLength() == 1, "the number in the directory");
 
-        using var feed = await Feed.OpenAsync(host, ScreenPopTests.AgentKey);
-        Assert.Equal("agent1", (await feed.NextAsync("ready")).GetProperty("agentId").GetString());
+        using var feed = await DesktopFeed.OpenAsync(host.Api.Http, ScreenPopTests.AgentKey, Ct);
+        Assert.Equal("agent1", (await feed.NextAsync("ready", Ct)).GetProperty("agentId").GetString());
 
         var callId = $"call-{run}";
         var (status, answer) = await ScreenPopTests.PostAsync(host, "/api/calls",
@@ -89,7 +37,7 @@ public sealed class CallRingTests(SharedHost host)
         Assert.Equal(1, answer.GetProperty("desktops").GetInt32());
         Assert.Equal(e164, answer.GetProperty("e164").GetString());
 
-        var call = await feed.NextAsync("call");
+        var call = await feed.NextAsync("call", Ct);
         Assert.Equal(callId, call.GetProperty("callId").GetString());
         var card = Assert.Single(call.GetProperty("cards").EnumerateArray());
         Assert.Equal(id, card.GetProperty("customer").GetProperty("customerId").GetString());
@@ -99,7 +47,7 @@ public sealed class CallRingTests(SharedHost host)
 
         // A complaint opened on the web while the agent is on the call reaches the desktop without asking.
         await host.Api.PostEventsAsync(EventJson.Batch(EventJson.ComplaintOpened($"{id}-3", id, DateTimeOffset.UtcNow.AddSeconds(-5), "k-web")));
-        var update = await feed.NextAsync("card");
+        var update = await feed.NextAsync("card", Ct);
         Assert.Equal(callId, update.GetProperty("callId").GetString());
         var complaint = Assert.Single(update.GetProperty("card").GetProperty("customer").GetProperty("openComplaints").EnumerateArray());
         Assert.Equal("k-web", complaint.GetProperty("complaintId").GetString());

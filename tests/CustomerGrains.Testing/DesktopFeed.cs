@@ -1,0 +1,69 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace CustomerGrains.Testing;
+
+/// <summary>The agent desktop's live feed (<c>GET /api/agent/events</c>, server-sent events) read as a browser's EventSource reads it.</summary>
+public sealed class DesktopFeed : IDisposable
+{
+    private readonly HttpResponseMessage response;
+    private readonly StreamReader reader;
+
+    private DesktopFeed(HttpResponseMessage response, StreamReader reader)
+    {
+        this.response = response;
+        this.reader = reader;
+    }
+
+    /// <summary>Opens the feed of the agent whose API key is <paramref name="key"/>.</summary>
+    public static async Task<DesktopFeed> OpenAsync(HttpClient http, string key, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/agent/events", UriKind.Relative));
+        request.Headers.Add("X-Api-Key", key);
+        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK || response.Content.Headers.ContentType?.MediaType != "text/event-stream")
+        {
+            var status = response.StatusCode;
+            response.Dispose();
+            throw new InvalidOperationException($"The desktop feed answered {(int)status} instead of an event stream.");
+        }
+        return new DesktopFeed(response, new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken), Encoding.UTF8));
+    }
+
+    /// <summary>The data of the next event named <paramref name="name"/> (others are skipped); fails after <paramref name="timeout"/> (default 30 s).</summary>
+    public async Task<JsonElement> NextAsync(string name, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout ?? TimeSpan.FromSeconds(30));
+        string? eventName = null;
+        var data = new StringBuilder();
+        while (await reader.ReadLineAsync(limit.Token) is { } line)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                eventName = line[7..];
+            }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                data.Append(line[6..]);
+            }
+            else if (line.Length == 0)
+            {
+                if (eventName == name)
+                {
+                    return JsonDocument.Parse(data.ToString()).RootElement.Clone();
+                }
+                eventName = null;
+                data.Clear();
+            }
+        }
+        throw new InvalidOperationException($"The desktop feed ended before a '{name}' event.");
+    }
+
+    public void Dispose()
+    {
+        reader.Dispose();
+        response.Dispose();
+    }
+}
