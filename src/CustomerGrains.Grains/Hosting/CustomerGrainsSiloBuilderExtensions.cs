@@ -43,7 +43,7 @@ public static class CustomerGrainsSiloBuilderExtensions
         services.AddScreenPop(configuration);
         services.AddCustomerGrainsSerialization();
         services.AddKeyedSingleton<IGrainStorage>(CustomerStorage, (sp, _) =>
-            new StringKeyGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(CustomerStorageSql)));
+            new StringKeyGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(CustomerStorageSql), offload: backend.Mode == StorageMode.Sqlite));
 
         silo.AddPersistentStreams(StreamNames.InteractionLogProvider, LogQueueAdapterFactory.Create, stream =>
         {
