@@ -12,7 +12,7 @@ internal static class Help
             latency   one request at a time against a running engine (ingest ack, ingest to visible, warm reads)
                       --target URL  --samples 300  --warm-reads 2000
             seed      posts a customer base to the engine and writes the seed files (customers.csv, phones.csv, interactions.csv, seed.json)
-                      --customers 100000 (1 to 1000000)  --import online-retail [--retail-file PATH]  --random-seed 42
+                      --customers 100000 (1 to 1000000)  --import online-retail [--retail-file PATH]  --random-seed 42  --api-key KEY
                       --target URL  --data DIR (default loadtests/reports/seed)  --batch 500  --concurrency 4
             run SCENARIO
                       scenarios: screenpop-spike, ingest-burst, mixed, cold-start, failover, floors, http-get

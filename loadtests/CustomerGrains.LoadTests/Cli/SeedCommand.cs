@@ -16,6 +16,8 @@ internal static class SeedCommand
         var batch = cli.Int("batch", 500);
         var concurrency = cli.Int("concurrency", 4);
         var retailFile = cli.Get("retail-file");
+        // An agent's key, to check at the end that the phone directory finds the seeded numbers.
+        var apiKey = cli.Get("api-key", Environment.GetEnvironmentVariable("CUSTOMERGRAINS_API_KEY") ?? "demo-agent1-key");
         if (Unknown(cli, output))
         {
             return 1;
@@ -52,7 +54,7 @@ internal static class SeedCommand
             return 1;
         }
 
-        using var http = new HttpTarget([target], connectionsPerHost: concurrency, timeout: TimeSpan.FromMinutes(2));
+        using var http = new HttpTarget([target], connectionsPerHost: concurrency, timeout: TimeSpan.FromMinutes(2), apiKey: apiKey);
         await output.WriteLineAsync($"seed: {source} -> {target} (batches of {batch}, {concurrency} in flight), files in {directory}");
         _ = await Seeder.RunAsync(customers, new Seeder.Options(source, randomSeed, batch, concurrency, count), http, directory, output, cancellation);
         return 0;

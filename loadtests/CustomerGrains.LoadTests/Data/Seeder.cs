@@ -97,6 +97,10 @@ public static class Seeder
         if (last is not null)
         {
             await WaitVisibleAsync(target, last.CustomerId, last.Events.Count, cancellation);
+            if (last.Phones.Count > 0)
+            {
+                await progress.WriteLineAsync(await WaitInDirectoryAsync(target, last.CustomerId, last.Phones[0], cancellation));
+            }
         }
         var manifest = new SeedManifest(options.Source, count, events, phones, shared, options.RandomSeed, target.Describe(), DateTimeOffset.UtcNow, clock.Elapsed.TotalSeconds);
         await SeedFiles.WriteManifestAsync(directory, manifest);
@@ -145,6 +149,33 @@ public static class Seeder
                 throw new TimeoutException($"Customer {customerId} did not show {events} applied events within 5 minutes (last answer {status}: {body}).");
             }
             await Task.Delay(100, cancellation);
+        }
+    }
+
+    /// <summary>
+    /// Waits until the screen-pop finds <paramref name="customerId"/> by <paramref name="phone"/>: the phone directory is kept
+    /// in step by the customer grains after their events, so a lookup scenario started earlier would miss numbers.
+    /// </summary>
+    private static async Task<string> WaitInDirectoryAsync(HttpTarget target, string customerId, string phone, CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var (status, body) = await target.GetTextAsync($"/api/screenpop?ani={Uri.EscapeDataString(phone)}", cancellation);
+            switch (status)
+            {
+                case 200 when body.Contains($"\"customerId\":\"{customerId}\"", StringComparison.Ordinal):
+                    return string.Create(CultureInfo.InvariantCulture, $"seed: the phone directory finds the last customer after {clock.Elapsed.TotalSeconds:0.0} s more");
+                case 404:
+                    return "seed: the engine has no phone directory (GET /api/screenpop answered 404)";
+                case 401 or 403:
+                    return $"seed: the phone directory was not checked: GET /api/screenpop answered {status} (give an agent's key with --api-key)";
+            }
+            if (clock.Elapsed > TimeSpan.FromMinutes(10))
+            {
+                throw new TimeoutException($"The phone directory did not find customer {customerId} by {phone} within 10 minutes (last answer {status}).");
+            }
+            await Task.Delay(200, cancellation);
         }
     }
 
