@@ -101,8 +101,10 @@ public static class Chromium
     {
         var output = new StringBuilder();
         var exit = await RunAsync(path, ["--version"], output, TimeSpan.FromMinutes(1));
+        // The output holds the command line, and Debian's wrapper script may print a shell warning before the version.
+        var version = output.ToString().Split('\n').LastOrDefault(l => l.Contains("Chromium", StringComparison.OrdinalIgnoreCase))?.Trim();
         return exit == 0
-            ? new ChromiumLookup(path, output.ToString().Trim(), null) { Installed = installed }
+            ? new ChromiumLookup(path, version ?? output.ToString().Trim(), null) { Installed = installed }
             : new ChromiumLookup(null, null, $"{path} --version exited with {exit}, so it cannot run here:\n{Tail(output.ToString(), 20)}");
     }
 
