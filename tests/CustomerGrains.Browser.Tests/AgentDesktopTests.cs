@@ -272,6 +272,7 @@ public sealed class AgentDesktopTests(DesktopHost host, BrowserFixture browsers)
     [Fact]
     public async Task The_desktop_reconnects_by_itself_when_its_host_comes_back_after_a_crash()
     {
+        browsers.Require(); // before starting a host of its own
         using var data = new TempDirectory("desktop-restart");
         await using var own = new HostProcess(data.Path);
         await own.StartAsync();
