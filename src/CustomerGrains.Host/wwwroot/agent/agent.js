@@ -5,6 +5,7 @@
 const $ = (id) => document.getElementById(id);
 let events = null;
 let currentCall = null;
+let reconnecting = undefined;
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -25,7 +26,13 @@ const when = (iso) => iso ? new Date(iso).toLocaleString() : "–";
 const reasons = (list) => (list && list.length) ? el("div", { class: "reasons" }, list.map((r) => r.text).join(" · ")) : null;
 
 async function api(path, options = {}) {
-  const response = await fetch(path, { credentials: "same-origin", headers: { "content-type": "application/json" }, ...options });
+  let response;
+  try {
+    response = await fetch(path, { credentials: "same-origin", headers: { "content-type": "application/json" }, ...options });
+  } catch {
+    // The engine cannot be reached (stopped, restarting, network down): an answer like any other, never an uncaught error.
+    return { ok: false, status: 0, body: { title: "The engine cannot be reached – try again in a moment" } };
+  }
   let body = null;
   try { body = await response.json(); } catch { body = null; }
   return { ok: response.ok, status: response.status, body };
@@ -38,6 +45,12 @@ async function start() {
 
 function showSignIn() {
   if (events) { events.close(); events = null; }
+  clearTimeout(reconnecting);
+  setStatus("Signed out", false);
+  // Nothing of the previous session stays in the page, whoever signs in next.
+  currentCall = null;
+  $("call").hidden = true; $("idle").hidden = false;
+  $("call-banner").replaceChildren(); $("cards").replaceChildren(); $("announce").textContent = "";
   $("who").hidden = true; $("desk").hidden = true; $("sign-in").hidden = false;
   $("user-id").focus();
 }
@@ -49,15 +62,25 @@ function signedIn(user) {
 }
 
 function connect() {
+  clearTimeout(reconnecting);
   setStatus("Connecting…", false);
-  events = new EventSource("/api/agent/events");
-  events.addEventListener("ready", () => setStatus("Connected – waiting for calls", true));
-  events.addEventListener("call", (e) => showCall(JSON.parse(e.data)));
-  events.addEventListener("card", (e) => updateCard(JSON.parse(e.data)));
-  events.onerror = async () => {
+  const source = new EventSource("/api/agent/events");
+  events = source;
+  source.addEventListener("ready", () => setStatus("Connected – waiting for calls", true));
+  source.addEventListener("call", (e) => showCall(JSON.parse(e.data)));
+  source.addEventListener("card", (e) => updateCard(JSON.parse(e.data)));
+  source.onerror = async () => {
+    if (events !== source) return;
     setStatus("Connection lost – reconnecting…", false);
     const me = await api("/api/auth/me");
-    if (me.status === 401) showSignIn();
+    if (events !== source) return;
+    if (me.status === 401) { showSignIn(); return; }
+    // The browser retries a dropped connection by itself, but gives up for good on an error answer (a host that is
+    // still starting): then the page opens a new one itself, so "reconnecting" stays true.
+    if (source.readyState === EventSource.CLOSED) {
+      clearTimeout(reconnecting);
+      reconnecting = setTimeout(() => { if (events === source) { source.close(); connect(); } }, 2000);
+    }
   };
 }
 
@@ -89,9 +112,15 @@ function updateCard(update) {
   const id = update.card.customer.customerId;
   const old = document.querySelector(`.card[data-customer-id="${CSS.escape(id)}"]`);
   if (!old) return;
+  // The card is refreshed in place around its forms, so a note or preference being typed keeps its text and focus.
   const fresh = renderCard(update.card);
-  fresh.classList.add("updated");
-  old.replaceWith(fresh);
+  const forms = old.querySelector(".card-forms");
+  for (const part of [...old.children]) if (part !== forms) part.remove();
+  forms.before(...[...fresh.children].filter((part) => !part.classList.contains("card-forms")));
+  old.setAttribute("aria-label", fresh.getAttribute("aria-label"));
+  old.classList.remove("updated");
+  void old.offsetWidth; // restarts the highlight when changes follow each other
+  old.classList.add("updated");
   $("announce").textContent = `${update.card.customer.profile.name || id} changed`;
 }
 
@@ -152,7 +181,7 @@ function renderCard(card) {
         (c.recentInteractions?.length)
           ? el("ul", { "data-field": "recent" }, c.recentInteractions.map((r) => el("li", {}, `${when(r.at)}: ${r.summary}`)))
           : el("p", { class: "none" }, "None"))),
-    preferenceForm(c.customerId), noteForm(c.customerId));
+    el("div", { class: "card-forms" }, preferenceForm(c.customerId), noteForm(c.customerId)));
 }
 
 function preferenceForm(customerId) {
@@ -196,8 +225,6 @@ $("sign-in-form").addEventListener("submit", async (e) => {
 
 $("sign-out").addEventListener("click", async () => {
   await api("/api/auth/logout", { method: "POST" });
-  currentCall = null;
-  $("call").hidden = true; $("idle").hidden = false;
   showSignIn();
 });
 

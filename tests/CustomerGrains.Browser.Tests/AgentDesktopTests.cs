@@ -1,0 +1,319 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CustomerGrains.Testing;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace CustomerGrains.Browser.Tests;
+
+/// <summary>
+/// The agent desktop page (<c>/agent/</c>) in chromium against a real host: signing in through the form, the live
+/// connection, a CTI ring popping the card, masking by role, and a change to the customer reaching the card on screen.
+/// Expected figures come from <c>GET /api/screenpop</c> for the same number, not from constants.
+/// </summary>
+[Collection(DesktopCollection.Name)]
+public sealed class AgentDesktopTests(DesktopHost host, BrowserFixture browsers) : IAsyncLifetime
+{
+    private const string AngryRecoveryScript = "angry-customer-recovery";
+    private static int callers;
+
+    private readonly List<IBrowserContext> contexts = [];
+    private readonly List<string> pageErrors = [];
+    private readonly List<string> uncaughtErrors = [];
+
+    private sealed record Caller(string CustomerId, string Name, string Phone, string Ani);
+
+    /// <summary>A customer of this test with a number of its own: stored as <c>+1 212 ...</c>, rung as <c>(212) ...</c>.</summary>
+    private static Caller NewCaller()
+    {
+        var n = Interlocked.Increment(ref callers);
+        var exchange = (200 + n * 37 % 800).ToString("000", CultureInfo.InvariantCulture);
+        var line = Random.Shared.Next(0, 10_000).ToString("0000", CultureInfo.InvariantCulture);
+        var id = $"desk-{Guid.NewGuid():N}"[..13];
+        return new Caller(id, $"Vera Valuable {n}", $"+1 212 {exchange} {line}", $"(212) {exchange}-{line}");
+    }
+
+    private static JsonObject Event(string type, string eventId, string customerId, DateTimeOffset at, JsonObject body)
+    {
+        body["eventId"] = eventId;
+        body["customerId"] = customerId;
+        body["type"] = type;
+        body["occurredAt"] = EventJson.Stamp(at);
+        body["source"] = "crm";
+        return body;
+    }
+
+    /// <summary>
+    /// A customer with the caller's phone, a year of large purchases (valuable), an angry phone contact and an open
+    /// complaint k1; waits until the screen-pop shows them at tier A and returns that lookup (as an agent sees it).
+    /// </summary>
+    private async Task<JsonElement> SeedAsync(Caller caller)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var id = caller.CustomerId;
+        var events = new List<JsonObject>
+        {
+            Event("profileChanged", $"{id}-profile", id, now.AddDays(-300), new JsonObject
+            {
+                ["name"] = caller.Name,
+                ["phones"] = new JsonArray(caller.Phone),
+                ["email"] = $"{id}@example.com",
+            }),
+        };
+        events.AddRange(Enumerable.Range(0, 10).Select(i => EventJson.Purchase($"{id}-p{i}", id, now.AddDays(-280 + 28 * i), 400m)));
+        events.Add(EventJson.Contact($"{id}-call", id, now.AddHours(-2), emotion: "angry"));
+        events.Add(EventJson.ComplaintOpened($"{id}-k1", id, now.AddHours(-1), "k1"));
+        await host.PostAsync([.. events]);
+        await host.Api.WaitForAppliedEventsAsync(id, events.Count);
+
+        return await Eventually.UntilAsync(
+            () => host.ScreenPopAsync(caller.Ani, DesktopHost.AgentKey),
+            pop => CardOf(pop, id) is { } card && card.GetProperty("customer").GetProperty("value").GetProperty("tier").GetString() == "A",
+            $"the screen-pop of {caller.Ani} to show {id} at tier A");
+    }
+
+    private static JsonElement? CardOf(JsonElement pop, string customerId) =>
+        pop.GetProperty("customers").EnumerateArray()
+            .Where(c => c.GetProperty("customer").GetProperty("customerId").GetString() == customerId)
+            .Select(c => (JsonElement?)c)
+            .FirstOrDefault();
+
+    private async Task<IPage> OpenDesktopAsync(Uri? baseAddress = null)
+    {
+        var context = await browsers.Require().NewContextAsync(new() { BaseURL = (baseAddress ?? host.Host.BaseAddress).ToString() });
+        contexts.Add(context);
+        var page = await context.NewPageAsync();
+        page.PageError += (_, error) => uncaughtErrors.Add(error);
+        // Network failures (the 401 of a wrong password, of /api/auth/me before signing in) are logged as console
+        // errors too; anything else logged as an error (a script error, a blocked resource) is a defect.
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
+            {
+                pageErrors.Add($"console: {message.Text}");
+            }
+        };
+        await page.GotoAsync(DesktopHost.DesktopPath);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        return page;
+    }
+
+    private static async Task SignInAsync(IPage page, string userId, string password)
+    {
+        await page.GetByLabel("User id").FillAsync(userId);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+    }
+
+    /// <summary>The page marks itself connected once the server-sent <c>ready</c> event arrived.</summary>
+    private static Task ExpectConnectedAsync(IPage page) => Expect(page.Locator("body")).ToHaveAttributeAsync("data-connected", "true");
+
+    private static ILocator CardOn(IPage page, string customerId) => page.Locator($".card[data-customer-id=\"{customerId}\"]");
+
+    private static string TierText(JsonElement card)
+    {
+        var value = card.GetProperty("customer").GetProperty("value");
+        var tier = value.GetProperty("tier").GetString();
+        return value.TryGetProperty("tierName", out var name) && name.GetString() is { Length: > 0 } n ? $"{tier} · {n}" : tier!;
+    }
+
+    private static string[] Phones(JsonElement card) =>
+        [.. card.GetProperty("customer").GetProperty("profile").GetProperty("phones").EnumerateArray().Select(p => p.GetString()!)];
+
+    private static string[] OpenComplaints(JsonElement card) =>
+        [.. card.GetProperty("customer").GetProperty("openComplaints").EnumerateArray().Select(k => k.GetProperty("complaintId").GetString()!)];
+
+    [Fact]
+    public async Task A_ringing_call_pops_the_card_as_the_screen_pop_has_it_masked_for_the_agent_and_a_new_complaint_changes_it_on_screen()
+    {
+        var caller = NewCaller();
+        await SeedAsync(caller);
+        var page = await OpenDesktopAsync();
+        await SignInAsync(page, "agent1", "agent-demo-1");
+        await ExpectConnectedAsync(page);
+        await page.EvaluateAsync("() => { window.sameDocument = 'yes'; }");
+
+        var callId = $"call-{caller.CustomerId}";
+        var ring = await host.RingAsync(callId, caller.Ani, "agent1");
+        Assert.True(ring.GetProperty("desktops").GetInt32() >= 1, $"the ring reached no desktop: {ring}");
+
+        var card = CardOn(page, caller.CustomerId);
+        await Expect(page.Locator("#call-banner")).ToContainTextAsync($"call {callId}");
+        await Expect(card).ToBeVisibleAsync();
+        var pop = await host.ScreenPopAsync(caller.Ani, DesktopHost.AgentKey);
+        var expected = CardOf(pop, caller.CustomerId) ?? throw new InvalidOperationException($"{caller.CustomerId} is not in {pop}");
+        await Expect(card.Locator("[data-field=tier] .v")).ToHaveTextAsync(TierText(expected));
+        await Expect(card.Locator("[data-field=stage] .v")).ToHaveTextAsync(expected.GetProperty("customer").GetProperty("lifecycle").GetProperty("stage").GetString()!);
+        var script = expected.GetProperty("decision").GetProperty("treatment").GetProperty("recoveryScript").GetString();
+        Assert.Equal(AngryRecoveryScript, script);
+        await Expect(card.Locator("[data-field=treatment] .v")).ToHaveTextAsync(AngryRecoveryScript);
+
+        // The agent sees the last four digits only, exactly as the screen-pop masks them for the agent role.
+        var masked = Phones(expected);
+        Assert.All(masked, p => Assert.Contains('•', p));
+        await Expect(card.Locator("[data-field=phones]")).ToHaveTextAsync(string.Join(", ", masked));
+        await Expect(card).Not.ToContainTextAsync(caller.Phone);
+        await Expect(card).Not.ToContainTextAsync($"{caller.CustomerId}@example.com");
+        await Expect(card.Locator("[data-field=complaints] li")).ToHaveTextAsync([new System.Text.RegularExpressions.Regex("k1")]);
+
+        // While the call is on: a second complaint is opened, then the first resolved. The card follows on screen.
+        var now = DateTimeOffset.UtcNow;
+        await host.PostAsync(EventJson.ComplaintOpened($"{caller.CustomerId}-k2", caller.CustomerId, now, "k2"));
+        await Expect(card.Locator("[data-field=complaints] li")).ToHaveCountAsync(2);
+        await Expect(card.Locator("[data-field=complaints]")).ToContainTextAsync("k2");
+        await host.PostAsync(Event("complaintResolved", $"{caller.CustomerId}-k1-done", caller.CustomerId, now.AddSeconds(1),
+            new JsonObject { ["complaintId"] = "k1", ["satisfied"] = true }));
+        await Expect(card.Locator("[data-field=complaints] li")).ToHaveCountAsync(1);
+        await Expect(card.Locator("[data-field=complaints] li")).ToContainTextAsync("k2");
+
+        var after = CardOf(await host.ScreenPopAsync(caller.Ani, DesktopHost.AgentKey), caller.CustomerId)!.Value;
+        Assert.Equal(["k2"], OpenComplaints(after));
+        Assert.Equal("yes", await page.EvaluateAsync<string>("() => window.sameDocument"));
+        Assert.Empty(pageErrors);
+        Assert.Empty(uncaughtErrors);
+    }
+
+    [Fact]
+    public async Task A_supervisor_sees_the_phone_number_and_email_whole()
+    {
+        var caller = NewCaller();
+        await SeedAsync(caller);
+        var page = await OpenDesktopAsync();
+        await SignInAsync(page, "super1", "supervisor-demo-1");
+        await ExpectConnectedAsync(page);
+        await Expect(page.Locator("#user-role")).ToHaveTextAsync("supervisor");
+
+        await host.RingAsync($"call-{caller.CustomerId}", caller.Ani, "super1");
+
+        var card = CardOn(page, caller.CustomerId);
+        var pop = await host.ScreenPopAsync(caller.Ani, DesktopHost.SupervisorKey);
+        var expected = CardOf(pop, caller.CustomerId)!.Value;
+        Assert.Equal([caller.Phone], Phones(expected));
+        await Expect(card.Locator("[data-field=phones]")).ToHaveTextAsync(caller.Phone);
+        await Expect(card.Locator("[data-field=email]")).ToHaveTextAsync($"{caller.CustomerId}@example.com");
+        Assert.Empty(pageErrors);
+        Assert.Empty(uncaughtErrors);
+    }
+
+    [Fact]
+    public async Task A_wrong_password_shows_the_error_keeps_the_form_and_the_right_one_then_signs_in()
+    {
+        var page = await OpenDesktopAsync();
+        await SignInAsync(page, "agent1", "not-the-password");
+
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Wrong user id or password");
+        await Expect(page.GetByLabel("Password")).ToBeFocusedAsync();
+        await Expect(page.Locator("#desk")).ToBeHiddenAsync();
+        await Expect(page.Locator("body")).Not.ToHaveAttributeAsync("data-connected", "true");
+
+        await page.GetByLabel("Password").FillAsync("agent-demo-1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await ExpectConnectedAsync(page);
+        await Expect(page.Locator("#sign-in-error")).ToBeEmptyAsync();
+        await Expect(page.Locator("#sign-in")).ToBeHiddenAsync();
+        Assert.Empty(pageErrors);
+        Assert.Empty(uncaughtErrors);
+    }
+
+    [Fact]
+    public async Task The_sign_in_form_is_labelled_and_works_from_the_keyboard_alone_and_signing_out_disconnects()
+    {
+        var page = await OpenDesktopAsync();
+        var user = page.GetByLabel("User id");
+        var password = page.GetByLabel("Password");
+        await Expect(user).ToBeFocusedAsync();
+
+        await page.Keyboard.TypeAsync("agent1");
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(password).ToBeFocusedAsync();
+        await Expect(password).ToHaveAttributeAsync("type", "password");
+        await page.Keyboard.TypeAsync("agent-demo-1");
+        await page.Keyboard.PressAsync("Enter");
+
+        await ExpectConnectedAsync(page);
+        await Expect(page.Locator("#user-name")).ToHaveTextAsync("Ada Agent");
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Connected" })).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await Expect(user).ToBeFocusedAsync();
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-connected", "false");
+        Assert.Empty(pageErrors);
+        Assert.Empty(uncaughtErrors);
+    }
+
+    [Fact]
+    public async Task A_note_being_typed_survives_a_live_update_of_the_card_and_is_saved()
+    {
+        var caller = NewCaller();
+        await SeedAsync(caller);
+        var page = await OpenDesktopAsync();
+        await SignInAsync(page, "agent1", "agent-demo-1");
+        await ExpectConnectedAsync(page);
+        await host.RingAsync($"call-{caller.CustomerId}", caller.Ani, "agent1");
+        var card = CardOn(page, caller.CustomerId);
+        var note = card.GetByLabel("Note", new() { Exact = true });
+        await note.FillAsync("Wants a call back about the parcel");
+
+        await host.PostAsync(EventJson.ComplaintOpened($"{caller.CustomerId}-k2", caller.CustomerId, DateTimeOffset.UtcNow, "k2"));
+        await Expect(card.Locator("[data-field=complaints] li")).ToHaveCountAsync(2);
+
+        await Expect(note).ToHaveValueAsync("Wants a call back about the parcel");
+        await Expect(note).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(card.GetByRole(AriaRole.Status).Filter(new() { HasText = "Saved" })).ToBeVisibleAsync();
+        await Expect(card.Locator("[data-field=recent]")).ToContainTextAsync("Wants a call back about the parcel");
+        Assert.Empty(pageErrors);
+        Assert.Empty(uncaughtErrors);
+    }
+
+    [Fact]
+    public async Task The_desktop_reconnects_by_itself_when_its_host_comes_back_after_a_crash()
+    {
+        browsers.Require(); // before starting a host of its own
+        using var data = new TempDirectory("desktop-restart");
+        await using var own = new HostProcess(data.Path);
+        await own.StartAsync();
+        var page = await OpenDesktopAsync(own.BaseAddress);
+        await SignInAsync(page, "agent1", "agent-demo-1");
+        await ExpectConnectedAsync(page);
+
+        // Killed rather than stopped: a crash is the harder case for the page, and a graceful stop waits 30 s for the
+        // open event stream (the host's shutdown timeout) before it ends.
+        await own.KillAsync();
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-connected", "false");
+        await Expect(page.Locator("#status")).ToContainTextAsync("reconnecting");
+
+        await own.StartAsync();
+        // The session cookie outlives the restart (the key ring is on disk), so the page is back without signing in.
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-connected", "true", new() { Timeout = 60_000 });
+        await Expect(page.Locator("#sign-in")).ToBeHiddenAsync();
+        using var api = new ApiClient(own.BaseAddress);
+        using var ring = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/calls", UriKind.Relative))
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { callId = "after-restart", ani = "+1 212 555 0199", agentId = "agent1" }),
+        };
+        ring.Headers.Add("X-Api-Key", DesktopHost.CtiKey);
+        using var answer = await api.Http.SendAsync(ring, TestContext.Current.CancellationToken);
+        Assert.True(answer.IsSuccessStatusCode, await answer.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        await Expect(page.Locator("#call-banner")).ToContainTextAsync("call after-restart");
+        // The browser reports its failed connections while the host is down; no script error may come of them.
+        Assert.Empty(uncaughtErrors);
+    }
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!host.Host.IsRunning)
+        {
+            TestContext.Current.TestOutputHelper?.WriteLine($"The shared host is not running; its output:\n{host.Host.Output}");
+        }
+        foreach (var context in contexts)
+        {
+            await context.CloseAsync();
+        }
+    }
+}
