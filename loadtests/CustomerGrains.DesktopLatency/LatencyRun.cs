@@ -326,7 +326,7 @@ internal static class LatencyRun
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = executable, Headless = true });
         var page = await browser.NewPageAsync(new() { BaseURL = baseAddress.ToString(), ViewportSize = new() { Width = 1280, Height = 1000 } });
-        await page.GotoAsync("/agent/index.html");
+        await page.GotoAsync("/agent/");
         await page.GetByLabel("User id").FillAsync("agent1");
         await page.GetByLabel("Password").FillAsync("agent-demo-1");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();

@@ -24,11 +24,8 @@ public sealed class DesktopHost : RunningHost, IAsyncLifetime
         ["ValueModel:RefreshInterval"] = "00:00:00.500",
     };
 
-    /// <summary>
-    /// The desktop page. Its documented address <c>/agent/</c> answers 302 to itself (the <c>/agent</c> redirect route
-    /// also matches the trailing slash, and routing picks it before the default file), so the tests open the file itself.
-    /// </summary>
-    public const string DesktopPath = "/agent/index.html";
+    /// <summary>The desktop page's address as the README gives it (redirected to <c>/agent/</c>, whose default file is the page).</summary>
+    public const string DesktopPath = "/agent";
 
     public override async ValueTask InitializeAsync()
     {

@@ -209,6 +209,26 @@ public sealed class ScreenPopTests(SharedHost host)
     }
 
     [Fact]
+    public async Task The_desktop_page_is_served_by_the_host_itself_under_a_strict_content_policy()
+    {
+        using var noRedirects = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.Host.BaseAddress };
+        using var redirect = await noRedirects.GetAsync(new Uri("/agent", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
+        Assert.Equal("/agent/", redirect.Headers.Location?.OriginalString);
+
+        using var page = await noRedirects.GetAsync(new Uri("/agent/", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("default-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        var html = await page.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("<label for=\"user-id\">", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("http://", html.Replace("http://www.w3.org", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
+        using var script = await noRedirects.GetAsync(new Uri("/agent/agent.js", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+    }
+
+    [Fact]
     public async Task An_agent_note_is_recorded_through_the_log_with_the_agent_and_shows_with_the_latest_interactions()
     {
         var id = $"note-{run}";

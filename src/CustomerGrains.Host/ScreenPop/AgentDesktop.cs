@@ -18,7 +18,16 @@ internal static class AgentDesktop
             return app;
         }
         var files = new PhysicalFileProvider(root);
-        app.MapGet("/agent", () => Results.Redirect("/agent/")).ExcludeFromDescription();
+        // "/agent" alone becomes "/agent/" (an endpoint for "/agent" would also match "/agent/" and loop).
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.Value is "/agent")
+            {
+                context.Response.Redirect("/agent/" + context.Request.QueryString);
+                return Task.CompletedTask;
+            }
+            return next(context);
+        });
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions
         {

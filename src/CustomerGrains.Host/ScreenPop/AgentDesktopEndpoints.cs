@@ -33,8 +33,11 @@ internal static partial class AgentDesktopEndpoints
 
     private static async Task StreamAsync(
         HttpContext context, ClaimsPrincipal user, IGrainFactory grains, ScreenPopService screenPop,
-        IOptions<JsonOptions> json, ILoggerFactory loggers, CancellationToken cancellationToken)
+        IOptions<JsonOptions> json, IHostApplicationLifetime lifetime, ILoggerFactory loggers, CancellationToken requestAborted)
     {
+        // The feed ends when the page goes or the host stops (else a stop would wait for every open desktop).
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
+        var cancellationToken = ending.Token;
         var (agentId, role) = user.Caller();
         var logger = loggers.CreateLogger(typeof(AgentDesktopEndpoints));
         var response = context.Response;
