@@ -16,7 +16,8 @@ namespace CustomerGrains.Cluster.Tests;
 /// The stores that every silo of a cluster shares, on a real PostgreSQL: the value model versions, the population
 /// measurements, the customer read model, the service policies and the lifecycle alerts.
 /// </summary>
-public sealed class PostgresStoreTests(PostgresServer server) : IClassFixture<PostgresServer>
+[Collection(PostgresServerCollection.Name)]
+public sealed class PostgresStoreTests(PostgresServer server)
 {
     private static readonly DateTimeOffset Day = new(2026, 3, 2, 9, 30, 0, TimeSpan.Zero);
 
