@@ -8,7 +8,8 @@ namespace CustomerGrains.Cluster.Tests;
 /// Our PostgreSQL statements for Orleans' ADO.NET grain storage, run as the provider runs them: read from
 /// OrleansQuery by key, with the parameters it binds and their types.
 /// </summary>
-public sealed class GrainStorageContractTests(PostgresServer server) : IClassFixture<PostgresServer>
+[Collection(PostgresServerCollection.Name)]
+public sealed class GrainStorageContractTests(PostgresServer server)
 {
     [Fact]
     public async Task Racing_first_writes_leave_one_row_and_later_writes_need_the_current_version()

@@ -8,7 +8,7 @@ using Npgsql;
 
 namespace CustomerGrains.Cluster.Tests;
 
-/// <summary>A private PostgreSQL server shared by the tests of a class; each test takes a database of its own.</summary>
+/// <summary>A private PostgreSQL server shared by the tests of <see cref="PostgresServerCollection"/>; each test takes a database of its own.</summary>
 public sealed class PostgresServer : IAsyncLifetime
 {
     private PrivatePostgres? server;
@@ -38,7 +38,15 @@ public sealed class PostgresServer : IAsyncLifetime
     }
 }
 
-public sealed class LogOrderingTests(PostgresServer server) : IClassFixture<PostgresServer>
+/// <summary>The tests that need a database but no silo: they share one server instead of starting one per class.</summary>
+[CollectionDefinition(Name)]
+public sealed class PostgresServerCollection : ICollectionFixture<PostgresServer>
+{
+    public const string Name = "one private PostgreSQL server";
+}
+
+[Collection(PostgresServerCollection.Name)]
+public sealed class LogOrderingTests(PostgresServer server)
 {
     private static readonly DateTimeOffset Day = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
 

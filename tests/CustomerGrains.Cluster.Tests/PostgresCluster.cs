@@ -13,7 +13,13 @@ public sealed class PostgresCluster : IAsyncDisposable
 {
     private readonly List<TempDirectory> directories = [];
 
-    private PostgresCluster(PrivatePostgres database) => Database = database;
+    private readonly IReadOnlyDictionary<string, string> extra;
+
+    private PostgresCluster(PrivatePostgres database, IReadOnlyDictionary<string, string>? extra)
+    {
+        Database = database;
+        this.extra = extra ?? new Dictionary<string, string>();
+    }
 
     public PrivatePostgres Database { get; }
 
@@ -21,8 +27,11 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     public string ClusterId { get; } = "cluster-test-" + Guid.NewGuid().ToString("N")[..8];
 
-    /// <summary>The settings every silo of this cluster starts with.</summary>
-    public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    /// <summary>The settings every silo of this cluster starts with (a test's own settings last).</summary>
+    public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(BaseSettings.Concat(extra)
+        .GroupBy(s => s.Key).Select(g => g.Last()));
+
+    private Dictionary<string, string> BaseSettings => new()
     {
         ["Storage:Mode"] = "Postgres",
         ["Storage:Postgres:ConnectionString"] = Database.ConnectionString,
@@ -40,9 +49,10 @@ public sealed class PostgresCluster : IAsyncDisposable
         ["Logging:LogLevel:Default"] = "Warning",
     };
 
-    public static async Task<PostgresCluster> StartAsync(int silos)
+    /// <summary>Starts PostgreSQL, migrates it and starts <paramref name="silos"/> silos with the settings, plus <paramref name="settings"/>.</summary>
+    public static async Task<PostgresCluster> StartAsync(int silos, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var cluster = new PostgresCluster(await PrivatePostgres.StartNewAsync());
+        var cluster = new PostgresCluster(await PrivatePostgres.StartNewAsync(), settings);
         try
         {
             await cluster.MigrateAsync();

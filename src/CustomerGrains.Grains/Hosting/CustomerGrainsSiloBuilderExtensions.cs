@@ -33,10 +33,9 @@ public static class CustomerGrainsSiloBuilderExtensions
         }
         services.AddSingleton<CustomerGrainsMarker>();
 
-        services.AddCustomerGrainsStorage(configuration);
-        services.AddValidatedOptions<SnapshotOptions>(configuration, SnapshotOptions.Section);
         var backend = StorageBackend.From(configuration);
-        services.AddSingleton(backend);
+        services.AddCustomerGrainsStorage(configuration, backend);
+        services.AddValidatedOptions<SnapshotOptions>(configuration, SnapshotOptions.Section);
         backend.AddStorage(silo, CustomerStorageSql);
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaMigrator>();
         services.AddRules(configuration);
@@ -57,7 +56,10 @@ public static class CustomerGrainsSiloBuilderExtensions
     private sealed class CustomerGrainsMarker;
 }
 
-/// <summary>The SQLite files of the embedded default: the interaction log and the grain snapshots.</summary>
+/// <summary>
+/// The SQLite files of the embedded default: the interaction log with the value model, read model, policy and alert
+/// stores (<c>interactions.db</c>), and the grain snapshots (<c>grains.db</c>). Not registered in cluster mode.
+/// </summary>
 public sealed record EmbeddedDatabases(SqliteDatabase Log, SqliteDatabase Grains)
 {
     public static EmbeddedDatabases In(string directory) => new(
@@ -66,18 +68,12 @@ public sealed record EmbeddedDatabases(SqliteDatabase Log, SqliteDatabase Grains
 }
 
 /// <summary>
-/// Applies the schema scripts before membership, any storage provider or stream agent starts. The value model,
-/// read model, policy and alert stores still live in the embedded SQLite database in every mode.
+/// Applies the schema scripts of the storage mode before membership, any storage provider or stream agent starts
+/// (in cluster mode unless <c>Storage:Postgres:MigrateAtStart=false</c>).
 /// </summary>
-internal sealed class SchemaMigrator(StorageBackend backend, SchemaMigrations embedded, IServiceProvider services) : ILifecycleParticipant<ISiloLifecycle>
+internal sealed class SchemaMigrator(SchemaMigrations migrations) : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(SchemaMigrator), ServiceLifecycleStage.RuntimeInitialize - 1, async ct =>
-        {
-            await backend.MigrateAtStartAsync(services, ct);
-            if (backend.Mode != StorageMode.Sqlite)
-            {
-                await embedded.ApplyAsync(ct);
-            }
-        });
+            await migrations.ApplyAtStartAsync(ct));
 }

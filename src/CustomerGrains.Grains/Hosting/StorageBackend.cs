@@ -2,6 +2,7 @@ using CustomerGrains.Grains.Log;
 using CustomerGrains.Grains.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
@@ -39,11 +40,20 @@ public abstract class StorageBackend
     /// <summary>Applies every schema script not applied before (idempotent); returns the scripts applied now.</summary>
     public abstract Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken);
 
-    /// <summary>Registers the databases, the interaction log, the snapshot storage named <paramref name="grainStorage"/> and the reminders.</summary>
-    internal abstract void AddStorage(ISiloBuilder silo, string grainStorage);
+    /// <summary>Whether a silo (or a command that writes) applies the schema when it starts.</summary>
+    internal abstract bool MigratesAtStart { get; }
 
-    /// <summary>Applies the schema at start when configured to; runs before any provider touches storage.</summary>
-    internal abstract Task MigrateAtStartAsync(IServiceProvider services, CancellationToken cancellationToken);
+    /// <summary>
+    /// Registers the databases of this backend, and only those: <see cref="EmbeddedDatabases"/> for SQLite,
+    /// <see cref="PostgresDatabase"/> for PostgreSQL (so no SQLite file is ever opened in cluster mode).
+    /// </summary>
+    internal abstract void AddDatabases(IServiceCollection services);
+
+    /// <summary>Applies every schema script not applied before to the databases registered by <see cref="AddDatabases"/>.</summary>
+    internal abstract Task<IReadOnlyList<string>> MigrateAsync(IServiceProvider services, CancellationToken cancellationToken);
+
+    /// <summary>Registers the interaction log, the snapshot storage named <paramref name="grainStorage"/> and the reminders.</summary>
+    internal abstract void AddStorage(ISiloBuilder silo, string grainStorage);
 
     /// <summary>How this silo finds the others: localhost for the embedded default, the membership table in PostgreSQL for a cluster.</summary>
     internal abstract void UseClustering(ISiloBuilder silo, SiloSettings settings);
@@ -64,10 +74,20 @@ internal sealed class SqliteBackend(IConfiguration configuration) : StorageBacke
         return [.. await databases.Log.MigrateAsync(cancellationToken), .. await databases.Grains.MigrateAsync(cancellationToken)];
     }
 
+    internal override bool MigratesAtStart => true;
+
+    internal override void AddDatabases(IServiceCollection services) =>
+        services.TryAddSingleton(sp => EmbeddedDatabases.In(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory));
+
+    internal override async Task<IReadOnlyList<string>> MigrateAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var databases = services.GetRequiredService<EmbeddedDatabases>();
+        return [.. await databases.Log.MigrateAsync(cancellationToken), .. await databases.Grains.MigrateAsync(cancellationToken)];
+    }
+
     internal override void AddStorage(ISiloBuilder silo, string grainStorage)
     {
         var services = silo.Services;
-        services.AddSingleton(sp => EmbeddedDatabases.In(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory));
         services.AddSingleton<SqliteInteractionLog>(sp => ActivatorUtilities.CreateInstance<SqliteInteractionLog>(
             sp, sp.GetRequiredService<EmbeddedDatabases>().Log));
         services.AddSingleton<IInteractionLog>(sp => sp.GetRequiredService<SqliteInteractionLog>());
@@ -81,13 +101,6 @@ internal sealed class SqliteBackend(IConfiguration configuration) : StorageBacke
             }));
     }
 
-    internal override async Task MigrateAtStartAsync(IServiceProvider services, CancellationToken cancellationToken)
-    {
-        var databases = services.GetRequiredService<EmbeddedDatabases>();
-        await databases.Log.MigrateAsync(cancellationToken);
-        await databases.Grains.MigrateAsync(cancellationToken);
-    }
-
     internal override void UseClustering(ISiloBuilder silo, SiloSettings settings)
     {
         silo.UseLocalhostClustering(settings.Silo.SiloPort, settings.Silo.GatewayPort, serviceId: settings.Silo.ServiceId, clusterId: settings.Silo.ClusterId);
@@ -96,7 +109,10 @@ internal sealed class SqliteBackend(IConfiguration configuration) : StorageBacke
     }
 }
 
-/// <summary>Cluster mode: one PostgreSQL database for the log, membership, snapshots and reminders.</summary>
+/// <summary>
+/// Cluster mode: one PostgreSQL database for everything (the log, membership, snapshots, reminders, the value
+/// model, read model, policy and alert stores); the silo keeps no file of its own.
+/// </summary>
 internal sealed class PostgresBackend(PostgresOptions options) : StorageBackend
 {
     private const string Invariant = "Npgsql";
@@ -112,11 +128,20 @@ internal sealed class PostgresBackend(PostgresOptions options) : StorageBackend
         return await database.MigrateAsync(cancellationToken);
     }
 
+    internal override bool MigratesAtStart => options.MigrateAtStart;
+
+    internal override void AddDatabases(IServiceCollection services)
+    {
+        services.TryAddSingleton(Options.Create(options));
+        services.TryAddSingleton(_ => new PostgresDatabase(connectionString));
+    }
+
+    internal override Task<IReadOnlyList<string>> MigrateAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        services.GetRequiredService<PostgresDatabase>().MigrateAsync(cancellationToken);
+
     internal override void AddStorage(ISiloBuilder silo, string grainStorage)
     {
         var services = silo.Services;
-        services.AddSingleton(Options.Create(options));
-        services.AddSingleton(_ => new PostgresDatabase(connectionString));
         services.AddSingleton<PostgresInteractionLog>();
         services.AddSingleton<IInteractionLog>(sp => sp.GetRequiredService<PostgresInteractionLog>());
         silo.AddAdoNetGrainStorage(grainStorage, o =>
@@ -130,14 +155,6 @@ internal sealed class PostgresBackend(PostgresOptions options) : StorageBackend
             o.Invariant = Invariant;
             o.ConnectionString = connectionString;
         });
-    }
-
-    internal override async Task MigrateAtStartAsync(IServiceProvider services, CancellationToken cancellationToken)
-    {
-        if (services.GetRequiredService<IOptions<PostgresOptions>>().Value.MigrateAtStart)
-        {
-            await services.GetRequiredService<PostgresDatabase>().MigrateAsync(cancellationToken);
-        }
     }
 
     internal override void UseClustering(ISiloBuilder silo, SiloSettings settings)

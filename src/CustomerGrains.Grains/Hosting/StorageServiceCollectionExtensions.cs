@@ -9,41 +9,53 @@ using Microsoft.Extensions.Options;
 namespace CustomerGrains.Grains.Hosting;
 
 /// <summary>
-/// The engine's storage, usable with or without a silo: the interaction log, the value model store and the
-/// customer read model, with their schema migrations. The silo adds these through <c>AddCustomerGrains</c>;
-/// one-shot commands (fit, migrate) add them alone.
+/// The engine's storage, usable with or without a silo: the databases of the configured storage mode, the value
+/// model store, the customer read model, the policy and alert stores, and the schema migrations. Each store is
+/// where the mode keeps everything: the SQLite files of the embedded default, or the cluster's PostgreSQL
+/// database. The silo adds these through <c>AddCustomerGrains</c>; one-shot commands (fit) add them alone.
 /// </summary>
 public static class StorageServiceCollectionExtensions
 {
+    /// <summary>
+    /// Adds the storage of the mode chosen by <c>Storage:Mode</c>. Throws <see cref="OptionsValidationException"/>
+    /// listing every problem of the storage settings.
+    /// </summary>
     public static IServiceCollection AddCustomerGrainsStorage(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        return services.AddCustomerGrainsStorage(configuration, StorageBackend.From(configuration));
+    }
+
+    internal static IServiceCollection AddCustomerGrainsStorage(this IServiceCollection services, IConfiguration configuration, StorageBackend backend)
+    {
         services.AddValidatedOptions<StorageOptions>(configuration, StorageOptions.Section);
         services.AddValidatedOptions<InteractionLogOptions>(configuration, InteractionLogOptions.Section);
         services.AddValidatedOptions<ValueOptions>(configuration, ValueOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new LogPartitioner(sp.GetRequiredService<IOptions<InteractionLogOptions>>().Value.Partitions));
 
-        services.AddSingleton(sp => EmbeddedDatabases.In(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory));
-        services.AddSingleton<IValueModelStore>(sp => new SqliteValueModelStore(sp.GetRequiredService<EmbeddedDatabases>().Log));
-        services.AddSingleton<ICustomerReadModel>(sp => new SqliteCustomerReadModel(sp.GetRequiredService<EmbeddedDatabases>().Log));
-        services.AddSingleton<IPolicyStore>(sp => new SqlitePolicyStore(sp.GetRequiredService<EmbeddedDatabases>().Log));
-        services.AddSingleton<ICustomerAlerts>(sp => new SqliteCustomerAlerts(sp.GetRequiredService<EmbeddedDatabases>().Log));
+        services.TryAddSingleton(backend);
+        backend.AddDatabases(services);
+        services.AddPerBackend<IValueModelStore, SqliteValueModelStore, PostgresValueModelStore>();
+        services.AddPerBackend<ICustomerReadModel, SqliteCustomerReadModel, PostgresCustomerReadModel>();
+        services.AddPerBackend<IPolicyStore, SqlitePolicyStore, PostgresPolicyStore>();
+        services.AddPerBackend<ICustomerAlerts, SqliteCustomerAlerts, PostgresCustomerAlerts>();
         services.AddSingleton<SchemaMigrations>();
         services.AddSingleton<PopulationMeasurement>();
         return services;
     }
 }
 
-/// <summary>Applies every schema script not applied yet, for all of the engine's databases. Idempotent.</summary>
-public sealed class SchemaMigrations(EmbeddedDatabases databases)
+/// <summary>Applies the schema scripts of the configured storage mode that were not applied yet. Idempotent.</summary>
+public sealed class SchemaMigrations(StorageBackend backend, IServiceProvider services)
 {
-    /// <summary>Returns the names of the scripts applied by this call.</summary>
-    public async Task<IReadOnlyList<string>> ApplyAsync(CancellationToken cancellationToken)
-    {
-        var applied = new List<string>();
-        applied.AddRange(await databases.Log.MigrateAsync(cancellationToken));
-        applied.AddRange(await databases.Grains.MigrateAsync(cancellationToken));
-        return applied;
-    }
+    /// <summary>Applies every script not applied before; returns the names of the scripts applied by this call.</summary>
+    public Task<IReadOnlyList<string>> ApplyAsync(CancellationToken cancellationToken) => backend.MigrateAsync(services, cancellationToken);
+
+    /// <summary>
+    /// What a silo does when it starts: applies the scripts unless the mode's settings leave the schema to the
+    /// operator (<c>Storage:Postgres:MigrateAtStart=false</c>, then <c>db migrate</c> applies it).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ApplyAtStartAsync(CancellationToken cancellationToken) =>
+        backend.MigratesAtStart ? await ApplyAsync(cancellationToken) : [];
 }

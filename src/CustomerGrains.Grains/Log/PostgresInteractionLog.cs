@@ -1,6 +1,8 @@
 using CustomerGrains.Domain.Events;
 using CustomerGrains.Grains.Hosting;
 using CustomerGrains.Grains.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
@@ -18,6 +20,10 @@ namespace CustomerGrains.Grains.Log;
 /// committed. The same locks serialise each customer (a customer lives in one partition), so the
 /// customer's gap-free sequence numbers are assigned and committed in order.
 /// </para>
+/// <para>
+/// Idle partitions are not read at every poll: PostgreSQL announces each append (deploy/sql/postgres/log-004),
+/// and <see cref="MayHaveRecordsAfter"/> answers from what this silo heard (see <see cref="AppendAnnouncements"/>).
+/// </para>
 /// </summary>
 public sealed class PostgresInteractionLog : IInteractionLog, IAsyncDisposable
 {
@@ -28,18 +34,22 @@ public sealed class PostgresInteractionLog : IInteractionLog, IAsyncDisposable
     private readonly TimeProvider time;
     private readonly TimeSpan appendTimeout;
     private readonly GroupCommitter<IReadOnlyList<InteractionEvent>, AppendResult> committer;
+    private readonly AppendAnnouncements announcements;
 
-    public PostgresInteractionLog(PostgresDatabase database, LogPartitioner partitioner, TimeProvider time, IOptions<PostgresOptions> options)
+    public PostgresInteractionLog(PostgresDatabase database, LogPartitioner partitioner, TimeProvider time, IOptions<PostgresOptions> options,
+        ILogger<PostgresInteractionLog>? logger = null)
     {
         this.database = database;
         this.partitioner = partitioner;
         this.time = time;
         appendTimeout = options.Value.AppendTimeout;
         committer = new GroupCommitter<IReadOnlyList<InteractionEvent>, AppendResult>(WriteGroupWithRetryAsync);
+        announcements = new AppendAnnouncements(database.ConnectionString, partitioner.Partitions, time, logger ?? NullLogger<PostgresInteractionLog>.Instance);
     }
 
-    // Other silos append too, so this process cannot know a partition's head: always ask the database.
-    public bool MayHaveRecordsAfter(int partition, long position) => true;
+    // Other silos append too: only the announcements of every append, heard since the last complete read of the
+    // partition, let this silo say a partition has nothing new.
+    public bool MayHaveRecordsAfter(int partition, long position) => announcements.MayHaveRecordsAfter(partition, position);
 
     public async Task<AppendResult> AppendAsync(IReadOnlyList<InteractionEvent> events, CancellationToken cancellationToken)
     {
@@ -150,6 +160,11 @@ public sealed class PostgresInteractionLog : IInteractionLog, IAsyncDisposable
             }
         }
         await transaction.CommitAsync(cancellationToken);
+        // This silo's own appends are known at once, before PostgreSQL's announcement comes back.
+        foreach (var appended in all.Where(e => positions.ContainsKey(e.EventId)).GroupBy(e => partitionOf[e.CustomerId]))
+        {
+            announcements.Heard(appended.Key, appended.Max(e => positions[e.EventId].Position));
+        }
 
         var claimed = new HashSet<string>(StringComparer.Ordinal);
         var results = new List<AppendResult>(group.Count);
@@ -173,9 +188,22 @@ public sealed class PostgresInteractionLog : IInteractionLog, IAsyncDisposable
         return results;
     }
 
-    public Task<IReadOnlyList<LogRecord>> ReadPartitionAsync(int partition, long afterPosition, int maxCount, CancellationToken cancellationToken) =>
-        ReadAsync($"SELECT {Columns} FROM interaction_log WHERE partition = @a AND position > @b ORDER BY position LIMIT @c",
+    public async Task<IReadOnlyList<LogRecord>> ReadPartitionAsync(int partition, long afterPosition, int maxCount, CancellationToken cancellationToken)
+    {
+        // Taken before the read: only a read that began while this silo was listening can vouch for the quiet after it.
+        var listening = announcements.Listening;
+        var records = await ReadAsync($"SELECT {Columns} FROM interaction_log WHERE partition = @a AND position > @b ORDER BY position LIMIT @c",
             partition, afterPosition, maxCount, cancellationToken);
+        if (records.Count > 0)
+        {
+            announcements.Heard(partition, records[^1].Position);
+        }
+        if (records.Count < maxCount)
+        {
+            announcements.ReadToEnd(partition, listening);
+        }
+        return records;
+    }
 
     public Task<IReadOnlyList<LogRecord>> ReadCustomerAsync(string customerId, long afterSequence, CancellationToken cancellationToken) =>
         ReadAsync($"SELECT {Columns} FROM interaction_log WHERE customer_id = @a AND customer_seq > @b ORDER BY customer_seq LIMIT @c",
@@ -249,5 +277,192 @@ public sealed class PostgresInteractionLog : IInteractionLog, IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => committer.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await announcements.DisposeAsync();
+        await committer.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// What this silo has heard of appends to the log, per partition, from PostgreSQL's announcements (NOTIFY on the channel
+/// <see cref="Channel"/>, sent by a trigger when an append commits) and from its own appends and reads. It lets a pulling
+/// agent skip the read of an idle partition, and never hides a record:
+/// <list type="bullet">
+/// <item>a partition may have records after a position when a higher position was heard of;</item>
+/// <item>otherwise it has none only if a read of the partition reached its end after the listener's current connection
+/// started listening: a record committed after that read's snapshot was announced to this connection, and one committed
+/// before it was in the read. After the listener reconnects (announcements may have been missed) every partition is read
+/// again before it counts as quiet;</item>
+/// <item>and a quiet partition is read anyway every <see cref="SafetyReadInterval"/>, should the listener's connection die
+/// without this process noticing yet, or a writer append without announcing.</item>
+/// </list>
+/// Delivery stays at least once and in order: the answer only decides whether a poll reads, and reads always continue
+/// after the last position read.
+/// </summary>
+internal sealed partial class AppendAnnouncements : IAsyncDisposable
+{
+    public const string Channel = "interaction_log_appended";
+
+    /// <summary>The longest a partition counts as quiet without being read.</summary>
+    public static readonly TimeSpan SafetyReadInterval = TimeSpan.FromSeconds(1);
+
+    // A listener that heard nothing for this long checks its connection with a query.
+    private static readonly TimeSpan IdleCheck = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(5);
+
+    private readonly string connectionString;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private readonly Lock gate = new();
+    private readonly long[] heard;
+    private readonly long[] quietSession;
+    private readonly DateTimeOffset[] quietSince;
+    private readonly CancellationTokenSource stopping = new();
+    private long session;
+    private long sessions;
+    private int started;
+    private Task listening = Task.CompletedTask;
+
+    public AppendAnnouncements(string connectionString, int partitions, TimeProvider time, ILogger logger)
+    {
+        // Its own connection, outside the pools: it stays open and listening for the life of the silo.
+        this.connectionString = new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            Pooling = false,
+            ApplicationName = "customergrains-log-listener",
+        }.ConnectionString;
+        this.time = time;
+        this.logger = logger;
+        heard = new long[partitions];
+        quietSession = new long[partitions];
+        quietSince = new DateTimeOffset[partitions];
+    }
+
+    /// <summary>The current listening session (a new one after every reconnection), or 0 while not listening.</summary>
+    public long Listening => Volatile.Read(ref session);
+
+    public bool MayHaveRecordsAfter(int partition, long position)
+    {
+        // The listener starts with the first pulling agent: a log used only to append and read needs none.
+        if (Interlocked.CompareExchange(ref started, 1, 0) == 0)
+        {
+            listening = Task.Run(ListenAsync);
+        }
+        var current = Listening;
+        lock (gate)
+        {
+            return heard[partition] > position
+                || current == 0
+                || quietSession[partition] != current
+                || time.GetUtcNow() - quietSince[partition] >= SafetyReadInterval;
+        }
+    }
+
+    /// <summary>Records that <paramref name="position"/> of <paramref name="partition"/> is committed.</summary>
+    public void Heard(int partition, long position)
+    {
+        lock (gate)
+        {
+            heard[partition] = Math.Max(heard[partition], position);
+        }
+    }
+
+    /// <summary>A read of <paramref name="partition"/> that began in listening session <paramref name="readSession"/> returned everything after its start.</summary>
+    public void ReadToEnd(int partition, long readSession)
+    {
+        lock (gate)
+        {
+            if (readSession != 0 && readSession == Listening)
+            {
+                quietSession[partition] = readSession;
+                quietSince[partition] = time.GetUtcNow();
+            }
+        }
+    }
+
+    private async Task ListenAsync()
+    {
+        var token = stopping.Token;
+        var delay = TimeSpan.FromMilliseconds(250);
+        var wasListening = false;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(connectionString);
+                connection.Notification += OnNotification;
+                await connection.OpenAsync(token);
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(token);
+                }
+                Volatile.Write(ref session, Interlocked.Increment(ref sessions));
+                LogListening(Channel);
+                wasListening = true;
+                delay = TimeSpan.FromMilliseconds(250);
+                while (true)
+                {
+                    if (!await connection.WaitAsync(IdleCheck, token))
+                    {
+                        await using var check = new NpgsqlCommand("SELECT 1", connection);
+                        await check.ExecuteScalarAsync(token);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // Whatever broke the connection, the agents poll until the listener is back.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Volatile.Write(ref session, 0);
+                if (wasListening)
+                {
+                    LogLost(ex);
+                    wasListening = false;
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref session, 0);
+            }
+            try
+            {
+                await Task.Delay(delay, time, token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            delay = TimeSpan.FromTicks(Math.Min(MaxReconnectDelay.Ticks, delay.Ticks * 2));
+        }
+    }
+
+    private void OnNotification(object sender, NpgsqlNotificationEventArgs e)
+    {
+        var separator = e.Payload.IndexOf(':', StringComparison.Ordinal);
+        if (separator > 0
+            && int.TryParse(e.Payload.AsSpan(0, separator), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var partition)
+            && long.TryParse(e.Payload.AsSpan(separator + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var position)
+            && partition >= 0 && partition < heard.Length)
+        {
+            Heard(partition, position);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stopping.CancelAsync();
+        await listening;
+        stopping.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening for appends to the interaction log on {Channel}; idle partitions are read every second only")]
+    private partial void LogListening(string channel);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopped hearing about appends to the interaction log; partitions are read at every poll until the listener reconnects")]
+    private partial void LogLost(Exception ex);
 }

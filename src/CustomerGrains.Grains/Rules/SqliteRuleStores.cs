@@ -1,10 +1,13 @@
+using CustomerGrains.Grains.Hosting;
 using CustomerGrains.Grains.Storage;
 
 namespace CustomerGrains.Grains.Rules;
 
 /// <summary>Service policies in the embedded SQLite database.</summary>
-public sealed class SqlitePolicyStore(SqliteDatabase database) : IPolicyStore
+public sealed class SqlitePolicyStore(EmbeddedDatabases databases) : IPolicyStore
 {
+    private readonly SqliteDatabase database = databases.Log;
+
     public Task<StoredPolicy?> LatestAsync(CancellationToken cancellationToken) =>
         database.WithConnectionAsync(async (connection, ct) =>
         {
@@ -27,8 +30,10 @@ public sealed class SqlitePolicyStore(SqliteDatabase database) : IPolicyStore
 }
 
 /// <summary>Lifecycle alerts in the embedded SQLite database.</summary>
-public sealed class SqliteCustomerAlerts(SqliteDatabase database) : ICustomerAlerts
+public sealed class SqliteCustomerAlerts(EmbeddedDatabases databases) : ICustomerAlerts
 {
+    private readonly SqliteDatabase database = databases.Log;
+
     public Task AppendAsync(CustomerAlert alert, CancellationToken cancellationToken) =>
         database.WithConnectionAsync(async (connection, ct) =>
         {

@@ -3,8 +3,8 @@ using Npgsql;
 namespace CustomerGrains.Grains.Storage;
 
 /// <summary>
-/// The PostgreSQL database of cluster mode, shared by every silo: the interaction log, and Orleans'
-/// membership, grain snapshots and reminders. Applies the project's schema scripts (deploy/sql/postgres)
+/// The PostgreSQL database of cluster mode, shared by every silo: the interaction log, the value model, read
+/// model, policy and alert stores, and Orleans' membership, grain snapshots and reminders. Applies the project's schema scripts (deploy/sql/postgres)
 /// once each, in name order, recorded in <c>schema_version</c>.
 /// </summary>
 public sealed class PostgresDatabase : IAsyncDisposable
@@ -12,6 +12,8 @@ public sealed class PostgresDatabase : IAsyncDisposable
     // pg_advisory_xact_lock(class, key) classes of this application; the log's partition locks use LogLockClass.
     internal const int MigrationLockClass = 0x43474D; // "CGM"
     internal const int LogLockClass = 0x43474C;       // "CGL"
+    internal const int PolicyLockClass = 0x434750;    // "CGP"
+    internal const int AlertLockClass = 0x434741;     // "CGA"
 
     private readonly NpgsqlDataSource dataSource;
 
@@ -82,6 +84,25 @@ public sealed class PostgresDatabase : IAsyncDisposable
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="insert"/> into a table whose identity ids must become visible in id order (a feed read
+    /// with "id &gt; last"): first the table's transaction-scoped advisory lock <paramref name="lockClass"/>, then the
+    /// insert, in one transaction and one round trip plus the commit. The lock is held until the commit, so the next
+    /// writer takes its id only after this one is visible. Returns the rows the insert affected.
+    /// </summary>
+    internal async Task<int> InsertInIdOrderAsync(int lockClass, NpgsqlBatchCommand insert, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({lockClass}, 0)"));
+        batch.BatchCommands.Add(insert);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        var affected = insert.RecordsAffected;
+        await transaction.CommitAsync(cancellationToken);
+        return affected;
     }
 
     /// <summary>Whether an exception means the database cannot be reached now (an outage), not a fault of the request.</summary>

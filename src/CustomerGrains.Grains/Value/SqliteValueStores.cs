@@ -2,14 +2,17 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CustomerGrains.Domain.Value;
+using CustomerGrains.Grains.Hosting;
 using CustomerGrains.Grains.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace CustomerGrains.Grains.Value;
 
 /// <summary>Value model versions and population statistics in the embedded SQLite database.</summary>
-public sealed class SqliteValueModelStore(SqliteDatabase database) : IValueModelStore
+public sealed class SqliteValueModelStore(EmbeddedDatabases databases) : IValueModelStore
 {
+    private readonly SqliteDatabase database = databases.Log;
+
     internal static readonly JsonSerializerOptions StatisticsJson = new(JsonSerializerDefaults.Web)
     {
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
@@ -94,8 +97,10 @@ public sealed class SqliteValueModelStore(SqliteDatabase database) : IValueModel
 }
 
 /// <summary>The customer read model in the embedded SQLite database.</summary>
-public sealed class SqliteCustomerReadModel(SqliteDatabase database) : ICustomerReadModel
+public sealed class SqliteCustomerReadModel(EmbeddedDatabases databases) : ICustomerReadModel
 {
+    private readonly SqliteDatabase database = databases.Log;
+
     private const int PageSize = 5000;
 
     public Task UpsertAsync(CustomerReadModelRow row, CancellationToken cancellationToken) =>

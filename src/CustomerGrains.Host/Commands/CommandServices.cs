@@ -11,9 +11,11 @@ internal static class CommandServices
     public static ServiceProvider? Build(string[] arguments)
     {
         var configuration = HostCommands.Configuration(arguments);
-        var services = new ServiceCollection().AddCustomerGrainsStorage(configuration).BuildServiceProvider();
+        ServiceProvider? services = null;
         try
         {
+            // The storage mode's settings (Storage:Mode, Storage:Postgres) are checked while registering.
+            services = new ServiceCollection().AddCustomerGrainsStorage(configuration).BuildServiceProvider();
             _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
             _ = services.GetRequiredService<IOptions<InteractionLogOptions>>().Value;
             _ = services.GetRequiredService<IOptions<ValueOptions>>().Value;
@@ -25,7 +27,7 @@ internal static class CommandServices
             {
                 Console.Error.WriteLine($"configuration: {failure}");
             }
-            services.Dispose();
+            services?.Dispose();
             return null;
         }
     }

@@ -10,7 +10,8 @@ namespace CustomerGrains.Host.Commands;
 /// <summary>
 /// <c>fit [--summary-csv FILE]</c>: fits BG/NBD and Gamma-Gamma by maximum likelihood over the whole customer
 /// base (the read model) or over a CDNOW-format summary CSV, stores the result as a new model version that
-/// running silos pick up, and measures the population under it.
+/// running silos pick up, and measures the population under it. Uses the storage of <c>Storage:Mode</c>: in cluster
+/// mode it reads every customer from PostgreSQL and stores the model there, where every silo finds it.
 /// </summary>
 internal sealed class FitCommand : IHostCommand
 {
@@ -26,13 +27,29 @@ internal sealed class FitCommand : IHostCommand
         {
             return 2;
         }
+        var backend = services.GetRequiredService<StorageBackend>();
+        try
+        {
+            return await FitAsync(services, csv, backend);
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or TimeoutException or IOException)
+        {
+            await Console.Error.WriteLineAsync($"fit: the storage ({backend.Describe}) could not be used: {ex.Message}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> FitAsync(ServiceProvider services, string? csv, StorageBackend backend)
+    {
         var store = services.GetRequiredService<IValueModelStore>();
         var time = services.GetRequiredService<TimeProvider>();
         var ct = CancellationToken.None;
-        await services.GetRequiredService<SchemaMigrations>().ApplyAsync(ct);
+        // As a silo does at start: the embedded files are created here; a cluster's schema unless left to db migrate.
+        await services.GetRequiredService<SchemaMigrations>().ApplyAtStartAsync(ct);
 
         IReadOnlyList<CalibrationRow> rows;
         string source;
+        string where;
         if (csv is not null)
         {
             if (!File.Exists(csv))
@@ -51,22 +68,24 @@ internal sealed class FitCommand : IHostCommand
                 return 2;
             }
             source = Path.GetFileName(csv);
+            where = source;
         }
         else
         {
             rows = await ReadCustomerBaseAsync(services.GetRequiredService<ICustomerReadModel>(), time.GetUtcNow(), ct);
             source = "customer base";
+            where = $"customer base ({backend.Describe})";
         }
 
         var buyers = rows.Count;
         if (buyers < 10)
         {
             await Console.Error.WriteLineAsync(
-                $"fit: only {buyers} customers with a purchase in the {source}; at least 10 are needed to fit. " +
+                $"fit: only {buyers} customers with a purchase in the {where}; at least 10 are needed to fit. " +
                 "Ingest purchase histories first, or fit a CDNOW-format file with --summary-csv FILE.");
             return 1;
         }
-        Console.WriteLine($"Fitting on {buyers} customers from the {source}.");
+        Console.WriteLine($"Fitting on {buyers} customers from the {where}.");
 
         var clock = Stopwatch.StartNew();
         var bgnbd = ValueModelFitter.FitBgNbd(rows);
