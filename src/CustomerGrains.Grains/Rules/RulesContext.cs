@@ -58,7 +58,7 @@ internal sealed partial class RulesRefresher(
 {
     private long? modelVersion;
     private long? populationVersion;
-    private string? policyVersion;
+    private string? refusedPolicyVersion;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -90,12 +90,14 @@ internal sealed partial class RulesRefresher(
                 LogScoring(installed.ModelVersion, installed.PopulationVersion);
             }
             var policy = await policies.LatestAsync(cancellationToken);
-            if (policy is not null && policy.Version != policyVersion)
+            // Compared with the policy in force, not the one last read: a PUT on this silo installs its policy at once,
+            // and when two PUTs race on different silos the stored latest must still win everywhere.
+            if (policy is not null && policy.Version != context.Current.Policy.Version && policy.Version != refusedPolicyVersion)
             {
-                policyVersion = policy.Version;
                 var (parsed, errors) = PolicyJson.Parse(policy.Document);
                 if (parsed is null)
                 {
+                    refusedPolicyVersion = policy.Version;
                     LogPolicyRefused(policy.Version, string.Join("; ", errors.Select(e => $"{e.Path}: {e.Reason}")));
                 }
                 else
