@@ -13,5 +13,5 @@ if (args.Length > 0 && args[0] == "samples")
     CustomerGrains.Benchmarks.Samples.SampleReport.Print(Console.Out);
     return 0;
 }
-BenchmarkSwitcher.FromAssembly(typeof(GrainCallBenchmark).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(GrainCallBenchmark).Assembly).Run(args, CustomerGrains.Benchmarks.BenchmarkConfig.Create());
 return 0;

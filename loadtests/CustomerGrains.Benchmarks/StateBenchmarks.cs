@@ -1,3 +1,4 @@
+using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using CustomerGrains.Benchmarks.Samples;
 using CustomerGrains.Domain.Decisions;
@@ -26,6 +27,7 @@ public class StateBenchmarks
     private DecisionContext context = null!;
     private Assessment assessment = null!;
     private SegmentAverages? segment;
+    private Decision decision = null!;
 
     /// <summary>typical: 20 purchases over two years with contacts, complaints and a survey; heavy: 150 purchase days over five years.</summary>
     [Params("typical", "heavy")]
@@ -40,6 +42,7 @@ public class StateBenchmarks
         context = new DecisionContext(Channel.Phone, "billing", CustomerHistories.Now);
         assessment = rules.Assess(state, CustomerHistories.Now);
         segment = rules.Scoring.Population.Segments?.GetValueOrDefault(assessment.Value.Tier.ToString());
+        decision = rules.Decide(state, context);
     }
 
     /// <summary>pAlive, expected purchases, expected spend, CLV, cost to serve, net value, RFM, tier and the net value's percentile.</summary>
@@ -65,6 +68,14 @@ public class StateBenchmarks
     /// <summary>The need profile alone, with the individuality against the customer's tier.</summary>
     [Benchmark]
     public NeedProfileView Needs() => NeedProfile.Of(state, CustomerHistories.Now, rules.Needs, segment);
+
+    /// <summary>
+    /// Not domain work: the JSON round trip the Orleans JSON codec makes when it copies a decision handed from a
+    /// grain to a caller in the same silo (domain views cross the wire as JSON), for comparison with the decision itself.
+    /// </summary>
+    [Benchmark]
+    public Decision? DecisionJsonCopy() =>
+        JsonSerializer.Deserialize<Decision>(JsonSerializer.SerializeToUtf8Bytes(decision, InteractionJson.Options), InteractionJson.Options);
 
     /// <summary>The decision rules alone, given value, stage and needs.</summary>
     [Benchmark]
