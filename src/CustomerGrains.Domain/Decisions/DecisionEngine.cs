@@ -40,8 +40,10 @@ public static class DecisionEngine
         var withheld = new List<WithheldAction>(0);
         var offers = new Offers(state, actions, withheld);
         ProposeActions(state, value, lifecycle, needs, context, policy, tier, offers);
+        // Both matrices split on the same value threshold: judged once, its reason shared.
+        var (high, valueReason) = HighValue(value, policy);
         return new Decision(state.CustomerId, context.Now, policy.Version, lifecycle.Stage, service, treatment, actions, withheld,
-            Market(value, needs, policy), Select(value, needs, policy));
+            Market(needs, policy, high, valueReason), Select(needs, policy, high, valueReason));
     }
 
     private static ServiceDecision Serve(CustomerState state, string tierName, TierPolicy tier, Policy policy, int emotionBoost)
@@ -76,7 +78,7 @@ public static class DecisionEngine
             var age = Math.Max(0, (now - mood.At).TotalDays);
             if (age > policy.Recovery.MaxAgeDays)
             {
-                reasons.Add(new Reason("treatment.emotion.stale", $"the last noted mood ({name}, {age:0} days ago) is older than {policy.Recovery.MaxAgeDays} days"));
+                reasons.Add(new Reason("treatment.emotion.stale", $"the last noted mood ({name}, {Formats.Number(age, "0")} days ago) is older than {policy.Recovery.MaxAgeDays} days"));
             }
             else if (state.LastComplaintResolution is { Satisfied: true } resolution && resolution.At > mood.At)
             {
@@ -93,7 +95,7 @@ public static class DecisionEngine
                 emotion = mood.Emotion;
                 emotionBoost = recovery.PriorityBoost;
                 reasons.Add(new Reason("treatment.emotion." + name,
-                    $"marked {name} on {EnumNames.Of(mood.Channel)} {age:0} day(s) ago: use the script {script}"));
+                    $"marked {name} on {EnumNames.Of(mood.Channel)} {Formats.Number(age, "0")} day(s) ago: use the script {script}"));
             }
         }
 
@@ -115,7 +117,7 @@ public static class DecisionEngine
         {
             apologise = policy.Complaints.Apologise;
             reasons.Add(new Reason(apologise ? "treatment.apology" : "treatment.complaint",
-                $"{state.OpenComplaints.Count} open complaint(s); the oldest, {oldest.ComplaintId}, open for {Math.Max(0, (now - oldest.OpenedAt).TotalDays):0} day(s)"
+                $"{state.OpenComplaints.Count} open complaint(s); the oldest, {oldest.ComplaintId}, open for {Formats.Number(Math.Max(0, (now - oldest.OpenedAt).TotalDays), "0")} day(s)"
                 + (apologise ? ": apologise" : "")));
             if (gravest.Severity < policy.Complaints.CompensationMinSeverity)
             {
@@ -172,7 +174,7 @@ public static class DecisionEngine
                     break;
                 }
                 offers.Add(ActionKind.CrossSell, crossSell.Action, crossSell.Channel, 0, affinity.Category,
-                    new Reason("action.crossSell", $"stable, and {affinity.Share:P0} of the category interest is in {affinity.Category}"));
+                    new Reason("action.crossSell", $"stable, and {Formats.Number(affinity.Share, "P0")} of the category interest is in {affinity.Category}"));
                 offered++;
             }
         }
@@ -192,16 +194,15 @@ public static class DecisionEngine
         }
     }
 
-    private static MarketingDecision Market(ValueView value, NeedProfileView needs, Policy policy)
+    private static MarketingDecision Market(NeedProfileView needs, Policy policy, bool high, Reason valueReason)
     {
-        var reasons = new List<Reason>(2);
-        var high = HighValue(value, policy, reasons);
+        var reasons = new List<Reason>(2) { valueReason };
         bool individual;
         if (needs.Individuality is { } individuality)
         {
             individual = individuality >= policy.Marketing.HighIndividuality;
             reasons.Add(new Reason("marketing.individuality",
-                $"individuality {individuality:0.00} is {(individual ? "high" : "low")} (high from {policy.Marketing.HighIndividuality:0.00})"));
+                $"individuality {Formats.Number(individuality, "0.00")} is {(individual ? "high" : "low")} (high from {Formats.Number(policy.Marketing.HighIndividuality, "0.00")})"));
         }
         else
         {
@@ -218,10 +219,9 @@ public static class DecisionEngine
         return new MarketingDecision(mode, reasons);
     }
 
-    private static SelectionDecision Select(ValueView value, NeedProfileView needs, Policy policy)
+    private static SelectionDecision Select(NeedProfileView needs, Policy policy, bool high, Reason valueReason)
     {
-        var reasons = new List<Reason>(2);
-        var high = HighValue(value, policy, reasons);
+        var reasons = new List<Reason>(2) { valueReason };
         var capabilities = policy.Capabilities;
         var parts = 0;
         var match = 0d;
@@ -251,7 +251,7 @@ public static class DecisionEngine
         match = parts > 0 ? match / parts : 0;
         var good = match >= capabilities.GoodMatch;
         reasons.Add(parts > 0
-            ? new Reason("selection.match", $"{match:P0} of the customer's category interest and channel use is served well ({(good ? "good" : "poor")} from {capabilities.GoodMatch:P0})")
+            ? new Reason("selection.match", $"{Formats.Number(match, "P0")} of the customer's category interest and channel use is served well ({(good ? "good" : "poor")} from {Formats.Number(capabilities.GoodMatch, "P0")})")
             : new Reason("selection.match.unknown", "no category or channel needs known yet: taken as a poor match"));
         var quadrant = (high, good) switch
         {
@@ -263,12 +263,11 @@ public static class DecisionEngine
         return new SelectionDecision(quadrant, match, reasons);
     }
 
-    private static bool HighValue(ValueView value, Policy policy, List<Reason> reasons)
+    private static (bool High, Reason Why) HighValue(ValueView value, Policy policy)
     {
         var high = value.NetValuePercentile >= policy.Marketing.HighValuePercentile;
-        reasons.Add(new Reason("value.percentile",
-            $"net value percentile {value.NetValuePercentile:0.00} is {(high ? "high" : "low")} (high from {policy.Marketing.HighValuePercentile:0.00})"));
-        return high;
+        return (high, new Reason("value.percentile",
+            $"net value percentile {Formats.Number(value.NetValuePercentile, "0.00")} is {(high ? "high" : "low")} (high from {Formats.Number(policy.Marketing.HighValuePercentile, "0.00")})"));
     }
 
     /// <summary>Days from <paramref name="now"/>'s UTC day to the next birthday (0 on the day); 29 February is kept on 28 February in other years.</summary>

@@ -11,8 +11,28 @@ public static class EnumNames
 {
     private static readonly ConcurrentDictionary<Type, string> Lists = new();
 
+    /// <summary>The wire name of <paramref name="value"/>; the names of defined values are converted once per type.</summary>
     public static string Of<T>(T value) where T : struct, Enum =>
+        Names<T>.Defined.TryGetValue(value, out var name) ? name : Convert(value);
+
+    private static string Convert<T>(T value) where T : struct, Enum =>
         JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
+
+    /// <summary>The wire names of a type's defined values, built on first use and read-only afterwards.</summary>
+    private static class Names<T> where T : struct, Enum
+    {
+        public static readonly Dictionary<T, string> Defined = Build();
+
+        private static Dictionary<T, string> Build()
+        {
+            var names = new Dictionary<T, string>();
+            foreach (var value in Enum.GetValues<T>())
+            {
+                names.TryAdd(value, Convert(value));
+            }
+            return names;
+        }
+    }
 
     public static bool TryParse<T>(string text, out T value) where T : struct, Enum
     {

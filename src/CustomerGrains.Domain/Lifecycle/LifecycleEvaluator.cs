@@ -63,24 +63,25 @@ public static class LifecycleEvaluator
             review = Earliest(review, lastPurchase.AddDays(ownLongest));
         }
 
-        var declining = new List<Reason>(2);
+        // Room for the decline reasons (P(alive), complaint, up to one per surveyed dimension, detractor) and those found so far.
+        var declining = new List<Reason>(4 + reasons.Count);
         if (pAlive < options.DeclinePAlive)
         {
             if (rhythm)
             {
                 reasons.Add(new Reason("lifecycle.rhythm",
-                    $"P(alive) {pAlive:0.00} is low, but {gapDays:0} days since the last purchase is within the customer's own longest gap of {state.LongestPurchaseGapDays} days"));
+                    $"P(alive) {Formats.Number(pAlive, "0.00")} is low, but {Formats.Number(gapDays, "0")} days since the last purchase is within the customer's own longest gap of {state.LongestPurchaseGapDays} days"));
             }
             else if (pAlive < options.ChurnPAlive)
             {
                 reasons.Insert(0, new Reason("lifecycle.churn.pAlive",
-                    $"P(alive) {pAlive:0.00} is below the churn threshold {options.ChurnPAlive:0.00} ({gapDays:0} days since the last purchase)"));
+                    $"P(alive) {Formats.Number(pAlive, "0.00")} is below the churn threshold {Formats.Number(options.ChurnPAlive, "0.00")} ({Formats.Number(gapDays, "0")} days since the last purchase)"));
                 return View(state, now, pAlive, LifecycleStage.Churned, reasons, options, winBack: false, episodeStart, rhythm, review);
             }
             else
             {
                 declining.Add(new Reason("lifecycle.decline.pAlive",
-                    $"P(alive) {pAlive:0.00} is below the decline threshold {options.DeclinePAlive:0.00} ({gapDays:0} days since the last purchase)"));
+                    $"P(alive) {Formats.Number(pAlive, "0.00")} is below the decline threshold {Formats.Number(options.DeclinePAlive, "0.00")} ({Formats.Number(gapDays, "0")} days since the last purchase)"));
             }
         }
         review = Earliest(review, UnresolvedComplaint(state, now, options, declining));
@@ -116,7 +117,7 @@ public static class LifecycleEvaluator
         if (repeats >= options.StabilityMinRepeatPurchases && tenure >= options.StabilityTenure && pAlive >= options.StabilityPAlive)
         {
             reasons.Add(new Reason("lifecycle.stability",
-                $"{repeats} repeat purchases over {tenure.TotalDays:0} days with P(alive) {pAlive:0.00}"));
+                $"{repeats} repeat purchases over {Formats.Number(tenure.TotalDays, "0")} days with P(alive) {Formats.Number(pAlive, "0.00")}"));
             return LifecycleStage.Stability;
         }
         if (tenure < options.StabilityTenure)
@@ -126,7 +127,7 @@ public static class LifecycleEvaluator
         if (!winBack)
         {
             reasons.Add(new Reason("lifecycle.formation",
-                $"{repeats} repeat purchase(s) over {tenure.TotalDays:0} days; stability needs {options.StabilityMinRepeatPurchases} over {options.StabilityTenure.TotalDays:0} days with P(alive) at least {options.StabilityPAlive:0.00}"));
+                $"{repeats} repeat purchase(s) over {Formats.Number(tenure.TotalDays, "0")} days; stability needs {options.StabilityMinRepeatPurchases} over {Formats.Number(options.StabilityTenure.TotalDays, "0")} days with P(alive) at least {Formats.Number(options.StabilityPAlive, "0.00")}"));
         }
         return LifecycleStage.Formation;
     }
@@ -152,7 +153,7 @@ public static class LifecycleEvaluator
             return due;
         }
         declining.Add(new Reason("lifecycle.decline.complaint",
-            $"complaint {oldest.ComplaintId} ({Name(oldest.Severity)}) unresolved for {(now - oldest.OpenedAt).TotalDays:0} days" +
+            $"complaint {oldest.ComplaintId} ({Name(oldest.Severity)}) unresolved for {Formats.Number((now - oldest.OpenedAt).TotalDays, "0")} days" +
             (state.OpenComplaints.Count > 1 ? $", {state.OpenComplaints.Count} open in all" : "")));
         return null;
     }
@@ -169,13 +170,13 @@ public static class LifecycleEvaluator
             if (weighted <= options.PoorWeightedGap)
             {
                 declining.Add(new Reason("lifecycle.decline.poorExperience",
-                    $"{Name(dimension)} experience {score.Experience:0.#} against an expectation of {score.Expectation:0.#} (weighted gap {weighted:0.0}) in the survey of {Formats.Day(score.At)}"));
+                    $"{Name(dimension)} experience {Formats.Number(score.Experience, "0.#")} against an expectation of {Formats.Number(score.Expectation, "0.#")} (weighted gap {Formats.Number(weighted, "0.0")}) in the survey of {Formats.Day(score.At)}"));
             }
             else if (state.PreviousExperience.TryGetValue(dimension, out var previous)
                 && ExperienceGap.Weighted(previous) - weighted >= options.WorseningGapDrop)
             {
                 declining.Add(new Reason("lifecycle.decline.worseningExperience",
-                    $"{Name(dimension)} weighted gap fell from {ExperienceGap.Weighted(previous):0.0} to {weighted:0.0} in the survey of {Formats.Day(score.At)}"));
+                    $"{Name(dimension)} weighted gap fell from {Formats.Number(ExperienceGap.Weighted(previous), "0.0")} to {Formats.Number(weighted, "0.0")} in the survey of {Formats.Day(score.At)}"));
             }
         }
         if (state.LastNps is { } nps && now - nps.At <= options.DissatisfactionWindow && nps.Score <= options.DetractorNps)

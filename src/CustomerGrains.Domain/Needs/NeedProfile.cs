@@ -17,11 +17,18 @@ public static class NeedProfile
     private static readonly PaymentMethod[] PaymentMethods = Enum.GetValues<PaymentMethod>();
     private static readonly string[] DaypartNames = ["night", "morning", "afternoon", "evening"];
 
+    /// <summary>The trait keys of the dayparts and of the channels (by enum value), built once rather than on every profile.</summary>
+    private static readonly string[] DaypartKeys = [.. DaypartNames.Select(name => DaypartGroup + name)];
+    private static readonly string[] ChannelKeys = [.. Channels.Select(channel => ChannelGroup + EnumNames.Of(channel))];
+
+    /// <summary>Trait entries besides the categories: four dayparts, the weekend, up to six channels, two of price, basket and rhythm.</summary>
+    private const int FixedTraits = 15;
+
     public static NeedProfileView Of(CustomerState state, DateTimeOffset now, NeedOptions options, SegmentAverages? segment)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(options);
-        var traits = new Dictionary<string, double>(StringComparer.Ordinal);
+        var traits = new Dictionary<string, double>(state.CategoryAffinity.Count + FixedTraits, StringComparer.Ordinal);
 
         var categories = Categories(state, now, options, traits);
         var contacts = Sum(state.ContactHours);
@@ -116,22 +123,27 @@ public static class NeedProfile
 
     private static List<CategoryAffinity> Categories(CustomerState state, DateTimeOffset now, NeedOptions options, Dictionary<string, double> traits)
     {
-        var all = new List<CategoryAffinity>(state.CategoryAffinity.Count);
+        // The decayed scores first (their total is the shares' denominator), then one affinity per category.
+        var count = state.CategoryAffinity.Count;
+        Span<double> scores = count <= 64 ? stackalloc double[count] : new double[count];
         var total = 0d;
-        foreach (var (category, score) in state.CategoryAffinity)
+        var i = 0;
+        foreach (var score in state.CategoryAffinity.Values)
         {
-            var value = score.ValueAt(now, CustomerState.CategoryHalfLife);
-            total += value;
-            all.Add(new CategoryAffinity(category, value, 0));
+            scores[i] = score.ValueAt(now, CustomerState.CategoryHalfLife);
+            total += scores[i++];
         }
         if (total <= 0)
         {
             return [];
         }
-        for (var i = 0; i < all.Count; i++)
+        var all = new List<CategoryAffinity>(count);
+        i = 0;
+        foreach (var category in state.CategoryAffinity.Keys)
         {
-            all[i] = all[i] with { Share = all[i].Score / total };
-            traits[CategoryGroup + all[i].Category] = all[i].Share;
+            var share = scores[i] / total;
+            all.Add(new CategoryAffinity(category, scores[i++], share));
+            traits[CategoryGroup + category] = share;
         }
         all.Sort(static (a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.Category, b.Category));
         if (all.Count > options.TopCategories)
@@ -155,7 +167,7 @@ public static class NeedProfile
             {
                 count += state.ContactHours[hour];
             }
-            traits[DaypartGroup + DaypartNames[part]] = (double)count / contacts;
+            traits[DaypartKeys[part]] = (double)count / contacts;
         }
         var weekend = state.ContactWeekdays[(int)DayOfWeek.Saturday] + state.ContactWeekdays[(int)DayOfWeek.Sunday];
         traits["time.weekend"] = (double)weekend / contacts;
@@ -201,7 +213,7 @@ public static class NeedProfile
             {
                 var share = (double)counts[(int)channel] / total;
                 shares[channel] = share;
-                traits[ChannelGroup + EnumNames.Of(channel)] = share;
+                traits[ChannelKeys[(int)channel]] = share;
             }
         }
         return shares;

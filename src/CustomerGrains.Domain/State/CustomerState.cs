@@ -11,7 +11,7 @@ namespace CustomerGrains.Domain.State;
 /// facts (mood, profile fields, survey scores) keep their event time so an older event never overwrites
 /// a newer one. The value, lifecycle and need models read these facts as sufficient statistics.
 /// </summary>
-public sealed class CustomerState
+public sealed class CustomerState : IJsonOnDeserialized
 {
     [JsonConstructor]
     private CustomerState() => CustomerId = "";
@@ -24,6 +24,12 @@ public sealed class CustomerState
     [JsonInclude] public DateTimeOffset? LastEventAt { get; private set; }
 
     [JsonInclude] public List<PurchaseDay> PurchaseDays { get; private set; } = [];
+
+    /// <summary>
+    /// The net (gross less returned) of all <see cref="PurchaseDays"/>, kept in step with them so that the value
+    /// inputs read it in O(1). Not stored: it is summed again when a state is loaded.
+    /// </summary>
+    [JsonIgnore] public decimal PurchaseDaysNet { get; private set; }
     [JsonInclude] public Dictionary<string, OrderFact> Orders { get; private set; } = new(StringComparer.Ordinal);
     [JsonInclude] public DateTimeOffset? FirstPurchaseAt { get; private set; }
     [JsonInclude] public DateTimeOffset? LastPurchaseAt { get; private set; }
@@ -132,6 +138,16 @@ public sealed class CustomerState
 
     /// <summary>The day of the first purchase of the current relationship after the latest win-back.</summary>
     [JsonInclude] public DateTimeOffset? EpisodeStartedAt { get; private set; }
+
+    void IJsonOnDeserialized.OnDeserialized()
+    {
+        var net = 0m;
+        foreach (var day in PurchaseDays)
+        {
+            net += day.Net;
+        }
+        PurchaseDaysNet = net;
+    }
 
     /// <summary>The number of distinct events applied.</summary>
     [JsonIgnore] public int AppliedEvents => AppliedEventIds.Count;
@@ -251,6 +267,7 @@ public sealed class CustomerState
 
     private void UpdateDay(DateOnly day, decimal gross, decimal returned, int orders)
     {
+        PurchaseDaysNet += gross - returned;
         var i = FindDay(day);
         if (i >= 0)
         {

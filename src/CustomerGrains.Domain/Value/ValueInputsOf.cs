@@ -16,11 +16,8 @@ public static class CustomerValueInputs
         ArgumentNullException.ThrowIfNull(state);
         var days = state.PurchaseDays;
         var repeat = Math.Max(0, days.Count - 1);
-        var repeatNet = 0m;
-        for (var i = 1; i < days.Count; i++)
-        {
-            repeatNet += days[i].Net;
-        }
+        // The repeat days are all days but the first; the state keeps the net of all days as events arrive.
+        var repeatNet = repeat > 0 ? state.PurchaseDaysNet - days[0].Net : 0m;
         return new ValueInputs
         {
             FirstSeenAt = state.FirstEventAt,

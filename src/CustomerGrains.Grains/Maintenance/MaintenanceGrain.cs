@@ -85,9 +85,12 @@ internal sealed partial class MaintenanceGrain(
         var reviewed = 0;
         // The read model is read before the reviews run, so customers reviewed in this sweep are not read again.
         var due = await readModel.DueForReviewAsync(time.GetUtcNow(), limits.SweepLimit, CancellationToken.None);
+        // The reviews run on the thread pool, outside this activation, where the grain's own properties may not be
+        // touched: the factory is taken here, and grain references may be called from any thread.
+        var grains = GrainFactory;
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = limits.SweepConcurrency }, async (id, _) =>
         {
-            await GrainFactory.GetGrain<ICustomerGrain>(id).ReviewAsync();
+            await grains.GetGrain<ICustomerGrain>(id).ReviewAsync();
             Interlocked.Increment(ref reviewed);
         });
         if (reviewed > 0)

@@ -13,7 +13,7 @@ public sealed class EngineCluster : IAsyncDisposable
 {
     private readonly InProcessTestCluster cluster;
 
-    private EngineCluster(string dataDirectory, IReadOnlyDictionary<string, string?> settings)
+    private EngineCluster(string dataDirectory, IReadOnlyDictionary<string, string?> settings, TimeProvider? time)
     {
         DataDirectory = dataDirectory;
         var values = new Dictionary<string, string?>
@@ -29,7 +29,15 @@ public sealed class EngineCluster : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var builder = new InProcessTestClusterBuilder(1);
         builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((_, silo) => silo.UseInMemoryReminderService().AddCustomerGrains(configuration));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            if (time is not null)
+            {
+                // Registered before the engine, whose own registration of the system clock then steps aside.
+                silo.Services.AddSingleton(time);
+            }
+            silo.UseInMemoryReminderService().AddCustomerGrains(configuration);
+        });
         builder.ConfigureClient(client => client.Services.AddCustomerGrainsSerialization());
         cluster = builder.Build();
     }
@@ -40,11 +48,16 @@ public sealed class EngineCluster : IAsyncDisposable
 
     public IInteractionLog Log => cluster.GetSiloServiceProvider().GetRequiredService<IInteractionLog>();
 
+    /// <summary>The silo's services (the rules context, the stores), for what a test does beside the grain calls.</summary>
+    public IServiceProvider SiloServices => cluster.GetSiloServiceProvider();
+
     public Task DeactivateAsync(IAddressable grain) => cluster.DeactivateAsync(grain);
 
-    public static async Task<EngineCluster> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>Starts the engine; with <paramref name="time"/> the silo's clock is that one (e.g. a fake clock a test advances).</summary>
+    public static async Task<EngineCluster> StartAsync(
+        string dataDirectory, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? time = null)
     {
-        var engine = new EngineCluster(dataDirectory, settings ?? new Dictionary<string, string?>());
+        var engine = new EngineCluster(dataDirectory, settings ?? new Dictionary<string, string?>(), time);
         await engine.cluster.DeployAsync();
         return engine;
     }

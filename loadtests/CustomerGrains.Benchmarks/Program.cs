@@ -1,0 +1,17 @@
+using BenchmarkDotNet.Running;
+using CustomerGrains.Benchmarks.GrainCalls;
+
+// grain-calls: latency of grain calls in an in-process silo (HdrHistogram).
+// samples: what the micro-benchmarks compute for their sample customers.
+// Anything else goes to BenchmarkDotNet (e.g. --filter '*', --list flat).
+if (args.Length > 0 && args[0] == "grain-calls")
+{
+    return await GrainCallBenchmark.RunAsync(args[1..]);
+}
+if (args.Length > 0 && args[0] == "samples")
+{
+    CustomerGrains.Benchmarks.Samples.SampleReport.Print(Console.Out);
+    return 0;
+}
+BenchmarkSwitcher.FromAssembly(typeof(GrainCallBenchmark).Assembly).Run(args, CustomerGrains.Benchmarks.BenchmarkConfig.Create());
+return 0;
