@@ -51,11 +51,22 @@ public sealed class StorageOptions : ISelfValidatingOptions
     /// <summary>The directory of the SQLite files; created when missing. Default <c>./data</c>.</summary>
     public string DataDirectory { get; set; } = "./data";
 
+    /// <summary>
+    /// The fewest thread-pool workers the embedded default keeps ready. Microsoft.Data.Sqlite does its I/O synchronously on
+    /// pool threads, so a burst of cold activations (a call spike after a restart) blocks many at once, and the pool only
+    /// adds threads slowly: with the default minimum (one per core) lookups queued for seconds. Default 64.
+    /// </summary>
+    public int MinWorkerThreads { get; set; } = 64;
+
     public IEnumerable<string> Validate()
     {
         if (string.IsNullOrWhiteSpace(DataDirectory))
         {
             yield return $"{nameof(DataDirectory)} must name a directory";
+        }
+        if (MinWorkerThreads is < 1 or > 1000)
+        {
+            yield return $"{nameof(MinWorkerThreads)} must be between 1 and 1000 (was {MinWorkerThreads})";
         }
     }
 }

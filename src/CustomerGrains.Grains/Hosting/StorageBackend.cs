@@ -88,6 +88,12 @@ internal sealed class SqliteBackend(IConfiguration configuration) : StorageBacke
     internal override void AddStorage(ISiloBuilder silo, string grainStorage)
     {
         var services = silo.Services;
+        var minimum = (configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions()).MinWorkerThreads;
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        if (minimum is > 0 and <= 1000 && workers < minimum)
+        {
+            ThreadPool.SetMinThreads(minimum, io);
+        }
         services.AddSingleton<SqliteInteractionLog>(sp => ActivatorUtilities.CreateInstance<SqliteInteractionLog>(
             sp, sp.GetRequiredService<EmbeddedDatabases>().Log));
         services.AddSingleton<IInteractionLog>(sp => sp.GetRequiredService<SqliteInteractionLog>());
