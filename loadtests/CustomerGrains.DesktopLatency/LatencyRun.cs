@@ -126,7 +126,7 @@ internal static class LatencyRun
         var now = DateTimeOffset.UtcNow;
         var list = new List<JsonObject>
         {
-            Event("profileChanged", $"{c.Id}-profile", c.Id, now.AddDays(-400), new JsonObject
+            EventJson.Event("profileChanged", $"{c.Id}-profile", c.Id, now.AddDays(-400), new JsonObject
             {
                 ["name"] = $"Customer {c.Id}",
                 ["phones"] = new JsonArray(c.Phone),
@@ -138,7 +138,7 @@ internal static class LatencyRun
         for (var p = 0; p < purchases; p++)
         {
             var amount = Math.Round((decimal)(mean * (0.5 + random.NextDouble())), 2);
-            list.Add(Event("purchase", $"{c.Id}-p{p}", c.Id, now.AddDays(-360 + 360.0 * p / purchases + random.Next(20)), new JsonObject
+            list.Add(EventJson.Event("purchase", $"{c.Id}-p{p}", c.Id, now.AddDays(-360 + 360.0 * p / purchases + random.Next(20)), new JsonObject
             {
                 ["orderId"] = $"o-{c.Id}-{p}",
                 ["amount"] = amount,
@@ -151,7 +151,7 @@ internal static class LatencyRun
         }
         if (random.NextDouble() < 0.3)
         {
-            list.Add(Event("contact", $"{c.Id}-call", c.Id, now.AddDays(-random.Next(1, 30)), new JsonObject
+            list.Add(EventJson.Event("contact", $"{c.Id}-call", c.Id, now.AddDays(-random.Next(1, 30)), new JsonObject
             {
                 ["channel"] = "phone",
                 ["reason"] = "billing",
@@ -161,7 +161,7 @@ internal static class LatencyRun
         }
         if (random.NextDouble() < 0.1)
         {
-            list.Add(Event("complaintOpened", $"{c.Id}-k1", c.Id, now.AddDays(-random.Next(1, 10)), new JsonObject
+            list.Add(EventJson.Event("complaintOpened", $"{c.Id}-k1", c.Id, now.AddDays(-random.Next(1, 10)), new JsonObject
             {
                 ["complaintId"] = "k1",
                 ["severity"] = "high",
@@ -171,15 +171,6 @@ internal static class LatencyRun
         return list;
     }
 
-    private static JsonObject Event(string type, string eventId, string customerId, DateTimeOffset at, JsonObject body)
-    {
-        body["eventId"] = eventId;
-        body["customerId"] = customerId;
-        body["type"] = type;
-        body["occurredAt"] = EventJson.Stamp(at);
-        body["source"] = "desktop-latency";
-        return body;
-    }
 
     /// <summary>Posts the events in batches, then waits until every number finds its customer (directory linked, events applied).</summary>
     private static async Task SeedAsync(HttpClient http, List<JsonObject> events, List<Customer> customers)

@@ -34,15 +34,6 @@ public sealed class AgentDesktopTests(DesktopHost host, BrowserFixture browsers)
         return new Caller(id, $"Vera Valuable {n}", $"+1 212 {exchange} {line}", $"(212) {exchange}-{line}");
     }
 
-    private static JsonObject Event(string type, string eventId, string customerId, DateTimeOffset at, JsonObject body)
-    {
-        body["eventId"] = eventId;
-        body["customerId"] = customerId;
-        body["type"] = type;
-        body["occurredAt"] = EventJson.Stamp(at);
-        body["source"] = "crm";
-        return body;
-    }
 
     /// <summary>
     /// A customer with the caller's phone, a year of large purchases (valuable), an angry phone contact and an open
@@ -54,7 +45,7 @@ public sealed class AgentDesktopTests(DesktopHost host, BrowserFixture browsers)
         var id = caller.CustomerId;
         var events = new List<JsonObject>
         {
-            Event("profileChanged", $"{id}-profile", id, now.AddDays(-300), new JsonObject
+            EventJson.Event("profileChanged", $"{id}-profile", id, now.AddDays(-300), new JsonObject
             {
                 ["name"] = caller.Name,
                 ["phones"] = new JsonArray(caller.Phone),
@@ -162,7 +153,7 @@ public sealed class AgentDesktopTests(DesktopHost host, BrowserFixture browsers)
         await host.PostAsync(EventJson.ComplaintOpened($"{caller.CustomerId}-k2", caller.CustomerId, now, "k2"));
         await Expect(card.Locator("[data-field=complaints] li")).ToHaveCountAsync(2);
         await Expect(card.Locator("[data-field=complaints]")).ToContainTextAsync("k2");
-        await host.PostAsync(Event("complaintResolved", $"{caller.CustomerId}-k1-done", caller.CustomerId, now.AddSeconds(1),
+        await host.PostAsync(EventJson.Event("complaintResolved", $"{caller.CustomerId}-k1-done", caller.CustomerId, now.AddSeconds(1),
             new JsonObject { ["complaintId"] = "k1", ["satisfied"] = true }));
         await Expect(card.Locator("[data-field=complaints] li")).ToHaveCountAsync(1);
         await Expect(card.Locator("[data-field=complaints] li")).ToContainTextAsync("k2");

@@ -19,15 +19,6 @@ public sealed class DecisionTests(SharedHost host)
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    private static JsonObject Event(string type, string id, string customerId, DateTimeOffset at, JsonObject body)
-    {
-        body["eventId"] = id;
-        body["customerId"] = customerId;
-        body["type"] = type;
-        body["occurredAt"] = EventJson.Stamp(at);
-        body["source"] = "test";
-        return body;
-    }
 
     [Fact]
     public async Task An_angry_caller_with_an_open_complaint_gets_the_recovery_script_until_the_complaint_is_resolved()
@@ -49,7 +40,7 @@ public sealed class DecisionTests(SharedHost host)
         Assert.Contains("treatment.emotion.angry", rules);
         Assert.False(string.IsNullOrEmpty(decision.GetProperty("policyVersion").GetString()));
 
-        await host.Api.PostEventsAsync(EventJson.Batch(Event("complaintResolved", $"{customer}-5", customer, now.AddMinutes(30),
+        await host.Api.PostEventsAsync(EventJson.Batch(EventJson.Event("complaintResolved", $"{customer}-5", customer, now.AddMinutes(30),
             new JsonObject { ["complaintId"] = "k1", ["satisfied"] = true })));
         await host.Api.WaitForAppliedEventsAsync(customer, 5);
         var after = (await DecisionAsync()).GetProperty("treatment");
@@ -63,7 +54,7 @@ public sealed class DecisionTests(SharedHost host)
     {
         var start = DateTimeOffset.UtcNow.AddDays(-400);
         var events = Enumerable.Range(0, 13).Select(i => EventJson.Purchase($"{customer}-p{i}", customer, start.AddDays(30 * i), 150m)).ToList();
-        events.Add(Event("profileChanged", $"{customer}-c", customer, start.AddDays(361), new JsonObject
+        events.Add(EventJson.Event("profileChanged", $"{customer}-c", customer, start.AddDays(361), new JsonObject
         {
             ["consents"] = new JsonObject { ["phone"] = true, ["email"] = false },
         }));
@@ -104,7 +95,7 @@ public sealed class DecisionTests(SharedHost host)
         Assert.DoesNotContain("winBack", Kinds(churnDecision.GetProperty("actions")));
         Assert.Contains("winBack", Kinds(churnDecision.GetProperty("withheld")));
 
-        await host.Api.PostEventsAsync(EventJson.Batch(Event("profileChanged", $"{customer}-c2", customer, last.AddDays(2), new JsonObject
+        await host.Api.PostEventsAsync(EventJson.Batch(EventJson.Event("profileChanged", $"{customer}-c2", customer, last.AddDays(2), new JsonObject
         {
             ["consents"] = new JsonObject { ["email"] = true },
         })));

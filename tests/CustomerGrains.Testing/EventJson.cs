@@ -47,6 +47,17 @@ public static class EventJson
         ["category"] = "delivery",
     };
 
+    /// <summary>Any event: the common fields added to <paramref name="body"/> (its type-specific fields).</summary>
+    public static JsonObject Event(string type, string eventId, string customerId, DateTimeOffset at, JsonObject body, string source = "test")
+    {
+        body["eventId"] = eventId;
+        body["customerId"] = customerId;
+        body["type"] = type;
+        body["occurredAt"] = Stamp(at);
+        body["source"] = source;
+        return body;
+    }
+
     /// <summary>A profile change setting the name, the phones (replacing the previous ones) and optionally the e-mail.</summary>
     public static JsonObject Profile(string eventId, string customerId, DateTimeOffset at, string name, string[] phones, string? email = null)
     {

@@ -30,7 +30,14 @@ public sealed record EngineRules(ScoringModel Scoring, Policy Policy, LifecycleO
     public Decision Decide(CustomerState state, DecisionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var assessment = Assess(state, context.Now);
+        return Decide(state, Assess(state, context.Now), context);
+    }
+
+    /// <summary>The decision from an assessment already made for <paramref name="context"/>'s moment (a card shows both).</summary>
+    public Decision Decide(CustomerState state, Assessment assessment, DecisionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(assessment);
+        ArgumentNullException.ThrowIfNull(context);
         return DecisionEngine.Decide(state, assessment.ValueView, assessment.Lifecycle, assessment.Needs, context, Policy);
     }
 

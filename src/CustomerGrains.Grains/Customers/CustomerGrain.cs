@@ -79,31 +79,29 @@ internal sealed partial class CustomerGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
         await SaveIfChangedAsync(cancellationToken);
 
-    public Task<CustomerSnapshot?> GetSnapshotAsync(DateTimeOffset? asOf = null)
+    public Task<CustomerSnapshot?> GetSnapshotAsync(DateTimeOffset? asOf = null) =>
+        Task.FromResult(customer.AppliedEvents == 0 ? null : Snapshot(asOf ?? time.GetUtcNow(), rules.Current).Snapshot);
+
+    /// <summary>The snapshot as of <paramref name="at"/>, with the assessment it shows (null when the customer could not be assessed).</summary>
+    private (CustomerSnapshot Snapshot, Assessment? Assessment) Snapshot(DateTimeOffset at, EngineRules current)
     {
-        if (customer.AppliedEvents == 0)
-        {
-            return Task.FromResult<CustomerSnapshot?>(null);
-        }
-        var at = asOf ?? time.GetUtcNow();
-        var current = rules.Current;
         var snapshot = CustomerSnapshot.From(CustomerSummary.Of(customer, at)) with { StageHistory = [.. customer.StageHistory] };
         try
         {
             var assessment = current.Assess(customer, at);
-            snapshot = snapshot with
+            return (snapshot with
             {
                 Value = Figures(assessment.Value, current),
                 Lifecycle = assessment.Lifecycle,
                 Needs = assessment.Needs,
-            };
+            }, assessment);
         }
         catch (Exception ex) when (ex is ArgumentException or NotSupportedException or ArithmeticException)
         {
             // A read still answers with the facts; the failure is logged with the model that caused it.
             LogAssessmentFailed(ex, customer.CustomerId, current.Scoring.ModelVersion);
+            return (snapshot, null);
         }
-        return Task.FromResult<CustomerSnapshot?>(snapshot);
     }
 
     public Task<Decision?> GetDecisionAsync(DecisionQuery query)
@@ -113,10 +111,7 @@ internal sealed partial class CustomerGrain(
         {
             return Task.FromResult<Decision?>(null);
         }
-        if (!EnumNames.TryParse<Channel>(query.Channel, out var channel))
-        {
-            throw new ArgumentException($"Unknown channel '{query.Channel}'; expected one of {EnumNames.List<Channel>()}.", nameof(query));
-        }
+        var channel = ParseChannel(query.Channel);
         var current = rules.Current;
         if (query.CandidatePolicy is { } candidate)
         {
@@ -126,10 +121,20 @@ internal sealed partial class CustomerGrain(
         return Task.FromResult<Decision?>(current.Decide(customer, context));
     }
 
-    public async Task<CustomerCard?> GetCardAsync(DecisionQuery query)
+    public Task<CustomerCard?> GetCardAsync(DecisionQuery query)
     {
-        var snapshot = await GetSnapshotAsync();
-        return snapshot is null ? null : new CustomerCard { Customer = snapshot, Decision = await GetDecisionAsync(query) };
+        ArgumentNullException.ThrowIfNull(query);
+        if (customer.AppliedEvents == 0)
+        {
+            return Task.FromResult<CustomerCard?>(null);
+        }
+        // One moment, one rules version and one assessment for both halves of the card.
+        var current = rules.Current;
+        var now = time.GetUtcNow();
+        var (snapshot, assessment) = Snapshot(now, current);
+        var context = new DecisionContext(ParseChannel(query.Channel), query.Reason, now);
+        var decision = assessment is null ? current.Decide(customer, context) : current.Decide(customer, assessment, context);
+        return Task.FromResult<CustomerCard?>(new CustomerCard { Customer = snapshot, Decision = decision });
     }
 
     public Task WatchAsync(string agentId, TimeSpan duration)
@@ -346,6 +351,10 @@ internal sealed partial class CustomerGrain(
             assessment.Needs.Traits,
             now);
     }
+
+    private static Channel ParseChannel(string channel) => EnumNames.TryParse<Channel>(channel, out var parsed)
+        ? parsed
+        : throw new ArgumentException($"Unknown channel '{channel}'; expected one of {EnumNames.List<Channel>()}.", nameof(channel));
 
     private static ValueFigures Figures(ValueScore score, EngineRules current) => new()
     {
