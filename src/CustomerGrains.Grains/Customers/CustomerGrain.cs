@@ -41,6 +41,8 @@ internal sealed partial class CustomerGrain(
     private bool readModelStale;
     private List<string> directoryPhones = [];
     private object? directorySyncedFor;
+    private bool directoryFailed;
+    private IGrainTimer? flushTimer;
     private readonly Dictionary<string, DateTimeOffset> watchers = new(StringComparer.Ordinal);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -66,14 +68,35 @@ internal sealed partial class CustomerGrain(
 
         var stream = this.GetStreamProvider(StreamNames.InteractionLogProvider).GetStream<LogRecord>(LogPartitioner.StreamIdOf(id));
         await stream.SubscribeAsync(this);
+        ScheduleFlush();
+    }
 
+    private bool HasUnflushedWork => unsavedChanges > 0 || (readModelStale && customer.AppliedEvents > 0) || directoryFailed;
+
+    /// <summary>
+    /// Arms the flush timer when something is waiting to be written (snapshot, read model, a directory repair). The
+    /// timer lives only while there is work: a silo holding 100k settled customers has no timer ticking for them.
+    /// </summary>
+    private void ScheduleFlush()
+    {
+        if (flushTimer is not null || !HasUnflushedWork)
+        {
+            return;
+        }
         var interval = snapshotOptions.Value.Interval;
-        this.RegisterGrainTimer(static async (grain, ct) =>
-            {
-                await grain.SyncDirectoryAsync();
-                await grain.SaveIfChangedAsync(ct);
-            }, this,
+        flushTimer = this.RegisterGrainTimer(static (grain, ct) => grain.FlushAsync(ct), this,
             new GrainTimerCreationOptions(interval, interval) { KeepAlive = false, Interleave = false });
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await SyncDirectoryAsync();
+        await SaveIfChangedAsync(cancellationToken);
+        if (!HasUnflushedWork)
+        {
+            flushTimer?.Dispose();
+            flushTimer = null;
+        }
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
@@ -164,6 +187,7 @@ internal sealed partial class CustomerGrain(
         }
         readModelStale = true;
         await SaveIfChangedAsync(CancellationToken.None);
+        ScheduleFlush();
         return customer.Stage is { } stage ? EnumNames.Of(stage) : null;
     }
 
@@ -188,6 +212,7 @@ internal sealed partial class CustomerGrain(
         {
             await SaveIfChangedAsync(CancellationToken.None);
         }
+        ScheduleFlush();
     }
 
     public Task OnCompletedAsync() => Task.CompletedTask;
@@ -314,10 +339,12 @@ internal sealed partial class CustomerGrain(
                 unsavedChanges++;
             }
             directorySyncedFor = phones ?? (object)directoryPhones;
+            directoryFailed = false;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             LogDirectoryFailed(ex, id);
+            directoryFailed = true;
         }
     }
 

@@ -42,7 +42,8 @@ public static class CustomerGrainsSiloBuilderExtensions
         services.AddScreenPop(configuration);
         services.AddCustomerGrainsSerialization();
         services.AddKeyedSingleton<IGrainStorage>(CustomerStorage, (sp, _) =>
-            new StringKeyGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(CustomerStorageSql), offload: backend.Mode == StorageMode.Sqlite));
+            new StringKeyGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(CustomerStorageSql),
+                backend.Mode == StorageMode.Sqlite ? sp.GetRequiredService<EmbeddedDatabases>().Grains : null));
 
         silo.AddPersistentStreams(StreamNames.InteractionLogProvider, LogQueueAdapterFactory.Create, stream =>
         {

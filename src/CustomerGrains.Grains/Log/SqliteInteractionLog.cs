@@ -80,7 +80,10 @@ public sealed class SqliteInteractionLog : IInteractionLog, IAsyncDisposable
         }
     }
 
-    private async Task<IReadOnlyList<AppendResult>> WriteGroupAsync(IReadOnlyList<IReadOnlyList<InteractionEvent>> group, CancellationToken cancellationToken)
+    private Task<IReadOnlyList<AppendResult>> WriteGroupAsync(IReadOnlyList<IReadOnlyList<InteractionEvent>> group, CancellationToken cancellationToken) =>
+        database.WhileWritingAsync(() => WriteGroupHoldingGateAsync(group, cancellationToken), cancellationToken);
+
+    private async Task<IReadOnlyList<AppendResult>> WriteGroupHoldingGateAsync(IReadOnlyList<IReadOnlyList<InteractionEvent>> group, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         // IMMEDIATE: take the write lock up front so the group never fails half-way on a lock upgrade.
@@ -196,7 +199,7 @@ public sealed class SqliteInteractionLog : IInteractionLog, IAsyncDisposable
         }, cancellationToken);
 
     public Task WriteCheckpointAsync(int partition, long position, CancellationToken cancellationToken) =>
-        database.WithConnectionAsync(async (connection, ct) =>
+        database.WriteAsync(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand();
             // A checkpoint only moves forward, even if two agents briefly own a partition during a rebalance.

@@ -18,7 +18,7 @@ public sealed class SqlitePolicyStore(EmbeddedDatabases databases) : IPolicyStor
         }, cancellationToken);
 
     public Task<bool> SaveAsync(StoredPolicy policy, CancellationToken cancellationToken) =>
-        database.WithConnectionAsync(async (connection, ct) =>
+        database.WriteAsync(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand();
             command.CommandText = "INSERT INTO service_policy (version, created_at, document) VALUES ($v, $at, $doc) ON CONFLICT (version) DO NOTHING";
@@ -35,7 +35,7 @@ public sealed class SqliteCustomerAlerts(EmbeddedDatabases databases) : ICustome
     private readonly SqliteDatabase database = databases.Log;
 
     public Task AppendAsync(CustomerAlert alert, CancellationToken cancellationToken) =>
-        database.WithConnectionAsync(async (connection, ct) =>
+        database.WriteAsync(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand();
             command.CommandText = """

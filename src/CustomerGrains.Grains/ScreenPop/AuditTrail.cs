@@ -60,7 +60,7 @@ public sealed class SqliteAuditTrail(EmbeddedDatabases databases) : GroupCommitt
     private const string Insert = "INSERT INTO audit_trail (at, actor, role, customer_id, path, detail) VALUES ($at, $actor, $role, $c, $path, $detail)";
 
     protected override Task WriteAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken) =>
-        databases.Log.WithConnectionAsync(async (connection, ct) =>
+        databases.Log.WriteAsync(async (connection, ct) =>
         {
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
             foreach (var e in entries)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 
 namespace CustomerGrains.Grains.Storage;
@@ -5,9 +6,14 @@ namespace CustomerGrains.Grains.Storage;
 /// <summary>
 /// One SQLite database file of the embedded default: opens connections with the settings durability needs
 /// (write-ahead log, full sync) and applies the project's schema scripts once each, in order.
+/// Writers take turns (<see cref="WriteAsync{T}"/>, <see cref="WhileWritingAsync{T}"/>): SQLite admits one writer per file, and Microsoft.Data.Sqlite
+/// answers a busy file by putting the calling thread to sleep for 150 ms and trying again, so writers that
+/// collide hold thread-pool threads asleep and stall the silo. Waiting on the gate costs no thread.
 /// </summary>
 public sealed class SqliteDatabase
 {
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
+
     public SqliteDatabase(string path, string scriptPrefix)
     {
         Path = System.IO.Path.GetFullPath(path);
@@ -27,6 +33,32 @@ public sealed class SqliteDatabase
     public string ScriptPrefix { get; }
 
     public string ConnectionString { get; }
+
+    // The one gate of this file in this process, shared by every writer of it: one write transaction at a time.
+    private SemaphoreSlim WriteGate => Gates.GetOrAdd(Path, static _ => new SemaphoreSlim(1, 1));
+
+    /// <summary>Runs <paramref name="work"/> like <see cref="WithConnectionAsync{T}"/>, while no other writer of this process writes the file.</summary>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        Task.Run(() => WhileWritingAsync(async () =>
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            return await work(connection, cancellationToken);
+        }, cancellationToken), cancellationToken);
+
+    /// <summary>Runs <paramref name="write"/> (which writes this file through connections of its own) while no other writer of this process writes the file.</summary>
+    public async Task<T> WhileWritingAsync<T>(Func<Task<T>> write, CancellationToken cancellationToken)
+    {
+        var gate = WriteGate;
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await write();
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -66,7 +98,10 @@ public sealed class SqliteDatabase
         DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
 
     /// <summary>Creates the file if needed and applies every script not applied before. Safe to run at every start.</summary>
-    public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken) =>
+        WhileWritingAsync(() => MigrateHoldingGateAsync(cancellationToken), cancellationToken);
+
+    private async Task<IReadOnlyList<string>> MigrateHoldingGateAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         await using var connection = await OpenAsync(cancellationToken);

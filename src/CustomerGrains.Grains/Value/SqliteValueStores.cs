@@ -56,7 +56,7 @@ public sealed class SqliteValueModelStore(EmbeddedDatabases databases) : IValueM
         }, cancellationToken);
 
     public Task<long> SaveModelAsync(FittedModel model, DateTimeOffset at, CancellationToken cancellationToken) =>
-        database.WithConnectionAsync(async (connection, ct) =>
+        database.WriteAsync(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand();
             command.CommandText = """
@@ -80,7 +80,7 @@ public sealed class SqliteValueModelStore(EmbeddedDatabases databases) : IValueM
         }, cancellationToken);
 
     public Task<long> SavePopulationAsync(long? modelVersion, PopulationStatistics statistics, DateTimeOffset at, CancellationToken cancellationToken) =>
-        database.WithConnectionAsync(async (connection, ct) =>
+        database.WriteAsync(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand();
             command.CommandText = """
@@ -104,7 +104,7 @@ public sealed class SqliteCustomerReadModel(EmbeddedDatabases databases) : ICust
     private const int PageSize = 5000;
 
     public Task UpsertAsync(CustomerReadModelRow row, CancellationToken cancellationToken) =>
-        database.WithConnectionAsync(async (connection, ct) =>
+        database.WriteAsync(async (connection, ct) =>
         {
             var i = row.Inputs;
             await using var command = connection.CreateCommand();

@@ -1,8 +1,11 @@
 using CustomerGrains.Abstractions;
 using CustomerGrains.Domain.Events;
+using CustomerGrains.Grains.Customers;
 using CustomerGrains.Grains.Hosting;
 using CustomerGrains.Grains.Log;
 using CustomerGrains.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 
 namespace CustomerGrains.Grains.Tests.Customers;
 
@@ -79,5 +82,31 @@ public sealed class RecoveryTests
             s => s?.AppliedEvents >= 4, "emil to apply the fourth event");
         Assert.Equal(4, snapshot!.AppliedEvents);
         Assert.Equal(32m, snapshot.Purchases.NetSpend);
+    }
+
+    [Fact]
+    public async Task A_changed_customer_saves_its_snapshot_an_interval_later_and_again_after_each_new_change()
+    {
+        using var data = new TempDirectory("flush");
+        var settings = new Dictionary<string, string?>(Settings) { ["Snapshots:Interval"] = "00:00:01", ["Snapshots:EveryEvents"] = "1000" };
+        await using var engine = await EngineCluster.StartAsync(data.Path, settings);
+        var storage = engine.SiloServices.GetRequiredKeyedService<IGrainStorage>(CustomerGrainsSiloBuilderExtensions.CustomerStorage);
+        var grain = engine.Client.GetGrain<ICustomerGrain>("fina");
+        async Task<long> StoredSequenceAsync()
+        {
+            var state = new GrainState<CustomerGrainState>(new CustomerGrainState());
+            await storage.ReadStateAsync("customer", grain.GetGrainId(), state);
+            return state.State?.LastSequence ?? 0;
+        }
+
+        await engine.Log.AppendAsync([Purchase("fina", 1, 5m), Purchase("fina", 2, 7m)], CancellationToken.None);
+        await Eventually.UntilAsync(() => grain.GetSnapshotAsync(), s => s?.AppliedEvents == 2, "fina to apply 2 events");
+        // Far fewer events than EveryEvents and no deactivation: only the flush timer can write these.
+        await Eventually.UntilAsync(StoredSequenceAsync, n => n == 2, "the snapshot of 2 events to be saved");
+
+        // The timer retires once everything is saved; the next change arms it again.
+        await engine.Log.AppendAsync([Purchase("fina", 3, 9m)], CancellationToken.None);
+        await Eventually.UntilAsync(StoredSequenceAsync, n => n == 3, "the snapshot of the third event to be saved");
+        Assert.Equal(21m, (await grain.GetSnapshotAsync())!.Purchases.NetSpend);
     }
 }
