@@ -73,4 +73,59 @@ public sealed class ScreenPopAcrossSilosTests
         var paths = audit.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("path").GetString()).ToHashSet();
         Assert.Superset(new HashSet<string?> { "screenpop", "ring", "pop", "live-update" }, paths);
     }
+
+    [Fact]
+    public async Task Screen_pop_lookups_keep_answering_while_a_killed_silo_is_replaced()
+    {
+        // A budget well above the cluster's time to declare a silo dead (about 6 s with these membership settings).
+        await using var cluster = await PostgresCluster.StartAsync(silos: 3, new Dictionary<string, string> { ["Reads:SiloLossRetry"] = "00:00:30" });
+        var now = DateTimeOffset.UtcNow.AddHours(-1);
+        var numbers = Enumerable.Range(0, 60).Select(i => $"+1415555{i:0000}").ToArray();
+        using (var ingest = new ApiClient(cluster.Silos[0].BaseAddress))
+        {
+            var (status, body) = await ingest.PostEventsAsync(EventJson.Batch([.. numbers.Select((number, i) =>
+                EventJson.Profile($"kill-pop-{i}", $"kill-pop-{i}", now.AddDays(-10), $"Customer {i}", [number]))]));
+            Assert.True(status == HttpStatusCode.Accepted, body.ToString());
+        }
+        var survivors = cluster.Silos.Take(2).ToArray();
+        async Task<string?> LookUpAsync(int n)
+        {
+            var number = numbers[n % numbers.Length];
+            var (status, body) = await SendAsync(survivors[n % 2], HttpMethod.Get, $"/api/screenpop?ani={Uri.EscapeDataString(number)}", "demo-agent1-key");
+            return status == HttpStatusCode.OK && body.GetProperty("customers").GetArrayLength() == 1
+                ? null
+                : $"{number} through silo {n % 2 + 1}: {(int)status} {body}";
+        }
+        // Every customer and directory entry is active somewhere in the cluster, a third of them on the silo to be killed.
+        for (var n = 0; n < numbers.Length; n++)
+        {
+            var i = n;
+            await Eventually.UntilAsync(() => LookUpAsync(i), failure => failure is null, $"{numbers[i]} to be found", TimeSpan.FromSeconds(60));
+        }
+
+        using var stop = new CancellationTokenSource();
+        var lookups = 0;
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var callers = Enumerable.Range(0, 4).Select(c => Task.Run(async () =>
+        {
+            for (var n = c; !stop.IsCancellationRequested; n += 4)
+            {
+                if (await LookUpAsync(n) is { } failure)
+                {
+                    failures.Add(failure);
+                }
+                Interlocked.Increment(ref lookups);
+            }
+        })).ToArray();
+        await Eventually.UntilAsync(() => Task.FromResult(Volatile.Read(ref lookups) >= 40), "lookups to run before the kill");
+        await cluster.Silos[2].KillAsync();
+        var atKill = Volatile.Read(ref lookups);
+        // Three rounds over every number after the kill: the killed silo's customers must have been found on the others.
+        await Eventually.UntilAsync(() => Task.FromResult(Volatile.Read(ref lookups) >= atKill + 3 * numbers.Length),
+            "lookups to go on after the kill", TimeSpan.FromSeconds(120));
+        await stop.CancelAsync();
+        await Task.WhenAll(callers);
+
+        Assert.True(failures.IsEmpty, $"{failures.Count} of {lookups} lookups failed: {string.Join("\n", failures.Take(5))}");
+    }
 }

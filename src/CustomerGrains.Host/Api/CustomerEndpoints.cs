@@ -13,11 +13,12 @@ internal static class CustomerEndpoints
             .WithSummary("The customer's snapshot, computed for now or for a later asOf")
             .Produces<CustomerSnapshot>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return api;
     }
 
-    private static async Task<IResult> GetCustomerAsync(string id, string? asOf, IGrainFactory grains)
+    private static async Task<IResult> GetCustomerAsync(string id, string? asOf, GrainReads reads, CancellationToken cancellationToken)
     {
         DateTimeOffset? at = null;
         if (asOf is not null)
@@ -29,7 +30,7 @@ internal static class CustomerEndpoints
             at = parsed.ToUniversalTime();
         }
 
-        var snapshot = await grains.GetGrain<ICustomerGrain>(id).GetSnapshotAsync(at);
+        var snapshot = await reads.ReadAsync(grains => grains.GetGrain<ICustomerGrain>(id).GetSnapshotAsync(at), cancellationToken);
         if (snapshot is null)
         {
             return Problems.NotFound("Unknown customer", $"No interaction of customer '{id}' has been applied.");

@@ -31,7 +31,7 @@ internal static class DecisionEndpoints
         return api;
     }
 
-    private static async Task<IResult> GetDecisionAsync(string id, string? channel, string? reason, string? asOf, IGrainFactory grains)
+    private static async Task<IResult> GetDecisionAsync(string id, string? channel, string? reason, string? asOf, GrainReads reads, CancellationToken cancellationToken)
     {
         var (at, problem) = ParseQuery(channel, asOf);
         if (problem is not null)
@@ -39,7 +39,7 @@ internal static class DecisionEndpoints
             return problem;
         }
         var query = new DecisionQuery { Channel = channel ?? "phone", Reason = reason, AsOf = at };
-        return await DecideAsync(grains, id, query);
+        return await reads.ReadAsync(grains => DecideAsync(grains, id, query), cancellationToken);
     }
 
     /// <summary>Asks the customer's grain; shared by the decision and the what-if endpoints.</summary>

@@ -17,7 +17,10 @@ public static class HostExtensions
         var services = builder.Services;
         services.AddValidatedOptions<IngestOptions>(builder.Configuration, IngestOptions.Section);
         services.AddAgentAuthentication(builder.Configuration);
+        services.AddValidatedOptions<ReadOptions>(builder.Configuration, ReadOptions.Section);
+        services.AddSingleton<GrainReads>();
         services.AddSingleton<ScreenPopService>();
+        services.AddExceptionHandler<SiloLossExceptionHandler>();
         services.AddProblemDetails();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o =>

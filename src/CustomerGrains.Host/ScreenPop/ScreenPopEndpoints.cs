@@ -22,7 +22,8 @@ internal static class ScreenPopEndpoints
             .Produces<ScreenPopResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .Produces(StatusCodes.Status401Unauthorized)
-            .Produces(StatusCodes.Status403Forbidden);
+            .Produces(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapPost("/calls", RingAsync)
             .RequireAuthorization(Roles.AnnouncesCalls)
             .WithName("CallRinging")
@@ -49,7 +50,7 @@ internal static class ScreenPopEndpoints
         {
             return Problems.BadRequest("ani is not a phone number", $"ani '{ani}' {parsed.Error}.");
         }
-        var cards = await screenPop.CardsAsync(e164);
+        var cards = await screenPop.CardsAsync(e164, cancellationToken);
         var (id, role) = user.Caller();
         await screenPop.AuditAsync(id, role, cards, "screenpop", $"ani {e164}", cancellationToken);
         return Results.Ok(new ScreenPopResponse(ani!, e164, [.. cards.Select(c => ScreenPopService.MaskFor(role, c))]));
@@ -83,7 +84,7 @@ internal static class ScreenPopEndpoints
         }
 
         var agentId = agents.Value.Users.First(u => string.Equals(u.Id, request.AgentId, StringComparison.OrdinalIgnoreCase)).Id;
-        var cards = await screenPop.CardsAsync(parsed.E164!);
+        var cards = await screenPop.CardsAsync(parsed.E164!, cancellationToken);
         var (caller, role) = user.Caller();
         await screenPop.AuditAsync(caller, role, cards, "ring", $"call {request.CallId} from {parsed.E164} for agent {agentId}", cancellationToken);
         var call = new CallPush

@@ -3,6 +3,7 @@ using CustomerGrains.Abstractions;
 using CustomerGrains.Domain.Contacts;
 using CustomerGrains.Grains.ScreenPop;
 using CustomerGrains.Host.Agents;
+using CustomerGrains.Host.Api;
 
 namespace CustomerGrains.Host.ScreenPop;
 
@@ -10,17 +11,20 @@ namespace CustomerGrains.Host.ScreenPop;
 /// Finds the customers of a phone number and their cards in one hop each (directory grain, then the customer grains in
 /// parallel), masks what the viewer's role may not see, and records every look in the audit trail before it is shown.
 /// </summary>
-public sealed class ScreenPopService(IGrainFactory grains, PhoneNumberNormalizer phoneNumbers, IAuditTrail audit, TimeProvider time)
+public sealed class ScreenPopService(GrainReads reads, PhoneNumberNormalizer phoneNumbers, IAuditTrail audit, TimeProvider time)
 {
     private static readonly DecisionQuery PhoneContact = new() { Channel = "phone" };
 
     public PhoneNumberNormalizer PhoneNumbers => phoneNumbers;
 
-    /// <summary>Every customer whose profile lists <paramref name="e164"/>, most valuable (net value) first.</summary>
-    public async Task<ImmutableArray<CustomerCard>> CardsAsync(string e164)
+    /// <summary>Every customer whose profile lists <paramref name="e164"/>, most valuable (net value) first; read through the loss of a silo.</summary>
+    public async Task<ImmutableArray<CustomerCard>> CardsAsync(string e164, CancellationToken cancellationToken)
     {
-        var ids = await grains.GetGrain<IPhoneDirectoryGrain>(e164).GetCustomersAsync();
-        var cards = await Task.WhenAll(ids.Select(id => grains.GetGrain<ICustomerGrain>(id).GetCardAsync(PhoneContact)));
+        var cards = await reads.ReadAsync(async grains =>
+        {
+            var ids = await grains.GetGrain<IPhoneDirectoryGrain>(e164).GetCustomersAsync();
+            return await Task.WhenAll(ids.Select(id => grains.GetGrain<ICustomerGrain>(id).GetCardAsync(PhoneContact)));
+        }, cancellationToken);
         // The directory may be a moment behind a number that moved: a customer who no longer lists it is not shown.
         return [.. cards.OfType<CustomerCard>()
             .Where(c => c.Customer.Profile.Phones.Any(p => phoneNumbers.Normalize(p).E164 == e164))
