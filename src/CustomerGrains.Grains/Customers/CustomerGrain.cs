@@ -18,7 +18,7 @@ namespace CustomerGrains.Grains.Customers;
 /// One customer. Events reach it from the interaction log through the customer's stream; each carries
 /// the customer's gap-free sequence number, so the grain applies every event exactly once and in order:
 /// a number already applied is dropped, a gap makes it catch up from the log. The snapshot is written
-/// lazily (every N events, every T seconds, on deactivation); on activation the grain loads it and
+/// lazily (every N events, T seconds after a change, on deactivation); on activation the grain loads it and
 /// catches up from the log, so nothing acknowledged is lost when a silo dies.
 /// Reads compute value, stage, needs and decisions for the moment asked, from memory.
 /// </summary>

@@ -110,7 +110,7 @@ public sealed class SnapshotOptions : ISelfValidatingOptions
     /// <summary>Write after this many newly applied events. Default 100.</summary>
     public int EveryEvents { get; set; } = 100;
 
-    /// <summary>Write changes at least this often while active. Default 30 s.</summary>
+    /// <summary>Write changes at most this long after they were made, while active. Default 30 s.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);
 
     public IEnumerable<string> Validate()
