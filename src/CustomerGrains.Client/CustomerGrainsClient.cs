@@ -18,19 +18,21 @@ public interface ICustomerGrainsClient
 
 internal sealed class CustomerGrainsClient(IClusterClient cluster, CustomerGrainsClientOptions options) : ICustomerGrainsClient
 {
+    private RetryLimits Limits => new(options.Attempts, options.RetryDelay, options.MaxRetryDelay);
+
     public Task<CustomerSnapshot?> GetCustomerAsync(string customerId, DateTimeOffset? asOf = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(customerId);
-        return TransientRetry.RunAsync(
-            () => cluster.GetGrain<ICustomerGrain>(customerId).GetSnapshotAsync(asOf).WaitAsync(cancellationToken), options, cancellationToken);
+        return TransientCalls.ReadAsync(
+            () => cluster.GetGrain<ICustomerGrain>(customerId).GetSnapshotAsync(asOf).WaitAsync(cancellationToken), Limits, TimeProvider.System, cancellationToken);
     }
 
     public Task<Decision?> GetDecisionAsync(string customerId, string channel, string? reason = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(customerId);
-        return cluster.GetGrain<ICustomerGrain>(customerId)
-            .GetDecisionAsync(new DecisionQuery { Channel = channel, Reason = reason })
-            .WaitAsync(cancellationToken);
+        var query = new DecisionQuery { Channel = channel, Reason = reason };
+        return TransientCalls.ReadAsync(
+            () => cluster.GetGrain<ICustomerGrain>(customerId).GetDecisionAsync(query).WaitAsync(cancellationToken), Limits, TimeProvider.System, cancellationToken);
     }
 
     public Task PingAsync(CancellationToken cancellationToken = default) =>

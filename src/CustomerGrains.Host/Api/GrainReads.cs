@@ -1,12 +1,17 @@
-using CustomerGrains.Grains.Calls;
+using CustomerGrains.Abstractions;
 using CustomerGrains.Host.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace CustomerGrains.Host.Api;
 
-/// <summary>The API's reads of grains: a read that meets a silo which just died is tried again until the cluster has moved on.</summary>
+/// <summary>
+/// The API's reads of grains: a read that meets a silo which just died is tried again (pauses of 100 ms doubling to 1 s)
+/// until the cluster has moved that silo's grains, within <see cref="ReadOptions.SiloLossRetry"/>.
+/// </summary>
 public sealed class GrainReads(IGrainFactory grains, TimeProvider time, IOptions<ReadOptions> options)
 {
     public Task<T> ReadAsync<T>(Func<IGrainFactory, Task<T>> read, CancellationToken cancellationToken) =>
-        SiloLoss.ReadAsync(() => read(grains), time, options.Value.SiloLossRetry, cancellationToken);
+        TransientCalls.ReadAsync(() => read(grains),
+            new RetryLimits(int.MaxValue, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), options.Value.SiloLossRetry),
+            time, cancellationToken);
 }

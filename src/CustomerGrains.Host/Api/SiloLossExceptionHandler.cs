@@ -1,4 +1,4 @@
-using CustomerGrains.Grains.Calls;
+using CustomerGrains.Abstractions;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace CustomerGrains.Host.Api;
@@ -13,7 +13,7 @@ internal sealed class SiloLossExceptionHandler(IProblemDetailsService problems) 
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (!SiloLoss.IsSiloLoss(exception))
+        if (!TransientCalls.IsSiloLoss(exception))
         {
             return false;
         }
