@@ -100,6 +100,15 @@ public sealed class AgentDesktopTests(DesktopHost host, BrowserFixture browsers)
     /// <summary>The page marks itself connected once the server-sent <c>ready</c> event arrived.</summary>
     private static Task ExpectConnectedAsync(IPage page) => Expect(page.Locator("body")).ToHaveAttributeAsync("data-connected", "true");
 
+    /// <summary>A desktop page signed in as <paramref name="userId"/> and connected to its live feed.</summary>
+    private async Task<IPage> SignedInDesktopAsync(string userId, string password, Uri? baseAddress = null)
+    {
+        var page = await OpenDesktopAsync(baseAddress);
+        await SignInAsync(page, userId, password);
+        await ExpectConnectedAsync(page);
+        return page;
+    }
+
     private static ILocator CardOn(IPage page, string customerId) => page.Locator($".card[data-customer-id=\"{customerId}\"]");
 
     private static string TierText(JsonElement card)
@@ -120,9 +129,7 @@ public sealed class AgentDesktopTests(DesktopHost host, BrowserFixture browsers)
     {
         var caller = NewCaller();
         await SeedAsync(caller);
-        var page = await OpenDesktopAsync();
-        await SignInAsync(page, "agent1", "agent-demo-1");
-        await ExpectConnectedAsync(page);
+        var page = await SignedInDesktopAsync("agent1", "agent-demo-1");
         await page.EvaluateAsync("() => { window.sameDocument = 'yes'; }");
 
         var callId = $"call-{caller.CustomerId}";
@@ -170,9 +177,7 @@ public sealed class AgentDesktopTests(DesktopHost host, BrowserFixture browsers)
     {
         var caller = NewCaller();
         await SeedAsync(caller);
-        var page = await OpenDesktopAsync();
-        await SignInAsync(page, "super1", "supervisor-demo-1");
-        await ExpectConnectedAsync(page);
+        var page = await SignedInDesktopAsync("super1", "supervisor-demo-1");
         await Expect(page.Locator("#user-role")).ToHaveTextAsync("supervisor");
 
         await host.RingAsync($"call-{caller.CustomerId}", caller.Ani, "super1");
@@ -240,9 +245,7 @@ public sealed class AgentDesktopTests(DesktopHost host, BrowserFixture browsers)
     {
         var caller = NewCaller();
         await SeedAsync(caller);
-        var page = await OpenDesktopAsync();
-        await SignInAsync(page, "agent1", "agent-demo-1");
-        await ExpectConnectedAsync(page);
+        var page = await SignedInDesktopAsync("agent1", "agent-demo-1");
         await host.RingAsync($"call-{caller.CustomerId}", caller.Ani, "agent1");
         var card = CardOn(page, caller.CustomerId);
         var note = card.GetByLabel("Note", new() { Exact = true });
@@ -267,9 +270,7 @@ public sealed class AgentDesktopTests(DesktopHost host, BrowserFixture browsers)
         using var data = new TempDirectory("desktop-restart");
         await using var own = new HostProcess(data.Path);
         await own.StartAsync();
-        var page = await OpenDesktopAsync(own.BaseAddress);
-        await SignInAsync(page, "agent1", "agent-demo-1");
-        await ExpectConnectedAsync(page);
+        var page = await SignedInDesktopAsync("agent1", "agent-demo-1", own.BaseAddress);
 
         // Killed rather than stopped: a crash is the harder case for the page, and a graceful stop waits 30 s for the
         // open event stream (the host's shutdown timeout) before it ends.

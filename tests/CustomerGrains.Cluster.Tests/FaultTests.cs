@@ -2,7 +2,6 @@ using System.Net;
 using CustomerGrains.Client;
 using CustomerGrains.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace CustomerGrains.Cluster.Tests;
 
@@ -65,17 +64,7 @@ public sealed class FaultTests
         await using var cluster = await PostgresCluster.StartAsync(silos: 3);
         var workload = await IngestAllAsync(cluster, new Workload("rolling", customers: 100, eventsPerCustomer: 6, batchSize: 50));
 
-        var builder = Host.CreateApplicationBuilder();
-        builder.AddCustomerGrainsClient(o =>
-        {
-            foreach (var gateway in cluster.Gateways)
-            {
-                o.Gateways.Add(gateway);
-            }
-            o.ClusterId = cluster.ClusterId;
-        });
-        using var service = builder.Build();
-        await service.StartAsync(TestContext.Current.CancellationToken);
+        using var service = await cluster.StartClientAsync();
         var client = service.Services.GetRequiredService<ICustomerGrainsClient>();
 
         using var stop = new CancellationTokenSource();

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using CustomerGrains.Client;
 using CustomerGrains.Testing;
+using Microsoft.Extensions.Hosting;
 
 namespace CustomerGrains.Cluster.Tests;
 
@@ -101,6 +103,23 @@ public sealed class PostgresCluster : IAsyncDisposable
     public IEnumerable<string> Gateways => Silos.Select(s => "127.0.0.1:" + s.GatewayPort.ToString(CultureInfo.InvariantCulture));
 
     public IEnumerable<HostProcess> Running => Silos.Where(s => s.IsRunning);
+
+    /// <summary>A started host holding the typed client, connected through every silo's gateway; the caller stops and disposes it.</summary>
+    public async Task<IHost> StartClientAsync()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.AddCustomerGrainsClient(o =>
+        {
+            foreach (var gateway in Gateways)
+            {
+                o.Gateways.Add(gateway);
+            }
+            o.ClusterId = ClusterId;
+        });
+        var host = builder.Build();
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        return host;
+    }
 
     public async ValueTask DisposeAsync()
     {

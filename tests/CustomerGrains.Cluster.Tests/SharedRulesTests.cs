@@ -4,10 +4,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using CustomerGrains.Client;
 using CustomerGrains.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Npgsql;
 
 namespace CustomerGrains.Cluster.Tests;
@@ -102,17 +100,7 @@ public sealed partial class SharedRulesTests
     /// <summary>The silo port of the silo each customer's grain is active on, from the cluster's management grain.</summary>
     private static async Task<Dictionary<string, int>> HostingSilosAsync(PostgresCluster cluster, IEnumerable<string> customers)
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.AddCustomerGrainsClient(o =>
-        {
-            foreach (var gateway in cluster.Gateways)
-            {
-                o.Gateways.Add(gateway);
-            }
-            o.ClusterId = cluster.ClusterId;
-        });
-        using var host = builder.Build();
-        await host.StartAsync(TestContext.Current.CancellationToken);
+        using var host = await cluster.StartClientAsync();
         var wanted = customers.ToHashSet(StringComparer.Ordinal);
         var statistics = await host.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
         await host.StopAsync(CancellationToken.None);

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using CustomerGrains.Domain.Value;
 using CustomerGrains.Grains.Storage;
@@ -99,32 +98,12 @@ public sealed class PostgresValueModelStore(PostgresDatabase database) : IValueM
 /// </summary>
 public sealed class PostgresCustomerReadModel(PostgresDatabase database) : ICustomerReadModel
 {
-    private const int PageSize = 5000;
-
-    // One statement: a first write of a customer racing another silo's (a grain moving during a rebalance) turns
-    // into an update instead of failing on the key. The last write wins, as in the embedded store: the row is a
-    // projection of the grain's state, written after each snapshot, and the grain writes it again when it changes.
-    private const string UpsertSql = """
-        INSERT INTO customer_read_model (customer_id, first_seen_at, first_purchase_at, repeat_purchases, last_repeat_at,
-            repeat_net_spend, call_minutes, complaints, returns, last_purchase_at, purchases, net_spend, stage, next_review_at,
-            need_traits, updated_at)
-        VALUES (@id, @seen, @first, @repeat, @last_repeat, @repeat_net, @minutes, @complaints, @returns, @last, @purchases, @net,
-            @stage, @review, @traits, @updated)
-        ON CONFLICT (customer_id) DO UPDATE SET
-            first_seen_at = excluded.first_seen_at, first_purchase_at = excluded.first_purchase_at,
-            repeat_purchases = excluded.repeat_purchases, last_repeat_at = excluded.last_repeat_at,
-            repeat_net_spend = excluded.repeat_net_spend, call_minutes = excluded.call_minutes,
-            complaints = excluded.complaints, returns = excluded.returns, last_purchase_at = excluded.last_purchase_at,
-            purchases = excluded.purchases, net_spend = excluded.net_spend, stage = excluded.stage,
-            next_review_at = excluded.next_review_at, need_traits = excluded.need_traits, updated_at = excluded.updated_at
-        """;
-
     public async Task UpsertAsync(CustomerReadModelRow row, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(row);
         var i = row.Inputs;
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(UpsertSql, connection);
+        await using var command = new NpgsqlCommand(CustomerReadModelSql.Upsert, connection);
         var p = command.Parameters;
         p.AddWithValue("id", row.CustomerId);
         p.Add(PostgresValues.Time("seen", i.FirstSeenAt));
@@ -140,79 +119,31 @@ public sealed class PostgresCustomerReadModel(PostgresDatabase database) : ICust
         p.AddWithValue("net", i.TotalNetSpend);
         p.Add(PostgresValues.Text("stage", row.Stage));
         p.Add(PostgresValues.Time("review", row.NextReviewAt));
-        p.Add(PostgresValues.Text("traits", row.NeedTraits is null ? null : JsonSerializer.Serialize(row.NeedTraits, SqliteValueModelStore.StatisticsJson)));
+        p.Add(PostgresValues.Text("traits", CustomerReadModelSql.Traits(row.NeedTraits)));
         p.AddWithValue("updated", row.UpdatedAt.UtcDateTime);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async IAsyncEnumerable<PopulationMember> ReadPopulationAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        // Pages by key rather than one long query: no connection is held while the caller works on a page.
-        var after = "";
-        while (true)
-        {
-            var page = await ReadPageAsync(after, cancellationToken);
-            foreach (var (_, member) in page)
-            {
-                yield return member;
-            }
-            if (page.Count < PageSize)
-            {
-                yield break;
-            }
-            after = page[^1].Id;
-        }
-    }
+    public IAsyncEnumerable<PopulationMember> ReadPopulationAsync(CancellationToken cancellationToken) =>
+        CustomerReadModelSql.AllAsync(ReadPageAsync, cancellationToken);
 
     private async Task<List<(string Id, PopulationMember Member)>> ReadPageAsync(string after, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("""
-            SELECT customer_id, first_seen_at, first_purchase_at, repeat_purchases, last_repeat_at, repeat_net_spend,
-                   call_minutes, complaints, returns, last_purchase_at, purchases, net_spend, need_traits
-            FROM customer_read_model WHERE customer_id > @after ORDER BY customer_id LIMIT @limit
-            """, connection);
+        await using var command = new NpgsqlCommand(CustomerReadModelSql.Page, connection);
         command.Parameters.AddWithValue("after", after);
-        command.Parameters.AddWithValue("limit", PageSize);
+        command.Parameters.AddWithValue("limit", CustomerReadModelSql.PageSize);
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<(string Id, PopulationMember Member)>(PageSize);
-        while (await r.ReadAsync(cancellationToken))
-        {
-            rows.Add((r.GetString(0), new PopulationMember(new ValueInputs
-            {
-                FirstSeenAt = PostgresValues.OptionalTime(r, 1),
-                FirstPurchaseAt = PostgresValues.OptionalTime(r, 2),
-                RepeatPurchaseCount = r.GetInt32(3),
-                LastRepeatPurchaseAt = PostgresValues.OptionalTime(r, 4),
-                RepeatNetSpendSum = r.GetDouble(5),
-                RepeatSpendCount = r.GetInt32(3),
-                CallMinutes = r.GetDouble(6),
-                ComplaintCount = r.GetInt32(7),
-                ReturnCount = r.GetInt32(8),
-                LastPurchaseAt = PostgresValues.OptionalTime(r, 9),
-                TotalPurchaseCount = r.GetInt32(10),
-                TotalNetSpend = r.GetDouble(11),
-            }, r.IsDBNull(12) ? null : JsonSerializer.Deserialize<Dictionary<string, double>>(r.GetString(12), SqliteValueModelStore.StatisticsJson))));
-        }
-        return rows;
+        return await CustomerReadModelSql.ReadPageAsync(r, PostgresValues.OptionalTime, cancellationToken);
     }
 
     public async Task<IReadOnlyList<string>> DueForReviewAsync(DateTimeOffset now, int maxCount, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("""
-            SELECT customer_id FROM customer_read_model
-            WHERE next_review_at IS NOT NULL AND next_review_at <= @now
-            ORDER BY next_review_at LIMIT @limit
-            """, connection);
+        await using var command = new NpgsqlCommand(CustomerReadModelSql.Due, connection);
         command.Parameters.AddWithValue("now", now.UtcDateTime);
         command.Parameters.AddWithValue("limit", maxCount);
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
-        var due = new List<string>();
-        while (await r.ReadAsync(cancellationToken))
-        {
-            due.Add(r.GetString(0));
-        }
-        return due;
+        return await CustomerReadModelSql.ReadIdsAsync(r, cancellationToken);
     }
 }

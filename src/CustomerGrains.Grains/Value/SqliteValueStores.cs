@@ -1,10 +1,8 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CustomerGrains.Domain.Value;
 using CustomerGrains.Grains.Hosting;
 using CustomerGrains.Grains.Storage;
-using Microsoft.Data.Sqlite;
 
 namespace CustomerGrains.Grains.Value;
 
@@ -101,112 +99,55 @@ public sealed class SqliteCustomerReadModel(EmbeddedDatabases databases) : ICust
 {
     private readonly SqliteDatabase database = databases.Log;
 
-    private const int PageSize = 5000;
-
     public Task UpsertAsync(CustomerReadModelRow row, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, ct) =>
         {
             var i = row.Inputs;
             await using var command = connection.CreateCommand();
-            command.CommandText = """
-                INSERT INTO customer_read_model (customer_id, first_seen_at, first_purchase_at, repeat_purchases, last_repeat_at,
-                    repeat_net_spend, call_minutes, complaints, returns, last_purchase_at, purchases, net_spend, stage, next_review_at, need_traits, updated_at)
-                VALUES ($id, $seen, $first, $repeat, $lastRepeat, $repeatNet, $minutes, $complaints, $returns, $last, $purchases, $net, $stage, $review, $traits, $updated)
-                ON CONFLICT (customer_id) DO UPDATE SET
-                    first_seen_at = excluded.first_seen_at, first_purchase_at = excluded.first_purchase_at,
-                    repeat_purchases = excluded.repeat_purchases, last_repeat_at = excluded.last_repeat_at,
-                    repeat_net_spend = excluded.repeat_net_spend, call_minutes = excluded.call_minutes,
-                    complaints = excluded.complaints, returns = excluded.returns, last_purchase_at = excluded.last_purchase_at,
-                    purchases = excluded.purchases, net_spend = excluded.net_spend, stage = excluded.stage,
-                    next_review_at = excluded.next_review_at, need_traits = excluded.need_traits, updated_at = excluded.updated_at
-                """;
-            command.Parameters.AddWithValue("$id", row.CustomerId);
-            command.Parameters.AddWithValue("$seen", (object?)SqliteDatabase.Time(i.FirstSeenAt) ?? DBNull.Value);
-            command.Parameters.AddWithValue("$first", (object?)SqliteDatabase.Time(i.FirstPurchaseAt) ?? DBNull.Value);
-            command.Parameters.AddWithValue("$repeat", i.RepeatPurchaseCount);
-            command.Parameters.AddWithValue("$lastRepeat", (object?)SqliteDatabase.Time(i.LastRepeatPurchaseAt) ?? DBNull.Value);
-            command.Parameters.AddWithValue("$repeatNet", i.RepeatNetSpendSum);
-            command.Parameters.AddWithValue("$minutes", i.CallMinutes);
-            command.Parameters.AddWithValue("$complaints", i.ComplaintCount);
-            command.Parameters.AddWithValue("$returns", i.ReturnCount);
-            command.Parameters.AddWithValue("$last", (object?)SqliteDatabase.Time(i.LastPurchaseAt) ?? DBNull.Value);
-            command.Parameters.AddWithValue("$purchases", i.TotalPurchaseCount);
-            command.Parameters.AddWithValue("$net", i.TotalNetSpend);
-            command.Parameters.AddWithValue("$stage", (object?)row.Stage ?? DBNull.Value);
-            command.Parameters.AddWithValue("$review", (object?)SqliteDatabase.Time(row.NextReviewAt) ?? DBNull.Value);
-            command.Parameters.AddWithValue("$traits", row.NeedTraits is null ? DBNull.Value : JsonSerializer.Serialize(row.NeedTraits, SqliteValueModelStore.StatisticsJson));
-            command.Parameters.AddWithValue("$updated", SqliteDatabase.Time(row.UpdatedAt));
+            command.CommandText = CustomerReadModelSql.Upsert;
+            var p = command.Parameters;
+            p.AddWithValue("@id", row.CustomerId);
+            p.AddWithValue("@seen", Time(i.FirstSeenAt));
+            p.AddWithValue("@first", Time(i.FirstPurchaseAt));
+            p.AddWithValue("@repeat", i.RepeatPurchaseCount);
+            p.AddWithValue("@last_repeat", Time(i.LastRepeatPurchaseAt));
+            p.AddWithValue("@repeat_net", i.RepeatNetSpendSum);
+            p.AddWithValue("@minutes", i.CallMinutes);
+            p.AddWithValue("@complaints", i.ComplaintCount);
+            p.AddWithValue("@returns", i.ReturnCount);
+            p.AddWithValue("@last", Time(i.LastPurchaseAt));
+            p.AddWithValue("@purchases", i.TotalPurchaseCount);
+            p.AddWithValue("@net", i.TotalNetSpend);
+            p.AddWithValue("@stage", (object?)row.Stage ?? DBNull.Value);
+            p.AddWithValue("@review", Time(row.NextReviewAt));
+            p.AddWithValue("@traits", (object?)CustomerReadModelSql.Traits(row.NeedTraits) ?? DBNull.Value);
+            p.AddWithValue("@updated", SqliteDatabase.Time(row.UpdatedAt));
             return await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
 
-    public async IAsyncEnumerable<PopulationMember> ReadPopulationAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var after = "";
-        while (true)
+    public IAsyncEnumerable<PopulationMember> ReadPopulationAsync(CancellationToken cancellationToken) =>
+        CustomerReadModelSql.AllAsync((after, token) => database.WithConnectionAsync(async (connection, ct) =>
         {
-            var page = await database.WithConnectionAsync(async (connection, ct) =>
-            {
-                await using var command = connection.CreateCommand();
-                command.CommandText = """
-                    SELECT customer_id, first_seen_at, first_purchase_at, repeat_purchases, last_repeat_at, repeat_net_spend,
-                           call_minutes, complaints, returns, last_purchase_at, purchases, net_spend, need_traits
-                    FROM customer_read_model WHERE customer_id > $after ORDER BY customer_id LIMIT $limit
-                    """;
-                command.Parameters.AddWithValue("$after", after);
-                command.Parameters.AddWithValue("$limit", PageSize);
-                await using var r = await command.ExecuteReaderAsync(ct);
-                var rows = new List<(string Id, PopulationMember Member)>(PageSize);
-                while (await r.ReadAsync(ct))
-                {
-                    rows.Add((r.GetString(0), new PopulationMember(new ValueInputs
-                    {
-                        FirstSeenAt = OptionalTime(r, 1),
-                        FirstPurchaseAt = OptionalTime(r, 2),
-                        RepeatPurchaseCount = r.GetInt32(3),
-                        LastRepeatPurchaseAt = OptionalTime(r, 4),
-                        RepeatNetSpendSum = r.GetDouble(5),
-                        RepeatSpendCount = r.GetInt32(3),
-                        CallMinutes = r.GetDouble(6),
-                        ComplaintCount = r.GetInt32(7),
-                        ReturnCount = r.GetInt32(8),
-                        LastPurchaseAt = OptionalTime(r, 9),
-                        TotalPurchaseCount = r.GetInt32(10),
-                        TotalNetSpend = r.GetDouble(11),
-                    }, r.IsDBNull(12) ? null : JsonSerializer.Deserialize<Dictionary<string, double>>(r.GetString(12), SqliteValueModelStore.StatisticsJson))));
-                }
-                return rows;
-            }, cancellationToken);
-            foreach (var (_, member) in page)
-            {
-                yield return member;
-            }
-            if (page.Count < PageSize)
-            {
-                yield break;
-            }
-            after = page[^1].Id;
-        }
-    }
+            await using var command = connection.CreateCommand();
+            command.CommandText = CustomerReadModelSql.Page;
+            command.Parameters.AddWithValue("@after", after);
+            command.Parameters.AddWithValue("@limit", CustomerReadModelSql.PageSize);
+            await using var r = await command.ExecuteReaderAsync(ct);
+            return await CustomerReadModelSql.ReadPageAsync(r, OptionalTime, ct);
+        }, token), cancellationToken);
 
     public Task<IReadOnlyList<string>> DueForReviewAsync(DateTimeOffset now, int maxCount, CancellationToken cancellationToken) =>
         database.WithConnectionAsync(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = """
-                SELECT customer_id FROM customer_read_model
-                WHERE next_review_at IS NOT NULL AND next_review_at <= $now
-                ORDER BY next_review_at LIMIT $limit
-                """;
-            command.Parameters.AddWithValue("$now", SqliteDatabase.Time(now));
-            command.Parameters.AddWithValue("$limit", maxCount);
+            command.CommandText = CustomerReadModelSql.Due;
+            command.Parameters.AddWithValue("@now", SqliteDatabase.Time(now));
+            command.Parameters.AddWithValue("@limit", maxCount);
             await using var r = await command.ExecuteReaderAsync(ct);
-            var due = new List<string>();
-            while (await r.ReadAsync(ct))
-            {
-                due.Add(r.GetString(0));
-            }
-            return (IReadOnlyList<string>)due;
+            return await CustomerReadModelSql.ReadIdsAsync(r, ct);
         }, cancellationToken);
 
-    private static DateTimeOffset? OptionalTime(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : SqliteDatabase.ParseTime(r.GetString(i));
+    private static object Time(DateTimeOffset? at) => (object?)SqliteDatabase.Time(at) ?? DBNull.Value;
+
+    private static DateTimeOffset? OptionalTime(System.Data.Common.DbDataReader r, int i) => r.IsDBNull(i) ? null : SqliteDatabase.ParseTime(r.GetString(i));
 }
