@@ -93,7 +93,7 @@ public static class GrainLikeState
         var state = new CustomerState(events[0].CustomerId);
         foreach (var e in events.OrderBy(e => e.OccurredAt))
         {
-            var at = state.StageSince is { } since && since > e.OccurredAt ? since : e.OccurredAt;
+            var at = state.StageTimeFor(e.OccurredAt);
             rules.RecordStage(state, at);
             state.Apply(e);
             rules.RecordStage(state, at);

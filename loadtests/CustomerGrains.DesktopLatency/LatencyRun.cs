@@ -124,53 +124,26 @@ internal static class LatencyRun
     private static IEnumerable<JsonObject> EventsOf(Customer c, Random random)
     {
         var now = DateTimeOffset.UtcNow;
-        var list = new List<JsonObject>
-        {
-            EventJson.Event("profileChanged", $"{c.Id}-profile", c.Id, now.AddDays(-400), new JsonObject
-            {
-                ["name"] = $"Customer {c.Id}",
-                ["phones"] = new JsonArray(c.Phone),
-                ["email"] = $"{c.Id}@example.com",
-            }),
-        };
+        var list = new List<JsonObject> { EventJson.Profile($"{c.Id}-profile", c.Id, now.AddDays(-400), $"Customer {c.Id}", [c.Phone], $"{c.Id}@example.com") };
         var purchases = 1 + random.Next(8);
         var mean = 20 + 200 * random.NextDouble() * random.NextDouble();
         for (var p = 0; p < purchases; p++)
         {
             var amount = Math.Round((decimal)(mean * (0.5 + random.NextDouble())), 2);
-            list.Add(EventJson.Event("purchase", $"{c.Id}-p{p}", c.Id, now.AddDays(-360 + 360.0 * p / purchases + random.Next(20)), new JsonObject
-            {
-                ["orderId"] = $"o-{c.Id}-{p}",
-                ["amount"] = amount,
-                ["currency"] = "EUR",
-                ["lines"] = new JsonArray(new JsonObject { ["category"] = "books", ["quantity"] = 1, ["unitPrice"] = amount }),
-                ["discount"] = 0,
-                ["paymentMethod"] = "card",
-                ["channel"] = "web",
-            }));
+            list.Add(EventJson.Purchase($"{c.Id}-p{p}", c.Id, now.AddDays(-360 + 360.0 * p / purchases + random.Next(20)), amount, $"o-{c.Id}-{p}"));
         }
         if (random.NextDouble() < 0.3)
         {
-            list.Add(EventJson.Event("contact", $"{c.Id}-call", c.Id, now.AddDays(-random.Next(1, 30)), new JsonObject
-            {
-                ["channel"] = "phone",
-                ["reason"] = "billing",
-                ["durationSeconds"] = 60 + random.Next(600),
-                ["emotion"] = random.NextDouble() < 0.3 ? "angry" : "calm",
-            }));
+            var at = now.AddDays(-random.Next(1, 30));
+            var duration = 60 + random.Next(600);
+            list.Add(EventJson.Contact($"{c.Id}-call", c.Id, at, random.NextDouble() < 0.3 ? "angry" : "calm", duration));
         }
         if (random.NextDouble() < 0.1)
         {
-            list.Add(EventJson.Event("complaintOpened", $"{c.Id}-k1", c.Id, now.AddDays(-random.Next(1, 10)), new JsonObject
-            {
-                ["complaintId"] = "k1",
-                ["severity"] = "high",
-                ["category"] = "delivery",
-            }));
+            list.Add(EventJson.ComplaintOpened($"{c.Id}-k1", c.Id, now.AddDays(-random.Next(1, 10)), "k1"));
         }
         return list;
     }
-
 
     /// <summary>Posts the events in batches, then waits until every number finds its customer (directory linked, events applied).</summary>
     private static async Task SeedAsync(HttpClient http, List<JsonObject> events, List<Customer> customers)
@@ -184,10 +157,12 @@ internal static class LatencyRun
                 {
                     break;
                 }
-                if (attempt == 5)
+                // Only an engine that is briefly unavailable is worth asking again; a refused batch stays refused.
+                if (attempt == 5 || (int)response.StatusCode < 500)
                 {
                     throw new InvalidOperationException($"seeding: a batch answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
                 }
+                await Task.Delay(TimeSpan.FromSeconds(attempt));
             }
         }
         foreach (var customer in customers)

@@ -18,13 +18,13 @@ public interface ICustomerGrainsClient
 
 internal sealed class CustomerGrainsClient(IClusterClient cluster, CustomerGrainsClientOptions options) : ICustomerGrainsClient
 {
-    private RetryLimits Limits => new(options.Attempts, options.RetryDelay, options.MaxRetryDelay);
+    private readonly RetryLimits limits = new(options.Attempts, options.RetryDelay, options.MaxRetryDelay);
 
     public Task<CustomerSnapshot?> GetCustomerAsync(string customerId, DateTimeOffset? asOf = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(customerId);
         return TransientCalls.ReadAsync(
-            () => cluster.GetGrain<ICustomerGrain>(customerId).GetSnapshotAsync(asOf).WaitAsync(cancellationToken), Limits, TimeProvider.System, cancellationToken);
+            () => cluster.GetGrain<ICustomerGrain>(customerId).GetSnapshotAsync(asOf).WaitAsync(cancellationToken), limits, TimeProvider.System, cancellationToken);
     }
 
     public Task<Decision?> GetDecisionAsync(string customerId, string channel, string? reason = null, CancellationToken cancellationToken = default)
@@ -32,7 +32,7 @@ internal sealed class CustomerGrainsClient(IClusterClient cluster, CustomerGrain
         ArgumentException.ThrowIfNullOrWhiteSpace(customerId);
         var query = new DecisionQuery { Channel = channel, Reason = reason };
         return TransientCalls.ReadAsync(
-            () => cluster.GetGrain<ICustomerGrain>(customerId).GetDecisionAsync(query).WaitAsync(cancellationToken), Limits, TimeProvider.System, cancellationToken);
+            () => cluster.GetGrain<ICustomerGrain>(customerId).GetDecisionAsync(query).WaitAsync(cancellationToken), limits, TimeProvider.System, cancellationToken);
     }
 
     public Task PingAsync(CancellationToken cancellationToken = default) =>

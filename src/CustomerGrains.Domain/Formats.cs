@@ -29,7 +29,7 @@ internal static class Formats
     public static FixedPoint Number(double value, string format) => new(value, format);
 
     /// <summary>Writes <paramref name="value"/> as exactly <c>text.Length</c> decimal digits, zero-padded.</summary>
-    private static void Digits(Span<char> text, int value)
+    private static void Digits(Span<char> text, long value)
     {
         for (var i = text.Length - 1; i >= 0; i--)
         {
@@ -136,12 +136,12 @@ internal static class Formats
             {
                 destination[at++] = '-';
             }
-            WriteDigits(destination.Slice(at, integerDigits), integer);
+            Digits(destination.Slice(at, integerDigits), integer);
             at += integerDigits;
             if (shown > 0)
             {
                 destination[at++] = '.';
-                WriteDigits(destination.Slice(at, shown), rounded % unit);
+                Digits(destination.Slice(at, shown), rounded % unit);
                 at += shown;
             }
             if (percent)
@@ -167,15 +167,6 @@ internal static class Formats
                 digits++;
             }
             return digits;
-        }
-
-        private static void WriteDigits(Span<char> text, long value)
-        {
-            for (var i = text.Length - 1; i >= 0; i--)
-            {
-                text[i] = (char)('0' + (value % 10));
-                value /= 10;
-            }
         }
     }
 }

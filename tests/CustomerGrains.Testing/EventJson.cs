@@ -6,46 +6,34 @@ namespace CustomerGrains.Testing;
 /// <summary>Interaction events in their wire form, for tests that speak to the API as a user does.</summary>
 public static class EventJson
 {
-    public static JsonObject Purchase(string eventId, string customerId, DateTimeOffset at, decimal amount, string orderId = "", string category = "books") => new()
-    {
-        ["eventId"] = eventId,
-        ["customerId"] = customerId,
-        ["type"] = "purchase",
-        ["occurredAt"] = Stamp(at),
-        ["source"] = "shop",
-        ["orderId"] = orderId.Length > 0 ? orderId : "o-" + eventId,
-        ["amount"] = amount,
-        ["currency"] = "EUR",
-        ["lines"] = new JsonArray(new JsonObject { ["category"] = category, ["quantity"] = 1, ["unitPrice"] = amount }),
-        ["discount"] = 0,
-        ["paymentMethod"] = "card",
-        ["channel"] = "web",
-    };
+    public static JsonObject Purchase(string eventId, string customerId, DateTimeOffset at, decimal amount, string orderId = "", string category = "books") =>
+        Event("purchase", eventId, customerId, at, new JsonObject
+        {
+            ["orderId"] = orderId.Length > 0 ? orderId : "o-" + eventId,
+            ["amount"] = amount,
+            ["currency"] = "EUR",
+            ["lines"] = new JsonArray(new JsonObject { ["category"] = category, ["quantity"] = 1, ["unitPrice"] = amount }),
+            ["discount"] = 0,
+            ["paymentMethod"] = "card",
+            ["channel"] = "web",
+        }, "shop");
 
-    public static JsonObject Contact(string eventId, string customerId, DateTimeOffset at, string emotion = "calm") => new()
-    {
-        ["eventId"] = eventId,
-        ["customerId"] = customerId,
-        ["type"] = "contact",
-        ["occurredAt"] = Stamp(at),
-        ["source"] = "cti",
-        ["channel"] = "phone",
-        ["reason"] = "billing",
-        ["durationSeconds"] = 180,
-        ["emotion"] = emotion,
-    };
+    public static JsonObject Contact(string eventId, string customerId, DateTimeOffset at, string emotion = "calm", int durationSeconds = 180) =>
+        Event("contact", eventId, customerId, at, new JsonObject
+        {
+            ["channel"] = "phone",
+            ["reason"] = "billing",
+            ["durationSeconds"] = durationSeconds,
+            ["emotion"] = emotion,
+        }, "cti");
 
-    public static JsonObject ComplaintOpened(string eventId, string customerId, DateTimeOffset at, string complaintId) => new()
-    {
-        ["eventId"] = eventId,
-        ["customerId"] = customerId,
-        ["type"] = "complaintOpened",
-        ["occurredAt"] = Stamp(at),
-        ["source"] = "crm",
-        ["complaintId"] = complaintId,
-        ["severity"] = "high",
-        ["category"] = "delivery",
-    };
+    public static JsonObject ComplaintOpened(string eventId, string customerId, DateTimeOffset at, string complaintId) =>
+        Event("complaintOpened", eventId, customerId, at, new JsonObject
+        {
+            ["complaintId"] = complaintId,
+            ["severity"] = "high",
+            ["category"] = "delivery",
+        }, "crm");
 
     /// <summary>Any event: the common fields added to <paramref name="body"/> (its type-specific fields).</summary>
     public static JsonObject Event(string type, string eventId, string customerId, DateTimeOffset at, JsonObject body, string source = "test")
@@ -61,21 +49,16 @@ public static class EventJson
     /// <summary>A profile change setting the name, the phones (replacing the previous ones) and optionally the e-mail.</summary>
     public static JsonObject Profile(string eventId, string customerId, DateTimeOffset at, string name, string[] phones, string? email = null)
     {
-        var e = new JsonObject
+        var body = new JsonObject
         {
-            ["eventId"] = eventId,
-            ["customerId"] = customerId,
-            ["type"] = "profileChanged",
-            ["occurredAt"] = Stamp(at),
-            ["source"] = "crm",
             ["name"] = name,
             ["phones"] = new JsonArray([.. phones.Select(p => (JsonNode)p)]),
         };
         if (email is not null)
         {
-            e["email"] = email;
+            body["email"] = email;
         }
-        return e;
+        return Event("profileChanged", eventId, customerId, at, body, "crm");
     }
 
     public static JsonObject Batch(params JsonObject[] events) => new() { ["events"] = new JsonArray([.. events]) };

@@ -121,6 +121,12 @@ public sealed class CustomerState : IJsonOnDeserialized
     /// <summary>When the recorded stage was entered (noticed).</summary>
     [JsonInclude] public DateTimeOffset? StageSince { get; private set; }
 
+    /// <summary>
+    /// When a stage change around an event occurring at <paramref name="occurredAt"/> is recorded: at the event's time,
+    /// never before the last recorded change (a late event cannot rewrite the order of the history).
+    /// </summary>
+    public DateTimeOffset StageTimeFor(DateTimeOffset occurredAt) => StageSince is { } since && since > occurredAt ? since : occurredAt;
+
     /// <summary>The latest transitions, oldest first, at most <see cref="StageHistoryLimit"/>.</summary>
     [JsonInclude] public List<StageTransition> StageHistory { get; private set; } = [];
 

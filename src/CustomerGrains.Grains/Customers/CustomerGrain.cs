@@ -134,14 +134,8 @@ internal sealed partial class CustomerGrain(
         {
             return Task.FromResult<Decision?>(null);
         }
-        var channel = ParseChannel(query.Channel);
-        var current = rules.Current;
-        if (query.CandidatePolicy is { } candidate)
-        {
-            current = current with { Policy = candidate };
-        }
-        var context = new DecisionContext(channel, query.Reason, query.AsOf ?? time.GetUtcNow());
-        return Task.FromResult<Decision?>(current.Decide(customer, context));
+        var current = RulesFor(query);
+        return Task.FromResult<Decision?>(current.Decide(customer, Context(query, query.AsOf ?? time.GetUtcNow())));
     }
 
     public Task<CustomerCard?> GetCardAsync(DecisionQuery query)
@@ -152,13 +146,19 @@ internal sealed partial class CustomerGrain(
             return Task.FromResult<CustomerCard?>(null);
         }
         // One moment, one rules version and one assessment for both halves of the card.
-        var current = rules.Current;
-        var now = time.GetUtcNow();
-        var (snapshot, assessment) = Snapshot(now, current);
-        var context = new DecisionContext(ParseChannel(query.Channel), query.Reason, now);
+        var current = RulesFor(query);
+        var at = query.AsOf ?? time.GetUtcNow();
+        var (snapshot, assessment) = Snapshot(at, current);
+        var context = Context(query, at);
         var decision = assessment is null ? current.Decide(customer, context) : current.Decide(customer, assessment, context);
         return Task.FromResult<CustomerCard?>(new CustomerCard { Customer = snapshot, Decision = decision });
     }
+
+    /// <summary>The rules in force, or with the query's candidate policy in their place (a what-if).</summary>
+    private EngineRules RulesFor(DecisionQuery query) =>
+        query.CandidatePolicy is { } candidate ? rules.Current with { Policy = candidate } : rules.Current;
+
+    private static DecisionContext Context(DecisionQuery query, DateTimeOffset at) => new(ParseChannel(query.Channel), query.Reason, at);
 
     public Task WatchAsync(string agentId, TimeSpan duration)
     {
@@ -251,7 +251,7 @@ internal sealed partial class CustomerGrain(
         // Time alone may have moved the customer before this event (e.g. into decline, so that a purchase now
         // is a win-back); then the event itself may move them. Both are recorded at the event's time, never
         // before the last recorded change.
-        var at = customer.StageSince is { } since && since > e.OccurredAt ? since : e.OccurredAt;
+        var at = customer.StageTimeFor(e.OccurredAt);
         RecordStage(at);
         customer.Apply(e);
         RecordStage(at);

@@ -43,7 +43,7 @@ public static class CustomerGrainsSiloBuilderExtensions
         services.AddCustomerGrainsSerialization();
         services.AddKeyedSingleton<IGrainStorage>(CustomerStorage, (sp, _) =>
             new StringKeyGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(CustomerStorageSql),
-                backend.Mode == StorageMode.Sqlite ? sp.GetRequiredService<EmbeddedDatabases>().Grains : null));
+                backend.GrainStorageFile(sp)));
 
         silo.AddPersistentStreams(StreamNames.InteractionLogProvider, LogQueueAdapterFactory.Create, stream =>
         {

@@ -57,6 +57,9 @@ public abstract class StorageBackend
 
     /// <summary>How this silo finds the others: localhost for the embedded default, the membership table in PostgreSQL for a cluster.</summary>
     internal abstract void UseClustering(ISiloBuilder silo, SiloSettings settings);
+
+    /// <summary>The file grain snapshots are written to when its writes must take turns and stay off the scheduler (SQLite); otherwise null.</summary>
+    internal virtual SqliteDatabase? GrainStorageFile(IServiceProvider services) => null;
 }
 
 /// <summary>The embedded default: SQLite files, one silo on localhost clustering, reminders in memory.</summary>
@@ -68,32 +71,26 @@ internal sealed class SqliteBackend(IConfiguration configuration) : StorageBacke
 
     public override string Describe => $"SQLite files in {Path.GetFullPath(DataDirectory)}";
 
-    public override async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken)
-    {
-        var databases = EmbeddedDatabases.In(DataDirectory);
-        return [.. await databases.Log.MigrateAsync(cancellationToken), .. await databases.Grains.MigrateAsync(cancellationToken)];
-    }
+    public override Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken) =>
+        MigrateAsync(EmbeddedDatabases.In(DataDirectory), cancellationToken);
+
+    private static async Task<IReadOnlyList<string>> MigrateAsync(EmbeddedDatabases databases, CancellationToken cancellationToken) =>
+        [.. await databases.Log.MigrateAsync(cancellationToken), .. await databases.Grains.MigrateAsync(cancellationToken)];
 
     internal override bool MigratesAtStart => true;
 
     internal override void AddDatabases(IServiceCollection services) =>
         services.TryAddSingleton(sp => EmbeddedDatabases.In(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory));
 
-    internal override async Task<IReadOnlyList<string>> MigrateAsync(IServiceProvider services, CancellationToken cancellationToken)
-    {
-        var databases = services.GetRequiredService<EmbeddedDatabases>();
-        return [.. await databases.Log.MigrateAsync(cancellationToken), .. await databases.Grains.MigrateAsync(cancellationToken)];
-    }
+    internal override Task<IReadOnlyList<string>> MigrateAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        MigrateAsync(services.GetRequiredService<EmbeddedDatabases>(), cancellationToken);
+
+    internal override SqliteDatabase? GrainStorageFile(IServiceProvider services) => services.GetRequiredService<EmbeddedDatabases>().Grains;
 
     internal override void AddStorage(ISiloBuilder silo, string grainStorage)
     {
         var services = silo.Services;
-        var minimum = (configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions()).MinWorkerThreads;
-        ThreadPool.GetMinThreads(out var workers, out var io);
-        if (minimum is > 0 and <= 1000 && workers < minimum)
-        {
-            ThreadPool.SetMinThreads(minimum, io);
-        }
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ThreadPoolMinimum>();
         services.AddSingleton<SqliteInteractionLog>(sp => ActivatorUtilities.CreateInstance<SqliteInteractionLog>(
             sp, sp.GetRequiredService<EmbeddedDatabases>().Log));
         services.AddSingleton<IInteractionLog>(sp => sp.GetRequiredService<SqliteInteractionLog>());
@@ -201,5 +198,23 @@ public static class StorageBackendServiceCollectionExtensions
         {
             StorageMode.Postgres => ActivatorUtilities.CreateInstance<TPostgres>(sp),
             _ => ActivatorUtilities.CreateInstance<TSqlite>(sp),
+        });
+}
+
+/// <summary>
+/// Keeps <see cref="StorageOptions.MinWorkerThreads"/> thread-pool workers ready once the embedded silo starts: SQLite's
+/// I/O blocks pool threads, and a cold call spike needs many at once, faster than the pool grows by itself.
+/// </summary>
+internal sealed class ThreadPoolMinimum(IOptions<StorageOptions> options) : ILifecycleParticipant<ISiloLifecycle>
+{
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(ThreadPoolMinimum), ServiceLifecycleStage.First, _ =>
+        {
+            ThreadPool.GetMinThreads(out var workers, out var io);
+            if (options.Value.MinWorkerThreads > workers)
+            {
+                ThreadPool.SetMinThreads(options.Value.MinWorkerThreads, io);
+            }
+            return Task.CompletedTask;
         });
 }

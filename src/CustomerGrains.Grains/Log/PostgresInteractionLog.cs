@@ -160,11 +160,6 @@ public sealed class PostgresInteractionLog : IInteractionLog, IAsyncDisposable
             }
         }
         await transaction.CommitAsync(cancellationToken);
-        // This silo's own appends are known at once, before PostgreSQL's announcement comes back.
-        foreach (var appended in all.Where(e => positions.ContainsKey(e.EventId)).GroupBy(e => partitionOf[e.CustomerId]))
-        {
-            announcements.Heard(appended.Key, appended.Max(e => positions[e.EventId].Position));
-        }
 
         var claimed = new HashSet<string>(StringComparer.Ordinal);
         var results = new List<AppendResult>(group.Count);
@@ -177,6 +172,8 @@ public sealed class PostgresInteractionLog : IInteractionLog, IAsyncDisposable
                 if (positions.TryGetValue(e.EventId, out var at) && claimed.Add(e.EventId))
                 {
                     accepted.Add(new AcceptedEvent(e.EventId, e.CustomerId, partitionOf[e.CustomerId], at.Position, at.Sequence));
+                    // This silo's own appends are known at once, before PostgreSQL's announcement comes back.
+                    announcements.Heard(partitionOf[e.CustomerId], at.Position);
                 }
                 else
                 {
@@ -418,7 +415,6 @@ internal sealed partial class AppendAnnouncements : IAsyncDisposable
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                Volatile.Write(ref session, 0);
                 if (wasListening)
                 {
                     LogLost(ex);

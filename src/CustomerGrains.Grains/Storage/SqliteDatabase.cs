@@ -17,6 +17,7 @@ public sealed class SqliteDatabase
     public SqliteDatabase(string path, string scriptPrefix)
     {
         Path = System.IO.Path.GetFullPath(path);
+        writeGate = Gates.GetOrAdd(Path, static _ => new SemaphoreSlim(1, 1));
         ScriptPrefix = scriptPrefix;
         ConnectionString = new SqliteConnectionStringBuilder
         {
@@ -35,7 +36,7 @@ public sealed class SqliteDatabase
     public string ConnectionString { get; }
 
     // The one gate of this file in this process, shared by every writer of it: one write transaction at a time.
-    private SemaphoreSlim WriteGate => Gates.GetOrAdd(Path, static _ => new SemaphoreSlim(1, 1));
+    private readonly SemaphoreSlim writeGate;
 
     /// <summary>Runs <paramref name="work"/> like <see cref="WithConnectionAsync{T}"/>, while no other writer of this process writes the file.</summary>
     public Task<T> WriteAsync<T>(Func<SqliteConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
@@ -48,17 +49,24 @@ public sealed class SqliteDatabase
     /// <summary>Runs <paramref name="write"/> (which writes this file through connections of its own) while no other writer of this process writes the file.</summary>
     public async Task<T> WhileWritingAsync<T>(Func<Task<T>> write, CancellationToken cancellationToken)
     {
-        var gate = WriteGate;
-        await gate.WaitAsync(cancellationToken);
+        await writeGate.WaitAsync(cancellationToken);
         try
         {
             return await write();
         }
         finally
         {
-            gate.Release();
+            writeGate.Release();
         }
     }
+
+    /// <inheritdoc cref="WhileWritingAsync{T}"/>
+    public Task WhileWritingAsync(Func<Task> write, CancellationToken cancellationToken) =>
+        WhileWritingAsync(async () =>
+        {
+            await write();
+            return true;
+        }, cancellationToken);
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {

@@ -28,13 +28,7 @@ internal sealed class StringKeyGrainStorage(IGrainStorage inner, SqliteDatabase?
         Write(() => inner.ClearStateAsync(stateName, Stored(grainId), grainState));
 
     private Task Write(Func<Task> write) =>
-        sqlite is null
-            ? write()
-            : Task.Run(() => sqlite.WhileWritingAsync(async () =>
-            {
-                await write();
-                return true;
-            }, CancellationToken.None));
+        sqlite is null ? write() : Task.Run(() => sqlite.WhileWritingAsync(write, CancellationToken.None));
 
     internal static GrainId Stored(GrainId grainId) =>
         GrainId.Create(grainId.Type, IdSpan.Create(Prefix + grainId.Key.ToString()));

@@ -10,8 +10,8 @@ namespace CustomerGrains.Host.Api;
 /// </summary>
 public sealed class GrainReads(IGrainFactory grains, TimeProvider time, IOptions<ReadOptions> options)
 {
+    private readonly RetryLimits limits = new(int.MaxValue, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), options.Value.SiloLossRetry);
+
     public Task<T> ReadAsync<T>(Func<IGrainFactory, Task<T>> read, CancellationToken cancellationToken) =>
-        TransientCalls.ReadAsync(() => read(grains),
-            new RetryLimits(int.MaxValue, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), options.Value.SiloLossRetry),
-            time, cancellationToken);
+        TransientCalls.ReadAsync(() => read(grains), limits, time, cancellationToken);
 }

@@ -33,9 +33,9 @@ internal static class Problems
     public static IResult NotFound(string title, string detail) => Results.Problem(
         statusCode: StatusCodes.Status404NotFound, title: title, detail: detail);
 
-    public static IResult Unavailable(string detail, TimeSpan retryAfter) => Results.Problem(
+    public static IResult Unavailable(string detail, TimeSpan retryAfter, string title = "Storage is unavailable; nothing of this request was accepted") => Results.Problem(
         statusCode: StatusCodes.Status503ServiceUnavailable,
-        title: "Storage is unavailable; nothing of this request was accepted",
+        title: title,
         detail: detail,
         extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = (int)retryAfter.TotalSeconds });
 }

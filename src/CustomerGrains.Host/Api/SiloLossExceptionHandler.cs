@@ -7,9 +7,9 @@ namespace CustomerGrains.Host.Api;
 /// A request that still meets a lost silo after the reads' retries (or a call that is not retried) is answered 503 with
 /// a retry hint, not 500: nothing was changed, and the cluster recovers by itself within seconds.
 /// </summary>
-internal sealed class SiloLossExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+internal sealed class SiloLossExceptionHandler : IExceptionHandler
 {
-    private const int RetryAfterSeconds = 2;
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(2);
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -17,19 +17,10 @@ internal sealed class SiloLossExceptionHandler(IProblemDetailsService problems) 
         {
             return false;
         }
-        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            Exception = exception,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "A silo of the cluster is unavailable; nothing of this request was changed",
-                Detail = "The silo holding this customer stopped answering. The cluster moves its customers to the other silos within seconds; try again.",
-                Extensions = { ["retryAfterSeconds"] = RetryAfterSeconds },
-            },
-        });
+        httpContext.Response.Headers.RetryAfter = ((int)RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await Problems.Unavailable(
+            "The silo holding this customer stopped answering. The cluster moves its customers to the other silos within seconds; try again.",
+            RetryAfter, "A silo of the cluster is unavailable; nothing of this request was changed").ExecuteAsync(httpContext);
+        return true;
     }
 }
