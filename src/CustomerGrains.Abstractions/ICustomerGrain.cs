@@ -12,7 +12,8 @@ public interface ICustomerGrain : IGrainWithStringKey
 {
     /// <summary>
     /// The customer as of now, or as of <paramref name="asOf"/> when given (a later moment, for what-if
-    /// questions). Null when no event of this customer has been applied.
+    /// questions). Null when no event of this customer has been applied. Throws <see cref="ArgumentOutOfRangeException"/>
+    /// when <paramref name="asOf"/> lies before the customer's last applied event (figures are not computed for the past).
     /// </summary>
     [ReadOnly]
     [Alias("GetSnapshot")]
@@ -21,7 +22,8 @@ public interface ICustomerGrain : IGrainWithStringKey
     /// <summary>
     /// The tiered service decision for a contact (channel, reason) as of now or <see cref="DecisionQuery.AsOf"/>,
     /// under the policy in force or the candidate in <see cref="DecisionQuery.CandidatePolicy"/>.
-    /// Null when no event of this customer has been applied.
+    /// Null when no event of this customer has been applied. Throws <see cref="ArgumentException"/> for an unknown
+    /// channel or an <see cref="DecisionQuery.AsOf"/> before the customer's last applied event.
     /// </summary>
     [ReadOnly]
     [Alias("GetDecision")]
@@ -34,6 +36,15 @@ public interface ICustomerGrain : IGrainWithStringKey
     [ReadOnly]
     [Alias("GetCard")]
     Task<CustomerCard?> GetCardAsync(DecisionQuery query);
+
+    /// <summary>
+    /// The compact card for a phone call from <paramref name="e164"/>: null when no event of this customer has been
+    /// applied or the customer's profile no longer lists that number (the phone directory may be a moment behind).
+    /// The card is computed once per state, rules and time boundary and then served from memory.
+    /// </summary>
+    [ReadOnly]
+    [Alias("GetScreenPopCard")]
+    Task<ScreenPopCard?> GetScreenPopCardAsync(string e164);
 
     /// <summary>
     /// Tells <paramref name="agentId"/>'s agent grain of every change to this customer for <paramref name="duration"/>

@@ -58,7 +58,7 @@ public sealed class DesktopHost : RunningHost, IAsyncLifetime
     /// <summary><c>GET /api/screenpop?ani=</c> with an API key: the response as that key's role sees it.</summary>
     public async Task<JsonElement> ScreenPopAsync(string ani, string key)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/api/screenpop?ani={Uri.EscapeDataString(ani)}", UriKind.Relative));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/api/screenpop?ani={Uri.EscapeDataString(ani)}&view=full", UriKind.Relative));
         request.Headers.Add("X-Api-Key", key);
         using var response = await Api.Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();

@@ -47,8 +47,10 @@ public sealed class ScreenPopTests(SharedHost host)
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
 
+    /// <summary>The customer ids of a screen-pop answer, compact (the default) or full.</summary>
     private static string[] CustomerIds(JsonElement screenPop) =>
-        [.. screenPop.GetProperty("customers").EnumerateArray().Select(c => c.GetProperty("customer").GetProperty("customerId").GetString()!)];
+        [.. screenPop.GetProperty("customers").EnumerateArray()
+            .Select(c => (c.TryGetProperty("customer", out var full) ? full : c).GetProperty("customerId").GetString()!)];
 
     private async Task<JsonElement> WaitForScreenPopAsync(string ani, Func<string[], bool> until, string what) =>
         (await Eventually.UntilAsync(
@@ -57,7 +59,7 @@ public sealed class ScreenPopTests(SharedHost host)
             what)).Body;
 
     [Fact]
-    public async Task A_shared_number_in_any_format_finds_every_customer_most_valuable_first_with_card_and_decision()
+    public async Task A_shared_number_in_any_format_finds_every_customer_most_valuable_first_compact_or_in_full()
     {
         var (e164, national) = NewNumber();
         var now = DateTimeOffset.UtcNow.AddHours(-1);
@@ -76,17 +78,34 @@ public sealed class ScreenPopTests(SharedHost host)
         found = await WaitForScreenPopAsync(national, ids => ids.Length == 2, "both customers");
         Assert.Equal([rich, poor], CustomerIds(found));
 
-        var card = found.GetProperty("customers")[0];
+        // The compact card (the default): who, what they are worth, where they stand and what to do now.
+        var compact = found.GetProperty("customers")[0];
+        Assert.Equal("Rita Rich", compact.GetProperty("name").GetString());
+        Assert.False(string.IsNullOrEmpty(compact.GetProperty("tier").GetString()));
+        Assert.False(string.IsNullOrEmpty(compact.GetProperty("stage").GetString()));
+        Assert.False(string.IsNullOrEmpty(compact.GetProperty("serviceLevel").GetString()));
+        Assert.True(compact.GetProperty("recentInteractions").GetArrayLength() >= 3);
+        Assert.True(compact.GetProperty("netValue").GetDouble() >= found.GetProperty("customers")[1].GetProperty("netValue").GetDouble());
+        Assert.False(compact.TryGetProperty("needs", out _));
+
+        // The full card on request: every figure and the whole decision, in the same order.
+        var (status, full) = await GetAsync(host, $"/api/screenpop?ani={Uri.EscapeDataString(national)}&view=full", AgentKey);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal([rich, poor], CustomerIds(full));
+        var card = full.GetProperty("customers")[0];
         var customer = card.GetProperty("customer");
         Assert.Equal("Rita Rich", customer.GetProperty("profile").GetProperty("name").GetString());
-        Assert.False(string.IsNullOrEmpty(customer.GetProperty("value").GetProperty("tier").GetString()));
-        Assert.False(string.IsNullOrEmpty(customer.GetProperty("lifecycle").GetProperty("stage").GetString()));
+        Assert.Equal(compact.GetProperty("tier").GetString(), customer.GetProperty("value").GetProperty("tier").GetString());
+        Assert.Equal(compact.GetProperty("stage").GetString(), customer.GetProperty("lifecycle").GetProperty("stage").GetString());
         Assert.True(customer.GetProperty("recentInteractions").GetArrayLength() >= 3);
         var decision = card.GetProperty("decision");
-        Assert.False(string.IsNullOrEmpty(decision.GetProperty("service").GetProperty("serviceLevel").GetString()));
+        Assert.Equal(compact.GetProperty("serviceLevel").GetString(), decision.GetProperty("service").GetProperty("serviceLevel").GetString());
         Assert.True(decision.GetProperty("treatment").TryGetProperty("reasons", out _));
-        Assert.True(card.GetProperty("customer").GetProperty("value").GetProperty("netValue").GetDouble()
-            >= found.GetProperty("customers")[1].GetProperty("customer").GetProperty("value").GetProperty("netValue").GetDouble());
+        Assert.True(customer.TryGetProperty("needs", out _));
+
+        (status, var problem) = await GetAsync(host, $"/api/screenpop?ani={Uri.EscapeDataString(national)}&view=everything", AgentKey);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("compact (the default) or full", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -113,14 +132,24 @@ public sealed class ScreenPopTests(SharedHost host)
         await host.Api.PostEventsAsync(EventJson.Batch(EventJson.Profile($"{id}-p", id, DateTimeOffset.UtcNow.AddMinutes(-5), "Mia Mask", [e164], "mia.mask@example.com")));
         await WaitForScreenPopAsync(e164, ids => ids.Contains(id), "the customer");
 
-        var agentView = (await GetAsync(host, $"/api/screenpop?ani={Uri.EscapeDataString(e164)}", AgentKey)).Body.GetProperty("customers")[0].GetProperty("customer").GetProperty("profile");
-        Assert.Equal("+•••••••" + e164[^4..], agentView.GetProperty("phones")[0].GetString());
-        Assert.Equal("m•••@example.com", agentView.GetProperty("email").GetString());
-        Assert.DoesNotContain(e164[2..^4], agentView.GetRawText(), StringComparison.Ordinal);
+        foreach (var view in new[] { "compact", "full" })
+        {
+            var path = $"/api/screenpop?ani={Uri.EscapeDataString(e164)}&view={view}";
+            JsonElement Contact(JsonElement answer) => answer.GetProperty("customers")[0] is var c && c.TryGetProperty("customer", out var whole)
+                ? whole.GetProperty("profile")
+                : c;
+            var agentView = Contact((await GetAsync(host, path, AgentKey)).Body);
+            Assert.Equal("+•••••••" + e164[^4..], agentView.GetProperty("phones")[0].GetString());
+            Assert.Equal("m•••@example.com", agentView.GetProperty("email").GetString());
+            Assert.DoesNotContain(e164[2..^4], agentView.GetRawText(), StringComparison.Ordinal);
 
-        var supervisorView = (await GetAsync(host, $"/api/screenpop?ani={Uri.EscapeDataString(e164)}", SupervisorKey)).Body.GetProperty("customers")[0].GetProperty("customer").GetProperty("profile");
-        Assert.Equal(e164, supervisorView.GetProperty("phones")[0].GetString());
-        Assert.Equal("mia.mask@example.com", supervisorView.GetProperty("email").GetString());
+            var supervisorView = Contact((await GetAsync(host, path, SupervisorKey)).Body);
+            Assert.Equal(e164, supervisorView.GetProperty("phones")[0].GetString());
+            Assert.Equal("mia.mask@example.com", supervisorView.GetProperty("email").GetString());
+        }
+        // The masked and the whole card of one customer are kept apart: the agent's view after the supervisor's is masked again.
+        var again = (await GetAsync(host, $"/api/screenpop?ani={Uri.EscapeDataString(e164)}", AgentKey)).Body.GetProperty("customers");
+        Assert.DoesNotContain(e164[2..^4], again.GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]

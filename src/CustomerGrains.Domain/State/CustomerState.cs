@@ -6,8 +6,8 @@ namespace CustomerGrains.Domain.State;
 
 /// <summary>
 /// Everything the engine knows about one customer, built by applying interaction events.
-/// Applying is deterministic and idempotent by event id, and independent of arrival order where order
-/// matters: purchase statistics are kept per day so a late event lands on the right day, and "latest"
+/// Applying is deterministic and independent of arrival order where order matters (applying each event once is
+/// the caller's duty: the customer grain applies the log's events by their gap-free per-customer sequence number): purchase statistics are kept per day so a late event lands on the right day, and "latest"
 /// facts (mood, profile fields, survey scores) keep their event time so an older event never overwrites
 /// a newer one. The value, lifecycle and need models read these facts as sufficient statistics.
 /// </summary>
@@ -19,7 +19,9 @@ public sealed class CustomerState : IJsonOnDeserialized
     public CustomerState(string customerId) => CustomerId = customerId;
 
     [JsonInclude] public string CustomerId { get; private set; }
-    [JsonInclude] public HashSet<string> AppliedEventIds { get; private set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The number of events applied. The state keeps aggregates, not the events: the log holds the history.</summary>
+    [JsonInclude] public int AppliedEvents { get; private set; }
     [JsonInclude] public DateTimeOffset? FirstEventAt { get; private set; }
     [JsonInclude] public DateTimeOffset? LastEventAt { get; private set; }
 
@@ -155,26 +157,18 @@ public sealed class CustomerState : IJsonOnDeserialized
         PurchaseDaysNet = net;
     }
 
-    /// <summary>The number of distinct events applied.</summary>
-    [JsonIgnore] public int AppliedEvents => AppliedEventIds.Count;
-
     /// <summary>Net spend: purchases less refunds.</summary>
     [JsonIgnore] public decimal NetSpend => GrossSpend - ReturnedAmount;
 
     /// <summary>
-    /// Applies one event. Returns false (and changes nothing) when an event with the same id was applied
-    /// before. Throws <see cref="ArgumentException"/> for an event of another customer.
+    /// Applies one event. Throws <see cref="ArgumentException"/> (and changes nothing) for an event of another customer.
     /// </summary>
-    public bool Apply(InteractionEvent e)
+    public void Apply(InteractionEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
         if (!string.Equals(e.CustomerId, CustomerId, StringComparison.Ordinal))
         {
             throw new ArgumentException($"Event {e.EventId} belongs to customer '{e.CustomerId}', not '{CustomerId}'.", nameof(e));
-        }
-        if (!AppliedEventIds.Add(e.EventId))
-        {
-            return false;
         }
         if (FirstEventAt is null || e.OccurredAt < FirstEventAt)
         {
@@ -206,8 +200,8 @@ public sealed class CustomerState : IJsonOnDeserialized
             default:
                 throw new ArgumentException($"Unknown event type {e.GetType().Name}.", nameof(e));
         }
+        AppliedEvents++;
         RememberRecent(e);
-        return true;
     }
 
     private void RememberRecent(InteractionEvent e)

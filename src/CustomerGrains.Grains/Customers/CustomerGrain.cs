@@ -3,7 +3,6 @@ using CustomerGrains.Domain.Contacts;
 using CustomerGrains.Domain.Decisions;
 using CustomerGrains.Domain.Events;
 using CustomerGrains.Domain.State;
-using CustomerGrains.Domain.Value;
 using CustomerGrains.Grains.Hosting;
 using CustomerGrains.Grains.Log;
 using CustomerGrains.Grains.Rules;
@@ -15,12 +14,12 @@ using Orleans.Streams;
 namespace CustomerGrains.Grains.Customers;
 
 /// <summary>
-/// One customer. Events reach it from the interaction log through the customer's stream; each carries
-/// the customer's gap-free sequence number, so the grain applies every event exactly once and in order:
-/// a number already applied is dropped, a gap makes it catch up from the log. The snapshot is written
-/// lazily (every N events, T seconds after a change, on deactivation); on activation the grain loads it and
-/// catches up from the log, so nothing acknowledged is lost when a silo dies.
-/// Reads compute value, stage, needs and decisions for the moment asked, from memory.
+/// One customer: applies the customer's events from the log, persists a snapshot of the result, and answers reads
+/// from memory. Events reach it through the customer's stream; each carries the customer's gap-free sequence number,
+/// so the grain applies every event exactly once and in order: a number already applied is dropped, a gap makes it
+/// catch up from the log. The snapshot is written lazily (every N events, T seconds after a change, on deactivation);
+/// on activation the grain loads it and catches up from the log, so nothing acknowledged is lost when a silo dies.
+/// Reads of "now" are computed once per state, rules and time boundary (<see cref="CardCache"/>).
 /// </summary>
 [ImplicitStreamSubscription(StreamNames.CustomerInteractions)]
 internal sealed partial class CustomerGrain(
@@ -28,40 +27,48 @@ internal sealed partial class CustomerGrain(
     IInteractionLog log,
     TimeProvider time,
     IOptions<SnapshotOptions> snapshotOptions,
+    IOptions<CardOptions> cardOptions,
     RulesContext rules,
     ICustomerReadModel readModel,
     ICustomerAlerts alerts,
     PhoneNumberNormalizer phoneNumbers,
     ILogger<CustomerGrain> logger) : Grain, ICustomerGrain, IAsyncObserver<LogRecord>
 {
+    private static readonly DecisionContext PhoneContact = new(Channel.Phone, null, default);
+
+    private readonly CardCache cards = new(cardOptions.Value.MaxAge);
     private CustomerState customer = null!;
+    private PhoneLinks phones = null!;
     private long lastSequence;
     private long lastPosition;
+    private long version;
     private int unsavedChanges;
     private bool readModelStale;
-    private List<string> directoryPhones = [];
-    private object? directorySyncedFor;
-    private bool directoryFailed;
     private IGrainTimer? flushTimer;
-    private readonly Dictionary<string, DateTimeOffset> watchers = new(StringComparer.Ordinal);
+    private Dictionary<string, DateTimeOffset>? watchers;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var id = this.GetPrimaryKeyString();
-        if (stored.State.Customer is { } snapshot && snapshot.CustomerId == id)
+        var state = stored.State;
+        phones = new PhoneLinks(phoneNumbers, state.DirectoryPhones);
+        customer = new CustomerState(id);
+        if (state.Customer is { } snapshot)
         {
-            customer = snapshot;
-            lastSequence = stored.State.LastSequence;
-            lastPosition = stored.State.LastPosition;
-            directoryPhones = [.. stored.State.DirectoryPhones];
-        }
-        else
-        {
-            if (stored.State.Customer is not null)
+            if (snapshot.CustomerId != id)
             {
-                LogForeignSnapshot(id, stored.State.Customer.CustomerId);
+                LogForeignSnapshot(id, snapshot.CustomerId);
             }
-            customer = new CustomerState(id);
+            else if (state.Schema != CustomerGrainState.CurrentSchema)
+            {
+                LogOtherSchema(id, state.Schema, CustomerGrainState.CurrentSchema);
+            }
+            else
+            {
+                customer = snapshot;
+                lastSequence = state.LastSequence;
+                lastPosition = state.LastPosition;
+            }
         }
         await CatchUpAsync(cancellationToken);
         await SyncDirectoryAsync();
@@ -71,125 +78,10 @@ internal sealed partial class CustomerGrain(
         ScheduleFlush();
     }
 
-    private bool HasUnflushedWork => unsavedChanges > 0 || (readModelStale && customer.AppliedEvents > 0) || directoryFailed;
-
-    /// <summary>
-    /// Arms the flush timer when something is waiting to be written (snapshot, read model, a directory repair). The
-    /// timer lives only while there is work: a silo holding 100k settled customers has no timer ticking for them.
-    /// </summary>
-    private void ScheduleFlush()
-    {
-        if (flushTimer is not null || !HasUnflushedWork)
-        {
-            return;
-        }
-        var interval = snapshotOptions.Value.Interval;
-        flushTimer = this.RegisterGrainTimer(static (grain, ct) => grain.FlushAsync(ct), this,
-            new GrainTimerCreationOptions(interval, interval) { KeepAlive = false, Interleave = false });
-    }
-
-    private async Task FlushAsync(CancellationToken cancellationToken)
-    {
-        await SyncDirectoryAsync();
-        await SaveIfChangedAsync(cancellationToken);
-        if (!HasUnflushedWork)
-        {
-            flushTimer?.Dispose();
-            flushTimer = null;
-        }
-    }
-
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
         await SaveIfChangedAsync(cancellationToken);
 
-    public Task<CustomerSnapshot?> GetSnapshotAsync(DateTimeOffset? asOf = null) =>
-        Task.FromResult(customer.AppliedEvents == 0 ? null : Snapshot(asOf ?? time.GetUtcNow(), rules.Current).Snapshot);
-
-    /// <summary>The snapshot as of <paramref name="at"/>, with the assessment it shows (null when the customer could not be assessed).</summary>
-    private (CustomerSnapshot Snapshot, Assessment? Assessment) Snapshot(DateTimeOffset at, EngineRules current)
-    {
-        var snapshot = CustomerSnapshot.From(CustomerSummary.Of(customer, at)) with { StageHistory = [.. customer.StageHistory] };
-        try
-        {
-            var assessment = current.Assess(customer, at);
-            return (snapshot with
-            {
-                Value = Figures(assessment.Value, current),
-                Lifecycle = assessment.Lifecycle,
-                Needs = assessment.Needs,
-            }, assessment);
-        }
-        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or ArithmeticException)
-        {
-            // A read still answers with the facts; the failure is logged with the model that caused it.
-            LogAssessmentFailed(ex, customer.CustomerId, current.Scoring.ModelVersion);
-            return (snapshot, null);
-        }
-    }
-
-    public Task<Decision?> GetDecisionAsync(DecisionQuery query)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        if (customer.AppliedEvents == 0)
-        {
-            return Task.FromResult<Decision?>(null);
-        }
-        var current = RulesFor(query);
-        return Task.FromResult<Decision?>(current.Decide(customer, Context(query, query.AsOf ?? time.GetUtcNow())));
-    }
-
-    public Task<CustomerCard?> GetCardAsync(DecisionQuery query)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        if (customer.AppliedEvents == 0)
-        {
-            return Task.FromResult<CustomerCard?>(null);
-        }
-        // One moment, one rules version and one assessment for both halves of the card.
-        var current = RulesFor(query);
-        var at = query.AsOf ?? time.GetUtcNow();
-        var (snapshot, assessment) = Snapshot(at, current);
-        var context = Context(query, at);
-        var decision = assessment is null ? current.Decide(customer, context) : current.Decide(customer, assessment, context);
-        return Task.FromResult<CustomerCard?>(new CustomerCard { Customer = snapshot, Decision = decision });
-    }
-
-    /// <summary>The rules in force, or with the query's candidate policy in their place (a what-if).</summary>
-    private EngineRules RulesFor(DecisionQuery query) =>
-        query.CandidatePolicy is { } candidate ? rules.Current with { Policy = candidate } : rules.Current;
-
-    private static DecisionContext Context(DecisionQuery query, DateTimeOffset at) => new(ParseChannel(query.Channel), query.Reason, at);
-
-    public Task WatchAsync(string agentId, TimeSpan duration)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(agentId);
-        watchers[agentId] = time.GetUtcNow() + duration;
-        DelayDeactivation(duration);
-        return Task.CompletedTask;
-    }
-
-    public async Task<string?> ReviewAsync()
-    {
-        if (customer.AppliedEvents == 0)
-        {
-            return null;
-        }
-        var now = time.GetUtcNow();
-        var view = rules.Current.Assess(customer, now).Lifecycle;
-        if (view.Stage != customer.Stage)
-        {
-            // The alert is stored before the state records the change, so a failure leaves the change to be noticed again.
-            await alerts.AppendAsync(new CustomerAlert(0, customer.CustomerId, "stageChangedByTime",
-                customer.Stage is { } from ? EnumNames.Of(from) : null, EnumNames.Of(view.Stage), now,
-                string.Join("; ", view.Reasons.Select(r => r.Text))), CancellationToken.None);
-            customer.RecordStage(view, now);
-            unsavedChanges++;
-        }
-        readModelStale = true;
-        await SaveIfChangedAsync(CancellationToken.None);
-        ScheduleFlush();
-        return customer.Stage is { } stage ? EnumNames.Of(stage) : null;
-    }
+    // Applying: events from the stream or the log, in the customer's sequence.
 
     public async Task OnNextAsync(LogRecord item, StreamSequenceToken? token = null)
     {
@@ -237,6 +129,7 @@ internal sealed partial class CustomerGrain(
         lastSequence = record.Sequence;
         lastPosition = record.Position;
         unsavedChanges++;
+        version++;
         InteractionEvent e;
         try
         {
@@ -263,10 +156,64 @@ internal sealed partial class CustomerGrain(
         {
             rules.Current.RecordStage(customer, at);
         }
-        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or ArithmeticException)
+        catch (Exception ex) when (CustomerViews.IsModelFailure(ex))
         {
             // The event is applied regardless: the stage is evaluated again on the next event or sweep.
             LogAssessmentFailed(ex, customer.CustomerId, rules.Current.Scoring.ModelVersion);
+        }
+    }
+
+    public async Task<string?> ReviewAsync()
+    {
+        if (customer.AppliedEvents == 0)
+        {
+            return null;
+        }
+        var now = time.GetUtcNow();
+        var view = rules.Current.Assess(customer, now).Lifecycle;
+        if (view.Stage != customer.Stage)
+        {
+            // The alert is stored before the state records the change, so a failure leaves the change to be noticed again.
+            await alerts.AppendAsync(new CustomerAlert(0, customer.CustomerId, "stageChangedByTime",
+                customer.Stage is { } from ? EnumNames.Of(from) : null, EnumNames.Of(view.Stage), now,
+                string.Join("; ", view.Reasons.Select(r => r.Text))), CancellationToken.None);
+            customer.RecordStage(view, now);
+            unsavedChanges++;
+            version++;
+        }
+        readModelStale = true;
+        await SaveIfChangedAsync(CancellationToken.None);
+        ScheduleFlush();
+        return customer.Stage is { } stage ? EnumNames.Of(stage) : null;
+    }
+
+    // Persisting: the snapshot, the read model row and the phone directory, off the read path.
+
+    private bool HasUnflushedWork => unsavedChanges > 0 || (readModelStale && customer.AppliedEvents > 0) || phones.Failed;
+
+    /// <summary>
+    /// Arms the flush timer when something is waiting to be written (snapshot, read model, a directory repair). The
+    /// timer lives only while there is work: a silo holding 100k settled customers has no timer ticking for them.
+    /// </summary>
+    private void ScheduleFlush()
+    {
+        if (flushTimer is not null || !HasUnflushedWork)
+        {
+            return;
+        }
+        var interval = snapshotOptions.Value.Interval;
+        flushTimer = this.RegisterGrainTimer(static (grain, ct) => grain.FlushAsync(ct), this,
+            new GrainTimerCreationOptions(interval, interval) { KeepAlive = false, Interleave = false });
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await SyncDirectoryAsync();
+        await SaveIfChangedAsync(cancellationToken);
+        if (!HasUnflushedWork)
+        {
+            flushTimer?.Dispose();
+            flushTimer = null;
         }
     }
 
@@ -276,7 +223,7 @@ internal sealed partial class CustomerGrain(
         {
             stored.State = new CustomerGrainState
             {
-                LastSequence = lastSequence, LastPosition = lastPosition, Customer = customer, DirectoryPhones = [.. directoryPhones],
+                LastSequence = lastSequence, LastPosition = lastPosition, Customer = customer, DirectoryPhones = [.. phones.Linked],
             };
             try
             {
@@ -300,7 +247,7 @@ internal sealed partial class CustomerGrain(
         {
             try
             {
-                await readModel.UpsertAsync(ReadModelRow(), cancellationToken);
+                await readModel.UpsertAsync(CustomerViews.ReadModelRow(customer, rules.Current, time.GetUtcNow()), cancellationToken);
                 readModelStale = false;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -310,47 +257,86 @@ internal sealed partial class CustomerGrain(
         }
     }
 
-    /// <summary>
-    /// Brings the phone directory in step with the customer's phones: links new numbers, unlinks dropped ones. A number
-    /// is recorded as linked only after the directory holds it (and forgotten only after it was unlinked), and the record
-    /// is saved with the snapshot, so a failure or crash in between is repaired by the next event, timer or activation.
-    /// </summary>
     private async Task SyncDirectoryAsync()
     {
-        var phones = customer.Phones;
-        if (ReferenceEquals(directorySyncedFor, phones) && directorySyncedFor is not null)
-        {
-            return;
-        }
-        var wanted = (phones?.Value ?? []).Select(p => phoneNumbers.Normalize(p).E164).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        var id = customer.CustomerId;
         try
         {
-            foreach (var number in wanted.Except(directoryPhones, StringComparer.Ordinal).ToList())
-            {
-                await GrainFactory.GetGrain<IPhoneDirectoryGrain>(number).LinkAsync(id);
-                directoryPhones.Add(number);
-                unsavedChanges++;
-            }
-            foreach (var number in directoryPhones.Except(wanted, StringComparer.Ordinal).ToList())
-            {
-                await GrainFactory.GetGrain<IPhoneDirectoryGrain>(number).UnlinkAsync(id);
-                directoryPhones.Remove(number);
-                unsavedChanges++;
-            }
-            directorySyncedFor = phones ?? (object)directoryPhones;
-            directoryFailed = false;
+            unsavedChanges += await phones.SyncAsync(GrainFactory, customer.CustomerId, customer.Phones?.Value);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            LogDirectoryFailed(ex, id);
-            directoryFailed = true;
+            LogDirectoryFailed(ex, customer.CustomerId);
         }
+    }
+
+    // Answering: from memory, as of now (served from the card cache) or as of a later moment asked for.
+
+    public Task<CustomerSnapshot?> GetSnapshotAsync(DateTimeOffset? asOf = null)
+    {
+        if (customer.AppliedEvents == 0)
+        {
+            return Task.FromResult<CustomerSnapshot?>(null);
+        }
+        if (asOf is null)
+        {
+            return Task.FromResult<CustomerSnapshot?>(CurrentCard().Customer);
+        }
+        var at = CheckAsOf(asOf.Value);
+        return Task.FromResult<CustomerSnapshot?>(Assessed(at, rules.Current).Snapshot);
+    }
+
+    public Task<Decision?> GetDecisionAsync(DecisionQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (customer.AppliedEvents == 0)
+        {
+            return Task.FromResult<Decision?>(null);
+        }
+        var (context, current) = Read(query);
+        if (IsCurrentPhoneCard(query))
+        {
+            return Task.FromResult(CurrentCard().Decision);
+        }
+        return Task.FromResult<Decision?>(current.Decide(customer, context));
+    }
+
+    public Task<CustomerCard?> GetCardAsync(DecisionQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (customer.AppliedEvents == 0)
+        {
+            return Task.FromResult<CustomerCard?>(null);
+        }
+        var (context, current) = Read(query);
+        if (IsCurrentPhoneCard(query))
+        {
+            return Task.FromResult<CustomerCard?>(CurrentCard());
+        }
+        // One moment, one rules version and one assessment for both halves of the card.
+        return Task.FromResult<CustomerCard?>(CustomerViews.Card(customer, current, Assessed(context.Now, current), context));
+    }
+
+    public Task<ScreenPopCard?> GetScreenPopCardAsync(string e164)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(e164);
+        if (customer.AppliedEvents == 0 || !phones.Lists(customer.Phones?.Value, e164))
+        {
+            return Task.FromResult<ScreenPopCard?>(null);
+        }
+        return Task.FromResult<ScreenPopCard?>(cards.CompactOf(CurrentCard()));
+    }
+
+    public Task WatchAsync(string agentId, TimeSpan duration)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(agentId);
+        (watchers ??= new(StringComparer.Ordinal))[agentId] = time.GetUtcNow() + duration;
+        DelayDeactivation(duration);
+        return Task.CompletedTask;
     }
 
     private async Task NotifyWatchersAsync()
     {
-        if (watchers.Count == 0)
+        if (watchers is null || watchers.Count == 0)
         {
             return;
         }
@@ -366,61 +352,44 @@ internal sealed partial class CustomerGrain(
         }
     }
 
-    private CustomerReadModelRow ReadModelRow()
+    /// <summary>The card of a phone contact as of now: from the cache while nothing it rests on has changed.</summary>
+    private CustomerCard CurrentCard()
     {
         var now = time.GetUtcNow();
-        var assessment = rules.Current.Assess(customer, now);
-        return new CustomerReadModelRow(
-            customer.CustomerId,
-            CustomerValueInputs.Of(customer),
-            customer.Stage is { } stage ? EnumNames.Of(stage) : null,
-            assessment.Lifecycle.NextReviewAt,
-            assessment.Needs.Traits,
-            now);
+        var current = rules.Current;
+        return cards.Get(version, current, now)
+            ?? cards.Put(version, current, now, CustomerViews.Card(customer, current, Assessed(now, current), PhoneContact with { Now = now }));
     }
 
-    private static Channel ParseChannel(string channel) => EnumNames.TryParse<Channel>(channel, out var parsed)
-        ? parsed
-        : throw new ArgumentException($"Unknown channel '{channel}'; expected one of {EnumNames.List<Channel>()}.", nameof(channel));
-
-    private static ValueFigures Figures(ValueScore score, EngineRules current) => new()
+    private AssessedSnapshot Assessed(DateTimeOffset at, EngineRules current)
     {
-        PAlive = score.PAlive,
-        ExpectedPurchases = score.ExpectedPurchases,
-        HorizonWeeks = current.Scoring.Model.Options.HorizonWeeks,
-        ExpectedSpend = score.ExpectedSpend,
-        Clv = score.Clv,
-        CostToServe = score.CostToServe,
-        NetValue = score.NetValue,
-        NetValuePercentile = current.Scoring.Population.PercentileOf(score.NetValue),
-        Rfm = current.Scoring.Population.Rfm is null ? null : score.Rfm.ToString(),
-        Tier = score.Tier.ToString(),
-        TierName = current.Policy.Tiers.TryGetValue(score.Tier.ToString(), out var tier) ? tier.DisplayName : null,
-        ModelVersion = current.Scoring.ModelVersion,
-        PopulationVersion = current.Scoring.PopulationVersion,
-    };
+        var assessed = CustomerViews.Snapshot(customer, current, at);
+        if (assessed.Failure is { } failure)
+        {
+            LogAssessmentFailed(failure, customer.CustomerId, current.Scoring.ModelVersion);
+        }
+        return assessed;
+    }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The phone directory could not be updated for customer {CustomerId}; retrying with the next event or timer")]
-    private partial void LogDirectoryFailed(Exception ex, string customerId);
+    /// <summary>The decision context and rules of a query, checked: a known channel, and no moment before the last applied event.</summary>
+    private (DecisionContext Context, EngineRules Rules) Read(DecisionQuery query)
+    {
+        if (!EnumNames.TryParse<Channel>(query.Channel, out var channel))
+        {
+            throw new ArgumentException($"Unknown channel '{query.Channel}'; expected one of {EnumNames.List<Channel>()}.", nameof(query));
+        }
+        var at = query.AsOf is { } asOf ? CheckAsOf(asOf) : time.GetUtcNow();
+        // The rules in force, or with the query's candidate policy in their place (a what-if).
+        var current = query.CandidatePolicy is { } candidate ? rules.Current with { Policy = candidate } : rules.Current;
+        return (new DecisionContext(channel, query.Reason, at), current);
+    }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Customer {CustomerId} could not be assessed with value model {ModelVersion}")]
-    private partial void LogAssessmentFailed(Exception ex, string customerId, string modelVersion);
+    private static bool IsCurrentPhoneCard(DecisionQuery query) =>
+        query.AsOf is null && query.CandidatePolicy is null && query.Reason is null && query.Channel == "phone";
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The stored snapshot of customer {CustomerId} belongs to {Other}; it is ignored and the state rebuilt from the log")]
-    private partial void LogForeignSnapshot(string customerId, string other);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Customer {CustomerId} missed events after sequence {Last} (got {Got}); catching up from the log")]
-    private partial void LogGap(string customerId, long last, long got);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stream error for customer {CustomerId}")]
-    private partial void LogStreamError(Exception ex, string customerId);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Log record at position {Position} (event {EventId}) cannot be read and was skipped")]
-    private partial void LogUnreadableRecord(Exception ex, long position, string eventId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The read model row of customer {CustomerId} could not be written; retrying with the next save")]
-    private partial void LogReadModelFailed(Exception ex, string customerId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Snapshot of customer {CustomerId} could not be written; it will be rebuilt from the log")]
-    private partial void LogSnapshotFailed(Exception ex, string customerId);
+    /// <summary>Figures are computed for now or a later moment, never for the past of what was applied.</summary>
+    private DateTimeOffset CheckAsOf(DateTimeOffset asOf) => customer.LastEventAt is { } last && asOf < last
+        ? throw new ArgumentOutOfRangeException(nameof(asOf), asOf,
+            $"asOf {asOf:O} is earlier than the customer's last applied event ({last:O}); figures cannot be computed for the past.")
+        : asOf;
 }

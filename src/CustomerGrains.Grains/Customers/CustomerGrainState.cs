@@ -4,12 +4,19 @@ namespace CustomerGrains.Grains.Customers;
 
 /// <summary>
 /// The stored snapshot of a customer grain: the customer's state and how far into the customer's
-/// events of the log it reaches. A cache of the log, never ahead of it.
+/// events of the log it reaches. A cache of the log, never ahead of it: a snapshot of another
+/// <see cref="Schema"/> is dropped and the state rebuilt from the log.
 /// </summary>
 internal sealed class CustomerGrainState
 {
-    /// <summary>The stored form's version, for migrations of the JSON shape.</summary>
-    public int Schema { get; set; } = 1;
+    /// <summary>
+    /// The shape the state is stored in. 2: aggregates only (1 also kept every applied event id).
+    /// Raise it whenever the stored shape or the meaning of a stored field changes.
+    /// </summary>
+    public const int CurrentSchema = 2;
+
+    /// <summary>The stored form's version: a snapshot of another version is rebuilt from the log.</summary>
+    public int Schema { get; set; } = CurrentSchema;
 
     /// <summary>The customer's sequence number of the last event applied.</summary>
     public long LastSequence { get; set; }

@@ -36,6 +36,7 @@ public static class CustomerGrainsSiloBuilderExtensions
         var backend = StorageBackend.From(configuration);
         services.AddCustomerGrainsStorage(configuration, backend);
         services.AddValidatedOptions<SnapshotOptions>(configuration, SnapshotOptions.Section);
+        services.AddValidatedOptions<CardOptions>(configuration, CardOptions.Section);
         backend.AddStorage(silo, CustomerStorageSql);
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaMigrator>();
         services.AddRules(configuration);

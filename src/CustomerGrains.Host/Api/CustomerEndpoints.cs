@@ -30,16 +30,14 @@ internal static class CustomerEndpoints
             at = parsed.ToUniversalTime();
         }
 
-        var snapshot = await reads.ReadAsync(grains => grains.GetGrain<ICustomerGrain>(id).GetSnapshotAsync(at), cancellationToken);
-        if (snapshot is null)
+        try
         {
-            return Problems.NotFound("Unknown customer", $"No interaction of customer '{id}' has been applied.");
+            var snapshot = await reads.ReadAsync(grains => grains.GetGrain<ICustomerGrain>(id).GetSnapshotAsync(at), cancellationToken);
+            return snapshot is null ? Problems.UnknownCustomer(id) : Results.Ok(snapshot);
         }
-        if (at is { } requested && snapshot.LastEventAt is { } last && requested < last)
+        catch (ArgumentException ex)
         {
-            return Problems.BadRequest("asOf is too early",
-                $"asOf {requested:O} is earlier than the customer's last applied event ({last:O}); a snapshot cannot be computed for the past.");
+            return Problems.InvalidRead(ex);
         }
-        return Results.Ok(snapshot);
     }
 }

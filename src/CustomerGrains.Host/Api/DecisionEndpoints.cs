@@ -42,21 +42,18 @@ internal static class DecisionEndpoints
         return await reads.ReadAsync(grains => DecideAsync(grains, id, query), cancellationToken);
     }
 
-    /// <summary>Asks the customer's grain; shared by the decision and the what-if endpoints.</summary>
+    /// <summary>Asks the customer's grain, which checks the query itself (one call); shared by the decision and the what-if endpoints.</summary>
     internal static async Task<IResult> DecideAsync(IGrainFactory grains, string id, DecisionQuery query)
     {
-        var grain = grains.GetGrain<ICustomerGrain>(id);
-        var decision = await grain.GetDecisionAsync(query);
-        if (decision is null)
+        try
         {
-            return Problems.NotFound("Unknown customer", $"No interaction of customer '{id}' has been applied.");
+            var decision = await grains.GetGrain<ICustomerGrain>(id).GetDecisionAsync(query);
+            return decision is null ? Problems.UnknownCustomer(id) : Results.Ok(decision);
         }
-        if (query.AsOf is { } requested && (await grain.GetSnapshotAsync(requested))?.LastEventAt is { } last && requested < last)
+        catch (ArgumentException ex)
         {
-            return Problems.BadRequest("asOf is too early",
-                $"asOf {requested:O} is earlier than the customer's last applied event ({last:O}); a decision cannot be computed for the past.");
+            return Problems.InvalidRead(ex);
         }
-        return Results.Ok(decision);
     }
 
     /// <summary>Checks the channel and asOf of a decision request.</summary>

@@ -33,6 +33,13 @@ internal static class Problems
     public static IResult NotFound(string title, string detail) => Results.Problem(
         statusCode: StatusCodes.Status404NotFound, title: title, detail: detail);
 
+    public static IResult UnknownCustomer(string id) => NotFound("Unknown customer", $"No interaction of customer '{id}' has been applied.");
+
+    /// <summary>A read the customer's grain refused (an unknown channel, a moment before the last applied event): the grain's own words.</summary>
+    public static IResult InvalidRead(ArgumentException refused) => BadRequest(
+        refused.Message.StartsWith("asOf", StringComparison.Ordinal) ? "asOf is too early" : "The read is invalid",
+        refused.Message.Split(" (Parameter", 2)[0]);
+
     public static IResult Unavailable(string detail, TimeSpan retryAfter, string title = "Storage is unavailable; nothing of this request was accepted") => Results.Problem(
         statusCode: StatusCodes.Status503ServiceUnavailable,
         title: title,

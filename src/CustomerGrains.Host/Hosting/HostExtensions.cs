@@ -20,6 +20,7 @@ public static class HostExtensions
         services.AddValidatedOptions<ReadOptions>(builder.Configuration, ReadOptions.Section);
         services.AddSingleton<GrainReads>();
         services.AddSingleton<ScreenPopService>();
+        services.AddSingleton<ScreenPopJson>();
         services.AddExceptionHandler<SiloLossExceptionHandler>();
         services.AddProblemDetails();
         services.AddOpenApi();

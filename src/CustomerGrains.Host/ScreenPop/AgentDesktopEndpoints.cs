@@ -57,12 +57,12 @@ internal static partial class AgentDesktopEndpoints
         var desktop = new Desktop(
             call => inbox.Writer.TryWrite(async () =>
             {
-                await screenPop.AuditAsync(agentId, role, call.Cards, "pop", $"call {call.CallId} from {call.E164}", cancellationToken);
+                await screenPop.AuditAsync(agentId, role, call.Cards.Select(c => c.Customer.CustomerId), "pop", $"call {call.CallId} from {call.E164}", cancellationToken);
                 await SendAsync("call", call with { Cards = [.. call.Cards.Select(c => ScreenPopService.MaskFor(role, c))] });
             }),
             (callId, card) => inbox.Writer.TryWrite(async () =>
             {
-                await screenPop.AuditAsync(agentId, role, [card], "live-update", $"call {callId}", cancellationToken);
+                await screenPop.AuditAsync(agentId, role, [card.Customer.CustomerId], "live-update", $"call {callId}", cancellationToken);
                 await SendAsync("card", new CardUpdate(callId, ScreenPopService.MaskFor(role, card)));
             }));
         var reference = grains.CreateObjectReference<IAgentDesktop>(desktop);

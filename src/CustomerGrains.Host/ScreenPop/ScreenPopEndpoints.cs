@@ -18,8 +18,9 @@ internal static class ScreenPopEndpoints
         api.MapGet("/screenpop", LookupAsync)
             .RequireAuthorization(Roles.ServesCustomers)
             .WithName("ScreenPop")
-            .WithSummary("Every customer the caller's number (any common format) belongs to, most valuable first, each with the card and the decision for a phone contact")
-            .Produces<ScreenPopResponse>()
+            .WithSummary("Every customer the caller's number (any common format) belongs to, most valuable first: compact cards (who, value, stage, what to do now, open complaints, latest interactions), or with view=full each full card with the whole decision for a phone contact")
+            .Produces<CompactScreenPopResponse>()
+            .Produces<ScreenPopResponse>(StatusCodes.Status200OK, "application/json; view=full")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .Produces(StatusCodes.Status401Unauthorized)
             .Produces(StatusCodes.Status403Forbidden)
@@ -43,17 +44,35 @@ internal static class ScreenPopEndpoints
         return api;
     }
 
-    private static async Task<IResult> LookupAsync(string? ani, ScreenPopService screenPop, ClaimsPrincipal user, CancellationToken cancellationToken)
+    private static async Task<IResult> LookupAsync(
+        string? ani, string? view, ScreenPopService screenPop, ScreenPopJson json, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
+        var full = view switch
+        {
+            null or "compact" => false,
+            "full" => true,
+            _ => (bool?)null,
+        };
+        if (full is null)
+        {
+            return Problems.BadRequest("view is unknown", $"view '{view}' is not a view of the screen-pop; expected compact (the default) or full.");
+        }
         var parsed = screenPop.PhoneNumbers.Normalize(ani);
         if (parsed.E164 is not { } e164)
         {
             return Problems.BadRequest("ani is not a phone number", $"ani '{ani}' {parsed.Error}.");
         }
-        var cards = await screenPop.CardsAsync(e164, cancellationToken);
         var (id, role) = user.Caller();
-        await screenPop.AuditAsync(id, role, cards, "screenpop", $"ani {e164}", cancellationToken);
-        return Results.Ok(new ScreenPopResponse(ani!, e164, [.. cards.Select(c => ScreenPopService.MaskFor(role, c))]));
+        var detail = $"ani {e164}";
+        if (full.Value)
+        {
+            var cards = await screenPop.CardsAsync(e164, cancellationToken);
+            await screenPop.AuditAsync(id, role, cards.Select(c => c.Customer.CustomerId), "screenpop", detail, cancellationToken);
+            return Results.Ok(new ScreenPopResponse(ani!, e164, [.. cards.Select(c => ScreenPopService.MaskFor(role, c))]));
+        }
+        var compact = await screenPop.CompactCardsAsync(e164, cancellationToken);
+        await screenPop.AuditAsync(id, role, compact.Select(c => c.CustomerId), "screenpop", detail, cancellationToken);
+        return json.Answer(ani!, e164, compact, mask: role != Roles.Supervisor);
     }
 
     private static async Task<IResult> RingAsync(
@@ -86,7 +105,7 @@ internal static class ScreenPopEndpoints
         var agentId = agents.Value.Users.First(u => string.Equals(u.Id, request.AgentId, StringComparison.OrdinalIgnoreCase)).Id;
         var cards = await screenPop.CardsAsync(parsed.E164!, cancellationToken);
         var (caller, role) = user.Caller();
-        await screenPop.AuditAsync(caller, role, cards, "ring", $"call {request.CallId} from {parsed.E164} for agent {agentId}", cancellationToken);
+        await screenPop.AuditAsync(caller, role, cards.Select(c => c.Customer.CustomerId), "ring", $"call {request.CallId} from {parsed.E164} for agent {agentId}", cancellationToken);
         var call = new CallPush
         {
             CallId = request.CallId!, Ani = request.Ani!, E164 = parsed.E164!, Dnis = request.Dnis, AgentId = agentId,

@@ -17,6 +17,28 @@ public sealed class ScreenPopService(GrainReads reads, PhoneNumberNormalizer pho
 
     public PhoneNumberNormalizer PhoneNumbers => phoneNumbers;
 
+    /// <summary>
+    /// The compact cards of every customer whose profile lists <paramref name="e164"/>, most valuable (net value) first;
+    /// read through the loss of a silo. Each customer grain checks the number itself and answers from its card cache.
+    /// </summary>
+    public async Task<ImmutableArray<ScreenPopCard>> CompactCardsAsync(string e164, CancellationToken cancellationToken)
+    {
+        var cards = await reads.ReadAsync(async grains =>
+        {
+            var ids = await grains.GetGrain<IPhoneDirectoryGrain>(e164).GetCustomersAsync();
+            return ids.Length == 1
+                ? [await grains.GetGrain<ICustomerGrain>(ids[0]).GetScreenPopCardAsync(e164)]
+                : await Task.WhenAll(ids.Select(id => grains.GetGrain<ICustomerGrain>(id).GetScreenPopCardAsync(e164)));
+        }, cancellationToken);
+        if (cards.Length == 1)
+        {
+            return cards[0] is { } only ? [only] : [];
+        }
+        return [.. cards.OfType<ScreenPopCard>()
+            .OrderByDescending(c => c.NetValue ?? double.NegativeInfinity)
+            .ThenBy(c => c.CustomerId, StringComparer.Ordinal)];
+    }
+
     /// <summary>Every customer whose profile lists <paramref name="e164"/>, most valuable (net value) first; read through the loss of a silo.</summary>
     public async Task<ImmutableArray<CustomerCard>> CardsAsync(string e164, CancellationToken cancellationToken)
     {
@@ -32,11 +54,11 @@ public sealed class ScreenPopService(GrainReads reads, PhoneNumberNormalizer pho
             .ThenBy(c => c.Customer.CustomerId, StringComparer.Ordinal)];
     }
 
-    /// <summary>Records that <paramref name="actor"/> saw <paramref name="cards"/> through <paramref name="path"/>; durable when it returns.</summary>
-    public Task AuditAsync(string actor, string role, IEnumerable<CustomerCard> cards, string path, string? detail, CancellationToken cancellationToken)
+    /// <summary>Records that <paramref name="actor"/> saw the customers <paramref name="customerIds"/> through <paramref name="path"/>; durable when it returns.</summary>
+    public Task AuditAsync(string actor, string role, IEnumerable<string> customerIds, string path, string? detail, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        return audit.AppendAsync([.. cards.Select(c => new AuditEntry(0, now, actor, role, c.Customer.CustomerId, path, detail))], cancellationToken);
+        return audit.AppendAsync([.. customerIds.Select(id => new AuditEntry(0, now, actor, role, id, path, detail))], cancellationToken);
     }
 
     /// <summary>The card as <paramref name="role"/> may see it: supervisors see contact data whole, everyone else the last digits only.</summary>

@@ -219,7 +219,7 @@ public sealed class NeedProfileTests
     }
 
     [Fact]
-    public void The_need_statistics_do_not_depend_on_arrival_order_or_duplicates()
+    public void The_need_statistics_do_not_depend_on_arrival_order()
     {
         var history = new History()
             .Purchase(T0, amount: 40, discount: 10, payment: PaymentMethod.Card, channel: Channel.Web, lines: [Line("books", 2)])
@@ -229,10 +229,10 @@ public sealed class NeedProfileTests
             .Engagement(T0.AddDays(20), EngagementKind.EmailOpen, "music")
             .Survey(T0.AddDays(5), ExperienceDimension.Service, 7, 5, 8)
             .Survey(T0.AddDays(30), ExperienceDimension.Service, 7, 3, 8);
-        var events = history.State.AppliedEventIds.Count;
+        var events = history.State.AppliedEvents;
         var replayed = new Domain.State.CustomerState("c-1");
         var log = history.Events;
-        foreach (var e in log.AsEnumerable().Reverse().Concat(log))
+        foreach (var e in log.AsEnumerable().Reverse())
         {
             replayed.Apply(e);
         }
@@ -240,7 +240,7 @@ public sealed class NeedProfileTests
         var expected = Profile(history, T0.AddDays(50));
         var actual = NeedProfile.Of(replayed, T0.AddDays(50), Options, null);
 
-        Assert.Equal(events, replayed.AppliedEventIds.Count);
+        Assert.Equal(events, replayed.AppliedEvents);
         Assert.Equal(expected.Traits.Keys.Order(), actual.Traits.Keys.Order());
         foreach (var (trait, value) in expected.Traits)
         {

@@ -28,18 +28,6 @@ public sealed class CustomerStateTests
     };
 
     [Fact]
-    public void The_same_event_applied_twice_counts_once()
-    {
-        var state = new CustomerState("c1");
-        var purchase = Purchase(T0, 50m);
-        Assert.True(state.Apply(purchase));
-        Assert.False(state.Apply(purchase));
-        Assert.Equal(1, state.AppliedEvents);
-        Assert.Equal(1, state.PurchaseCount);
-        Assert.Equal(50m, state.GrossSpend);
-    }
-
-    [Fact]
     public void An_event_of_another_customer_is_refused()
     {
         var state = new CustomerState("c2");

@@ -6,7 +6,6 @@ using CustomerGrains.Grains.Rules;
 using CustomerGrains.Grains.Tests.Customers;
 using CustomerGrains.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace CustomerGrains.Grains.Tests.Maintenance;
 
@@ -19,22 +18,6 @@ public sealed class LifecycleSweepTests
 {
     /// <summary>The last purchase of both customers; the silo's clock starts five days later.</summary>
     private static readonly DateTimeOffset LastPurchase = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
-
-    /// <summary>
-    /// The silo's clock: the date (what the engine calls now) is the test's to move, while timers and elapsed-time
-    /// measurements keep running in real time. A fake clock moved by months at once would otherwise fire every
-    /// periodic timer of the silo once for each period it skips (about 0.4 s of work per simulated day) and time out
-    /// the calls in flight; the lifecycle depends on the date alone.
-    /// </summary>
-    private sealed class Calendar(DateTimeOffset start) : FakeTimeProvider(start)
-    {
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
-            System.CreateTimer(callback, state, dueTime, period);
-
-        public override long GetTimestamp() => System.GetTimestamp();
-
-        public override long TimestampFrequency => System.TimestampFrequency;
-    }
 
     /// <summary>150 EUR every <paramref name="everyDays"/> days, the last on <see cref="LastPurchase"/>.</summary>
     private static PurchaseMade[] Purchases(string customer, int count, int everyDays) =>

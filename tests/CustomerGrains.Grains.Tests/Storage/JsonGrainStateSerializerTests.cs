@@ -55,9 +55,7 @@ public sealed class JsonGrainStateSerializerTests
         Assert.Equal(
             serializer.Serialize(CustomerSummary.Of(original.Customer!, now)).ToString(),
             serializer.Serialize(CustomerSummary.Of(copy.Customer!, now)).ToString());
-        Assert.Equal(original.Customer!.AppliedEventIds.Order(), copy.Customer!.AppliedEventIds.Order());
-        // Applying an already applied event after the round trip is still recognised as a duplicate.
-        Assert.False(copy.Customer.Apply(new CustomerCancelled { EventId = "z1", CustomerId = "c-1", OccurredAt = T0, Source = "crm" }));
+        Assert.Equal(original.Customer!.AppliedEvents, copy.Customer!.AppliedEvents);
     }
 
     [Fact]
