@@ -187,9 +187,6 @@ public static class InteractionJson
     /// <summary>Reads fields of one JSON object, collecting an error per bad field.</summary>
     private sealed class FieldReader(JsonElement obj, int index, List<FieldError> errors, string prefix = "")
     {
-        private const int MaxIdLength = 128;
-        private const int MaxTextLength = 2000;
-
         public readonly record struct Item(JsonElement Element, FieldReader Reader, FieldReader Parent)
         {
             public string Text(string path) => Element.ValueKind == JsonValueKind.String
@@ -227,13 +224,8 @@ public static class InteractionJson
             {
                 return "";
             }
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                return Fail<string>(name, "must not be empty");
-            }
-            return value.Length > MaxIdLength
-                ? Fail<string>(name, $"must be at most {MaxIdLength} characters")
-                : value;
+            // Lengths and characters are the validator's rules (InteractionValidator), with the configured limits.
+            return string.IsNullOrWhiteSpace(value) ? Fail<string>(name, "must not be empty") : value;
         }
 
         public string? String(string name, bool required)
@@ -246,8 +238,7 @@ public static class InteractionJson
             {
                 return Fail<string?>(name, "must be a string");
             }
-            var text = value.GetString()!;
-            return text.Length > MaxTextLength ? Fail<string?>(name, $"must be at most {MaxTextLength} characters") : text;
+            return value.GetString()!;
         }
 
         public DateTimeOffset Timestamp(string name)
@@ -294,7 +285,7 @@ public static class InteractionJson
             {
                 return Fail<decimal>(name, "must be a number");
             }
-            return value.TryGetDecimal(out var number) ? number : Fail<decimal>(name, "is out of range");
+            return value.TryGetDecimal(out var number) ? number : Fail<decimal>(name, "is out of range (not a decimal number this service can hold)");
         }
 
         public double Double(string name)
