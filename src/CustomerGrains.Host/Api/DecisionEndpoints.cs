@@ -17,12 +17,14 @@ internal static class DecisionEndpoints
     public static RouteGroupBuilder MapDecisionEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/customers/{id}/decision", GetDecisionAsync)
+            .RequireAuthorization(Access.ReadDecisions)
             .WithName("GetDecision")
             .WithSummary("The tiered service decision for a contact: service level, treatment, actions, marketing mode, with reasons")
             .Produces<Decision>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/customers/{id}/preferences", AddPreferenceAsync)
+            .RequireAuthorization(Access.StatePreferences)
             .WithName("AddPreference")
             .WithSummary("Records a stated preference (e.g. drink: carrot juice) through the interaction log")
             .Produces<IngestResponse>(StatusCodes.Status202Accepted)
@@ -80,9 +82,10 @@ internal static class DecisionEndpoints
         IOptions<IngestOptions> options, PhoneNumberNormalizer phoneNumbers, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        // A signed-in agent is the source; a service names its own (default "agent").
-        var source = user.Identity?.IsAuthenticated == true ? $"agent:{user.Caller().Id}"
-            : string.IsNullOrWhiteSpace(request.Source) ? "agent" : request.Source;
+        // A signed-in agent is the source; a service names its own (default: its id).
+        var (caller, role) = user.Caller();
+        var source = role is Roles.Agent or Roles.Supervisor ? $"agent:{caller}"
+            : string.IsNullOrWhiteSpace(request.Source) ? $"service:{caller}" : request.Source;
         var preference = new ProfileChanged
         {
             EventId = $"pref-{Guid.NewGuid():N}",

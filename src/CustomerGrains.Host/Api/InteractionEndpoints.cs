@@ -2,6 +2,7 @@ using System.Text.Json;
 using CustomerGrains.Domain.Contacts;
 using CustomerGrains.Domain.Events;
 using CustomerGrains.Grains.Log;
+using CustomerGrains.Host.Agents;
 using CustomerGrains.Host.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +14,7 @@ internal static partial class InteractionEndpoints
     public static RouteGroupBuilder MapInteractionEndpoints(this RouteGroupBuilder api)
     {
         api.MapPost("/interactions", IngestAsync)
+            .RequireAuthorization(Access.WriteInteractions)
             .WithName("IngestInteractions")
             .WithSummary("Accepts a batch of interaction events")
             .WithDescription("Every event is validated; one bad event rejects the whole batch (400, each problem named by index and field). " +
