@@ -79,7 +79,7 @@ internal static class DecisionEndpoints
 
     private static Task<IResult> AddPreferenceAsync(
         string id, PreferenceRequest request, ClaimsPrincipal user, IInteractionLog log, TimeProvider time,
-        IOptions<IngestOptions> options, PhoneNumberNormalizer phoneNumbers, CancellationToken cancellationToken)
+        IOptions<IngestOptions> options, PhoneNumberNormalizer phoneNumbers, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         // A signed-in agent is the source; a service names its own (default: its id).
@@ -99,7 +99,7 @@ internal static class DecisionEndpoints
         {
             errors.Add(new FieldError(0, "value", "must not be empty"));
         }
-        return SingleEvent.AppendAsync(preference, "The preference is invalid", log, now, options.Value.ValidationWith(phoneNumbers), errors, cancellationToken);
+        return SingleEvent.AppendAsync(preference, "The preference is invalid", log, loggers, now, options.Value.ValidationWith(phoneNumbers), errors, cancellationToken);
     }
 }
 

@@ -17,6 +17,8 @@ internal static class PolicyEndpoints
             .WithSummary("The service policy in force in this silo");
         api.MapPut("/policy", PutPolicyAsync)
             .RequireAuthorization(Access.WritePolicy)
+            .Accepts<Policy>("application/json")
+            .TakesBody(BodyKind.Policy)
             .WithName("PutPolicy")
             .WithSummary("Validates and installs a new policy for every silo, without a restart; an invalid one changes nothing")
             .Produces<Policy>()
@@ -24,6 +26,8 @@ internal static class PolicyEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapPost("/policy/what-if", WhatIfAsync)
             .RequireAuthorization(Access.WritePolicy)
+            .Accepts<JsonElement>("application/json")
+            .TakesBody(BodyKind.Policy)
             .WithName("PolicyWhatIf")
             .WithSummary("One customer's decision under a candidate policy, without installing it")
             .Produces<Decision>()

@@ -20,8 +20,10 @@ public static class HostExtensions
         services.AddValidatedOptions<ReadOptions>(builder.Configuration, ReadOptions.Section);
         services.AddSingleton<GrainReads>();
         services.AddSingleton<ScreenPopService>();
+        services.AddValidatedOptions<RequestOptions>(builder.Configuration, RequestOptions.Section);
         services.AddExceptionHandler<SiloLossExceptionHandler>();
-        services.AddProblemDetails();
+        services.AddExceptionHandler<RequestBodies.BadRequestHandler>();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDisclosure.Customize);
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -41,6 +43,7 @@ public static class HostExtensions
         app.UseAgentDesktop();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRequestBodyLimits();
         // Public: the OpenAPI document, health, the sign-in endpoint and the agent page (static files, served above).
         // Every other endpoint names its policy (Agents/Access.cs); one that names none needs a signed-in caller.
         app.MapOpenApi().AllowAnonymous();
