@@ -2,6 +2,7 @@ using CustomerGrains.Grains.Hosting;
 using CustomerGrains.Host.Hosting;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
 
 namespace CustomerGrains.Host.Api;
@@ -54,7 +55,7 @@ internal static class RequestBodies
 
     private sealed record BodyKindMetadata(BodyKind Kind);
 
-    /// <summary>Sets the body limit of each request from its endpoint; after routing and authorization.</summary>
+    /// <summary>Sets the body limit of each request from its endpoint, and refuses a body without a content type; after routing and authorization.</summary>
     public static WebApplication UseRequestBodyLimits(this WebApplication app)
     {
         app.Use((context, next) =>
@@ -65,9 +66,20 @@ internal static class RequestBodies
             {
                 feature.MaxRequestBodySize = limit;
             }
-            return context.Request.ContentLength > limit
-                ? TooLarge(limit, context.Request.ContentLength).ExecuteAsync(context)
-                : next(context);
+            if (context.Request.ContentLength > limit)
+            {
+                return TooLarge(limit, context.Request.ContentLength).ExecuteAsync(context);
+            }
+            // Routing refuses a wrong content type of an endpoint that declares what it accepts, but lets a body without one through.
+            if (context.Request.ContentType is null && context.Request.ContentLength is not 0
+                && (context.Request.ContentLength is not null || context.Request.Headers.TransferEncoding.Count > 0)
+                && context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>() is { } accepts)
+            {
+                context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+                return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported Media Type",
+                    detail: $"This endpoint takes a body of type {string.Join(" or ", accepts.ContentTypes)}; the request has no Content-Type.").ExecuteAsync(context);
+            }
+            return next(context);
         });
         return app;
     }
