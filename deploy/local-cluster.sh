@@ -27,7 +27,8 @@ http_port() { echo $((5080 + $1)); }
 
 silo_settings() {
   local i="$1"
-  echo "--urls=http://127.0.0.1:$(http_port "$i")" \
+  # Development on loopback: the demo users and keys of the README work against the local cluster.
+  echo "--environment=Development" "--urls=http://127.0.0.1:$(http_port "$i")" \
     "--Storage:Mode=Postgres" "--Storage:Postgres:ConnectionString=$connection" \
     "--Storage:Postgres:MigrateAtStart=false" \
     "--Orleans:ClusterId=customergrains-local-cluster" \

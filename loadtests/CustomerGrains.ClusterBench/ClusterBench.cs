@@ -24,6 +24,8 @@ internal static class ClusterBench
     {
         var run = Guid.NewGuid().ToString("N")[..6];
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        // The local cluster runs in Development: the demo service key may ingest.
+        http.DefaultRequestHeaders.Add("X-Api-Key", "demo-service-key");
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddCustomerGrainsClient(o =>

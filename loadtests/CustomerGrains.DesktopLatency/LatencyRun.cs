@@ -27,6 +27,7 @@ internal static class LatencyRun
 {
     private const string AgentKey = "demo-agent1-key";
     private const string CtiKey = "demo-cti-key";
+    private const string ServiceKey = "demo-service-key";
     private const int BatchSize = 500;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -152,7 +153,11 @@ internal static class LatencyRun
         {
             for (var attempt = 1; ; attempt++)
             {
-                using var response = await http.PostAsJsonAsync(new Uri("/api/interactions", UriKind.Relative), EventJson.Batch(batch));
+                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/interactions", UriKind.Relative))
+                {
+                    Content = JsonContent.Create(EventJson.Batch(batch)), Headers = { { "X-Api-Key", ServiceKey } },
+                };
+                using var response = await http.SendAsync(request);
                 if (response.StatusCode == HttpStatusCode.Accepted)
                 {
                     break;
@@ -179,7 +184,11 @@ internal static class LatencyRun
     private static async Task<string> MeasurePopulationAsync(HttpClient http) =>
         await Eventually.UntilAsync(async () =>
         {
-            using var response = await http.PostAsync(new Uri("/api/maintenance/population-refresh", UriKind.Relative), null);
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/maintenance/population-refresh", UriKind.Relative))
+            {
+                Headers = { { "X-Api-Key", ServiceKey } },
+            };
+            using var response = await http.SendAsync(request);
             var body = await response.Content.ReadFromJsonAsync<JsonObject>();
             return body?["populationVersion"]?.ToString();
         }, version => version is not null, "the population to be measured", TimeSpan.FromSeconds(90)) ?? "";

@@ -121,6 +121,7 @@ public sealed class Ingestion(Workload workload, Func<IReadOnlyList<HostProcess>
     private async Task CallerAsync(int caller, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { Timeout = requestTimeout };
+        http.DefaultRequestHeaders.Add(DemoKeys.Header, DemoKeys.Service);
         var attempt = caller;
         while (pending.TryDequeue(out var batch))
         {

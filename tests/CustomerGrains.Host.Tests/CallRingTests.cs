@@ -36,6 +36,10 @@ public sealed class CallRingTests(SharedHost host)
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(1, answer.GetProperty("desktops").GetInt32());
         Assert.Equal(e164, answer.GetProperty("e164").GetString());
+        // The telephony system learns what was pushed, not whom: no card data in its answer.
+        Assert.Equal(1, answer.GetProperty("cards").GetInt32());
+        Assert.False(answer.TryGetProperty("customers", out _), answer.ToString());
+        Assert.DoesNotContain(id, answer.GetRawText(), StringComparison.Ordinal);
 
         var call = await feed.NextAsync("call", Ct);
         Assert.Equal(callId, call.GetProperty("callId").GetString());
@@ -67,7 +71,7 @@ public sealed class CallRingTests(SharedHost host)
             new { callId = $"c-{run}", ani = "+1 646 555 0199", agentId = "super1" }, ScreenPopTests.CtiKey);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(0, answer.GetProperty("desktops").GetInt32());
-        Assert.Empty(answer.GetProperty("customers").EnumerateArray());
+        Assert.Equal(0, answer.GetProperty("cards").GetInt32());
 
         (status, answer) = await ScreenPopTests.PostAsync(host, "/api/calls", new { ani = "12", agentId = "nobody" }, ScreenPopTests.CtiKey);
         Assert.Equal(HttpStatusCode.BadRequest, status);

@@ -9,8 +9,8 @@ namespace CustomerGrains.Host.Tests;
 [Collection(HostCollection.Name)]
 public sealed class ScreenPopTests(SharedHost host)
 {
-    // The demo users of the host's appsettings.json (the README names them).
-    internal const string AgentKey = "demo-agent1-key", SupervisorKey = "demo-super1-key", CtiKey = "demo-cti-key";
+    // The demo users of the host's appsettings.Development.json (the README names them).
+    internal const string AgentKey = DemoKeys.Agent, SupervisorKey = DemoKeys.Supervisor, CtiKey = DemoKeys.Cti;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -30,7 +30,7 @@ public sealed class ScreenPopTests(SharedHost host)
         {
             request.Headers.Add("X-Api-Key", key);
         }
-        using var response = await host.Api.Http.SendAsync(request, Ct);
+        using var response = await (key is null ? host.Api.Anonymous : host.Api.Http).SendAsync(request, Ct);
         var text = await response.Content.ReadAsStringAsync(Ct);
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
@@ -42,7 +42,7 @@ public sealed class ScreenPopTests(SharedHost host)
         {
             request.Headers.Add("X-Api-Key", key);
         }
-        using var response = await host.Api.Http.SendAsync(request, Ct);
+        using var response = await (key is null ? host.Api.Anonymous : host.Api.Http).SendAsync(request, Ct);
         var text = await response.Content.ReadAsStringAsync(Ct);
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }

@@ -5,12 +5,22 @@ using System.Text.Json.Nodes;
 
 namespace CustomerGrains.Testing;
 
-/// <summary>The engine's HTTP API as a user's tool calls it.</summary>
-public sealed class ApiClient(Uri baseAddress) : IDisposable
+/// <summary>
+/// The engine's HTTP API as a user's tool calls it: <see cref="Http"/> as a backend service with every scope (the demo
+/// service key, unless a request carries a key of its own), <see cref="Anonymous"/> with no credentials at all.
+/// </summary>
+public sealed class ApiClient(Uri baseAddress, string apiKey = DemoKeys.Service) : IDisposable
 {
-    private readonly HttpClient http = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    private readonly HttpClient http = new(new DefaultKey(apiKey) { InnerHandler = new HttpClientHandler() })
+    {
+        BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30),
+    };
+
+    private readonly HttpClient anonymous = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
     public HttpClient Http => http;
+
+    public HttpClient Anonymous => anonymous;
 
     public async Task<(HttpStatusCode Status, JsonElement Body)> PostEventsAsync(JsonObject batch)
     {
@@ -39,5 +49,22 @@ public sealed class ApiClient(Uri baseAddress) : IDisposable
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    public void Dispose() => http.Dispose();
+    public void Dispose()
+    {
+        http.Dispose();
+        anonymous.Dispose();
+    }
+
+    /// <summary>Adds the client's key to a request that carries none of its own.</summary>
+    private sealed class DefaultKey(string key) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (!request.Headers.Contains(DemoKeys.Header))
+            {
+                request.Headers.Add(DemoKeys.Header, key);
+            }
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
 }

@@ -13,9 +13,14 @@ public sealed partial class HostProcess : IAsyncDisposable
     private readonly StringBuilder output = new();
     private Process? process;
 
-    public HostProcess(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="dataDirectory">Where the host keeps its files (and its working directory).</param>
+    /// <param name="settings">Settings passed on the command line.</param>
+    /// <param name="environment">The host's environment: Development (the default) gives it the demo users of
+    /// appsettings.Development.json (<see cref="DemoKeys"/>), which it accepts on loopback.</param>
+    public HostProcess(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null, string environment = "Development")
     {
         DataDirectory = dataDirectory;
+        Environment = environment;
         Settings = settings ?? new Dictionary<string, string>();
         HttpPort = TestEnvironment.FreePort();
         SiloPort = TestEnvironment.FreePort();
@@ -24,6 +29,7 @@ public sealed partial class HostProcess : IAsyncDisposable
     }
 
     public string DataDirectory { get; }
+    public string Environment { get; }
     public IReadOnlyDictionary<string, string> Settings { get; }
     public int HttpPort { get; }
     public int SiloPort { get; }
@@ -51,31 +57,7 @@ public sealed partial class HostProcess : IAsyncDisposable
     /// <summary>Starts the host (again, after a stop or a kill, on the same ports) and waits until <c>/health/ready</c> answers 200.</summary>
     public async Task StartAsync(TimeSpan? timeout = null)
     {
-        if (!File.Exists(HostAssembly))
-        {
-            throw new FileNotFoundException($"The host is not built at {HostAssembly}; build the solution first.");
-        }
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = DataDirectory,
-        };
-        info.ArgumentList.Add(HostAssembly);
-        foreach (var (key, value) in Arguments())
-        {
-            info.ArgumentList.Add($"--{key}={value}");
-        }
-        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        process?.Dispose();
-        process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
+        var process = Launch();
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         try
         {
@@ -93,6 +75,45 @@ public sealed partial class HostProcess : IAsyncDisposable
         {
             throw new TimeoutException($"{ex.Message}\n--- host output ---\n{Output}", ex);
         }
+    }
+
+    /// <summary>Starts the host and waits for it to exit by itself (a host that refuses to start); returns its exit code.</summary>
+    public async Task<int> RunUntilExitAsync(TimeSpan timeout)
+    {
+        var process = Launch();
+        using var cts = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cts.Token);
+        return process.ExitCode;
+    }
+
+    private Process Launch()
+    {
+        if (!File.Exists(HostAssembly))
+        {
+            throw new FileNotFoundException($"The host is not built at {HostAssembly}; build the solution first.");
+        }
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = DataDirectory,
+        };
+        info.ArgumentList.Add(HostAssembly);
+        foreach (var (key, value) in Arguments())
+        {
+            info.ArgumentList.Add($"--{key}={value}");
+        }
+        info.Environment["DOTNET_ENVIRONMENT"] = Environment;
+        info.Environment.Remove("ASPNETCORE_ENVIRONMENT");
+        process?.Dispose();
+        process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
     }
 
     private IEnumerable<KeyValuePair<string, string>> Arguments()

@@ -20,7 +20,7 @@ internal static class Help
                       --target URL[,URL...] (HTTP hosts, round-robin)  --cluster HOST:PORT[,...] (reads through the typed client)
                       --data DIR  --baseline auto|none|CONNECTION-STRING (auto starts a private PostgreSQL)  --baseline-pool 32
                       --floors on|off  --zipf 1.0  --connections 256  --timeout 10s  --late-ms 2  --drain 15s
-                      --api-key KEY (X-Api-Key of an agent for the screen-pop; default $CUSTOMERGRAINS_API_KEY or demo-agent1-key)
+                      --api-key KEY (X-Api-Key sent on every request: ingest and reads; default $CUSTOMERGRAINS_API_KEY or demo-service-key)
                       --threshold 'p99 < 5' (repeatable; default p99 < 5 and fail% < 0.1)  --no-thresholds  --out DIR
                       ingest-burst, mixed: --ingest-rate EVENTS/s  --batch-events 1
                       failover: --kill-pid PID  --kill-at 20s

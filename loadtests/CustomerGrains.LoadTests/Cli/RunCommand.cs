@@ -60,7 +60,7 @@ internal static class RunCommand
         var killAt = cli.Duration("kill-at", profile.Duration / 3);
         var path = cli.Get("path", "/api/ping");
         // The screen-pop is an agent endpoint: the runner calls it as an agent (the embedded default's demo agent by default).
-        var apiKey = cli.Get("api-key", Environment.GetEnvironmentVariable("CUSTOMERGRAINS_API_KEY") ?? "demo-agent1-key");
+        var apiKey = cli.Get("api-key", Environment.GetEnvironmentVariable("CUSTOMERGRAINS_API_KEY") ?? "demo-service-key");
         if (SeedCommand.Unknown(cli, output))
         {
             return Error;

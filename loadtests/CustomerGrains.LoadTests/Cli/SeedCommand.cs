@@ -16,8 +16,8 @@ internal static class SeedCommand
         var batch = cli.Int("batch", 500);
         var concurrency = cli.Int("concurrency", 4);
         var retailFile = cli.Get("retail-file");
-        // An agent's key, to check at the end that the phone directory finds the seeded numbers.
-        var apiKey = cli.Get("api-key", Environment.GetEnvironmentVariable("CUSTOMERGRAINS_API_KEY") ?? "demo-agent1-key");
+        // A key that may ingest and look numbers up (to check at the end that the phone directory finds the seeded numbers).
+        var apiKey = cli.Get("api-key", Environment.GetEnvironmentVariable("CUSTOMERGRAINS_API_KEY") ?? "demo-service-key");
         if (Unknown(cli, output))
         {
             return 1;

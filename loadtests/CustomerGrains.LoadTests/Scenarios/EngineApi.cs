@@ -47,8 +47,8 @@ public sealed class EngineApi(HttpTarget http, ClusterTarget? cluster, SeedIndex
         if (known.Status is 401 or 403)
         {
             throw new InvalidOperationException(
-                $"GET /api/screenpop answered {known.Status}: the screen-pop needs an agent's API key. Pass --api-key KEY " +
-                "(or set CUSTOMERGRAINS_API_KEY); the embedded default's demo agent key is demo-agent1-key.");
+                $"GET /api/screenpop answered {known.Status}: the screen-pop needs a key of an agent or of a service with customers:read. Pass --api-key KEY " +
+                "(or set CUSTOMERGRAINS_API_KEY); the embedded default's demo service key is demo-service-key.");
         }
         var malformed = await Http.GetTextAsync("/api/screenpop?ani=not-a-number", cancellation);
         HasPhoneDirectory = known.Status == 200 || malformed.Status == 400;

@@ -184,17 +184,31 @@ public static class InteractionJson
         item.Reader.Double("experience"),
         item.Reader.Double("importance"));
 
+    private const string NotUnicode = "is not well-formed Unicode text (it has an unpaired surrogate)";
+
+    /// <summary>Reads a JSON string; false when its escapes make an unpaired surrogate, which .NET cannot hold as text.</summary>
+    private static bool TryText(Func<string?> read, out string text)
+    {
+        try
+        {
+            text = read() ?? "";
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = "";
+            return false;
+        }
+    }
+
     /// <summary>Reads fields of one JSON object, collecting an error per bad field.</summary>
     private sealed class FieldReader(JsonElement obj, int index, List<FieldError> errors, string prefix = "")
     {
-        private const int MaxIdLength = 128;
-        private const int MaxTextLength = 2000;
-
         public readonly record struct Item(JsonElement Element, FieldReader Reader, FieldReader Parent)
         {
-            public string Text(string path) => Element.ValueKind == JsonValueKind.String
-                ? Element.GetString()!
-                : Parent.Fail<string>(path, "must be a string");
+            public string Text(string path) => Element.ValueKind != JsonValueKind.String
+                ? Parent.Fail<string>(path, "must be a string")
+                : TryText(Element.GetString, out var text) ? text : Parent.Fail<string>(path, NotUnicode);
 
             public bool Boolean(string path) => Element.ValueKind is JsonValueKind.True or JsonValueKind.False
                 ? Element.GetBoolean()
@@ -227,13 +241,8 @@ public static class InteractionJson
             {
                 return "";
             }
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                return Fail<string>(name, "must not be empty");
-            }
-            return value.Length > MaxIdLength
-                ? Fail<string>(name, $"must be at most {MaxIdLength} characters")
-                : value;
+            // Lengths and characters are the validator's rules (InteractionValidator), with the configured limits.
+            return string.IsNullOrWhiteSpace(value) ? Fail<string>(name, "must not be empty") : value;
         }
 
         public string? String(string name, bool required)
@@ -246,8 +255,7 @@ public static class InteractionJson
             {
                 return Fail<string?>(name, "must be a string");
             }
-            var text = value.GetString()!;
-            return text.Length > MaxTextLength ? Fail<string?>(name, $"must be at most {MaxTextLength} characters") : text;
+            return TryText(value.GetString, out var text) ? text : Fail<string?>(name, NotUnicode);
         }
 
         public DateTimeOffset Timestamp(string name)
@@ -294,7 +302,7 @@ public static class InteractionJson
             {
                 return Fail<decimal>(name, "must be a number");
             }
-            return value.TryGetDecimal(out var number) ? number : Fail<decimal>(name, "is out of range");
+            return value.TryGetDecimal(out var number) ? number : Fail<decimal>(name, "is out of range (not a decimal number this service can hold)");
         }
 
         public double Double(string name)
@@ -392,6 +400,11 @@ public static class InteractionJson
             var builder = ImmutableDictionary.CreateBuilder<TKey, TValue>();
             foreach (var property in value.EnumerateObject())
             {
+                if (!TryText(() => property.Name, out _))
+                {
+                    Fail<object>(name, $"has a key that {NotUnicode}");
+                    continue;
+                }
                 var path = $"{name}.{property.Name}";
                 if (!EnumNames.TryParse<TKey>(property.Name, out var key))
                 {
@@ -417,12 +430,22 @@ public static class InteractionJson
             var builder = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
             foreach (var property in value.EnumerateObject())
             {
-                if (property.Value.ValueKind != JsonValueKind.String)
+                if (!TryText(() => property.Name, out var key))
                 {
-                    Fail<object>($"{name}.{property.Name}", "must be a string");
+                    Fail<object>(name, $"has a key that {NotUnicode}");
                     continue;
                 }
-                builder[property.Name] = property.Value.GetString()!;
+                if (property.Value.ValueKind != JsonValueKind.String)
+                {
+                    Fail<object>($"{name}.{key}", "must be a string");
+                    continue;
+                }
+                if (!TryText(property.Value.GetString, out var text))
+                {
+                    Fail<object>($"{name}.{key}", NotUnicode);
+                    continue;
+                }
+                builder[key] = text;
             }
             return builder.ToImmutable();
         }

@@ -1,10 +1,46 @@
 namespace CustomerGrains.Domain.Events;
 
-/// <summary>Options of event validation.</summary>
+/// <summary>
+/// Options of event validation: the limits every event must keep. The defaults are generous for real data and small
+/// enough that no accepted event can overflow a customer's totals or bloat the log.
+/// </summary>
 public sealed record ValidationOptions
 {
     /// <summary>How far in the future (against the receiving clock) an event's time may lie. Default 5 minutes.</summary>
     public TimeSpan MaxFutureSkew { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The earliest event time accepted. Default 1970-01-01.</summary>
+    public DateTimeOffset EarliestEventTime { get; init; } = new(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The largest amount, discount or unit price of one event. Default 1e9.</summary>
+    public decimal MaxAmount { get; init; } = 1_000_000_000m;
+
+    /// <summary>The largest quantity of one order line. Default 1e6.</summary>
+    public int MaxQuantity { get; init; } = 1_000_000;
+
+    /// <summary>The earliest birthday accepted (a birthday may not lie in the future either). Default 1900-01-01.</summary>
+    public DateOnly EarliestBirthday { get; init; } = new(1900, 1, 1);
+
+    /// <summary>The longest id (event, customer, order, complaint, agent). Default 128 characters.</summary>
+    public int MaxIdLength { get; init; } = 128;
+
+    /// <summary>The longest short text (source, name, e-mail, category, preference value). Default 256 characters.</summary>
+    public int MaxShortTextLength { get; init; } = 256;
+
+    /// <summary>The longest free text (a note, a reason). Default 2000 characters.</summary>
+    public int MaxTextLength { get; init; } = 2000;
+
+    /// <summary>The longest preference key. Default 64 characters.</summary>
+    public int MaxPreferenceKeyLength { get; init; } = 64;
+
+    /// <summary>The most phones of one profile change. Default 10.</summary>
+    public int MaxPhones { get; init; } = 10;
+
+    /// <summary>The most lines of one order. Default 500.</summary>
+    public int MaxLines { get; init; } = 500;
+
+    /// <summary>The most preferences of one profile change. Default 50.</summary>
+    public int MaxPreferences { get; init; } = 50;
 
     /// <summary>Reads the phone numbers of profile changes; every phone must normalise to E.164. Default region US.</summary>
     public Contacts.PhoneNumberNormalizer Phones { get; init; } = DefaultPhones;
@@ -12,165 +48,325 @@ public sealed record ValidationOptions
     private static readonly Contacts.PhoneNumberNormalizer DefaultPhones = new("US");
 
     /// <summary>Every problem of these options, empty when they are usable.</summary>
-    public IReadOnlyList<string> Validate() =>
-        MaxFutureSkew < TimeSpan.Zero || MaxFutureSkew > TimeSpan.FromDays(1)
-            ? [$"{nameof(MaxFutureSkew)} must be between 0 and 1 day (was {MaxFutureSkew})"]
-            : [];
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (MaxFutureSkew < TimeSpan.Zero || MaxFutureSkew > TimeSpan.FromDays(1))
+        {
+            problems.Add($"{nameof(MaxFutureSkew)} must be between 0 and 1 day (was {MaxFutureSkew})");
+        }
+        if (MaxAmount is <= 0 or > 1_000_000_000_000m)
+        {
+            problems.Add($"{nameof(MaxAmount)} must be greater than 0 and at most 1e12 (was {MaxAmount})");
+        }
+        if (MaxQuantity is < 1 or > 1_000_000_000)
+        {
+            problems.Add($"{nameof(MaxQuantity)} must be between 1 and 1e9 (was {MaxQuantity})");
+        }
+        if (EarliestEventTime.Year < 1900)
+        {
+            problems.Add($"{nameof(EarliestEventTime)} must not lie before 1900 (was {EarliestEventTime:O})");
+        }
+        foreach (var (name, value) in new[]
+        {
+            (nameof(MaxIdLength), MaxIdLength), (nameof(MaxShortTextLength), MaxShortTextLength), (nameof(MaxTextLength), MaxTextLength),
+            (nameof(MaxPreferenceKeyLength), MaxPreferenceKeyLength), (nameof(MaxPhones), MaxPhones), (nameof(MaxLines), MaxLines),
+            (nameof(MaxPreferences), MaxPreferences),
+        })
+        {
+            if (value is < 1 or > 100_000)
+            {
+                problems.Add($"{name} must be between 1 and 100000 (was {value})");
+            }
+        }
+        return problems;
+    }
 }
 
 /// <summary>
-/// The business rules an event must satisfy before it is accepted into the log: amounts not negative,
-/// ISO currency codes, scores on their scales, and no event time beyond the allowed clock skew.
+/// The business rules an event must satisfy before it is accepted into the log: amounts not negative and within
+/// the configured maximum, ISO currency codes, scores on their scales, texts and lists within their limits, and
+/// times between the earliest accepted time and now plus the allowed clock skew. Every problem is reported with
+/// the event's index and the field's path, so a caller can fix a whole batch at once.
 /// </summary>
 public static class InteractionValidator
 {
     private const double MinScore = 0, MaxScore = 10;
+    private const int MaxContactSeconds = 86_400;
 
     /// <summary>Adds one error per rule the event breaks to <paramref name="errors"/>; returns whether it had none.</summary>
     public static bool Validate(InteractionEvent e, int index, DateTimeOffset now, ValidationOptions options, List<FieldError> errors)
     {
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(errors);
         var before = errors.Count;
-        void Fail(string field, string message) => errors.Add(new FieldError(index, field, message));
+        var check = new Checker(index, options, errors);
 
         if (e.OccurredAt > now + options.MaxFutureSkew)
         {
-            Fail("occurredAt", $"lies in the future ({e.OccurredAt:O} is after now {now:O} plus the allowed skew of {options.MaxFutureSkew})");
+            check.Fail("occurredAt", $"lies in the future ({e.OccurredAt:O} is after now {now:O} plus the allowed skew of {options.MaxFutureSkew})");
         }
-        if (string.IsNullOrWhiteSpace(e.Source))
+        else if (e.OccurredAt < options.EarliestEventTime)
         {
-            Fail("source", "must not be empty");
+            check.Fail("occurredAt", $"lies too far in the past ({e.OccurredAt:O} is before the earliest accepted time {options.EarliestEventTime:O})");
         }
-        CheckId(e.EventId, "eventId", Fail);
-        CheckId(e.CustomerId, "customerId", Fail);
+        check.Text(e.Source, "source", options.MaxShortTextLength, required: true);
+        check.Id(e.EventId, "eventId");
+        check.Id(e.CustomerId, "customerId");
 
         switch (e)
         {
             case PurchaseMade p:
-                CheckId(p.OrderId, "orderId", Fail);
-                NotNegative(p.Amount, "amount", Fail);
-                NotNegative(p.Discount, "discount", Fail);
+                check.Id(p.OrderId, "orderId");
+                check.Amount(p.Amount, "amount", mustBePositive: false);
+                check.Amount(p.Discount, "discount", mustBePositive: false);
                 if (!CurrencyCodes.IsValid(p.Currency))
                 {
-                    Fail("currency", $"'{p.Currency}' is not an ISO 4217 currency code (three capital letters, e.g. EUR)");
+                    check.Fail("currency", $"'{Shorten(p.Currency)}' is not an ISO 4217 currency code (three capital letters, e.g. EUR)");
                 }
-                for (var i = 0; i < p.Lines.Length; i++)
+                if (check.Count(p.Lines.Length, "lines", options.MaxLines))
                 {
-                    var line = p.Lines[i];
-                    if (string.IsNullOrWhiteSpace(line.Category))
+                    for (var i = 0; i < p.Lines.Length; i++)
                     {
-                        Fail($"lines[{i}].category", "must not be empty");
+                        var line = p.Lines[i];
+                        check.Text(line.Category, $"lines[{i}].category", options.MaxShortTextLength, required: true);
+                        if (line.Quantity < 1 || line.Quantity > options.MaxQuantity)
+                        {
+                            check.Fail($"lines[{i}].quantity", $"must be between 1 and {options.MaxQuantity} (was {line.Quantity})");
+                        }
+                        check.Amount(line.UnitPrice, $"lines[{i}].unitPrice", mustBePositive: false);
                     }
-                    if (line.Quantity <= 0)
-                    {
-                        Fail($"lines[{i}].quantity", "must be at least 1");
-                    }
-                    NotNegative(line.UnitPrice, $"lines[{i}].unitPrice", Fail);
                 }
                 break;
             case OrderReturned r:
-                CheckId(r.OrderId, "orderId", Fail);
-                if (r.Amount <= 0)
-                {
-                    Fail("amount", "must be greater than zero");
-                }
+                check.Id(r.OrderId, "orderId");
+                check.Amount(r.Amount, "amount", mustBePositive: true);
+                check.Text(r.Reason, "reason", options.MaxTextLength);
                 break;
             case CustomerContacted c:
-                if (c.DurationSeconds is < 0 or > 86_400)
+                if (c.DurationSeconds is < 0 or > MaxContactSeconds)
                 {
-                    Fail("durationSeconds", "must be between 0 and 86400");
+                    check.Fail("durationSeconds", $"must be between 0 and {MaxContactSeconds} (was {c.DurationSeconds})");
                 }
+                check.Text(c.Reason, "reason", options.MaxTextLength);
+                check.Id(c.AgentId, "agentId", required: false);
                 break;
             case ComplaintOpened o:
-                CheckId(o.ComplaintId, "complaintId", Fail);
+                check.Id(o.ComplaintId, "complaintId");
+                check.Text(o.Category, "category", options.MaxShortTextLength);
                 break;
             case ComplaintResolved s:
-                CheckId(s.ComplaintId, "complaintId", Fail);
+                check.Id(s.ComplaintId, "complaintId");
                 break;
             case SurveyAnswered s:
-                if (s.Dimensions.IsEmpty && s.Nps is null)
-                {
-                    Fail("dimensions", "a survey needs at least one dimension or an nps");
-                }
-                foreach (var (dimension, score) in s.Dimensions)
-                {
-                    var name = EnumNames.Of(dimension);
-                    OnScale(score.Expectation, $"dimensions.{name}.expectation", Fail);
-                    OnScale(score.Experience, $"dimensions.{name}.experience", Fail);
-                    OnScale(score.Importance, $"dimensions.{name}.importance", Fail);
-                }
-                if (s.Nps is { } nps)
-                {
-                    OnScale(nps, "nps", Fail);
-                }
+                ValidateSurvey(s, check);
+                break;
+            case EngagementRecorded g:
+                check.Text(g.Category, "category", options.MaxShortTextLength);
                 break;
             case ProfileChanged pc:
-                ValidateProfile(pc, options.Phones, Fail);
+                ValidateProfile(pc, now, options, check);
+                break;
+            case CustomerCancelled x:
+                check.Text(x.Reason, "reason", options.MaxTextLength);
                 break;
             case NoteAdded n:
-                if (string.IsNullOrWhiteSpace(n.Text))
-                {
-                    Fail("text", "must not be empty");
-                }
+                check.Text(n.Text, "text", options.MaxTextLength, required: true);
+                check.Id(n.AgentId, "agentId", required: false);
                 break;
         }
         return errors.Count == before;
     }
 
-    private static void ValidateProfile(ProfileChanged pc, Contacts.PhoneNumberNormalizer phoneNumbers, Action<string, string> fail)
+    private static void ValidateSurvey(SurveyAnswered s, Checker check)
+    {
+        if (s.Dimensions.IsEmpty && s.Nps is null)
+        {
+            check.Fail("dimensions", "a survey needs at least one dimension or an nps");
+        }
+        foreach (var (dimension, score) in s.Dimensions)
+        {
+            var name = EnumNames.Of(dimension);
+            check.OnScale(score.Expectation, $"dimensions.{name}.expectation");
+            check.OnScale(score.Experience, $"dimensions.{name}.experience");
+            check.OnScale(score.Importance, $"dimensions.{name}.importance");
+        }
+        if (s.Nps is { } nps)
+        {
+            check.OnScale(nps, "nps");
+        }
+    }
+
+    private static void ValidateProfile(ProfileChanged pc, DateTimeOffset now, ValidationOptions options, Checker check)
     {
         if (pc.Name is null && pc.Phones is null && pc.Email is null && pc.Birthday is null
             && pc.Consents is null && pc.Preferences is null)
         {
-            fail("", "a profile change must change at least one of name, phones, email, birthday, consents, preferences");
+            check.Fail("", "a profile change must change at least one of name, phones, email, birthday, consents, preferences");
         }
-        if (pc.Email is { Length: > 0 } email && (email.IndexOf('@', StringComparison.Ordinal) <= 0 || email.EndsWith('@')))
+        check.Text(pc.Name, "name", options.MaxShortTextLength);
+        if (check.Text(pc.Email, "email", options.MaxShortTextLength) && pc.Email is { Length: > 0 } email
+            && (email.IndexOf('@', StringComparison.Ordinal) <= 0 || email.EndsWith('@')))
         {
-            fail("email", $"'{email}' is not an e-mail address");
+            check.Fail("email", $"'{email}' is not an e-mail address");
         }
-        if (pc.Phones is { } phones)
+        if (pc.Birthday is { } birthday)
+        {
+            var today = DateOnly.FromDateTime(now.UtcDateTime);
+            if (birthday > today)
+            {
+                check.Fail("birthday", $"lies in the future ({birthday:yyyy-MM-dd} is after today, {today:yyyy-MM-dd})");
+            }
+            else if (birthday < options.EarliestBirthday)
+            {
+                check.Fail("birthday", $"lies too far in the past ({birthday:yyyy-MM-dd} is before {options.EarliestBirthday:yyyy-MM-dd})");
+            }
+        }
+        if (pc.Phones is { } phones && check.Count(phones.Length, "phones", options.MaxPhones))
         {
             for (var i = 0; i < phones.Length; i++)
             {
-                if (phoneNumbers.Normalize(phones[i]).Error is { } error)
+                if (options.Phones.Normalize(phones[i]).Error is { } error)
                 {
-                    fail($"phones[{i}]", $"'{phones[i]}' {error}");
+                    check.Fail($"phones[{i}]", $"'{Shorten(phones[i])}' {error}");
                 }
             }
         }
-        foreach (var key in pc.Preferences?.Keys ?? [])
+        if (pc.Preferences is { } preferences && check.Count(preferences.Count, "preferences", options.MaxPreferences))
         {
-            if (string.IsNullOrWhiteSpace(key) || key.Length > 64)
+            foreach (var (key, value) in preferences)
             {
-                fail($"preferences.{key}", "a preference key must be 1 to 64 characters");
+                var field = $"preferences.{Shorten(key)}";
+                if (string.IsNullOrWhiteSpace(key) || key.Length > options.MaxPreferenceKeyLength)
+                {
+                    check.Fail(field, $"a preference key must be 1 to {options.MaxPreferenceKeyLength} characters");
+                }
+                else
+                {
+                    check.Text(key, field, options.MaxPreferenceKeyLength);
+                }
+                check.Text(value, field, options.MaxShortTextLength);
             }
         }
     }
 
-    private static void CheckId(string id, string field, Action<string, string> fail)
-    {
-        if (string.IsNullOrWhiteSpace(id))
-        {
-            fail(field, "must not be empty");
-        }
-        else if (id.Any(char.IsControl))
-        {
-            fail(field, "must not contain control characters");
-        }
-    }
+    /// <summary>A value quoted in a message: long ones are cut, so an error never echoes a huge input.</summary>
+    private static string Shorten(string value) => value.Length <= 40 ? value : string.Concat(value.AsSpan(0, 40), "…");
 
-    private static void NotNegative(decimal value, string field, Action<string, string> fail)
+    /// <summary>The checks of one event, each adding an error named by the event's index and the field.</summary>
+    private readonly struct Checker(int index, ValidationOptions options, List<FieldError> errors)
     {
-        if (value < 0)
-        {
-            fail(field, "must not be negative");
-        }
-    }
+        public void Fail(string field, string message) => errors.Add(new FieldError(index, field, message));
 
-    private static void OnScale(double value, string field, Action<string, string> fail)
-    {
-        if (value is < MinScore or > MaxScore)
+        /// <summary>An id: not empty, no control characters, not longer than the limit.</summary>
+        public void Id(string? id, string field, bool required = true)
         {
-            fail(field, $"must be between {MinScore} and {MaxScore}");
+            if (id is null && !required)
+            {
+                return;
+            }
+            if (string.IsNullOrWhiteSpace(id))
+            {
+                Fail(field, "must not be empty");
+            }
+            else if (id.Length > options.MaxIdLength)
+            {
+                Fail(field, $"must be at most {options.MaxIdLength} characters (was {id.Length})");
+            }
+            else if (id.Any(char.IsControl))
+            {
+                Fail(field, "must not contain control characters");
+            }
+            else if (!IsWellFormed(id))
+            {
+                Fail(field, "is not well-formed Unicode text (it has an unpaired surrogate)");
+            }
+        }
+
+        /// <summary>A text: within the limit, no NUL character, well-formed Unicode; returns whether it passed.</summary>
+        public bool Text(string? text, string field, int maxLength, bool required = false)
+        {
+            if (text is null || (text.Length == 0 && !required))
+            {
+                if (required)
+                {
+                    Fail(field, "must not be empty");
+                }
+                return !required;
+            }
+            if (required && string.IsNullOrWhiteSpace(text))
+            {
+                Fail(field, "must not be empty");
+            }
+            else if (text.Length > maxLength)
+            {
+                Fail(field, $"must be at most {maxLength} characters (was {text.Length})");
+            }
+            else if (text.Contains('\0', StringComparison.Ordinal))
+            {
+                Fail(field, "must not contain the NUL character (\\u0000)");
+            }
+            else if (!IsWellFormed(text))
+            {
+                Fail(field, "is not well-formed Unicode text (it has an unpaired surrogate)");
+            }
+            else
+            {
+                return true;
+            }
+            return false;
+        }
+
+        /// <summary>A list's length within its limit; returns whether it is (its items are only checked then).</summary>
+        public bool Count(int count, string field, int max)
+        {
+            if (count <= max)
+            {
+                return true;
+            }
+            Fail(field, $"may hold at most {max} items (has {count})");
+            return false;
+        }
+
+        public void Amount(decimal value, string field, bool mustBePositive)
+        {
+            if (mustBePositive && value <= 0)
+            {
+                Fail(field, "must be greater than zero");
+            }
+            else if (value < 0)
+            {
+                Fail(field, "must not be negative");
+            }
+            else if (value > options.MaxAmount)
+            {
+                Fail(field, $"must be at most {options.MaxAmount} (was {value})");
+            }
+        }
+
+        public void OnScale(double value, string field)
+        {
+            if (!double.IsFinite(value) || value is < MinScore or > MaxScore)
+            {
+                Fail(field, $"must be between {MinScore} and {MaxScore}");
+            }
+        }
+
+        private static bool IsWellFormed(string text)
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                {
+                    i++;
+                }
+                else if (char.IsSurrogate(text[i]))
+                {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }

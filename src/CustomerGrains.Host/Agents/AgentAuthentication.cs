@@ -23,6 +23,15 @@ public static class AgentAuthentication
     public static IServiceCollection AddAgentAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<AgentOptions>(configuration, AgentOptions.Section);
+        // The id of a user is its key in configuration.
+        services.PostConfigure<AgentOptions>(o =>
+        {
+            foreach (var (id, user) in o.Users)
+            {
+                user.Id = id;
+            }
+        });
+        services.AddSingleton<IValidateOptions<AgentOptions>, DemoCredentialGuard>();
         services.AddSingleton<AgentDirectory>();
         // Every silo must read the cookies the others issued: one application name, and a key ring that silos on
         // one machine share (the default per-user folder); for silos on several machines set DataProtection:KeysDirectory.
@@ -48,10 +57,7 @@ public static class AgentAuthentication
             });
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<IOptions<AgentOptions>>((o, agents) => o.ExpireTimeSpan = agents.Value.SessionLifetime);
-        services.AddAuthorizationBuilder()
-            .AddPolicy(Roles.ServesCustomers, p => p.RequireRole(Roles.Agent, Roles.Supervisor))
-            .AddPolicy(Roles.AnnouncesCalls, p => p.RequireRole(Roles.Cti, Roles.Supervisor))
-            .AddPolicy(Roles.Supervises, p => p.RequireRole(Roles.Supervisor));
+        services.AddAuthorizationBuilder().AddAccessPolicies();
         return services;
     }
 
@@ -61,6 +67,7 @@ public static class AgentAuthentication
             new Claim(ClaimTypes.NameIdentifier, user.Id),
             new Claim(ClaimTypes.Name, user.Name ?? user.Id),
             new Claim(ClaimTypes.Role, user.Role),
+            .. user.ScopeList.Select(s => new Claim(Scopes.ClaimType, s)),
         ], scheme));
 
     /// <summary>The signed-in user's id and role (an endpoint behind a policy always has both).</summary>
@@ -94,16 +101,25 @@ public static class AgentAuthentication
 /// <summary>The configured users, found by password or key.</summary>
 public sealed class AgentDirectory(IOptions<AgentOptions> options)
 {
-    private readonly Dictionary<string, AgentUser> byKeyHash = options.Value.Users
+    /// <summary>The longest password checked; a longer one is wrong without spending PBKDF2 on it.</summary>
+    public const int MaxPasswordLength = 1024;
+
+    private readonly Dictionary<string, AgentUser> byId = new(options.Value.Users, StringComparer.OrdinalIgnoreCase);
+
+    private readonly Dictionary<string, AgentUser> byKeyHash = options.Value.Users.Values
         .Where(u => u.KeyHash is not null)
         .ToDictionary(u => u.KeyHash!, StringComparer.Ordinal);
 
     public AgentUser? FindByKey(string key) => byKeyHash.GetValueOrDefault(Secrets.HashKey(key));
 
+    /// <summary>The agent or supervisor with this id, who may have a desktop to ring; null for any other id.</summary>
+    public AgentUser? FindDesktopUser(string? userId) =>
+        userId is not null && byId.TryGetValue(userId, out var user) && user.Role is Roles.Agent or Roles.Supervisor ? user : null;
+
     /// <summary>The user with this id and password; null when either is wrong (the caller cannot tell which).</summary>
     public AgentUser? SignIn(string userId, string password)
     {
-        var user = options.Value.Users.FirstOrDefault(u => string.Equals(u.Id, userId, StringComparison.OrdinalIgnoreCase));
-        return user?.PasswordHash is { } hash && Secrets.VerifyPassword(password, hash) ? user : null;
+        var user = byId.GetValueOrDefault(userId);
+        return password.Length <= MaxPasswordLength && user?.PasswordHash is { } hash && Secrets.VerifyPassword(password, hash) ? user : null;
     }
 }

@@ -1,5 +1,6 @@
 using CustomerGrains.Grains.Maintenance;
 using CustomerGrains.Grains.Rules;
+using CustomerGrains.Host.Agents;
 
 namespace CustomerGrains.Host.Api;
 
@@ -17,16 +18,19 @@ internal static class AlertEndpoints
             }
             return Results.Ok(await alerts.ReadAsync(after ?? 0, count, customerId, ct));
         })
+        .RequireAuthorization(Access.ReadAlerts)
         .WithName("GetAlerts")
         .WithSummary("Stage changes time alone caused (decline, churn), oldest first; page with after=<last id>");
 
         api.MapPost("/maintenance/lifecycle-sweep", async (IGrainFactory grains) =>
             Results.Ok(new { reviewed = await grains.GetGrain<IMaintenanceGrain>(0).SweepLifecycleAsync() }))
+            .RequireAuthorization(Access.Maintain)
             .WithName("SweepLifecycle")
             .WithSummary("Reviews now the customers whose lifecycle review is due (otherwise done every minute)");
 
         api.MapPost("/maintenance/population-refresh", async (IGrainFactory grains) =>
             Results.Ok(new { populationVersion = await grains.GetGrain<IMaintenanceGrain>(0).RefreshPopulationAsync() }))
+            .RequireAuthorization(Access.Maintain)
             .WithName("RefreshPopulation")
             .WithSummary("Measures the population (tier cut points, RFM quintiles) now instead of at the next scheduled time");
         return api;

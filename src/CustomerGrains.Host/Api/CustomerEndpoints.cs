@@ -1,5 +1,6 @@
 using System.Globalization;
 using CustomerGrains.Abstractions;
+using CustomerGrains.Host.Agents;
 
 namespace CustomerGrains.Host.Api;
 
@@ -9,6 +10,7 @@ internal static class CustomerEndpoints
     public static RouteGroupBuilder MapCustomerEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/customers/{id}", GetCustomerAsync)
+            .RequireAuthorization(Access.ReadCustomers)
             .WithName("GetCustomer")
             .WithSummary("The customer's snapshot, computed for now or for a later asOf")
             .Produces<CustomerSnapshot>()

@@ -17,12 +17,14 @@ internal static class DecisionEndpoints
     public static RouteGroupBuilder MapDecisionEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/customers/{id}/decision", GetDecisionAsync)
+            .RequireAuthorization(Access.ReadDecisions)
             .WithName("GetDecision")
             .WithSummary("The tiered service decision for a contact: service level, treatment, actions, marketing mode, with reasons")
             .Produces<Decision>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/customers/{id}/preferences", AddPreferenceAsync)
+            .RequireAuthorization(Access.StatePreferences)
             .WithName("AddPreference")
             .WithSummary("Records a stated preference (e.g. drink: carrot juice) through the interaction log")
             .Produces<IngestResponse>(StatusCodes.Status202Accepted)
@@ -74,12 +76,13 @@ internal static class DecisionEndpoints
 
     private static Task<IResult> AddPreferenceAsync(
         string id, PreferenceRequest request, ClaimsPrincipal user, IInteractionLog log, TimeProvider time,
-        IOptions<IngestOptions> options, PhoneNumberNormalizer phoneNumbers, CancellationToken cancellationToken)
+        IOptions<IngestOptions> options, PhoneNumberNormalizer phoneNumbers, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        // A signed-in agent is the source; a service names its own (default "agent").
-        var source = user.Identity?.IsAuthenticated == true ? $"agent:{user.Caller().Id}"
-            : string.IsNullOrWhiteSpace(request.Source) ? "agent" : request.Source;
+        // A signed-in agent is the source; a service names its own (default: its id).
+        var (caller, role) = user.Caller();
+        var source = role is Roles.Agent or Roles.Supervisor ? $"agent:{caller}"
+            : string.IsNullOrWhiteSpace(request.Source) ? $"service:{caller}" : request.Source;
         var preference = new ProfileChanged
         {
             EventId = $"pref-{Guid.NewGuid():N}",
@@ -93,7 +96,7 @@ internal static class DecisionEndpoints
         {
             errors.Add(new FieldError(0, "value", "must not be empty"));
         }
-        return SingleEvent.AppendAsync(preference, "The preference is invalid", log, now, options.Value.ValidationWith(phoneNumbers), errors, cancellationToken);
+        return SingleEvent.AppendAsync(preference, "The preference is invalid", log, loggers, now, options.Value.ValidationWith(phoneNumbers), errors, cancellationToken);
     }
 }
 

@@ -2,23 +2,26 @@ using System.Text.Json;
 using CustomerGrains.Domain.Contacts;
 using CustomerGrains.Domain.Events;
 using CustomerGrains.Grains.Log;
+using CustomerGrains.Host.Agents;
 using CustomerGrains.Host.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace CustomerGrains.Host.Api;
 
 /// <summary><c>POST /api/interactions</c>: validate a batch whole, append it durably, then acknowledge.</summary>
-internal static partial class InteractionEndpoints
+internal static class InteractionEndpoints
 {
     public static RouteGroupBuilder MapInteractionEndpoints(this RouteGroupBuilder api)
     {
         api.MapPost("/interactions", IngestAsync)
+            .RequireAuthorization(Access.WriteInteractions)
             .WithName("IngestInteractions")
             .WithSummary("Accepts a batch of interaction events")
             .WithDescription("Every event is validated; one bad event rejects the whole batch (400, each problem named by index and field). " +
                              "A valid batch is appended to the interaction log in one durable write and only then answered 202 with the " +
                              "accepted event ids. Events already in the log (same eventId) are reported as duplicates and not applied again.")
             .Accepts<IngestRequest>("application/json")
+            .TakesBody(BodyKind.Events)
             .Produces<IngestResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -52,22 +55,9 @@ internal static partial class InteractionEndpoints
                 return Problems.InvalidEvents(parsed.Errors);
             }
 
-            try
-            {
-                var result = await log.AppendAsync(parsed.Events, cancellationToken);
-                return Results.Accepted(value: new IngestResponse(
-                    [.. result.Accepted.Select(a => a.EventId)], [.. result.Duplicates]));
-            }
-            catch (LogUnavailableException ex)
-            {
-                LogAppendFailed(loggers.CreateLogger(typeof(InteractionEndpoints)), ex);
-                return Problems.Unavailable(ex.Message, TimeSpan.FromSeconds(5));
-            }
+            return await SingleEvent.AppendAsync(parsed.Events, log, loggers, cancellationToken);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch could not be appended to the interaction log")]
-    private static partial void LogAppendFailed(ILogger logger, Exception ex);
 }
 
 /// <summary>The body of <c>POST /api/interactions</c>: events in their flat JSON form with a <c>type</c>.</summary>

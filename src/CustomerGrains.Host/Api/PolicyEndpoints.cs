@@ -2,6 +2,7 @@ using System.Text.Json;
 using CustomerGrains.Abstractions;
 using CustomerGrains.Domain.Decisions;
 using CustomerGrains.Grains.Rules;
+using CustomerGrains.Host.Agents;
 
 namespace CustomerGrains.Host.Api;
 
@@ -11,15 +12,22 @@ internal static class PolicyEndpoints
     public static RouteGroupBuilder MapPolicyEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/policy", (RulesContext rules) => Results.Json(rules.Current.Policy, PolicyDocument))
+            .RequireAuthorization(Access.ReadPolicy)
             .WithName("GetPolicy")
             .WithSummary("The service policy in force in this silo");
         api.MapPut("/policy", PutPolicyAsync)
+            .RequireAuthorization(Access.WritePolicy)
+            .Accepts<Policy>("application/json")
+            .TakesBody(BodyKind.Policy)
             .WithName("PutPolicy")
             .WithSummary("Validates and installs a new policy for every silo, without a restart; an invalid one changes nothing")
             .Produces<Policy>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapPost("/policy/what-if", WhatIfAsync)
+            .RequireAuthorization(Access.WritePolicy)
+            .Accepts<JsonElement>("application/json")
+            .TakesBody(BodyKind.Policy)
             .WithName("PolicyWhatIf")
             .WithSummary("One customer's decision under a candidate policy, without installing it")
             .Produces<Decision>()

@@ -40,9 +40,14 @@ internal static class Problems
         refused.Message.StartsWith("asOf", StringComparison.Ordinal) ? "asOf is too early" : "The read is invalid",
         refused.Message.Split(" (Parameter", 2)[0]);
 
-    public static IResult Unavailable(string detail, TimeSpan retryAfter, string title = "Storage is unavailable; nothing of this request was accepted") => Results.Problem(
-        statusCode: StatusCodes.Status503ServiceUnavailable,
-        title: title,
-        detail: detail,
-        extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = (int)retryAfter.TotalSeconds });
+    /// <summary>503 with a public <paramref name="detail"/>; the internal <paramref name="diagnostic"/> (a host, a path, a driver's message) only reaches supervisors.</summary>
+    public static IResult Unavailable(string detail, TimeSpan retryAfter, string title = "Storage is unavailable; nothing of this request was accepted", string? diagnostic = null)
+    {
+        var extensions = new Dictionary<string, object?> { ["retryAfterSeconds"] = (int)retryAfter.TotalSeconds };
+        if (diagnostic is not null)
+        {
+            extensions[ProblemDisclosure.Diagnostic] = diagnostic;
+        }
+        return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: title, detail: detail, extensions: extensions);
+    }
 }

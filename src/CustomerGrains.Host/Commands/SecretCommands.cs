@@ -2,12 +2,12 @@ using CustomerGrains.Host.Agents;
 
 namespace CustomerGrains.Host.Commands;
 
-/// <summary><c>hash-password</c>: reads a password from standard input and prints the hash for <c>Agents:Users:N:PasswordHash</c>.</summary>
+/// <summary><c>hash-password</c>: reads a password from standard input and prints the hash for <c>Agents:Users:ID:PasswordHash</c>.</summary>
 internal sealed class HashPasswordCommand : IHostCommand
 {
     public string Name => "hash-password";
 
-    public string Summary => "reads a password on standard input, prints its hash for Agents:Users:N:PasswordHash";
+    public string Summary => "reads a password on standard input, prints its hash for Agents:Users:<id>:PasswordHash";
 
     public async Task<int> RunAsync(string[] arguments)
     {
@@ -31,12 +31,12 @@ internal sealed class HashPasswordCommand : IHostCommand
     }
 }
 
-/// <summary><c>new-key</c>: makes a random API key and prints it with the hash for <c>Agents:Users:N:KeyHash</c>.</summary>
+/// <summary><c>new-key</c>: makes a random API key and prints it with the hash for <c>Agents:Users:ID:KeyHash</c>.</summary>
 internal sealed class NewKeyCommand : IHostCommand
 {
     public string Name => "new-key";
 
-    public string Summary => "makes a random API key (for X-Api-Key) and prints it with its hash for Agents:Users:N:KeyHash";
+    public string Summary => "makes a random API key (for X-Api-Key) and prints it with its hash for Agents:Users:<id>:KeyHash";
 
     public Task<int> RunAsync(string[] arguments)
     {

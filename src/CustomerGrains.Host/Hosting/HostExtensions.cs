@@ -21,8 +21,10 @@ public static class HostExtensions
         services.AddSingleton<GrainReads>();
         services.AddSingleton<ScreenPopService>();
         services.AddSingleton<ScreenPopJson>();
+        services.AddValidatedOptions<RequestOptions>(builder.Configuration, RequestOptions.Section);
         services.AddExceptionHandler<SiloLossExceptionHandler>();
-        services.AddProblemDetails();
+        services.AddExceptionHandler<RequestBodies.BadRequestHandler>();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDisclosure.Customize);
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -42,12 +44,13 @@ public static class HostExtensions
         app.UseAgentDesktop();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapOpenApi();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.UseRequestBodyLimits();
+        // Public: the OpenAPI document, health, the sign-in endpoint and the agent page (static files, served above).
+        // Every other endpoint names its policy (Agents/Access.cs); one that names none needs a signed-in caller.
+        app.MapOpenApi().AllowAnonymous();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
 
-        // The agent endpoints require a signed-in agent, supervisor or telephony key (policy per endpoint); the service
-        // API (ingest, snapshot, decision, policy) is for backend services on the trusted network, as before.
         var api = app.MapGroup("/api");
         api.MapAuthEndpoints();
         api.MapScreenPopEndpoints();

@@ -26,7 +26,7 @@ internal static class NoteEndpoints
 
     private static Task<IResult> AddNoteAsync(
         string id, NoteRequest request, ClaimsPrincipal user, IInteractionLog log, TimeProvider time,
-        IOptions<IngestOptions> options, PhoneNumberNormalizer phoneNumbers, CancellationToken cancellationToken)
+        IOptions<IngestOptions> options, PhoneNumberNormalizer phoneNumbers, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var note = new NoteAdded
@@ -38,7 +38,7 @@ internal static class NoteEndpoints
             Text = request.Text?.Trim() ?? "",
             AgentId = user.Caller().Id,
         };
-        return SingleEvent.AppendAsync(note, "The note is invalid", log, now, options.Value.ValidationWith(phoneNumbers), [], cancellationToken);
+        return SingleEvent.AppendAsync(note, "The note is invalid", log, loggers, now, options.Value.ValidationWith(phoneNumbers), [], cancellationToken);
     }
 }
 

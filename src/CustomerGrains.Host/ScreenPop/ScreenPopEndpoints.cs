@@ -4,7 +4,6 @@ using CustomerGrains.Abstractions;
 using CustomerGrains.Grains.ScreenPop;
 using CustomerGrains.Host.Agents;
 using CustomerGrains.Host.Api;
-using Microsoft.Extensions.Options;
 
 namespace CustomerGrains.Host.ScreenPop;
 
@@ -12,11 +11,12 @@ namespace CustomerGrains.Host.ScreenPop;
 internal static class ScreenPopEndpoints
 {
     private const int MaxAuditPage = 500;
+    private const int MaxCallFieldLength = 128;
 
     public static RouteGroupBuilder MapScreenPopEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/screenpop", LookupAsync)
-            .RequireAuthorization(Roles.ServesCustomers)
+            .RequireAuthorization(Access.ScreenPop)
             .WithName("ScreenPop")
             .WithSummary("Every customer the caller's number (any common format) belongs to, most valuable first: compact cards (who, value, stage, what to do now, open complaints, latest interactions), or with view=full each full card with the whole decision for a phone contact")
             .Produces<CompactScreenPopResponse>()
@@ -36,7 +36,7 @@ internal static class ScreenPopEndpoints
         api.MapGet("/audit", ReadAuditAsync)
             .RequireAuthorization(Roles.Supervises)
             .WithName("AuditTrail")
-            .WithSummary("Who looked at which customer, when and through which path; newest first (supervisors only)")
+            .WithSummary("Who looked at which customer, when and through which path; newest first (supervisors and privacy services)")
             .Produces<AuditPage>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .Produces(StatusCodes.Status401Unauthorized)
@@ -76,7 +76,7 @@ internal static class ScreenPopEndpoints
     }
 
     private static async Task<IResult> RingAsync(
-        CallRequest request, ScreenPopService screenPop, IGrainFactory grains, IOptions<AgentOptions> agents, TimeProvider time,
+        CallRequest request, ScreenPopService screenPop, IGrainFactory grains, AgentDirectory agents, TimeProvider time,
         ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
@@ -84,13 +84,22 @@ internal static class ScreenPopEndpoints
         {
             problems.Add("callId: is required");
         }
+        else if (request.CallId.Length > MaxCallFieldLength || request.CallId.Any(char.IsControl))
+        {
+            problems.Add($"callId: must be at most {MaxCallFieldLength} characters without control characters");
+        }
+        if (request.Dnis is { } dnis && (dnis.Length > MaxCallFieldLength || dnis.Any(char.IsControl)))
+        {
+            problems.Add($"dnis: must be at most {MaxCallFieldLength} characters without control characters");
+        }
+        var desktopUser = agents.FindDesktopUser(request.AgentId);
         if (string.IsNullOrWhiteSpace(request.AgentId))
         {
             problems.Add("agentId: is required");
         }
-        else if (!agents.Value.Users.Any(u => string.Equals(u.Id, request.AgentId, StringComparison.OrdinalIgnoreCase) && u.Role != Roles.Cti))
+        else if (desktopUser is null)
         {
-            problems.Add($"agentId: '{request.AgentId}' is not a configured agent or supervisor");
+            problems.Add($"agentId: '{(request.AgentId.Length > MaxCallFieldLength ? request.AgentId[..MaxCallFieldLength] + "…" : request.AgentId)}' is not a configured agent or supervisor");
         }
         var parsed = screenPop.PhoneNumbers.Normalize(request.Ani);
         if (parsed.Error is { } error)
@@ -102,7 +111,7 @@ internal static class ScreenPopEndpoints
             return Problems.BadRequest("The call is invalid; nothing was pushed", string.Join("; ", problems));
         }
 
-        var agentId = agents.Value.Users.First(u => string.Equals(u.Id, request.AgentId, StringComparison.OrdinalIgnoreCase)).Id;
+        var agentId = desktopUser!.Id;
         var cards = await screenPop.CardsAsync(parsed.E164!, cancellationToken);
         var (caller, role) = user.Caller();
         await screenPop.AuditAsync(caller, role, cards.Select(c => c.Customer.CustomerId), "ring", $"call {request.CallId} from {parsed.E164} for agent {agentId}", cancellationToken);
@@ -112,8 +121,8 @@ internal static class ScreenPopEndpoints
             RangAt = time.GetUtcNow(), Cards = cards,
         };
         var desktops = await grains.GetGrain<IAgentGrain>(agentId).RingAsync(call);
-        return Results.Ok(new CallResponse(call.CallId, agentId, call.Ani, call.E164, desktops,
-            [.. cards.Select(c => ScreenPopService.MaskFor(Roles.Agent, c))]));
+        // The telephony system reads nothing: it learns what was pushed and where, not the cards themselves.
+        return Results.Ok(new CallResponse(call.CallId, agentId, call.Ani, call.E164, desktops, cards.Length));
     }
 
     private static async Task<IResult> ReadAuditAsync(string? customerId, long? before, int? limit, IAuditTrail audit, CancellationToken cancellationToken)
@@ -134,8 +143,8 @@ public sealed record ScreenPopResponse(string Ani, string E164, ImmutableArray<C
 /// <summary>What the telephony system sends when a call rings: its call id, the caller's number (ANI), the number dialled (DNIS) and the agent.</summary>
 public sealed record CallRequest(string? CallId, string? Ani, string? Dnis, string? AgentId);
 
-/// <summary>What was pushed: the cards (masked as an agent sees them) and how many of the agent's open desktops got them.</summary>
-public sealed record CallResponse(string CallId, string AgentId, string Ani, string E164, int Desktops, ImmutableArray<CustomerCard> Customers);
+/// <summary>What was pushed: the call, how many customer cards it carried and how many of the agent's open desktops got them (no card data: the caller is the telephony system).</summary>
+public sealed record CallResponse(string CallId, string AgentId, string Ani, string E164, int Desktops, int Cards);
 
 /// <summary>A page of the audit trail, newest first; <c>next</c> is the <c>before</c> of the following page.</summary>
 public sealed record AuditPage(IReadOnlyList<AuditEntry> Entries, long? Next);

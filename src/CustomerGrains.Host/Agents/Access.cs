@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Authorization;
+
+namespace CustomerGrains.Host.Agents;
+
+/// <summary>
+/// Who may do what: one named policy per kind of use, each a set of roles plus the scopes that let a <c>service</c> in.
+/// Every endpoint names one of them (or is explicitly public); anything else falls back to "signed in". The README's
+/// access table and the host tests' matrix are this table.
+/// </summary>
+public static class Access
+{
+    /// <summary>Reads a customer's whole snapshot: contact data unmasked.</summary>
+    public const string ReadCustomers = "read-customers";
+
+    /// <summary>Finds the customers of a phone number (cards masked for everyone but supervisors).</summary>
+    public const string ScreenPop = "screen-pop";
+
+    /// <summary>Writes interaction events.</summary>
+    public const string WriteInteractions = "write-interactions";
+
+    /// <summary>Records a stated preference: an agent from the card, or a service.</summary>
+    public const string StatePreferences = "state-preferences";
+
+    /// <summary>Reads decisions.</summary>
+    public const string ReadDecisions = "read-decisions";
+
+    /// <summary>Reads the lifecycle alerts.</summary>
+    public const string ReadAlerts = "read-alerts";
+
+    /// <summary>Reads the service policy in force.</summary>
+    public const string ReadPolicy = "read-policy";
+
+    /// <summary>Installs a policy or tries a candidate.</summary>
+    public const string WritePolicy = "write-policy";
+
+    /// <summary>Runs maintenance now.</summary>
+    public const string Maintain = "maintain";
+
+    private sealed record Rule(string Policy, string[] Roles, string[] Scopes);
+
+    private static readonly Rule[] Rules =
+    [
+        new(Agents.Roles.ServesCustomers, [Agents.Roles.Agent, Agents.Roles.Supervisor], []),
+        new(Agents.Roles.AnnouncesCalls, [Agents.Roles.Cti, Agents.Roles.Supervisor], []),
+        new(Agents.Roles.Supervises, [Agents.Roles.Supervisor], [Agents.Scopes.Privacy]),
+        new(ReadCustomers, [Agents.Roles.Supervisor], [Agents.Scopes.CustomersRead]),
+        new(ScreenPop, [Agents.Roles.Agent, Agents.Roles.Supervisor], [Agents.Scopes.CustomersRead]),
+        new(WriteInteractions, [], [Agents.Scopes.InteractionsWrite]),
+        new(StatePreferences, [Agents.Roles.Agent, Agents.Roles.Supervisor], [Agents.Scopes.InteractionsWrite]),
+        new(ReadDecisions, [Agents.Roles.Agent, Agents.Roles.Supervisor], [Agents.Scopes.DecisionsRead]),
+        new(ReadAlerts, [Agents.Roles.Supervisor], [Agents.Scopes.DecisionsRead]),
+        new(ReadPolicy, [Agents.Roles.Supervisor, Agents.Roles.Admin], [Agents.Scopes.DecisionsRead, Agents.Scopes.PolicyWrite]),
+        new(WritePolicy, [Agents.Roles.Admin], [Agents.Scopes.PolicyWrite]),
+        new(Maintain, [Agents.Roles.Admin], [Agents.Scopes.Maintenance]),
+    ];
+
+    /// <summary>Adds every policy, and the fallback: an endpoint that names none needs a signed-in caller.</summary>
+    internal static AuthorizationBuilder AddAccessPolicies(this AuthorizationBuilder authorization)
+    {
+        foreach (var rule in Rules)
+        {
+            authorization.AddPolicy(rule.Policy, p => p.RequireAuthenticatedUser().RequireAssertion(context =>
+                rule.Roles.Any(context.User.IsInRole)
+                || (context.User.IsInRole(Agents.Roles.Service) && rule.Scopes.Any(s => context.User.HasClaim(Agents.Scopes.ClaimType, s)))));
+        }
+        return authorization.SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+    }
+}
