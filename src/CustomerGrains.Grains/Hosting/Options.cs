@@ -52,11 +52,11 @@ public sealed class StorageOptions : ISelfValidatingOptions
     public string DataDirectory { get; set; } = "./data";
 
     /// <summary>
-    /// The fewest thread-pool workers the embedded default keeps ready. Microsoft.Data.Sqlite does its I/O synchronously on
-    /// pool threads, so a burst of cold activations (a call spike after a restart) blocks many at once, and the pool only
-    /// adds threads slowly: with the default minimum (one per core) lookups queued for seconds. Default 64.
+    /// How many threads of its own the embedded default reads its SQLite files on (cold customers' snapshots and log
+    /// catch-up, the stream's partition reads). Microsoft.Data.Sqlite does its I/O synchronously, so these threads block
+    /// instead of the thread pool's; writes have one thread per file. Default 4.
     /// </summary>
-    public int MinWorkerThreads { get; set; } = 64;
+    public int ReaderThreads { get; set; } = 4;
 
     public IEnumerable<string> Validate()
     {
@@ -64,9 +64,9 @@ public sealed class StorageOptions : ISelfValidatingOptions
         {
             yield return $"{nameof(DataDirectory)} must name a directory";
         }
-        if (MinWorkerThreads is < 1 or > 1000)
+        if (ReaderThreads is < 1 or > 64)
         {
-            yield return $"{nameof(MinWorkerThreads)} must be between 1 and 1000 (was {MinWorkerThreads})";
+            yield return $"{nameof(ReaderThreads)} must be between 1 and 64 (was {ReaderThreads})";
         }
     }
 }

@@ -90,7 +90,7 @@ internal sealed class SqliteBackend(IConfiguration configuration) : StorageBacke
     internal override void AddStorage(ISiloBuilder silo, string grainStorage)
     {
         var services = silo.Services;
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ThreadPoolMinimum>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SqliteReaderThreads>();
         services.AddSingleton<SqliteInteractionLog>(sp => ActivatorUtilities.CreateInstance<SqliteInteractionLog>(
             sp, sp.GetRequiredService<EmbeddedDatabases>().Log));
         services.AddSingleton<IInteractionLog>(sp => sp.GetRequiredService<SqliteInteractionLog>());
@@ -201,20 +201,13 @@ public static class StorageBackendServiceCollectionExtensions
         });
 }
 
-/// <summary>
-/// Keeps <see cref="StorageOptions.MinWorkerThreads"/> thread-pool workers ready once the embedded silo starts: SQLite's
-/// I/O blocks pool threads, and a cold call spike needs many at once, faster than the pool grows by itself.
-/// </summary>
-internal sealed class ThreadPoolMinimum(IOptions<StorageOptions> options) : ILifecycleParticipant<ISiloLifecycle>
+/// <summary>Sizes the SQLite reader threads (<see cref="StorageOptions.ReaderThreads"/>) once the embedded silo starts.</summary>
+internal sealed class SqliteReaderThreads(IOptions<StorageOptions> options) : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(ThreadPoolMinimum), ServiceLifecycleStage.First, _ =>
+        lifecycle.Subscribe(nameof(SqliteReaderThreads), ServiceLifecycleStage.First, _ =>
         {
-            ThreadPool.GetMinThreads(out var workers, out var io);
-            if (options.Value.MinWorkerThreads > workers)
-            {
-                ThreadPool.SetMinThreads(options.Value.MinWorkerThreads, io);
-            }
+            SqliteDatabase.Readers.MaxThreads = options.Value.ReaderThreads;
             return Task.CompletedTask;
         });
 }

@@ -6,18 +6,23 @@ namespace CustomerGrains.Grains.Storage;
 /// <summary>
 /// One SQLite database file of the embedded default: opens connections with the settings durability needs
 /// (write-ahead log, full sync) and applies the project's schema scripts once each, in order.
-/// Writers take turns (<see cref="WriteAsync{T}"/>, <see cref="WhileWritingAsync{T}"/>): SQLite admits one writer per file, and Microsoft.Data.Sqlite
-/// answers a busy file by putting the calling thread to sleep for 150 ms and trying again, so writers that
-/// collide hold thread-pool threads asleep and stall the silo. Waiting on the gate costs no thread.
+/// Writers take turns (<see cref="WriteAsync{T}"/>, <see cref="WhileWritingAsync{T}"/>) on the one writer thread of the file:
+/// SQLite admits one writer per file, and Microsoft.Data.Sqlite answers a busy file by putting the calling thread to sleep
+/// for 150 ms and trying again. Reads run on the process's SQLite reader threads (<see cref="Readers"/>). Neither holds a
+/// thread-pool thread while SQLite does its synchronous I/O, so a commit waiting for its fsync, or a burst of cold reads,
+/// never starves the HTTP server or the grains of threads.
 /// </summary>
 public sealed class SqliteDatabase
 {
-    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, BlockingLane> Writers = new(StringComparer.Ordinal);
+
+    /// <summary>The threads every SQLite file of the process is read on (<c>Storage:ReaderThreads</c>).</summary>
+    public static BlockingLane Readers { get; } = new("sqlite reader", 4);
 
     public SqliteDatabase(string path, string scriptPrefix)
     {
         Path = System.IO.Path.GetFullPath(path);
-        writeGate = Gates.GetOrAdd(Path, static _ => new SemaphoreSlim(1, 1));
+        writer = Writers.GetOrAdd(Path, static p => new BlockingLane($"sqlite writer {System.IO.Path.GetFileName(p)}", 1));
         ScriptPrefix = scriptPrefix;
         ConnectionString = new SqliteConnectionStringBuilder
         {
@@ -35,38 +40,22 @@ public sealed class SqliteDatabase
 
     public string ConnectionString { get; }
 
-    // The one gate of this file in this process, shared by every writer of it: one write transaction at a time.
-    private readonly SemaphoreSlim writeGate;
+    // The one writer thread of this file in this process, shared by every writer of it: one write transaction at a time.
+    private readonly BlockingLane writer;
 
-    /// <summary>Runs <paramref name="work"/> like <see cref="WithConnectionAsync{T}"/>, while no other writer of this process writes the file.</summary>
+    /// <summary>Runs <paramref name="work"/> with an open connection on the file's writer thread: no other writer of this process writes the file meanwhile.</summary>
     public Task<T> WriteAsync<T>(Func<SqliteConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        Task.Run(() => WhileWritingAsync(async () =>
+        WhileWritingAsync(async () =>
         {
             await using var connection = await OpenAsync(cancellationToken);
             return await work(connection, cancellationToken);
-        }, cancellationToken), cancellationToken);
+        }, cancellationToken);
 
-    /// <summary>Runs <paramref name="write"/> (which writes this file through connections of its own) while no other writer of this process writes the file.</summary>
-    public async Task<T> WhileWritingAsync<T>(Func<Task<T>> write, CancellationToken cancellationToken)
-    {
-        await writeGate.WaitAsync(cancellationToken);
-        try
-        {
-            return await write();
-        }
-        finally
-        {
-            writeGate.Release();
-        }
-    }
+    /// <summary>Runs <paramref name="write"/> (which writes this file through connections of its own) on the file's writer thread, while no other writer of this process writes the file.</summary>
+    public Task<T> WhileWritingAsync<T>(Func<Task<T>> write, CancellationToken cancellationToken) => writer.RunAsync(write, cancellationToken);
 
     /// <inheritdoc cref="WhileWritingAsync{T}"/>
-    public Task WhileWritingAsync(Func<Task> write, CancellationToken cancellationToken) =>
-        WhileWritingAsync(async () =>
-        {
-            await write();
-            return true;
-        }, cancellationToken);
+    public Task WhileWritingAsync(Func<Task> write, CancellationToken cancellationToken) => writer.RunAsync(write, cancellationToken);
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -87,11 +76,11 @@ public sealed class SqliteDatabase
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> on a thread-pool thread with an open connection. Microsoft.Data.Sqlite runs
-    /// its "async" methods synchronously, so this keeps file I/O off grain turns and Orleans scheduler threads.
+    /// Runs <paramref name="work"/> on a reader thread with an open connection. Microsoft.Data.Sqlite runs its "async"
+    /// methods synchronously, so this keeps file I/O off grain turns, Orleans scheduler threads and the thread pool.
     /// </summary>
     public Task<T> WithConnectionAsync<T>(Func<SqliteConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        Task.Run(async () =>
+        Readers.RunAsync(async () =>
         {
             await using var connection = await OpenAsync(cancellationToken);
             return await work(connection, cancellationToken);
