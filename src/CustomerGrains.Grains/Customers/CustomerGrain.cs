@@ -19,7 +19,7 @@ namespace CustomerGrains.Grains.Customers;
 /// so the grain applies every event exactly once and in order: a number already applied is dropped, a gap makes it
 /// catch up from the log. The snapshot is written lazily (every N events, T seconds after a change, on deactivation);
 /// on activation the grain loads it and catches up from the log, so nothing acknowledged is lost when a silo dies.
-/// Reads of "now" are computed once per state, rules and time boundary (<see cref="CardCache"/>).
+/// The compact card a call pops is computed once per state, rules and time boundary (<see cref="CardCache"/>).
 /// </summary>
 [ImplicitStreamSubscription(StreamNames.CustomerInteractions)]
 internal sealed partial class CustomerGrain(
@@ -277,11 +277,7 @@ internal sealed partial class CustomerGrain(
         {
             return Task.FromResult<CustomerSnapshot?>(null);
         }
-        if (asOf is null)
-        {
-            return Task.FromResult<CustomerSnapshot?>(CurrentCard().Customer);
-        }
-        var at = CheckAsOf(asOf.Value);
+        var at = asOf is { } later ? CheckAsOf(later) : time.GetUtcNow();
         return Task.FromResult<CustomerSnapshot?>(Assessed(at, rules.Current).Snapshot);
     }
 
@@ -293,10 +289,6 @@ internal sealed partial class CustomerGrain(
             return Task.FromResult<Decision?>(null);
         }
         var (context, current) = Read(query);
-        if (IsCurrentPhoneCard(query))
-        {
-            return Task.FromResult(CurrentCard().Decision);
-        }
         return Task.FromResult<Decision?>(current.Decide(customer, context));
     }
 
@@ -308,10 +300,6 @@ internal sealed partial class CustomerGrain(
             return Task.FromResult<CustomerCard?>(null);
         }
         var (context, current) = Read(query);
-        if (IsCurrentPhoneCard(query))
-        {
-            return Task.FromResult<CustomerCard?>(CurrentCard());
-        }
         // One moment, one rules version and one assessment for both halves of the card.
         return Task.FromResult<CustomerCard?>(CustomerViews.Card(customer, current, Assessed(context.Now, current), context));
     }
@@ -323,7 +311,10 @@ internal sealed partial class CustomerGrain(
         {
             return Task.FromResult<ScreenPopCard?>(null);
         }
-        return Task.FromResult<ScreenPopCard?>(cards.CompactOf(CurrentCard()));
+        var now = time.GetUtcNow();
+        var current = rules.Current;
+        return Task.FromResult<ScreenPopCard?>(cards.Get(version, current, now)
+            ?? cards.Put(version, current, now, CustomerViews.Card(customer, current, Assessed(now, current), PhoneContact with { Now = now })));
     }
 
     public Task WatchAsync(string agentId, TimeSpan duration)
@@ -352,15 +343,6 @@ internal sealed partial class CustomerGrain(
         }
     }
 
-    /// <summary>The card of a phone contact as of now: from the cache while nothing it rests on has changed.</summary>
-    private CustomerCard CurrentCard()
-    {
-        var now = time.GetUtcNow();
-        var current = rules.Current;
-        return cards.Get(version, current, now)
-            ?? cards.Put(version, current, now, CustomerViews.Card(customer, current, Assessed(now, current), PhoneContact with { Now = now }));
-    }
-
     private AssessedSnapshot Assessed(DateTimeOffset at, EngineRules current)
     {
         var assessed = CustomerViews.Snapshot(customer, current, at);
@@ -383,9 +365,6 @@ internal sealed partial class CustomerGrain(
         var current = query.CandidatePolicy is { } candidate ? rules.Current with { Policy = candidate } : rules.Current;
         return (new DecisionContext(channel, query.Reason, at), current);
     }
-
-    private static bool IsCurrentPhoneCard(DecisionQuery query) =>
-        query.AsOf is null && query.CandidatePolicy is null && query.Reason is null && query.Channel == "phone";
 
     /// <summary>Figures are computed for now or a later moment, never for the past of what was applied.</summary>
     private DateTimeOffset CheckAsOf(DateTimeOffset asOf) => customer.LastEventAt is { } last && asOf < last
