@@ -78,6 +78,8 @@ internal static class RunCommand
             profile.Describe(),
             string.Create(CultureInfo.InvariantCulture,
                 $"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; runner built {Build}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC; late start = more than {settings.LateAfter.TotalMilliseconds:0.#} ms after the intended time"),
+            string.Create(CultureInfo.InvariantCulture,
+                $"dispatch: {settings.Senders} sender thread(s) wait for each intended start (sleep, then spin within {settings.SpinWithin.TotalMicroseconds:0} µs) and send it themselves; the dispatch lag is the send's delay after its intended time"),
         };
         using var http = new HttpTarget(targets, connections, timeout, apiKey);
         ClusterTarget? cluster = null;

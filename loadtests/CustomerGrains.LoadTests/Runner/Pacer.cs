@@ -6,9 +6,10 @@ namespace CustomerGrains.LoadTests.Runner;
 /// <summary>
 /// Waits for an intended start without ever returning before it, and without the millisecond granularity of
 /// <see cref="Thread.Sleep(int)"/>: far ahead it sleeps, closer it sleeps for the exact remainder less a margin
-/// (Linux <c>clock_nanosleep</c> with the thread's timer slack cut to 1 ns), and within the margin it spins,
-/// yielding the core to any other runnable thread between checks. The spin is what makes the send punctual;
-/// the precise sleep is what keeps the generator from burning a core between sends.
+/// (Linux <c>clock_nanosleep</c> with the thread's timer slack cut to 1 ns), and within the margin it spins
+/// without yielding (on a loaded machine a yield hands the core to another task for its whole slice, which is
+/// milliseconds). The spin is what makes the send punctual; the precise sleep is what keeps the generator from
+/// burning a core between sends.
 /// </summary>
 internal static partial class Pacer
 {
@@ -20,7 +21,8 @@ internal static partial class Pacer
 
     /// <summary>
     /// Prepares the calling thread for precise sleeps (its timer slack to 1 ns on Linux, so a short sleep is not
-    /// rounded up by the default 50 µs). Call once on each dispatching thread.
+    /// rounded up by the default 50 µs). Call once on each dispatching thread. (A raised priority was tried and
+    /// made the tail worse: a sender then waits on locks held by the pool threads that read the answers.)
     /// </summary>
     public static void PrepareThread()
     {
@@ -36,7 +38,6 @@ internal static partial class Pacer
     /// </summary>
     public static long WaitUntil(long deadline, long spinTicks, CancellationToken stop)
     {
-        var spinner = default(SpinWait);
         while (true)
         {
             var now = Stopwatch.GetTimestamp();
@@ -60,8 +61,8 @@ internal static partial class Pacer
             }
             else
             {
-                // Near: spin, yielding to any runnable thread (never Sleep(1), which would overshoot by a millisecond).
-                spinner.SpinOnce(sleep1Threshold: -1);
+                // Near: spin on the core (never Sleep(1), which overshoots by a millisecond, nor a yield).
+                Thread.SpinWait(20);
             }
         }
     }
