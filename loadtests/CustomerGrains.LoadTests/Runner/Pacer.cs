@@ -21,8 +21,9 @@ internal static partial class Pacer
 
     /// <summary>
     /// Prepares the calling thread for precise sleeps (its timer slack to 1 ns on Linux, so a short sleep is not
-    /// rounded up by the default 50 µs). Call once on each dispatching thread. (A raised priority was tried and
-    /// made the tail worse: a sender then waits on locks held by the pool threads that read the answers.)
+    /// rounded up by the default 50 µs). Call once on each dispatching thread. (A raised priority, nice -10, was
+    /// tried on the loaded test machine and made the tail worse, probably because a sender then waits on locks
+    /// held by the normal-priority pool threads that read the answers.)
     /// </summary>
     public static void PrepareThread()
     {
