@@ -32,13 +32,61 @@ public sealed class BaselineTests
 
         await using var baseline = await PostgresBaseline.StartAsync(null, directory.Path, 4, TextWriter.Null, ct);
         var hit = await baseline.ScreenPopAsync(customers[17].Phones[0], ct);
+        var card = await baseline.CardAsync(customers[17].Phones[0], ct);
         var miss = await baseline.ScreenPopAsync("+4900000000000", ct);
         var insert = await baseline.InsertContactsAsync("t", 3, () => customers[0].CustomerId, ct);
 
         Assert.True(hit.IsOk);
-        Assert.True(hit.SizeBytes > 20, "the card's fields came back");
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(card!), hit.SizeBytes);
         Assert.Equal((false, 404), (miss.IsOk, miss.Status));
         Assert.True(insert.IsOk);
         Assert.Contains("PostgreSQL 15", baseline.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_baseline_card_has_the_fields_of_the_engines_compact_card()
+    {
+        if (!PrivatePostgres.IsInstalled())
+        {
+            Assert.Skip("PostgreSQL 15 is not installed at /usr/lib/postgresql/15/bin (Debian package postgresql-15).");
+        }
+        var ct = TestContext.Current.CancellationToken;
+        using var directory = new TempDirectory("lt-baseline-card");
+        var customers = SyntheticCustomers.Generate(200, 5, DateTimeOffset.UtcNow.AddHours(-1)).ToList();
+        await using (var files = SeedFiles.Create(directory.Path))
+        {
+            foreach (var customer in customers)
+            {
+                await files.AddAsync(customer);
+            }
+        }
+        // The customer with the most interactions, so the card must cut them to the latest ten.
+        var busiest = customers.MaxBy(c => c.Events.Count(e => e.Type != "profileChanged"))!;
+        var interactions = busiest.Events.Count(e => e.Type != "profileChanged");
+
+        await using var baseline = await PostgresBaseline.StartAsync(null, directory.Path, 2, TextWriter.Null, ct);
+        using var card = System.Text.Json.JsonDocument.Parse((await baseline.CardAsync(busiest.Phones[0], ct))!);
+        var root = card.RootElement;
+
+        var profile = root.GetProperty("profile");
+        Assert.Equal(busiest.Name, profile.GetProperty("name").GetString());
+        Assert.Equal(busiest.Phones.Count, profile.GetProperty("phones").GetArrayLength());
+        Assert.All(profile.GetProperty("phones").EnumerateArray(), phone =>
+        {
+            var masked = phone.GetString()!;
+            Assert.Matches(@"^\+•+[0-9]{4}$", masked);
+            Assert.Contains(busiest.Phones, p => p.Length == masked.Length && p.EndsWith(masked[^4..], StringComparison.Ordinal));
+        });
+        Assert.Equal($"{busiest.Email[0]}•••{busiest.Email[busiest.Email.LastIndexOf('@')..]}", profile.GetProperty("email").GetString());
+        Assert.Contains(root.GetProperty("tier").GetString(), new[] { "A", "B", "C", "D" });
+        Assert.Contains(root.GetProperty("stage").GetString(), new[] { "prospect", "exploration", "formation", "stability", "decline", "churned" });
+        Assert.False(string.IsNullOrEmpty(root.GetProperty("treatment").GetProperty("action").GetString()));
+
+        var recent = root.GetProperty("recentInteractions").EnumerateArray().ToList();
+        Assert.Equal(Math.Min(10, interactions), recent.Count);
+        var times = recent.Select(r => r.GetProperty("at").GetDateTimeOffset()).ToList();
+        Assert.Equal(times.OrderDescending().ToList(), times);
+        Assert.All(recent, r => Assert.False(string.IsNullOrWhiteSpace(r.GetProperty("summary").GetString())));
+        Assert.True(interactions > 10, $"the busiest synthetic customer has {interactions} interactions, so the cut to ten is exercised");
     }
 }

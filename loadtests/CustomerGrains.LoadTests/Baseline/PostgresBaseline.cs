@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using CustomerGrains.LoadTests.Data;
 using CustomerGrains.LoadTests.Runner;
 using CustomerGrains.Testing;
@@ -16,39 +17,83 @@ public sealed class PostgresBaseline : IAsyncDisposable
 {
     public const string Schema = "customergrains_baseline";
 
-    /// <summary>The card (profile, phones, purchase figures, contacts, complaints, last mood) and a rule-based decision, by phone number.</summary>
-    public const string ScreenPopSql = $"""
-        select c.customer_id, c.name, c.email,
-               (select array_agg(p2.phone order by p2.phone) from {Schema}.phones p2 where p2.customer_id = c.customer_id) as phones,
-               a.purchases, a.gross, a.returned, a.first_purchase, a.last_purchase, a.contacts, a.last_contact, a.complaints, a.resolved,
-               m.emotion, m.channel, m.occurred_at,
-               case
-                 when a.complaints > a.resolved then 'resolve-open-complaint'
-                 when m.emotion in ('angry', 'fearful') then 'de-escalate'
-                 when a.gross - a.returned >= 2000 then 'priority-service'
-                 when a.last_purchase < now() - interval '365 days' then 'win-back-offer'
-                 else 'standard-service'
-               end as decision
-        from {Schema}.phones p
-        join {Schema}.customers c on c.customer_id = p.customer_id
-        cross join lateral (
+    /// <summary>
+    /// The card an agent sees, as the engine's compact card has it, built by PostgreSQL as one JSON document in one
+    /// query by phone number: the profile (name, phones masked to their last four digits as <c>+•••••••0142</c>,
+    /// e-mail masked as <c>a•••@example.com</c>), the tier (net spend), the lifecycle stage (purchases and recency),
+    /// the recommended treatment (open complaint, mood, spend, recency) and the last interactions (up to 10,
+    /// newest first, each with a one-line description).
+    /// </summary>
+    public const string ScreenPopSql = $$"""
+        with c as (
+          select c.customer_id, c.name, c.email
+          from {{Schema}}.phones p
+          join {{Schema}}.customers c on c.customer_id = p.customer_id
+          where p.phone = $1
+          order by p.customer_id
+          limit 1),
+        a as (
           select count(*) filter (where i.type = 'purchase') as purchases,
-                 coalesce(sum(i.amount) filter (where i.type = 'purchase'), 0) as gross,
-                 coalesce(sum(i.amount) filter (where i.type = 'return'), 0) as returned,
-                 min(i.occurred_at) filter (where i.type = 'purchase') as first_purchase,
+                 coalesce(sum(i.amount) filter (where i.type = 'purchase'), 0)
+                   - coalesce(sum(i.amount) filter (where i.type = 'return'), 0) as net,
                  max(i.occurred_at) filter (where i.type = 'purchase') as last_purchase,
-                 count(*) filter (where i.type = 'contact') as contacts,
-                 max(i.occurred_at) filter (where i.type = 'contact') as last_contact,
-                 count(*) filter (where i.type = 'complaintOpened') as complaints,
-                 count(*) filter (where i.type = 'complaintResolved') as resolved
-          from {Schema}.interactions i where i.customer_id = c.customer_id) a
-        left join lateral (
-          select i.emotion, i.channel, i.occurred_at from {Schema}.interactions i
-          where i.customer_id = c.customer_id and i.type = 'contact' and i.emotion is not null
-          order by i.occurred_at desc limit 1) m on true
-        where p.phone = $1
-        order by p.customer_id
-        limit 1
+                 count(*) filter (where i.type = 'complaintOpened') - count(*) filter (where i.type = 'complaintResolved') as open_complaints
+          from c join {{Schema}}.interactions i on i.customer_id = c.customer_id),
+        m as (
+          select i.emotion from c join {{Schema}}.interactions i on i.customer_id = c.customer_id
+          where i.type = 'contact' and i.emotion is not null
+          order by i.occurred_at desc
+          limit 1),
+        r as (
+          select i.* from c join {{Schema}}.interactions i on i.customer_id = c.customer_id
+          order by i.occurred_at desc, i.event_id desc
+          limit 10),
+        t as (
+          select case when a.net >= 1000 then 'A' when a.net >= 300 then 'B' when a.net >= 0 then 'C' else 'D' end as tier,
+                 case when a.purchases = 0 then 'prospect'
+                      when a.last_purchase < now() - interval '365 days' then 'churned'
+                      when a.last_purchase < now() - interval '180 days' then 'decline'
+                      when a.purchases = 1 then 'exploration'
+                      when a.purchases < 5 then 'formation'
+                      else 'stability' end as stage
+          from a)
+        select json_build_object(
+          'customerId', c.customer_id,
+          'profile', json_build_object(
+            'name', c.name,
+            'phones', (select json_agg(regexp_replace(p.phone, '[0-9](?=([^0-9]*[0-9]){4})', '•', 'g') order by p.phone)
+                       from {{Schema}}.phones p where p.customer_id = c.customer_id),
+            'email', case when c.email ~ '.@' then left(c.email, 1) || '•••' || substring(c.email from '@[^@]*$')
+                          when c.email is not null then '•••' end),
+          'tier', t.tier,
+          'stage', t.stage,
+          'treatment', json_build_object(
+            'action', case
+                        when a.open_complaints > 0 then 'resolve-open-complaint'
+                        when m.emotion in ('angry', 'fearful') then 'de-escalate'
+                        when a.net >= 2000 then 'priority-service'
+                        when a.last_purchase < now() - interval '365 days' then 'win-back-offer'
+                        else 'standard-service'
+                      end,
+            'recoveryScript', case m.emotion when 'angry' then 'calm-and-own' when 'fearful' then 'reassure'
+                                             when 'sad' then 'empathise' when 'disappointed' then 'make-it-right' end,
+            'apologise', a.open_complaints > 0,
+            'compensationEligible', a.open_complaints > 0 and t.tier in ('A', 'B')),
+          'recentInteractions', coalesce((
+            select json_agg(json_build_object(
+                     'eventId', r.event_id, 'type', r.type, 'at', r.occurred_at,
+                     'summary', case r.type
+                       when 'purchase' then 'purchase: ' || to_char(r.amount, 'FM999999990.00') || ' EUR'
+                       when 'return' then 'return: ' || to_char(r.amount, 'FM999999990.00') || coalesce(' (' || nullif(r.reason, '') || ')', '')
+                       when 'contact' then coalesce(nullif(r.channel, ''), 'phone') || ' contact'
+                         || coalesce(' about ' || nullif(r.reason, ''), '') || coalesce(', ' || nullif(r.emotion, ''), '')
+                       when 'complaintOpened' then 'complaint ' || r.complaint_id || ' opened ('
+                         || coalesce(nullif(r.severity, ''), 'medium') || coalesce(', ' || nullif(r.reason, ''), '') || ')'
+                       when 'complaintResolved' then 'complaint ' || r.complaint_id || ' resolved'
+                       else r.type end)
+                   order by r.occurred_at desc, r.event_id desc)
+            from r), '[]'::json))::text
+        from c cross join a cross join t left join m on true
         """;
 
     private const string SchemaSql = $"""
@@ -64,6 +109,7 @@ public sealed class PostgresBaseline : IAsyncDisposable
     private const string IndexSql = $"""
         create index on {Schema}.phones (customer_id);
         create index on {Schema}.interactions (customer_id, type, occurred_at desc) include (amount, emotion, channel);
+        create index on {Schema}.interactions (customer_id, occurred_at desc);
         analyze {Schema}.customers; analyze {Schema}.phones; analyze {Schema}.interactions;
         """;
 
@@ -121,7 +167,7 @@ public sealed class PostgresBaseline : IAsyncDisposable
             var where = server is null ? $"the given server {builder.Host}:{builder.Port}" : $"a private server started by the runner on 127.0.0.1:{server.Port} (shared_buffers 64MB, fsync on)";
             await log.WriteLineAsync($"baseline: PostgreSQL {version} loaded in {clock.Elapsed.TotalSeconds:0.0} s");
             return new PostgresBaseline(dataSource, server,
-                $"PostgreSQL {version} on {where}; schema {Schema}: customers, phones (pk phone+customer, index customer), interactions (pk event, index customer+type+time including amount, emotion, channel); pool of {poolSize} connections, prepared statements");
+                $"PostgreSQL {version} on {where}; schema {Schema}: customers, phones (pk phone+customer, index customer), interactions (pk event, index customer+type+time including amount, emotion, channel, index customer+time); pool of {poolSize} connections, prepared statements; the card is built as JSON by PostgreSQL");
         }
         catch
         {
@@ -134,22 +180,17 @@ public sealed class PostgresBaseline : IAsyncDisposable
         }
     }
 
-    /// <summary>One screen-pop: one SQL round trip that returns the card and the decision; ok when a customer was found.</summary>
-    public async ValueTask<StepResult> ScreenPopAsync(string phone, CancellationToken cancellation)
+    /// <summary>One screen-pop: one SQL round trip that returns the card as JSON; ok when a customer was found, its size the card's UTF-8 bytes.</summary>
+    public async ValueTask<StepResult> ScreenPopAsync(string phone, CancellationToken cancellation) =>
+        await CardAsync(phone, cancellation) is { } card ? StepResult.Ok(200, Encoding.UTF8.GetByteCount(card)) : StepResult.Fail(404);
+
+    /// <summary>The card of the first customer holding <paramref name="phone"/> as JSON (see <see cref="ScreenPopSql"/>); null when none does.</summary>
+    public async Task<string?> CardAsync(string phone, CancellationToken cancellation)
     {
         await using var command = dataSource.CreateCommand(ScreenPopSql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = phone });
         await using var reader = await command.ExecuteReaderAsync(cancellation);
-        if (!await reader.ReadAsync(cancellation))
-        {
-            return StepResult.Fail(404);
-        }
-        long size = 0;
-        for (var i = 0; i < reader.FieldCount; i++)
-        {
-            size += reader.IsDBNull(i) ? 0 : reader.GetValue(i)?.ToString()?.Length ?? 0;
-        }
-        return StepResult.Ok(200, size);
+        return await reader.ReadAsync(cancellation) ? reader.GetString(0) : null;
     }
 
     private const string InsertSql = $"""

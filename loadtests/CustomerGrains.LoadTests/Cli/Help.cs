@@ -20,6 +20,8 @@ internal static class Help
                       --target URL[,URL...] (HTTP hosts, round-robin)  --cluster HOST:PORT[,...] (reads through the typed client)
                       --data DIR  --baseline auto|none|CONNECTION-STRING (auto starts a private PostgreSQL)  --baseline-pool 32
                       --floors on|off  --zipf 1.0  --connections 256  --timeout 10s  --late-ms 2  --drain 15s
+                      --senders 2 (threads that wait for each intended start and send it)  --spin-us 60 (spin this close to it)
+                      --wrk 10s (after the floors, wrk --latency on /api/ping for that long, beside floor-http)  --wrk-connections 16  --wrk-threads 1
                       --api-key KEY (X-Api-Key sent on every request: ingest and reads; default $CUSTOMERGRAINS_API_KEY or demo-service-key)
                       --threshold 'p99 < 5' (repeatable; default p99 < 5 and fail% < 0.1)  --no-thresholds  --out DIR
                       ingest-burst, mixed: --ingest-rate EVENTS/s  --batch-events 1

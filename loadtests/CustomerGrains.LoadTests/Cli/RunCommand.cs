@@ -39,6 +39,7 @@ internal static class RunCommand
         {
             LateAfter = TimeSpan.FromMilliseconds(cli.Double("late-ms", 2)),
             Drain = cli.Duration("drain", TimeSpan.FromSeconds(15)),
+            SpinWithin = TimeSpan.FromMicroseconds(cli.Double("spin-us", 60)),
             Progress = output,
             ProgressInPlace = !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out),
         };
@@ -59,6 +60,10 @@ internal static class RunCommand
         var killPid = cli.Get("kill-pid");
         var killAt = cli.Duration("kill-at", profile.Duration / 3);
         var path = cli.Get("path", "/api/ping");
+        var wrk = cli.Get("wrk") is { } wrkFor and not "off" ? CommandLine.ParseDuration(wrkFor) : TimeSpan.Zero;
+        var wrkConnections = cli.Int("wrk-connections", 16);
+        var wrkThreads = cli.Int("wrk-threads", 1);
+        var senders = cli.Int("senders", 2);
         // The screen-pop is an agent endpoint: the runner calls it as an agent (the embedded default's demo agent by default).
         var apiKey = cli.Get("api-key", Environment.GetEnvironmentVariable("CUSTOMERGRAINS_API_KEY") ?? "demo-service-key");
         if (SeedCommand.Unknown(cli, output))
@@ -66,12 +71,15 @@ internal static class RunCommand
             return Error;
         }
 
+        settings = settings with { Senders = senders };
         var header = new List<string>
         {
             $"target: {(gateways is null ? string.Join(", ", targets) : $"cluster gateways {string.Join(", ", gateways)} through the typed client (ingest and floors over HTTP {string.Join(", ", targets)})")}",
             profile.Describe(),
             string.Create(CultureInfo.InvariantCulture,
                 $"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; runner built {Build}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC; late start = more than {settings.LateAfter.TotalMilliseconds:0.#} ms after the intended time"),
+            string.Create(CultureInfo.InvariantCulture,
+                $"dispatch: {settings.Senders} sender thread(s) wait for each intended start (sleep, then spin within {settings.SpinWithin.TotalMicroseconds:0} µs) and send it themselves; the dispatch lag is the send's delay after its intended time"),
         };
         using var http = new HttpTarget(targets, connections, timeout, apiKey);
         ClusterTarget? cluster = null;
@@ -82,7 +90,8 @@ internal static class RunCommand
             if (name == "http-get")
             {
                 header.Add($"GET {path} on each iteration");
-                stages = [[profile.Scenario("http-get", ScenarioRole.Engine, rate, new Step("get", c => http.GetAsync(path, c.Cancellation)))]];
+                var get = http.Prepare(path);
+                stages = [[profile.Scenario("http-get", ScenarioRole.Engine, rate, new Step("get", c => http.GetAsync(get, c.Cancellation)))]];
             }
             else
             {
@@ -105,8 +114,11 @@ internal static class RunCommand
 
             var startedAt = DateTimeOffset.UtcNow;
             var results = await LoadRunner.RunAsync(stages, settings, cancellation);
+            var wrkResult = wrk > TimeSpan.Zero && results.Any(r => r.Name == "floor-http")
+                ? await CrossCheckAsync(new Uri(targets[0], "/api/ping"), wrk, wrkThreads, wrkConnections, header, output, cancellation)
+                : null;
             var run = new RunResult($"CustomerGrains load run: {name}", startedAt, $"CustomerGrains.LoadTests {cli.Text}", header, results,
-                [.. thresholds.Select(t => t.Evaluate(results))]);
+                [.. thresholds.Select(t => t.Evaluate(results))]) { Wrk = wrkResult };
             var report = await ReportWriter.WriteAsync(run, outDirectory, cancellation);
 
             await output.WriteLineAsync();
@@ -128,6 +140,24 @@ internal static class RunCommand
             {
                 await cluster.DisposeAsync();
             }
+        }
+    }
+
+    /// <summary>wrk right after the floors, on the HTTP floor's endpoint; a missing or failing wrk is said in the header, not fatal.</summary>
+    private static async Task<WrkResult?> CrossCheckAsync(Uri url, TimeSpan duration, int threads, int connections, List<string> header,
+        TextWriter output, CancellationToken cancellation)
+    {
+        await output.WriteLineAsync($"wrk: {threads} thread(s), {connections} connections, {duration.TotalSeconds:0} s on {url} ...");
+        try
+        {
+            return await Wrk.RunAsync(url, duration, threads, connections, cancellation);
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or FormatException)
+        {
+            var problem = $"wrk: not measured ({ex.Message.Trim()}; Debian package wrk: apt-get install -y wrk)";
+            header.Add(problem);
+            await output.WriteLineAsync(problem);
+            return null;
         }
     }
 

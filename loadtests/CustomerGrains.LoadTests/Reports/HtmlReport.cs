@@ -30,6 +30,11 @@ internal static class HtmlReport
             html.Append("<h2>Engine beside the baseline and the floors</h2>");
             Table(html, ReportFigures.ComparisonColumns, comparison);
         }
+        if (ReportFigures.WrkRows(run) is { Count: > 0 } wrk)
+        {
+            html.Append("<h2>Outside check: wrk on the HTTP floor</h2>");
+            Table(html, ReportFigures.WrkColumns, wrk);
+        }
         if (run.Thresholds.Count > 0)
         {
             html.Append("<h2>Thresholds</h2>");

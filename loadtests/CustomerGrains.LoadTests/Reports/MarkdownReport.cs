@@ -26,6 +26,11 @@ internal static class MarkdownReport
             md.AppendLine().AppendLine("## Engine beside the baseline and the floors").AppendLine();
             md.Append(comparison);
         }
+        if (Wrk(run) is { Length: > 0 } wrk)
+        {
+            md.AppendLine().AppendLine("## Outside check: wrk on the HTTP floor").AppendLine();
+            md.Append(wrk);
+        }
         if (run.Thresholds.Count > 0)
         {
             md.AppendLine().AppendLine("## Thresholds").AppendLine();
@@ -74,6 +79,22 @@ internal static class MarkdownReport
         if (rows.Count > 0)
         {
             Table(md, ReportFigures.ComparisonColumns, rows);
+        }
+        return md.ToString();
+    }
+
+    /// <summary>
+    /// The runner's HTTP floor beside wrk on the same endpoint, with a note on how to read them; empty without wrk.
+    /// </summary>
+    public static string Wrk(RunResult run)
+    {
+        var rows = ReportFigures.WrkRows(run);
+        var md = new StringBuilder();
+        if (rows.Count > 0)
+        {
+            Table(md, ReportFigures.WrkColumns, rows);
+            md.AppendLine().AppendLine("wrk runs right after the floors, closed loop: its rate is the most this endpoint answers with its connections, "
+                + "and its latencies are service times at that rate. The runner's figures are at the target rate, open model.");
         }
         return md.ToString();
     }

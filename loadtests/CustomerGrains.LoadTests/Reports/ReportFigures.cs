@@ -36,6 +36,7 @@ internal static class ReportFigures
     [
         "scenario", "role", "model", "target/s", "achieved/s", "requests", "ok", "fail", "fail %", "late",
         "p50 ms", "p75 ms", "p95 ms", "p99 ms", "p99.9 ms", "max ms", "service p50 ms", "service p99 ms", "bytes/resp",
+        "dispatch lag p50 ms", "dispatch lag p99 ms", "dispatch lag max ms",
     ];
 
     public static string[] SummaryCells(ScenarioResult s, StepFigures f, string label)
@@ -58,9 +59,21 @@ internal static class ReportFigures
             F(f.ResponseMaxMs),
             F(f.ServiceMs(50)),
             F(f.ServiceMs(99)),
-            f.Requests == 0 ? "0" : F(f.Bytes / (double)f.Requests, "0"),
+            f.Requests == 0 ? "0" : BytesPerResponse(f),
+            .. isIteration ? LagCells(s) : ["", "", ""],
         ];
     }
+
+    /// <summary>
+    /// The dispatch lag (intended start to actual send) at p50, p99 and max in ms, empty for the closed model:
+    /// when it is not far below a response time, that response time is the generator's, not the server's.
+    /// </summary>
+    public static string[] LagCells(ScenarioResult s) => s.Lag.TotalCount == 0 ? ["", "", ""] :
+    [
+        F(Latency.Milliseconds(s.Lag.GetValueAtPercentile(50)), "0.000"),
+        F(Latency.Milliseconds(s.Lag.GetValueAtPercentile(99)), "0.000"),
+        F(Latency.Milliseconds(HdrHistogram.HistogramExtensions.GetMaxValue(s.Lag)), "0.000"),
+    ];
 
     /// <summary>The engine beside the baseline and the floors: p50, p99 and the ratio baseline / engine.</summary>
     public static IReadOnlyList<string[]> Comparison(RunResult run)
@@ -82,30 +95,60 @@ internal static class ReportFigures
                 F(Ratio(other.Iterations.ResponseMs(50), engine.Iterations.ResponseMs(50))),
                 F(Ratio(other.Iterations.ResponseMs(99), engine.Iterations.ResponseMs(99))),
                 F(Ratio(other.AchievedRate, engine.AchievedRate)),
+                BytesPerResponse(other.Iterations),
+                BytesPerResponse(engine.Iterations),
+                F(Ratio(Bytes(other.Iterations), Bytes(engine.Iterations))),
             ]);
         }
         return rows;
     }
 
     public static readonly string[] ComparisonColumns =
-        ["compared with the engine", "role", "p50 ms", "p99 ms", "p50 ratio (it / engine)", "p99 ratio (it / engine)", "achieved rate ratio"];
+        ["compared with the engine", "role", "p50 ms", "p99 ms", "p50 ratio (it / engine)", "p99 ratio (it / engine)", "achieved rate ratio",
+         "bytes/resp (it)", "bytes/resp (engine)", "bytes ratio (it / engine)"];
+
+    /// <summary>The average answer size of a scenario's iterations (the body bytes the steps read), NaN without requests.</summary>
+    public static double Bytes(StepFigures f) => f.Requests == 0 ? double.NaN : f.Bytes / (double)f.Requests;
+
+    public static string BytesPerResponse(StepFigures f) => F(Bytes(f), "0");
 
     public static double Ratio(double value, double engine) => engine <= 0 ? double.NaN : value / engine;
 
     /// <summary>The generator's own cost and accuracy per scenario.</summary>
-    public static IEnumerable<string[]> GeneratorRows(RunResult run) => run.Scenarios.Select(s => new[]
-    {
+    public static IEnumerable<string[]> GeneratorRows(RunResult run) => run.Scenarios.Select(s => (string[])
+    [
         s.Name,
         F(s.Generator.CpuCores),
         s.Generator.ProcessorCount.ToString(CultureInfo.InvariantCulture),
         F(s.Generator.AllocatedKbPerIteration, "0.0"),
         $"{s.Generator.Gen0}/{s.Generator.Gen1}/{s.Generator.Gen2}",
-        s.Lag.TotalCount == 0 ? "" : F(Latency.Milliseconds(s.Lag.GetValueAtPercentile(50)), "0.000"),
-        s.Lag.TotalCount == 0 ? "" : F(Latency.Milliseconds(s.Lag.GetValueAtPercentile(99)), "0.000"),
-        s.Lag.TotalCount == 0 ? "" : F(Latency.Milliseconds(HdrHistogram.HistogramExtensions.GetMaxValue(s.Lag)), "0.000"),
+        .. LagCells(s),
         s.OpenModel ? $"{s.LateIterations} (> {F(s.LateAfter.TotalMilliseconds, "0.#")} ms)" : "closed model",
-    });
+    ]);
 
     public static readonly string[] GeneratorColumns =
-        ["scenario (stage)", "generator CPU (cores)", "cores on machine", "KB allocated / iteration", "GC gen0/1/2", "start lag p50 ms", "start lag p99 ms", "start lag max ms", "late starts"];
+        ["scenario (stage)", "generator CPU (cores)", "cores on machine", "KB allocated / iteration", "GC gen0/1/2", "dispatch lag p50 ms", "dispatch lag p99 ms", "dispatch lag max ms", "late starts"];
+
+    public static readonly string[] WrkColumns = ["measured by", "model", "rate/s", "p50 ms", "p75 ms", "p90 ms", "p99 ms", "max ms", "errors"];
+
+    /// <summary>The runner's HTTP floor (from the intended time and from the send) beside wrk's closed loop on the same endpoint; empty without wrk.</summary>
+    public static IReadOnlyList<string[]> WrkRows(RunResult run)
+    {
+        if (run.Wrk is not { } wrk)
+        {
+            return [];
+        }
+        var rows = new List<string[]>();
+        if (run.Scenarios.FirstOrDefault(s => s.Name == "floor-http") is { } floor)
+        {
+            var f = floor.Iterations;
+            rows.Add(["runner `floor-http`, from the intended time", "open", Rate(floor.AchievedRate),
+                F(f.ResponseMs(50)), F(f.ResponseMs(75)), F(f.ResponseMs(90)), F(f.ResponseMs(99)), F(f.ResponseMaxMs), f.Fail.ToString(CultureInfo.InvariantCulture)]);
+            rows.Add(["runner `floor-http`, from the send", "open", Rate(floor.AchievedRate),
+                F(f.ServiceMs(50)), F(f.ServiceMs(75)), F(f.ServiceMs(90)), F(f.ServiceMs(99)), F(f.ServiceMs(100)), f.Fail.ToString(CultureInfo.InvariantCulture)]);
+        }
+        rows.Add([$"`{wrk.Command}`", "closed", Rate(wrk.RequestsPerSecond),
+            F(wrk.P50), F(wrk.P75), F(wrk.P90), F(wrk.P99), F(wrk.Max), (wrk.Non2xx + wrk.SocketErrors).ToString(CultureInfo.InvariantCulture)]);
+        return rows;
+    }
 }

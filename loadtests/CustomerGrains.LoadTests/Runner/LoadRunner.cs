@@ -9,6 +9,15 @@ public sealed record RunSettings
     /// <summary>An iteration that starts later than this after its intended time counts as late.</summary>
     public TimeSpan LateAfter { get; init; } = TimeSpan.FromMilliseconds(2);
 
+    /// <summary>
+    /// How many dedicated threads send an open-model scenario's requests (each owns every n-th intended start and
+    /// sends it itself): two keep one slow send from delaying the next start.
+    /// </summary>
+    public int Senders { get; init; } = 2;
+
+    /// <summary>How close to an intended start a sender stops sleeping and spins (see <see cref="Pacer"/>).</summary>
+    public TimeSpan SpinWithin { get; init; } = TimeSpan.FromMicroseconds(60);
+
     /// <summary>How long iterations still in flight at the end may take before they are cancelled (and counted as failed).</summary>
     public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(15);
 
@@ -40,7 +49,7 @@ public static class LoadRunner
 
     private static async Task<IReadOnlyList<ScenarioResult>> RunStageAsync(IReadOnlyList<Scenario> stage, RunSettings settings, CancellationToken cancellation)
     {
-        var runs = stage.Select(s => new ScenarioRun(s, settings.LateAfter)).ToArray();
+        var runs = stage.Select(s => new ScenarioRun(s, settings)).ToArray();
         using var hardStop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var tasks = runs.Select(r => Task.Run(() => r.RunAsync(settings.WarmUp ?? r.Scenario.WarmUp, cancellation, hardStop.Token), CancellationToken.None)).ToArray();
         var all = Task.WhenAll(tasks);

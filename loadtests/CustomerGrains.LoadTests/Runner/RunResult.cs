@@ -53,4 +53,7 @@ public sealed record RunResult(string Title, DateTimeOffset StartedAt, string Co
     IReadOnlyList<ScenarioResult> Scenarios, IReadOnlyList<ThresholdOutcome> Thresholds)
 {
     public bool Passed => Thresholds.All(t => t.Passed);
+
+    /// <summary>The outside tool's closed-loop measurement of the HTTP floor in the same run (<c>--wrk</c>), if asked for.</summary>
+    public WrkResult? Wrk { get; init; }
 }

@@ -15,7 +15,9 @@ internal sealed class ScenarioRun
 {
     private readonly long lateTicks;
     private readonly Recorder lag = Latency.NewRecorder();
-    private readonly Random random;
+    private readonly int senders;
+    private readonly long spinTicks;
+    private int phases;
     private long iterations;
     private long late;
     private long started;
@@ -26,11 +28,12 @@ internal sealed class ScenarioRun
     private long measureStart;
     private CancellationToken hardStop;
 
-    public ScenarioRun(Scenario scenario, TimeSpan lateAfter)
+    public ScenarioRun(Scenario scenario, RunSettings settings)
     {
         Scenario = scenario;
-        lateTicks = Latency.Ticks(lateAfter);
-        random = new Random(scenario.RandomSeed);
+        lateTicks = Latency.Ticks(settings.LateAfter);
+        senders = Math.Max(1, settings.Senders);
+        spinTicks = Latency.Ticks(settings.SpinWithin);
         Steps = [.. scenario.Steps.Select(s => new StepStats(s.Name))];
         Iteration = new StepStats(scenario.Name);
     }
@@ -42,7 +45,7 @@ internal sealed class ScenarioRun
     /// <summary>Whole iterations: from the intended start to the end of the last step.</summary>
     public StepStats Iteration { get; }
 
-    /// <summary>How late iterations started after their intended time: the generator's own delay.</summary>
+    /// <summary>The dispatch lag: how late iterations were sent after their intended time (the generator's own delay).</summary>
     public LongHistogram Lag { get; } = Latency.NewHistogram();
 
     public List<TimelinePoint> Timeline { get; } = [];
@@ -148,18 +151,35 @@ internal sealed class ScenarioRun
     }
 
     /// <summary>
-    /// The open model: a dedicated thread computes each intended start (the cumulative rate reaching the
-    /// next whole iteration, or the next exponential gap for Poisson arrivals), sleeps until it, and hands the
-    /// iteration to the thread pool. It never starts early; how late it starts is recorded.
+    /// The open model: <see cref="senders"/> dedicated threads share the schedule (sender k owns every k-th intended
+    /// start: the cumulative rate reaching the next whole iteration, or the next exponential gap for Poisson
+    /// arrivals). Each waits for its own starts with <see cref="Pacer"/> (never early) and sends the iteration
+    /// itself, so the request is written to the socket without waiting in the thread-pool queue; only what
+    /// follows the first await (the answer) runs on the pool. How late each send was is recorded.
     /// </summary>
     private Task RunOpenAsync(LoadSimulation.InjectPhase phase, CancellationToken stop)
+    {
+        var phaseSeed = Scenario.RandomSeed + Interlocked.Increment(ref phases);
+        // One shared origin a moment ahead, so every sender is running before the first start is due.
+        var origin = Stopwatch.GetTimestamp() + Latency.Ticks(TimeSpan.FromMilliseconds(5));
+        var done = new Task[senders];
+        for (var k = 0; k < senders; k++)
+        {
+            var sender = k;
+            done[k] = OnThread($"send {Scenario.Name} {sender + 1}/{senders}", () => Dispatch(phase, origin, sender, phaseSeed, stop));
+        }
+        return Task.WhenAll(done);
+    }
+
+    private static Task OnThread(string name, Action body)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
             try
             {
-                Dispatch(phase, stop);
+                Pacer.PrepareThread();
+                body();
                 done.SetResult();
             }
 #pragma warning disable CA1031 // The failure is handed to the awaiting task.
@@ -169,32 +189,44 @@ internal sealed class ScenarioRun
                 done.SetException(ex);
             }
         })
-        { IsBackground = true, Name = $"dispatch {Scenario.Name}", Priority = ThreadPriority.AboveNormal };
+        { IsBackground = true, Name = name, Priority = ThreadPriority.AboveNormal };
         thread.Start();
         return done.Task;
     }
 
-    private void Dispatch(LoadSimulation.InjectPhase phase, CancellationToken stop)
+    /// <summary>Sender <paramref name="sender"/>'s share of one phase: every start whose index modulo the sender count is its own.</summary>
+    private void Dispatch(LoadSimulation.InjectPhase phase, long origin, int sender, int seed, CancellationToken stop)
     {
-        var start = Stopwatch.GetTimestamp();
         var seconds = phase.During.TotalSeconds;
-        var end = start + Latency.Ticks(phase.During);
+        var end = origin + Latency.Ticks(phase.During);
         var a = phase.FromPerSecond;
         var b = (phase.ToPerSecond - phase.FromPerSecond) / seconds;   // rate(t) = a + b t; count(t) = a t + b t^2 / 2
+        // Every sender draws the same Poisson gaps (same seed), so together they follow one schedule.
+        var gaps = Scenario.Arrivals == Arrivals.Poisson ? new Random(seed) : null;
         var count = 0.0;
-        while (!stop.IsCancellationRequested)
+        for (long index = 0; !stop.IsCancellationRequested; index++)
         {
-            count += Scenario.Arrivals == Arrivals.Poisson ? -Math.Log(1 - random.NextDouble()) : 1;
+            count += gaps is null ? 1 : -Math.Log(1 - gaps.NextDouble());
+            if (index % senders != sender)
+            {
+                continue;
+            }
             var t = TimeForCount(a, b, count);
             if (double.IsNaN(t) || t >= seconds)
             {
                 break;
             }
-            var intended = start + (long)(t * Stopwatch.Frequency);
-            WaitUntil(intended, stop);
-            Launch(intended);
+            var intended = origin + (long)(t * Stopwatch.Frequency);
+            _ = Pacer.WaitUntil(intended, spinTicks, stop);
+            if (stop.IsCancellationRequested)
+            {
+                break;
+            }
+            Interlocked.Increment(ref inFlight);
+            // Sent from this thread up to its first await; the rest continues on the pool.
+            _ = IterateAsync(intended, Interlocked.Increment(ref iterations) - 1, recording, closed: false);
         }
-        WaitUntil(end, stop);
+        _ = Pacer.WaitUntil(end, spinTicks, stop);
     }
 
     /// <summary>The time at which a + b t integrates to <paramref name="count"/>; NaN if it never does.</summary>
@@ -206,28 +238,6 @@ internal sealed class ScenarioRun
         }
         var discriminant = (a * a) + (2 * b * count);
         return discriminant < 0 ? double.NaN : (-a + Math.Sqrt(discriminant)) / b;
-    }
-
-    private static void WaitUntil(long intended, CancellationToken stop)
-    {
-        while (!stop.IsCancellationRequested)
-        {
-            var remaining = intended - Stopwatch.GetTimestamp();
-            if (remaining <= 0)
-            {
-                return;
-            }
-            var ms = remaining * 1000 / Stopwatch.Frequency;
-            Thread.Sleep(ms > 2 ? (int)Math.Min(ms - 1, 100) : 1);
-        }
-    }
-
-    private void Launch(long intended)
-    {
-        Interlocked.Increment(ref inFlight);
-        var iteration = Interlocked.Increment(ref iterations) - 1;
-        ThreadPool.UnsafeQueueUserWorkItem(static s => _ = s.Run.IterateAsync(s.Intended, s.Iteration, s.Record, closed: false),
-            (Run: this, Intended: intended, Iteration: iteration, Record: recording), preferLocal: false);
     }
 
     /// <summary>The closed model: each copy starts its next iteration when the previous one ended.</summary>

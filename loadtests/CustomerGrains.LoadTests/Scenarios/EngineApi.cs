@@ -12,9 +12,10 @@ namespace CustomerGrains.LoadTests.Scenarios;
 /// </summary>
 public sealed class EngineApi(HttpTarget http, ClusterTarget? cluster, SeedIndex seed)
 {
-    private string[]? customerPaths;
-    private string[]? screenPopPaths;
-    private string[]? decisionPaths;
+    private PreparedGet[]? customerPaths;
+    private PreparedGet[]? screenPopPaths;
+    private PreparedGet[]? decisionPaths;
+    private PreparedGet? pingGrain;
 
     public HttpTarget Http { get; } = http;
 
@@ -54,11 +55,11 @@ public sealed class EngineApi(HttpTarget http, ClusterTarget? cluster, SeedIndex
         HasPhoneDirectory = known.Status == 200 || malformed.Status == 400;
         var decision = await Http.GetTextAsync($"/api/customers/{Uri.EscapeDataString(Seed.CustomerOfPhone[0])}/decision?channel=phone", cancellation);
         HasDecision = decision.Status is 200 or 400;
-        customerPaths = [.. Seed.CustomerIds.Select(id => $"/api/customers/{Uri.EscapeDataString(id)}")];
-        screenPopPaths = [.. Seed.PhoneNumbers.Select(p => $"/api/screenpop?ani={Uri.EscapeDataString(p)}")];
+        customerPaths = [.. Seed.CustomerIds.Select(id => Http.Prepare($"/api/customers/{Uri.EscapeDataString(id)}"))];
+        screenPopPaths = [.. Seed.PhoneNumbers.Select(p => Http.Prepare($"/api/screenpop?ani={Uri.EscapeDataString(p)}"))];
         var index = Seed.CustomerIds.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i, StringComparer.Ordinal);
         ownerIndex = [.. Seed.CustomerOfPhone.Select(c => index[c])];
-        decisionPaths = [.. Seed.CustomerIds.Select(id => $"/api/customers/{Uri.EscapeDataString(id)}/decision?channel=phone")];
+        decisionPaths = [.. Seed.CustomerIds.Select(id => Http.Prepare($"/api/customers/{Uri.EscapeDataString(id)}/decision?channel=phone"))];
     }
 
     private int[] ownerIndex = [];
@@ -99,7 +100,7 @@ public sealed class EngineApi(HttpTarget http, ClusterTarget? cluster, SeedIndex
             await cluster.Client.PingAsync(cancellation);
             return StepResult.Ok(204);
         }
-        return await Http.GetAsync("/api/ping/grain", cancellation);
+        return await Http.GetAsync(pingGrain ??= Http.Prepare("/api/ping/grain"), cancellation);
     }
 
     public static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);

@@ -47,7 +47,7 @@ public sealed class ScenarioCatalog(EngineApi engine, PostgresBaseline? baseline
         engine.LookupDescription,
         engine.DecisionDescription,
         string.Create(CultureInfo.InvariantCulture, $"customers chosen Zipf-distributed (exponent {zipfExponent}) over {EngineApi.Count(engine.Seed.PhoneNumbers.Length)} phone numbers of {EngineApi.Count(engine.Seed.CustomerIds.Length)} customers"),
-        baseline is null ? "baseline: none (--baseline none)" : $"baseline: {baseline.Description}; it answers the card and a rule-based decision (open complaint, mood, spend, recency) in one query by phone number, called from the runner without an HTTP layer (which favours it by about the HTTP floor)",
+        baseline is null ? "baseline: none (--baseline none)" : $"baseline: {baseline.Description}; it answers the fields of the engine's compact card (profile with masked phones and e-mail, tier, lifecycle stage, recommended treatment, the last 10 interactions with a one-line description) as one JSON document in one query by phone number, called from the runner without an HTTP layer (which favours it by about the HTTP floor); bytes/resp compares the sizes of the two answers",
     ];
 
     public IReadOnlyList<IReadOnlyList<Scenario>> Stages(string name, bool floors, string? killPid, TimeSpan killAt, double ingestRate, int batchEvents) => name switch
@@ -73,7 +73,7 @@ public sealed class ScenarioCatalog(EngineApi engine, PostgresBaseline? baseline
     [
         profile.Scenario(name, ScenarioRole.Baseline, profile.Rate,
             new Step("screenpop-sql", c => baseline.ScreenPopAsync(engine.Seed.PhoneNumbers[Phones.Next()], c.Cancellation)))
-            with { Notes = ["The same card and a decision from PostgreSQL in one query by phone number, same rate and customer distribution."] },
+            with { Notes = ["The compact card's fields (profile masked, tier, stage, treatment, last 10 interactions) as JSON from PostgreSQL in one query by phone number, same rate and customer distribution."] },
     ];
 
     private IEnumerable<IReadOnlyList<Scenario>> FloorStages(bool floors)
@@ -82,7 +82,8 @@ public sealed class ScenarioCatalog(EngineApi engine, PostgresBaseline? baseline
         {
             yield break;
         }
-        yield return [profile.Scenario("floor-http", ScenarioRole.Floor, profile.Rate, new Step("ping", c => engine.Http.GetAsync("/api/ping", c.Cancellation)))
+        var ping = engine.Http.Prepare("/api/ping");
+        yield return [profile.Scenario("floor-http", ScenarioRole.Floor, profile.Rate, new Step("ping", c => engine.Http.GetAsync(ping, c.Cancellation)))
             with { Notes = ["GET /api/ping: an empty endpoint on the same host (204), the HTTP floor."] }];
         yield return [profile.Scenario("floor-grain", ScenarioRole.Floor, profile.Rate, new Step("ping-grain", c => engine.PingGrainAsync(c.Cancellation)))
             with { Notes = [engine.Cluster is null ? "GET /api/ping/grain: an empty stateless-worker grain call behind HTTP, the Orleans floor." : "IPingGrain through the typed client: the Orleans floor."] }];

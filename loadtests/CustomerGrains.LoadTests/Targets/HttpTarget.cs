@@ -6,7 +6,9 @@ namespace CustomerGrains.LoadTests.Targets;
 
 /// <summary>
 /// The HTTP API of one host or several (requests go round-robin). Answers are read to the end (their
-/// size is reported) into a pooled buffer, never into a string.
+/// size is reported) into a pooled buffer, never into a string. The measured steps send a
+/// <see cref="PreparedGet"/>: its absolute address per host is parsed once, so a send builds no string and
+/// parses no URI, and goes straight to the connection pool (no <see cref="HttpClient"/> base-address merge).
 /// </summary>
 public sealed class HttpTarget : IDisposable
 {
@@ -47,10 +49,22 @@ public sealed class HttpTarget : IDisposable
 
     private HttpClient Next() => clients.Length == 1 ? clients[0] : clients[(uint)Interlocked.Increment(ref next) % clients.Length];
 
-    /// <summary>GET; ok when the status is 2xx.</summary>
+    /// <summary>GET; ok when the status is 2xx. For a path sent many times, <see cref="Prepare"/> it once and send that.</summary>
     public async ValueTask<StepResult> GetAsync(string path, CancellationToken cancellation)
     {
         using var response = await Next().GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellation);
+        return await ResultAsync(response, cancellation);
+    }
+
+    /// <summary><paramref name="path"/> as absolute addresses, one per host, for <see cref="GetAsync(PreparedGet, CancellationToken)"/>.</summary>
+    public PreparedGet Prepare(string path) => new([.. Hosts.Select(h => new Uri(h, path))]);
+
+    /// <summary>GET of a prepared path (round-robin over the hosts); ok when the status is 2xx.</summary>
+    public async ValueTask<StepResult> GetAsync(PreparedGet get, CancellationToken cancellation)
+    {
+        var host = clients.Length == 1 ? 0 : (int)((uint)Interlocked.Increment(ref next) % clients.Length);
+        using var request = new HttpRequestMessage(HttpMethod.Get, get.Addresses[host]);
+        using var response = await clients[host].SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation);
         return await ResultAsync(response, cancellation);
     }
 
@@ -107,4 +121,13 @@ public sealed class HttpTarget : IDisposable
             client.Dispose();
         }
     }
+}
+
+/// <summary>A GET path parsed once into an absolute address per host of an <see cref="HttpTarget"/>.</summary>
+public sealed class PreparedGet
+{
+    internal PreparedGet(Uri[] addresses) => Addresses = addresses;
+
+    /// <summary>The address on each host, in the target's host order.</summary>
+    internal Uri[] Addresses { get; }
 }
