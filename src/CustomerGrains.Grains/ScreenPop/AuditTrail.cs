@@ -63,17 +63,25 @@ public sealed class SqliteAuditTrail(EmbeddedDatabases databases) : GroupCommitt
         databases.Log.WriteAsync(async (connection, ct) =>
         {
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+            // One statement, prepared once per group and bound again for each entry.
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = Insert;
+            var at = command.Parameters.Add("$at", SqliteType.Text);
+            var actor = command.Parameters.Add("$actor", SqliteType.Text);
+            var role = command.Parameters.Add("$role", SqliteType.Text);
+            var customer = command.Parameters.Add("$c", SqliteType.Text);
+            var path = command.Parameters.Add("$path", SqliteType.Text);
+            var detail = command.Parameters.Add("$detail", SqliteType.Text);
+            command.Prepare();
             foreach (var e in entries)
             {
-                await using var command = connection.CreateCommand();
-                command.Transaction = transaction;
-                command.CommandText = Insert;
-                command.Parameters.AddWithValue("$at", SqliteDatabase.Time(e.At));
-                command.Parameters.AddWithValue("$actor", e.Actor);
-                command.Parameters.AddWithValue("$role", e.Role);
-                command.Parameters.AddWithValue("$c", e.CustomerId);
-                command.Parameters.AddWithValue("$path", e.Path);
-                command.Parameters.AddWithValue("$detail", (object?)e.Detail ?? DBNull.Value);
+                at.Value = SqliteDatabase.Time(e.At);
+                actor.Value = e.Actor;
+                role.Value = e.Role;
+                customer.Value = e.CustomerId;
+                path.Value = e.Path;
+                detail.Value = (object?)e.Detail ?? DBNull.Value;
                 await command.ExecuteNonQueryAsync(ct);
             }
             await transaction.CommitAsync(ct);
