@@ -12,12 +12,15 @@ internal static class AgentDesktop
 
     public static WebApplication UseAgentDesktop(this WebApplication app)
     {
-        var root = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        var root = Path.Combine(AppContext.BaseDirectory, "wwwroot", "agent");
         if (!Directory.Exists(root))
         {
             return app;
         }
+        // The file middlewares answer only under /agent: every other request (the whole API) passes them without a
+        // look at the disk (without a request path they would stat a file for every API call).
         var files = new PhysicalFileProvider(root);
+        var page = new PathString("/agent");
         // "/agent" alone becomes "/agent/" (an endpoint for "/agent" would also match "/agent/" and loop).
         app.Use((context, next) =>
         {
@@ -28,10 +31,11 @@ internal static class AgentDesktop
             }
             return next(context);
         });
-        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files, RequestPath = page });
         app.UseStaticFiles(new StaticFileOptions
         {
             FileProvider = files,
+            RequestPath = page,
             ContentTypeProvider = new FileExtensionContentTypeProvider(),
             OnPrepareResponse = context =>
             {
