@@ -7,8 +7,8 @@ namespace CustomerGrains.LoadTests.Tests;
 /// <summary>The PostgreSQL baseline on a private server the runner starts itself (PrivatePostgres).</summary>
 public sealed class BaselineTests
 {
-    [Fact]
-    public async Task The_baseline_loads_the_seed_and_answers_a_screen_pop_in_one_query()
+    /// <summary>Seed files of 200 generated customers in <paramref name="directory"/>; the test fails under CI (skips elsewhere) without PostgreSQL.</summary>
+    private static async Task<List<SeedCustomer>> SeedAsync(TempDirectory directory)
     {
         if (!PrivatePostgres.IsInstalled())
         {
@@ -19,16 +19,21 @@ public sealed class BaselineTests
             }
             Assert.Skip(message);
         }
+        var customers = SyntheticCustomers.Generate(200, 5, DateTimeOffset.UtcNow.AddHours(-1)).ToList();
+        await using var files = SeedFiles.Create(directory.Path);
+        foreach (var customer in customers)
+        {
+            await files.AddAsync(customer);
+        }
+        return customers;
+    }
+
+    [Fact]
+    public async Task The_baseline_loads_the_seed_and_answers_a_screen_pop_in_one_query()
+    {
         var ct = TestContext.Current.CancellationToken;
         using var directory = new TempDirectory("lt-baseline");
-        var customers = SyntheticCustomers.Generate(200, 5, DateTimeOffset.UtcNow.AddHours(-1)).ToList();
-        await using (var files = SeedFiles.Create(directory.Path))
-        {
-            foreach (var customer in customers)
-            {
-                await files.AddAsync(customer);
-            }
-        }
+        var customers = await SeedAsync(directory);
 
         await using var baseline = await PostgresBaseline.StartAsync(null, directory.Path, 4, TextWriter.Null, ct);
         var hit = await baseline.ScreenPopAsync(customers[17].Phones[0], ct);
@@ -46,20 +51,9 @@ public sealed class BaselineTests
     [Fact]
     public async Task The_baseline_card_has_the_fields_of_the_engines_compact_card()
     {
-        if (!PrivatePostgres.IsInstalled())
-        {
-            Assert.Skip("PostgreSQL 15 is not installed at /usr/lib/postgresql/15/bin (Debian package postgresql-15).");
-        }
         var ct = TestContext.Current.CancellationToken;
         using var directory = new TempDirectory("lt-baseline-card");
-        var customers = SyntheticCustomers.Generate(200, 5, DateTimeOffset.UtcNow.AddHours(-1)).ToList();
-        await using (var files = SeedFiles.Create(directory.Path))
-        {
-            foreach (var customer in customers)
-            {
-                await files.AddAsync(customer);
-            }
-        }
+        var customers = await SeedAsync(directory);
         // The customer with the most interactions, so the card must cut them to the latest ten.
         var busiest = customers.MaxBy(c => c.Events.Count(e => e.Type != "profileChanged"))!;
         var interactions = busiest.Events.Count(e => e.Type != "profileChanged");

@@ -74,15 +74,22 @@ public sealed class CardCacheTests
         Assert.Equal(clock.GetUtcNow(), (await grain.GetScreenPopCardAsync(Number))!.AsOf);
     }
 
+    /// <summary>A customer with <see cref="History"/> and <paramref name="phone"/>, applied in <paramref name="engine"/>.</summary>
+    private static async Task<ICustomerGrain> CustomerAsync(EngineCluster engine, string prefix, string phone)
+    {
+        var id = prefix + Guid.NewGuid().ToString("N")[..8];
+        await engine.Log.AppendAsync(History(id, phone), Ct);
+        await CardAsync(engine, id, 3);
+        return engine.Client.GetGrain<ICustomerGrain>(id);
+    }
+
     [Fact]
     public async Task The_screen_pop_card_answers_only_for_a_number_the_customer_lists()
     {
         using var data = new TempDirectory("popcard");
         await using var engine = await EngineCluster.StartAsync(data.Path);
-        var id = "pop-" + Guid.NewGuid().ToString("N")[..8];
-        await engine.Log.AppendAsync(History(id, "+44 (0)20 7946 0999"), Ct);
-        var grain = engine.Client.GetGrain<ICustomerGrain>(id);
-        await CardAsync(engine, id, 3);
+        var grain = await CustomerAsync(engine, "pop-", "+44 (0)20 7946 0999");
+        var id = grain.GetPrimaryKeyString();
 
         Assert.Null(await engine.Client.GetGrain<ICustomerGrain>("nobody-" + id).GetScreenPopCardAsync("+442079460999"));
         Assert.Null(await grain.GetScreenPopCardAsync("+442079460998"));
@@ -98,10 +105,7 @@ public sealed class CardCacheTests
     {
         using var data = new TempDirectory("readrules");
         await using var engine = await EngineCluster.StartAsync(data.Path);
-        var id = "rules-" + Guid.NewGuid().ToString("N")[..8];
-        await engine.Log.AppendAsync(History(id, "+44 20 7946 0555"), Ct);
-        var grain = engine.Client.GetGrain<ICustomerGrain>(id);
-        await CardAsync(engine, id, 3);
+        var grain = await CustomerAsync(engine, "rules-", "+44 20 7946 0555");
 
         var early = await Assert.ThrowsAnyAsync<ArgumentException>(() => grain.GetSnapshotAsync(Start.AddDays(-30)));
         Assert.StartsWith("asOf", early.Message, StringComparison.Ordinal);
