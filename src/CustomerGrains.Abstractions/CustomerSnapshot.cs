@@ -48,6 +48,11 @@ public sealed record CustomerSnapshot
     [Id(18)] public Domain.Needs.NeedProfileView? Needs { get; init; }
     /// <summary>The latest interactions by event time, newest first, each with a one-line description.</summary>
     [Id(19)] public IReadOnlyList<RecentInteraction> RecentInteractions { get; init; } = [];
+    /// <summary>
+    /// Events of this customer that could not be applied and were set aside (kept in the log, listed as
+    /// <c>eventQuarantined</c> alerts); the figures are those of every other event.
+    /// </summary>
+    [Id(20)] public int QuarantinedEvents { get; init; }
 
     /// <summary>Maps the domain's summary onto the wire contract.</summary>
     public static CustomerSnapshot From(CustomerSummary s)

@@ -25,6 +25,12 @@ internal sealed partial class CustomerGrain
     [LoggerMessage(Level = LogLevel.Error, Message = "Log record at position {Position} (event {EventId}) cannot be read and was skipped")]
     private partial void LogUnreadableRecord(Exception ex, long position, string eventId);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Event {EventId} (sequence {Sequence}) of customer {CustomerId} could not be applied and is quarantined; the customer is rebuilt from the log without it")]
+    private partial void LogQuarantined(Exception ex, string eventId, long sequence, string customerId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The quarantine alert of event {EventId} of customer {CustomerId} could not be stored; it is tried again with the next event")]
+    private partial void LogQuarantineAlertFailed(Exception ex, string eventId, string customerId);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "The read model row of customer {CustomerId} could not be written; retrying with the next save")]
     private partial void LogReadModelFailed(Exception ex, string customerId);
 

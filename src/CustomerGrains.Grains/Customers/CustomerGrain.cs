@@ -20,6 +20,8 @@ namespace CustomerGrains.Grains.Customers;
 /// catch up from the log. The snapshot is written lazily (every N events, T seconds after a change, on deactivation);
 /// on activation the grain loads it and catches up from the log, so nothing acknowledged is lost when a silo dies.
 /// The compact card a call pops is computed once per state, rules and time boundary (<see cref="CardCache"/>).
+/// An event that cannot be applied (it throws) is quarantined: kept in the log, recorded with its error and alerted,
+/// and the customer is rebuilt from the log without it, so no event can leave a customer half-applied or unreadable.
 /// </summary>
 [ImplicitStreamSubscription(StreamNames.CustomerInteractions)]
 internal sealed partial class CustomerGrain(
@@ -46,6 +48,9 @@ internal sealed partial class CustomerGrain(
     private bool readModelStale;
     private IGrainTimer? flushTimer;
     private Dictionary<string, DateTimeOffset>? watchers;
+    private List<QuarantinedEvent> quarantined = [];
+    private readonly List<QuarantinedEvent> unalerted = [];
+    private bool rebuild;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -68,6 +73,7 @@ internal sealed partial class CustomerGrain(
                 customer = snapshot;
                 lastSequence = state.LastSequence;
                 lastPosition = state.LastPosition;
+                quarantined = [.. state.Quarantined];
             }
         }
         await CatchUpAsync(cancellationToken);
@@ -92,6 +98,7 @@ internal sealed partial class CustomerGrain(
         if (item.Sequence == lastSequence + 1)
         {
             Apply(item);
+            await SettleQuarantineAsync(CancellationToken.None);
         }
         else
         {
@@ -122,6 +129,40 @@ internal sealed partial class CustomerGrain(
         {
             Apply(record);
         }
+        await SettleQuarantineAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// After an event was quarantined: rebuilds the customer from the log without the quarantined events (the failed
+    /// apply may have changed part of the state before it threw), then stores the alerts of the new quarantines.
+    /// </summary>
+    private async Task SettleQuarantineAsync(CancellationToken cancellationToken)
+    {
+        while (rebuild)
+        {
+            rebuild = false;
+            var upTo = lastSequence;
+            var records = await log.ReadCustomerAsync(customer.CustomerId, 0, cancellationToken);
+            customer = new CustomerState(customer.CustomerId);
+            foreach (var record in records.Where(r => r.Sequence <= upTo))
+            {
+                Apply(record);
+            }
+        }
+        foreach (var held in unalerted.ToList())
+        {
+            try
+            {
+                await alerts.AppendAsync(new CustomerAlert(0, customer.CustomerId, "eventQuarantined", null,
+                    customer.Stage is { } stage ? EnumNames.Of(stage) : "none", held.OccurredAt,
+                    $"event {held.EventId} (sequence {held.Sequence}) could not be applied and is set aside: {held.Error}"), cancellationToken);
+                unalerted.Remove(held);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogQuarantineAlertFailed(ex, held.EventId, customer.CustomerId);
+            }
+        }
     }
 
     private void Apply(LogRecord record)
@@ -130,6 +171,10 @@ internal sealed partial class CustomerGrain(
         lastPosition = record.Position;
         unsavedChanges++;
         version++;
+        if (quarantined.Count > 0 && quarantined.Exists(q => q.EventId == record.EventId))
+        {
+            return;
+        }
         InteractionEvent e;
         try
         {
@@ -145,9 +190,23 @@ internal sealed partial class CustomerGrain(
         // is a win-back); then the event itself may move them. Both are recorded at the event's time, never
         // before the last recorded change.
         var at = customer.StageTimeFor(e.OccurredAt);
-        RecordStage(at);
-        customer.Apply(e);
-        RecordStage(at);
+        try
+        {
+            RecordStage(at);
+            customer.Apply(e);
+            RecordStage(at);
+        }
+        catch (Exception ex) when (ex is ArithmeticException or ArgumentException or InvalidOperationException or FormatException)
+        {
+            LogQuarantined(ex, record.EventId, record.Sequence, customer.CustomerId);
+            if (!quarantined.Exists(q => q.EventId == record.EventId))
+            {
+                var held = new QuarantinedEvent(record.EventId, record.Sequence, e.OccurredAt, ex.Message);
+                quarantined.Add(held);
+                unalerted.Add(held);
+            }
+            rebuild = true;
+        }
     }
 
     private void RecordStage(DateTimeOffset at)
@@ -224,6 +283,7 @@ internal sealed partial class CustomerGrain(
             stored.State = new CustomerGrainState
             {
                 LastSequence = lastSequence, LastPosition = lastPosition, Customer = customer, DirectoryPhones = [.. phones.Linked],
+                Quarantined = [.. quarantined],
             };
             try
             {
@@ -350,7 +410,7 @@ internal sealed partial class CustomerGrain(
         {
             LogAssessmentFailed(failure, customer.CustomerId, current.Scoring.ModelVersion);
         }
-        return assessed;
+        return quarantined.Count == 0 ? assessed : assessed with { Snapshot = assessed.Snapshot with { QuarantinedEvents = quarantined.Count } };
     }
 
     /// <summary>The decision context and rules of a query, checked: a known channel, and no moment before the last applied event.</summary>

@@ -28,4 +28,10 @@ internal sealed class CustomerGrainState
 
     /// <summary>The E.164 numbers this customer is linked to in the phone directory (linked before recorded here).</summary>
     public List<string> DirectoryPhones { get; set; } = [];
+
+    /// <summary>Events of the log that could not be applied to this customer, set aside with the error.</summary>
+    public List<QuarantinedEvent> Quarantined { get; set; } = [];
 }
+
+/// <summary>An event of the log that could not be applied (it threw), set aside so the customer stays readable.</summary>
+internal sealed record QuarantinedEvent(string EventId, long Sequence, DateTimeOffset OccurredAt, string Error);
