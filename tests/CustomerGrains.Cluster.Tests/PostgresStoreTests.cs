@@ -1,3 +1,4 @@
+using CustomerGrains.Grains.ScreenPop;
 using System.Text.Json;
 using CustomerGrains.Domain.Value;
 using CustomerGrains.Grains.Hosting;
@@ -32,6 +33,24 @@ public sealed class PostgresStoreTests(PostgresServer server)
 
     private static FittedModel Model(double r, double? likelihood) => new(
         new BgNbdParameters(r, 4.41, 0.793, 2.43), likelihood, new GammaGammaParameters(6.25, 3.74, 15.4), -3.5e4, 2357, "test");
+
+    [Fact]
+    public async Task The_audit_trail_keeps_what_it_was_given_and_refuses_to_change_or_remove_it()
+    {
+        await using var database = await MigratedAsync();
+        await using var audit = new PostgresAuditTrail(database);
+        await audit.AppendAsync([new AuditEntry(0, Day, "super1", "supervisor", "c-1", "snapshot", null)], Ct);
+
+        foreach (var change in new[] { "UPDATE audit_trail SET actor = 'nobody'", "DELETE FROM audit_trail", "TRUNCATE audit_trail" })
+        {
+            await using var connection = await database.OpenAsync(Ct);
+            await using var command = new Npgsql.NpgsqlCommand(change, connection);
+            var refused = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => command.ExecuteNonQueryAsync(Ct));
+            Assert.Contains("append-only", refused.MessageText, StringComparison.Ordinal);
+        }
+        var kept = Assert.Single(await audit.ReadAsync("c-1", null, 10, Ct));
+        Assert.Equal(("super1", "snapshot"), (kept.Actor, kept.Path));
+    }
 
     [Fact]
     public async Task Model_versions_grow_and_the_latest_round_trips_with_its_population()

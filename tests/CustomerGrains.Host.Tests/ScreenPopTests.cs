@@ -216,6 +216,30 @@ public sealed class ScreenPopTests(SharedHost host)
     }
 
     [Fact]
+    public async Task Reads_of_a_customer_sign_ins_and_reads_of_the_trail_are_in_the_audit_trail()
+    {
+        var id = $"trail-{run}";
+        await host.Api.PostEventsAsync(EventJson.Batch(EventJson.Purchase($"{id}-1", id, DateTimeOffset.UtcNow.AddDays(-3), 40m)));
+        await host.Api.WaitForAppliedEventsAsync(id, 1);
+
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(host, $"/api/customers/{id}", SupervisorKey)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(host, $"/api/customers/{id}/decision?channel=email", SupervisorKey)).Status);
+        var intruder = $"intruder-{run}";
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(host, "/api/auth/login", new { userId = intruder, password = "guess" }, null)).Status);
+
+        var (status, page) = await GetAsync(host, $"/api/audit?customerId={id}", SupervisorKey);
+        Assert.Equal(HttpStatusCode.OK, status);
+        var paths = page.GetProperty("entries").EnumerateArray().Select(e => (e.GetProperty("path").GetString(), e.GetProperty("actor").GetString())).ToList();
+        Assert.Contains(("snapshot", "super1"), paths);
+        Assert.Contains(("decision", "super1"), paths);
+
+        var all = (await GetAsync(host, "/api/audit?limit=500", SupervisorKey)).Body.GetProperty("entries").EnumerateArray().ToList();
+        Assert.Contains(all, e => e.GetProperty("path").GetString() == "sign-in-failed" && e.GetProperty("actor").GetString() == intruder);
+        // The read of this customer's trail above is itself in the trail.
+        Assert.Contains(all, e => e.GetProperty("path").GetString() == "audit-read" && e.GetProperty("customerId").GetString() == id);
+    }
+
+    [Fact]
     public async Task A_number_that_moves_to_another_customer_leaves_no_stale_entry()
     {
         var (e164, national) = NewNumber();

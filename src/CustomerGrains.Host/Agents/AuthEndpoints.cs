@@ -23,7 +23,7 @@ internal static class AuthEndpoints
         return api;
     }
 
-    private static async Task<IResult> SignInAsync(SignInRequest request, AgentDirectory agents, HttpContext context)
+    private static async Task<IResult> SignInAsync(SignInRequest request, AgentDirectory agents, Auditing auditing, HttpContext context)
     {
         if (string.IsNullOrWhiteSpace(request.UserId) || string.IsNullOrEmpty(request.Password))
         {
@@ -31,10 +31,13 @@ internal static class AuthEndpoints
         }
         var user = agents.SignIn(request.UserId, request.Password);
         // Only people sign in; systems (telephony, services, operators' scripts) send their key with every request.
+        var from = $"from {context.Connection.RemoteIpAddress}";
         if (user is null || user.Role is not (Roles.Agent or Roles.Supervisor))
         {
+            await auditing.RecordEventAsync(request.UserId, "", "sign-in-failed", from, context.RequestAborted);
             return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Wrong user id or password");
         }
+        await auditing.RecordEventAsync(user.Id, user.Role, "sign-in", from, context.RequestAborted);
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
             AgentAuthentication.PrincipalOf(user, CookieAuthenticationDefaults.AuthenticationScheme));
         return Results.Ok(new SignedInUser(user.Id, user.Name ?? user.Id, user.Role));

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using CustomerGrains.Abstractions;
 using CustomerGrains.Host.Agents;
 
@@ -20,7 +21,8 @@ internal static class CustomerEndpoints
         return api;
     }
 
-    private static async Task<IResult> GetCustomerAsync(string id, string? asOf, GrainReads reads, CancellationToken cancellationToken)
+    private static async Task<IResult> GetCustomerAsync(
+        string id, string? asOf, GrainReads reads, Auditing auditing, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         DateTimeOffset? at = null;
         if (asOf is not null)
@@ -35,7 +37,12 @@ internal static class CustomerEndpoints
         try
         {
             var snapshot = await reads.ReadAsync(grains => grains.GetGrain<ICustomerGrain>(id).GetSnapshotAsync(at), cancellationToken);
-            return snapshot is null ? Problems.UnknownCustomer(id) : Results.Ok(snapshot);
+            if (snapshot is null)
+            {
+                return Problems.UnknownCustomer(id);
+            }
+            await auditing.RecordAsync(user, [id], "snapshot", at is { } moment ? $"asOf {moment:O}" : null, cancellationToken);
+            return Results.Ok(snapshot);
         }
         catch (ArgumentException ex)
         {

@@ -33,7 +33,8 @@ internal static class DecisionEndpoints
         return api;
     }
 
-    private static async Task<IResult> GetDecisionAsync(string id, string? channel, string? reason, string? asOf, GrainReads reads, CancellationToken cancellationToken)
+    private static async Task<IResult> GetDecisionAsync(
+        string id, string? channel, string? reason, string? asOf, GrainReads reads, Auditing auditing, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var (at, problem) = ParseQuery(channel, asOf);
         if (problem is not null)
@@ -41,16 +42,25 @@ internal static class DecisionEndpoints
             return problem;
         }
         var query = new DecisionQuery { Channel = channel ?? "phone", Reason = reason, AsOf = at };
-        return await reads.ReadAsync(grains => DecideAsync(grains, id, query), cancellationToken);
+        return await reads.ReadAsync(grains => DecideAsync(grains, id, query,
+            () => auditing.RecordAsync(user, [id], "decision", $"channel {query.Channel}", cancellationToken)), cancellationToken);
     }
 
-    /// <summary>Asks the customer's grain, which checks the query itself (one call); shared by the decision and the what-if endpoints.</summary>
-    internal static async Task<IResult> DecideAsync(IGrainFactory grains, string id, DecisionQuery query)
+    /// <summary>
+    /// Asks the customer's grain, which checks the query itself (one call), and records the read with <paramref name="audit"/>
+    /// before answering; shared by the decision and the what-if endpoints.
+    /// </summary>
+    internal static async Task<IResult> DecideAsync(IGrainFactory grains, string id, DecisionQuery query, Func<Task> audit)
     {
         try
         {
             var decision = await grains.GetGrain<ICustomerGrain>(id).GetDecisionAsync(query);
-            return decision is null ? Problems.UnknownCustomer(id) : Results.Ok(decision);
+            if (decision is null)
+            {
+                return Problems.UnknownCustomer(id);
+            }
+            await audit();
+            return Results.Ok(decision);
         }
         catch (ArgumentException ex)
         {

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Json;
 using CustomerGrains.Abstractions;
 using CustomerGrains.Domain.Decisions;
@@ -36,7 +37,8 @@ internal static class PolicyEndpoints
         return api;
     }
 
-    private static async Task<IResult> PutPolicyAsync(HttpRequest request, RulesContext rules, IPolicyStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> PutPolicyAsync(
+        HttpRequest request, RulesContext rules, IPolicyStore store, TimeProvider time, Auditing auditing, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         using var reader = new StreamReader(request.Body);
         var document = await reader.ReadToEndAsync(cancellationToken);
@@ -52,10 +54,13 @@ internal static class PolicyEndpoints
         }
         // In force here at once; the other silos pick it up from the store within their refresh interval.
         rules.InstallPolicy(policy);
+        var (actor, role) = user.Caller();
+        await auditing.RecordEventAsync(actor, role, "policy", $"installed policy {policy.Version}", cancellationToken);
         return Results.Json(policy, PolicyDocument);
     }
 
-    private static async Task<IResult> WhatIfAsync(HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<IResult> WhatIfAsync(
+        HttpRequest request, IGrainFactory grains, Auditing auditing, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var (body, invalid) = await Problems.ReadJsonAsync(request, cancellationToken);
         if (body is null)
@@ -84,7 +89,9 @@ internal static class PolicyEndpoints
                 return InvalidPolicy(errors);
             }
             var query = new DecisionQuery { Channel = channel ?? "phone", Reason = Text(root, "reason"), AsOf = asOf, CandidatePolicy = policy };
-            return await DecisionEndpoints.DecideAsync(grains, customer.GetString()!, query);
+            var id = customer.GetString()!;
+            return await DecisionEndpoints.DecideAsync(grains, id, query,
+                () => auditing.RecordAsync(user, [id], "what-if", $"candidate policy {policy.Version}", cancellationToken));
         }
     }
 

@@ -19,6 +19,7 @@ public static class HostExtensions
         services.AddAgentAuthentication(builder.Configuration);
         services.AddValidatedOptions<ReadOptions>(builder.Configuration, ReadOptions.Section);
         services.AddSingleton<GrainReads>();
+        services.AddSingleton<Auditing>();
         services.AddSingleton<ScreenPopService>();
         services.AddSingleton<ScreenPopJson>();
         services.AddValidatedOptions<RequestOptions>(builder.Configuration, RequestOptions.Section);

@@ -125,14 +125,19 @@ internal static class ScreenPopEndpoints
         return Results.Ok(new CallResponse(call.CallId, agentId, call.Ani, call.E164, desktops, cards.Length));
     }
 
-    private static async Task<IResult> ReadAuditAsync(string? customerId, long? before, int? limit, IAuditTrail audit, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadAuditAsync(
+        string? customerId, long? before, int? limit, IAuditTrail audit, Auditing auditing, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var max = limit ?? 100;
         if (max is < 1 or > MaxAuditPage)
         {
             return Problems.BadRequest("limit is out of range", $"limit must be between 1 and {MaxAuditPage} (was {max}).");
         }
-        var entries = await audit.ReadAsync(string.IsNullOrWhiteSpace(customerId) ? null : customerId, before, max, cancellationToken);
+        var whose = string.IsNullOrWhiteSpace(customerId) ? null : customerId;
+        var entries = await audit.ReadAsync(whose, before, max, cancellationToken);
+        // Reading the trail is itself recorded, after the page was read (a page never shows its own reading).
+        var (actor, role) = user.Caller();
+        await auditing.RecordAsync(actor, role, [whose ?? ""], "audit-read", $"limit {max}" + (before is { } b ? $", before {b}" : ""), cancellationToken);
         return Results.Ok(new AuditPage(entries, entries.Count == max ? entries[^1].Id : null));
     }
 }

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using CustomerGrains.Abstractions;
 using CustomerGrains.Domain.Contacts;
-using CustomerGrains.Grains.ScreenPop;
 using CustomerGrains.Host.Agents;
 using CustomerGrains.Host.Api;
 
@@ -11,7 +10,7 @@ namespace CustomerGrains.Host.ScreenPop;
 /// Finds the customers of a phone number and their cards in one hop each (directory grain, then the customer grains in
 /// parallel), masks what the viewer's role may not see, and records every look in the audit trail before it is shown.
 /// </summary>
-public sealed class ScreenPopService(GrainReads reads, PhoneNumberNormalizer phoneNumbers, IAuditTrail audit, TimeProvider time)
+public sealed class ScreenPopService(GrainReads reads, PhoneNumberNormalizer phoneNumbers, Auditing auditing)
 {
     private static readonly DecisionQuery PhoneContact = new() { Channel = "phone" };
 
@@ -55,11 +54,8 @@ public sealed class ScreenPopService(GrainReads reads, PhoneNumberNormalizer pho
     }
 
     /// <summary>Records that <paramref name="actor"/> saw the customers <paramref name="customerIds"/> through <paramref name="path"/>; durable when it returns.</summary>
-    public Task AuditAsync(string actor, string role, IEnumerable<string> customerIds, string path, string? detail, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        return audit.AppendAsync([.. customerIds.Select(id => new AuditEntry(0, now, actor, role, id, path, detail))], cancellationToken);
-    }
+    public Task AuditAsync(string actor, string role, IEnumerable<string> customerIds, string path, string? detail, CancellationToken cancellationToken) =>
+        auditing.RecordAsync(actor, role, customerIds, path, detail, cancellationToken);
 
     /// <summary>The card as <paramref name="role"/> may see it: supervisors see contact data whole, everyone else the last digits only.</summary>
     public static CustomerCard MaskFor(string role, CustomerCard card)
