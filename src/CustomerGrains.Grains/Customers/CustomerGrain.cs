@@ -47,10 +47,8 @@ internal sealed partial class CustomerGrain(
     private int unsavedChanges;
     private bool readModelStale;
     private IGrainTimer? flushTimer;
-    private Dictionary<string, DateTimeOffset>? watchers;
-    private List<QuarantinedEvent> quarantined = [];
-    private readonly List<QuarantinedEvent> unalerted = [];
-    private bool rebuild;
+    private readonly Watchers watchers = new();
+    private Quarantine quarantine = new([]);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -73,7 +71,7 @@ internal sealed partial class CustomerGrain(
                 customer = snapshot;
                 lastSequence = state.LastSequence;
                 lastPosition = state.LastPosition;
-                quarantined = [.. state.Quarantined];
+                quarantine = new Quarantine(state.Quarantined);
             }
         }
         await CatchUpAsync(cancellationToken);
@@ -106,7 +104,7 @@ internal sealed partial class CustomerGrain(
             await CatchUpAsync(CancellationToken.None);
         }
         await SyncDirectoryAsync();
-        await NotifyWatchersAsync();
+        await watchers.NotifyAsync(GrainFactory, customer.CustomerId, time.GetUtcNow());
         if (unsavedChanges >= snapshotOptions.Value.EveryEvents)
         {
             await SaveIfChangedAsync(CancellationToken.None);
@@ -138,9 +136,8 @@ internal sealed partial class CustomerGrain(
     /// </summary>
     private async Task SettleQuarantineAsync(CancellationToken cancellationToken)
     {
-        while (rebuild)
+        while (quarantine.TakeRebuild())
         {
-            rebuild = false;
             var upTo = lastSequence;
             var records = await log.ReadCustomerAsync(customer.CustomerId, 0, cancellationToken);
             customer = new CustomerState(customer.CustomerId);
@@ -149,20 +146,8 @@ internal sealed partial class CustomerGrain(
                 Apply(record);
             }
         }
-        foreach (var held in unalerted.ToList())
-        {
-            try
-            {
-                await alerts.AppendAsync(new CustomerAlert(0, customer.CustomerId, "eventQuarantined", null,
-                    customer.Stage is { } stage ? EnumNames.Of(stage) : "none", held.OccurredAt,
-                    $"event {held.EventId} (sequence {held.Sequence}) could not be applied and is set aside: {held.Error}"), cancellationToken);
-                unalerted.Remove(held);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogQuarantineAlertFailed(ex, held.EventId, customer.CustomerId);
-            }
-        }
+        await quarantine.AlertAsync(alerts, customer.CustomerId, customer.Stage is { } stage ? EnumNames.Of(stage) : "none",
+            (ex, eventId) => LogQuarantineAlertFailed(ex, eventId, customer.CustomerId), cancellationToken);
     }
 
     private void Apply(LogRecord record)
@@ -171,7 +156,7 @@ internal sealed partial class CustomerGrain(
         lastPosition = record.Position;
         unsavedChanges++;
         version++;
-        if (quarantined.Count > 0 && quarantined.Exists(q => q.EventId == record.EventId))
+        if (quarantine.Holds(record.EventId))
         {
             return;
         }
@@ -199,13 +184,7 @@ internal sealed partial class CustomerGrain(
         catch (Exception ex) when (ex is ArithmeticException or ArgumentException or InvalidOperationException or FormatException)
         {
             LogQuarantined(ex, record.EventId, record.Sequence, customer.CustomerId);
-            if (!quarantined.Exists(q => q.EventId == record.EventId))
-            {
-                var held = new QuarantinedEvent(record.EventId, record.Sequence, e.OccurredAt, ex.Message);
-                quarantined.Add(held);
-                unalerted.Add(held);
-            }
-            rebuild = true;
+            quarantine.Hold(record, e.OccurredAt, ex);
         }
     }
 
@@ -283,7 +262,7 @@ internal sealed partial class CustomerGrain(
             stored.State = new CustomerGrainState
             {
                 LastSequence = lastSequence, LastPosition = lastPosition, Customer = customer, DirectoryPhones = [.. phones.Linked],
-                Quarantined = [.. quarantined],
+                Quarantined = [.. quarantine.Held],
             };
             try
             {
@@ -380,27 +359,9 @@ internal sealed partial class CustomerGrain(
     public Task WatchAsync(string agentId, TimeSpan duration)
     {
         ArgumentException.ThrowIfNullOrEmpty(agentId);
-        (watchers ??= new(StringComparer.Ordinal))[agentId] = time.GetUtcNow() + duration;
+        watchers.Watch(agentId, time.GetUtcNow() + duration);
         DelayDeactivation(duration);
         return Task.CompletedTask;
-    }
-
-    private async Task NotifyWatchersAsync()
-    {
-        if (watchers is null || watchers.Count == 0)
-        {
-            return;
-        }
-        var now = time.GetUtcNow();
-        foreach (var (agentId, until) in watchers.ToList())
-        {
-            if (until < now)
-            {
-                watchers.Remove(agentId);
-                continue;
-            }
-            await GrainFactory.GetGrain<IAgentGrain>(agentId).CustomerChangedAsync(customer.CustomerId);
-        }
     }
 
     private AssessedSnapshot Assessed(DateTimeOffset at, EngineRules current)
@@ -410,7 +371,7 @@ internal sealed partial class CustomerGrain(
         {
             LogAssessmentFailed(failure, customer.CustomerId, current.Scoring.ModelVersion);
         }
-        return quarantined.Count == 0 ? assessed : assessed with { Snapshot = assessed.Snapshot with { QuarantinedEvents = quarantined.Count } };
+        return quarantine.Held.Count == 0 ? assessed : assessed with { Snapshot = assessed.Snapshot with { QuarantinedEvents = quarantine.Held.Count } };
     }
 
     /// <summary>The decision context and rules of a query, checked: a known channel, and no moment before the last applied event.</summary>
