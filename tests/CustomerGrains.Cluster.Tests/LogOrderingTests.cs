@@ -51,6 +51,31 @@ public sealed class LogOrderingTests(PostgresServer server)
     private static readonly DateTimeOffset Day = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
+    public async Task The_backlog_of_a_partition_counts_what_was_appended_after_its_delivery_checkpoint()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var cs = await server.NewDatabaseAsync();
+        await using var database = new PostgresDatabase(cs);
+        await database.MigrateAsync(ct);
+        await using var log = new PostgresInteractionLog(database, new LogPartitioner(1), TimeProvider.System, Options.Create(new PostgresOptions { ConnectionString = cs }));
+        Assert.Equal(new PartitionBacklog(0, 0, 0, 0, null), await log.ReadBacklogAsync(0, ct));
+
+        var appended = await log.AppendAsync([.. Enumerable.Range(0, 3).Select(i => (InteractionEvent)new CustomerCancelled
+        {
+            EventId = $"backlog-{i}", CustomerId = "c1", OccurredAt = Day.AddMinutes(i), Source = "test",
+        })], ct);
+        var positions = appended.Accepted.Select(a => a.Position).Order().ToArray();
+        var behind = await log.ReadBacklogAsync(0, ct);
+        Assert.Equal((positions[^1], 0L, 3L), (behind.Head, behind.Delivered, behind.Behind));
+        Assert.NotNull(behind.OldestBehindAppendedAt);
+
+        await log.WriteCheckpointAsync(0, positions[1], ct);
+        Assert.Equal((positions[1], 1L), ((await log.ReadBacklogAsync(0, ct)).Delivered, (await log.ReadBacklogAsync(0, ct)).Behind));
+        await log.WriteCheckpointAsync(0, positions[^1], ct);
+        Assert.Equal((0L, (DateTimeOffset?)null), ((await log.ReadBacklogAsync(0, ct)).Behind, (await log.ReadBacklogAsync(0, ct)).OldestBehindAppendedAt));
+    }
+
+    [Fact]
     public async Task A_partition_reader_never_skips_a_record_that_commits_after_a_higher_position()
     {
         var cs = await server.NewDatabaseAsync();

@@ -64,6 +64,7 @@ public sealed class AccessTests(AccessHost host) : IClassFixture<AccessHost>
         ["POST /api/policy/what-if"] = [Admin, "service:policy:write"],
         ["POST /api/maintenance/lifecycle-sweep"] = [Admin, "service:maintenance"],
         ["POST /api/maintenance/population-refresh"] = [Admin, "service:maintenance"],
+        ["GET /api/diagnostics/delivery"] = [Admin, "service:maintenance"],
     };
 
     private static string? KeyOf(string caller) => caller switch

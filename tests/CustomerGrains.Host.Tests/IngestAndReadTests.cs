@@ -12,6 +12,24 @@ public sealed class IngestAndReadTests(SharedHost host)
     private readonly string customer = "cust-" + Guid.NewGuid().ToString("N")[..8];
 
     [Fact]
+    public async Task Operators_see_the_delivery_backlog_of_every_partition_fall_to_zero_once_ingest_is_delivered()
+    {
+        var (status, _) = await host.Api.PostEventsAsync(EventJson.Batch(EventJson.Purchase($"{customer}-b", customer, Day, 10m)));
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        await host.Api.WaitForAppliedEventsAsync(customer, 1);
+
+        var backlog = await Eventually.UntilAsync(
+            () => ScreenPopTests.GetAsync(host, "/api/diagnostics/delivery", DemoKeys.Admin),
+            r => r.Status == HttpStatusCode.OK && r.Body.GetProperty("behind").GetInt64() == 0,
+            "every appended event to be delivered and checkpointed");
+        var partitions = backlog.Body.GetProperty("partitions").EnumerateArray().ToList();
+        Assert.Equal(8, partitions.Count);
+        Assert.All(partitions, p => Assert.Equal(p.GetProperty("head").GetInt64(), p.GetProperty("delivered").GetInt64()));
+        Assert.Contains(partitions, p => p.GetProperty("head").GetInt64() > 0);
+        Assert.Equal(HttpStatusCode.Forbidden, (await ScreenPopTests.GetAsync(host, "/api/diagnostics/delivery", DemoKeys.Agent)).Status);
+    }
+
+    [Fact]
     public async Task An_acknowledged_batch_becomes_visible_on_the_customer()
     {
         var (status, body) = await host.Api.PostEventsAsync(EventJson.Batch(

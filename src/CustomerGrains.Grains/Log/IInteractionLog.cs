@@ -33,12 +33,22 @@ public interface IInteractionLog
     /// <summary>Records that every record of the partition up to <paramref name="position"/> has been delivered.</summary>
     Task WriteCheckpointAsync(int partition, long position, CancellationToken cancellationToken);
 
+    /// <summary>How far delivery of a partition is behind its appends, as of its last delivery checkpoint.</summary>
+    Task<PartitionBacklog> ReadBacklogAsync(int partition, CancellationToken cancellationToken);
+
     /// <summary>Whether the storage answers now (for readiness).</summary>
     Task<bool> IsAvailableAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>What an append did: the accepted events with their log positions, and the duplicates skipped.</summary>
 public sealed record AppendResult(IReadOnlyList<AcceptedEvent> Accepted, IReadOnlyList<string> Duplicates);
+
+/// <summary>
+/// A partition's delivery: its last position (<paramref name="Head"/>), the position its delivery checkpoint reached
+/// (<paramref name="Delivered"/>), how many records lie between (<paramref name="Behind"/>), and when the oldest of those
+/// was appended (null when none is behind).
+/// </summary>
+public sealed record PartitionBacklog(int Partition, long Head, long Delivered, long Behind, DateTimeOffset? OldestBehindAppendedAt);
 
 /// <summary>An event that is now in the log.</summary>
 public sealed record AcceptedEvent(string EventId, string CustomerId, int Partition, long Position, long Sequence);

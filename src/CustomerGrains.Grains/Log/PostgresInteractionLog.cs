@@ -224,6 +224,30 @@ public sealed class PostgresInteractionLog : IInteractionLog, IAsyncDisposable
         }
     }
 
+    public async Task<PartitionBacklog> ReadBacklogAsync(int partition, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("""
+                WITH done AS (SELECT COALESCE((SELECT position FROM stream_checkpoint WHERE partition = @p), 0) AS position)
+                SELECT COALESCE((SELECT MAX(position) FROM interaction_log WHERE partition = @p), 0), done.position,
+                       (SELECT COUNT(*) FROM interaction_log WHERE partition = @p AND position > done.position),
+                       (SELECT MIN(appended_at) FROM interaction_log WHERE partition = @p AND position > done.position)
+                FROM done
+                """, connection);
+            command.Parameters.AddWithValue("p", partition);
+            await using var r = await command.ExecuteReaderAsync(cancellationToken);
+            await r.ReadAsync(cancellationToken);
+            return new PartitionBacklog(partition, r.GetInt64(0), r.GetInt64(1), r.GetInt64(2),
+                r.IsDBNull(3) ? null : new DateTimeOffset(r.GetDateTime(3), TimeSpan.Zero));
+        }
+        catch (Exception ex) when (PostgresDatabase.IsUnavailable(ex))
+        {
+            throw new LogUnavailableException($"The backlog of partition {partition} at {database.Describe} could not be read: {ex.Message}", ex);
+        }
+    }
+
     public async Task<long> ReadCheckpointAsync(int partition, CancellationToken cancellationToken)
     {
         try

@@ -212,6 +212,24 @@ public sealed class SqliteInteractionLog : IInteractionLog, IAsyncDisposable
             return await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
 
+    public Task<PartitionBacklog> ReadBacklogAsync(int partition, CancellationToken cancellationToken) =>
+        database.WithConnectionAsync(async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                WITH done AS (SELECT IFNULL((SELECT position FROM stream_checkpoint WHERE partition = $p), 0) AS position)
+                SELECT IFNULL((SELECT MAX(position) FROM interaction_log WHERE partition = $p), 0), done.position,
+                       (SELECT COUNT(*) FROM interaction_log WHERE partition = $p AND position > done.position),
+                       (SELECT MIN(appended_at) FROM interaction_log WHERE partition = $p AND position > done.position)
+                FROM done
+                """;
+            command.Parameters.AddWithValue("$p", partition);
+            await using var r = await command.ExecuteReaderAsync(ct);
+            await r.ReadAsync(ct);
+            return new PartitionBacklog(partition, r.GetInt64(0), r.GetInt64(1), r.GetInt64(2),
+                r.IsDBNull(3) ? null : SqliteDatabase.ParseTime(r.GetString(3)));
+        }, cancellationToken);
+
     public async Task<bool> IsAvailableAsync(CancellationToken cancellationToken)
     {
         try

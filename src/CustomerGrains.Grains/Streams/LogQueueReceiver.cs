@@ -33,6 +33,12 @@ internal sealed partial class LogQueueReceiver(
 
     public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount)
     {
+        // The last deliveries of a burst are checkpointed once the partition goes quiet, not only when more arrive:
+        // the delivery backlog then reaches zero, and a restart redelivers nothing that was delivered.
+        if (delivered > checkpointed && time.GetUtcNow() - lastCheckpointAt >= checkpointInterval)
+        {
+            await CheckpointAsync();
+        }
         if (maxCount <= 0 || !log.MayHaveRecordsAfter(partition, lastRead))
         {
             return [];

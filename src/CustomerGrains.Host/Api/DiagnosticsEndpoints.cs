@@ -1,11 +1,17 @@
 using CustomerGrains.Abstractions;
+using CustomerGrains.Grains.Hosting;
+using CustomerGrains.Grains.Log;
 
 namespace CustomerGrains.Host.Api;
 
 /// <summary>
 /// The floors of the engine's latency: <c>GET /api/ping</c> (an empty HTTP endpoint) and
-/// <c>GET /api/ping/grain</c> (an empty grain call behind the same HTTP endpoint), both answering 204.
+/// <c>GET /api/ping/grain</c> (an empty grain call behind the same HTTP endpoint), both answering 204; and the
+/// delivery backlog for operators and load testers (<c>GET /api/diagnostics/delivery</c>).
 /// </summary>
+/// <summary>The delivery backlog: events appended but not yet delivered (as of the partitions' checkpoints), the age of the oldest, and each partition.</summary>
+public sealed record DeliveryBacklog(long Behind, double? OldestBehindSeconds, IReadOnlyList<PartitionBacklog> Partitions);
+
 internal static class DiagnosticsEndpoints
 {
     public static RouteGroupBuilder MapDiagnosticsEndpoints(this RouteGroupBuilder api)
@@ -18,7 +24,22 @@ internal static class DiagnosticsEndpoints
             .WithName("PingGrain")
             .WithSummary("Calls an empty grain, then answers 204: the grain-call floor")
             .Produces(StatusCodes.Status204NoContent);
+        api.MapGet("/diagnostics/delivery", DeliveryAsync)
+            .RequireAuthorization(Agents.Access.Maintain)
+            .WithName("DeliveryBacklog")
+            .WithSummary("How far the delivery of appended events to the customers is behind, per log partition (as of each partition's checkpoint): after a seed or backfill, zero means every event has reached its customer")
+            .Produces<DeliveryBacklog>()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return api;
+    }
+
+    private static async Task<IResult> DeliveryAsync(
+        IInteractionLog log, Microsoft.Extensions.Options.IOptions<InteractionLogOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var partitions = await Task.WhenAll(Enumerable.Range(0, options.Value.Partitions).Select(p => log.ReadBacklogAsync(p, cancellationToken)));
+        var now = time.GetUtcNow();
+        var oldest = partitions.Min(p => p.OldestBehindAppendedAt);
+        return Results.Ok(new DeliveryBacklog(partitions.Sum(p => p.Behind), oldest is { } at ? Math.Max(0, (now - at).TotalSeconds) : null, partitions));
     }
 
     private static async Task<IResult> PingGrainAsync(IGrainFactory grains)

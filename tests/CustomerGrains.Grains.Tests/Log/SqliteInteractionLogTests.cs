@@ -33,6 +33,26 @@ public sealed class SqliteInteractionLogTests : IAsyncLifetime
     };
 
     [Fact]
+    public async Task The_backlog_of_a_partition_counts_what_was_appended_after_its_delivery_checkpoint()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var appended = await log.AppendAsync([Event("k1", "kim"), Event("k2", "kim", 1), Event("k3", "kim", 2)], ct);
+        var partition = appended.Accepted[0].Partition;
+        var positions = appended.Accepted.Select(a => a.Position).Order().ToArray();
+
+        var behind = await log.ReadBacklogAsync(partition, ct);
+        Assert.Equal((positions[^1], 0L, 3L), (behind.Head, behind.Delivered, behind.Behind));
+        Assert.NotNull(behind.OldestBehindAppendedAt);
+
+        await log.WriteCheckpointAsync(partition, positions[1], ct);
+        var partly = await log.ReadBacklogAsync(partition, ct);
+        Assert.Equal((positions[1], 1L), (partly.Delivered, partly.Behind));
+        await log.WriteCheckpointAsync(partition, positions[^1], ct);
+        var done = await log.ReadBacklogAsync(partition, ct);
+        Assert.Equal((0L, (DateTimeOffset?)null), (done.Behind, done.OldestBehindAppendedAt));
+    }
+
+    [Fact]
     public async Task Each_customer_gets_gap_free_sequence_numbers_and_the_log_a_growing_position()
     {
         var ct = TestContext.Current.CancellationToken;
