@@ -96,7 +96,10 @@ internal sealed partial class CustomerGrain(
         if (item.Sequence == lastSequence + 1)
         {
             Apply(item);
-            await SettleQuarantineAsync(CancellationToken.None);
+            if (quarantine.HasWork)
+            {
+                await SettleQuarantineAsync(CancellationToken.None);
+            }
         }
         else
         {
@@ -127,7 +130,10 @@ internal sealed partial class CustomerGrain(
         {
             Apply(record);
         }
-        await SettleQuarantineAsync(cancellationToken);
+        if (quarantine.HasWork)
+        {
+            await SettleQuarantineAsync(cancellationToken);
+        }
     }
 
     /// <summary>

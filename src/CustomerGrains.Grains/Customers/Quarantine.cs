@@ -31,6 +31,9 @@ internal sealed class Quarantine(IEnumerable<QuarantinedEvent> stored)
         rebuild = true;
     }
 
+    /// <summary>Whether there is anything to settle: a rebuild due or an alert not stored yet (false on the usual path).</summary>
+    public bool HasWork => rebuild || unalerted.Count > 0;
+
     /// <summary>Whether an event was held aside since the last call: the applied state may be half-changed by it.</summary>
     public bool TakeRebuild()
     {

@@ -35,9 +35,12 @@ internal static class Problems
 
     public static IResult UnknownCustomer(string id) => NotFound("Unknown customer", $"No interaction of customer '{id}' has been applied.");
 
-    /// <summary>A read the customer's grain refused (an unknown channel, a moment before the last applied event): the grain's own words.</summary>
+    /// <summary>
+    /// A read the customer's grain refused, in the grain's own words: a moment before the last applied event (out of
+    /// range) or an unknown channel. The message is cut before the " (Parameter ...)" suffix .NET appends.
+    /// </summary>
     public static IResult InvalidRead(ArgumentException refused) => BadRequest(
-        refused.Message.StartsWith("asOf", StringComparison.Ordinal) ? "asOf is too early" : "The read is invalid",
+        refused is ArgumentOutOfRangeException ? "asOf is too early" : "The read is invalid",
         refused.Message.Split(" (Parameter", 2)[0]);
 
     /// <summary>503 with a public <paramref name="detail"/>; the internal <paramref name="diagnostic"/> (a host, a path, a driver's message) only reaches supervisors.</summary>

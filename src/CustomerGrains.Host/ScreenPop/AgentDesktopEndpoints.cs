@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using CustomerGrains.Abstractions;
 using CustomerGrains.Host.Agents;
+using CustomerGrains.Host.Api;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
@@ -32,7 +33,7 @@ internal static partial class AgentDesktopEndpoints
     }
 
     private static async Task StreamAsync(
-        HttpContext context, ClaimsPrincipal user, IGrainFactory grains, ScreenPopService screenPop,
+        HttpContext context, ClaimsPrincipal user, IGrainFactory grains, Auditing auditing,
         IOptions<JsonOptions> json, IHostApplicationLifetime lifetime, ILoggerFactory loggers, CancellationToken requestAborted)
     {
         // The feed ends when the page goes or the host stops (else a stop would wait for every open desktop).
@@ -57,12 +58,12 @@ internal static partial class AgentDesktopEndpoints
         var desktop = new Desktop(
             call => inbox.Writer.TryWrite(async () =>
             {
-                await screenPop.AuditAsync(agentId, role, call.Cards.Select(c => c.Customer.CustomerId), "pop", $"call {call.CallId} from {call.E164}", cancellationToken);
+                await auditing.RecordAsync(agentId, role, call.Cards.Select(c => c.Customer.CustomerId), "pop", $"call {call.CallId} from {call.E164}", cancellationToken);
                 await SendAsync("call", call with { Cards = [.. call.Cards.Select(c => ScreenPopService.MaskFor(role, c))] });
             }),
             (callId, card) => inbox.Writer.TryWrite(async () =>
             {
-                await screenPop.AuditAsync(agentId, role, [card.Customer.CustomerId], "live-update", $"call {callId}", cancellationToken);
+                await auditing.RecordAsync(agentId, role, [card.Customer.CustomerId], "live-update", $"call {callId}", cancellationToken);
                 await SendAsync("card", new CardUpdate(callId, ScreenPopService.MaskFor(role, card)));
             }));
         var reference = grains.CreateObjectReference<IAgentDesktop>(desktop);

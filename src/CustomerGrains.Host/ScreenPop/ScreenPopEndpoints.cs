@@ -45,7 +45,7 @@ internal static class ScreenPopEndpoints
     }
 
     private static async Task<IResult> LookupAsync(
-        string? ani, string? view, ScreenPopService screenPop, ScreenPopJson json, ClaimsPrincipal user, CancellationToken cancellationToken)
+        string? ani, string? view, ScreenPopService screenPop, ScreenPopJson json, Auditing auditing, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var full = view switch
         {
@@ -67,16 +67,16 @@ internal static class ScreenPopEndpoints
         if (full.Value)
         {
             var cards = await screenPop.CardsAsync(e164, cancellationToken);
-            await screenPop.AuditAsync(id, role, cards.Select(c => c.Customer.CustomerId), "screenpop", detail, cancellationToken);
+            await auditing.RecordAsync(id, role, cards.Select(c => c.Customer.CustomerId), "screenpop", detail, cancellationToken);
             return Results.Ok(new ScreenPopResponse(ani!, e164, [.. cards.Select(c => ScreenPopService.MaskFor(role, c))]));
         }
         var compact = await screenPop.CompactCardsAsync(e164, cancellationToken);
-        await screenPop.AuditAsync(id, role, compact.Select(c => c.CustomerId), "screenpop", detail, cancellationToken);
+        await auditing.RecordAsync(id, role, compact.Select(c => c.CustomerId), "screenpop", detail, cancellationToken);
         return json.Answer(ani!, e164, compact, mask: role != Roles.Supervisor);
     }
 
     private static async Task<IResult> RingAsync(
-        CallRequest request, ScreenPopService screenPop, IGrainFactory grains, AgentDirectory agents, TimeProvider time,
+        CallRequest request, ScreenPopService screenPop, Auditing auditing, IGrainFactory grains, AgentDirectory agents, TimeProvider time,
         ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
@@ -114,7 +114,7 @@ internal static class ScreenPopEndpoints
         var agentId = desktopUser!.Id;
         var cards = await screenPop.CardsAsync(parsed.E164!, cancellationToken);
         var (caller, role) = user.Caller();
-        await screenPop.AuditAsync(caller, role, cards.Select(c => c.Customer.CustomerId), "ring", $"call {request.CallId} from {parsed.E164} for agent {agentId}", cancellationToken);
+        await auditing.RecordAsync(caller, role, cards.Select(c => c.Customer.CustomerId), "ring", $"call {request.CallId} from {parsed.E164} for agent {agentId}", cancellationToken);
         var call = new CallPush
         {
             CallId = request.CallId!, Ani = request.Ani!, E164 = parsed.E164!, Dnis = request.Dnis, AgentId = agentId,

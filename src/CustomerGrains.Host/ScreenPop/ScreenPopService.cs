@@ -8,9 +8,10 @@ namespace CustomerGrains.Host.ScreenPop;
 
 /// <summary>
 /// Finds the customers of a phone number and their cards in one hop each (directory grain, then the customer grains in
-/// parallel), masks what the viewer's role may not see, and records every look in the audit trail before it is shown.
+/// parallel) and masks what the viewer's role may not see; the endpoints record every look with <see cref="Auditing"/>
+/// before it is shown.
 /// </summary>
-public sealed class ScreenPopService(GrainReads reads, PhoneNumberNormalizer phoneNumbers, Auditing auditing)
+public sealed class ScreenPopService(GrainReads reads, PhoneNumberNormalizer phoneNumbers)
 {
     private static readonly DecisionQuery PhoneContact = new() { Channel = "phone" };
 
@@ -25,6 +26,7 @@ public sealed class ScreenPopService(GrainReads reads, PhoneNumberNormalizer pho
         var cards = await reads.ReadAsync(async grains =>
         {
             var ids = await grains.GetGrain<IPhoneDirectoryGrain>(e164).GetCustomersAsync();
+            // Most numbers have one customer: that answer needs no fan-out and no sort.
             return ids.Length == 1
                 ? [await grains.GetGrain<ICustomerGrain>(ids[0]).GetScreenPopCardAsync(e164)]
                 : await Task.WhenAll(ids.Select(id => grains.GetGrain<ICustomerGrain>(id).GetScreenPopCardAsync(e164)));
@@ -52,10 +54,6 @@ public sealed class ScreenPopService(GrainReads reads, PhoneNumberNormalizer pho
             .OrderByDescending(c => c.Customer.Value?.NetValue ?? double.NegativeInfinity)
             .ThenBy(c => c.Customer.CustomerId, StringComparer.Ordinal)];
     }
-
-    /// <summary>Records that <paramref name="actor"/> saw the customers <paramref name="customerIds"/> through <paramref name="path"/>; durable when it returns.</summary>
-    public Task AuditAsync(string actor, string role, IEnumerable<string> customerIds, string path, string? detail, CancellationToken cancellationToken) =>
-        auditing.RecordAsync(actor, role, customerIds, path, detail, cancellationToken);
 
     /// <summary>The card as <paramref name="role"/> may see it: supervisors see contact data whole, everyone else the last digits only.</summary>
     public static CustomerCard MaskFor(string role, CustomerCard card)
