@@ -216,6 +216,29 @@ public sealed class ScreenPopTests(SharedHost host)
     }
 
     [Fact]
+    public async Task A_read_of_the_alerts_is_in_the_audit_trail_of_every_customer_on_the_page()
+    {
+        // Monthly buyers for a year who stopped 200 days ago: applied as of their purchases, then time alone moves them on.
+        var id = $"alerted-{run}";
+        var last = DateTimeOffset.UtcNow.AddDays(-200);
+        await host.Api.PostEventsAsync(EventJson.Batch([.. Enumerable.Range(0, 13).Select(i => EventJson.Purchase($"{id}-{i}", id, last.AddDays(-30 * (12 - i)), 150m))]));
+        await host.Api.WaitForAppliedEventsAsync(id, 13);
+        await Eventually.UntilAsync(async () =>
+        {
+            await PostAsync(host, "/api/maintenance/lifecycle-sweep", new { }, DemoKeys.Admin);
+            var (_, alerts) = await GetAsync(host, $"/api/alerts?customerId={id}", DemoKeys.Service);
+            return alerts.GetArrayLength() > 0;
+        }, "the sweep to alert the lapsed customer");
+
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(host, $"/api/alerts?customerId={id}", SupervisorKey)).Status);
+
+        var trail = (await GetAsync(host, $"/api/audit?customerId={id}", SupervisorKey)).Body.GetProperty("entries").EnumerateArray()
+            .Select(e => (e.GetProperty("path").GetString(), e.GetProperty("actor").GetString())).ToList();
+        Assert.Contains(("alerts", "super1"), trail);
+        Assert.Contains(("alerts", "demo-service"), trail);
+    }
+
+    [Fact]
     public async Task Reads_of_a_customer_sign_ins_and_reads_of_the_trail_are_in_the_audit_trail()
     {
         var id = $"trail-{run}";

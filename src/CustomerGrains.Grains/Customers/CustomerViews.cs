@@ -76,7 +76,11 @@ internal static class CustomerViews
         };
     }
 
-    /// <summary>The read model row of the customer as of <paramref name="now"/>: what the lifecycle sweep and the fit read.</summary>
+    /// <summary>
+    /// The read model row of the customer as of <paramref name="now"/>: what the lifecycle sweep and the fit read. A
+    /// customer whose stage time has already moved (history applied late, a silo down for days) is due for review now,
+    /// so the next sweep records the change and alerts it rather than a review interval later.
+    /// </summary>
     public static CustomerReadModelRow ReadModelRow(CustomerState customer, EngineRules rules, DateTimeOffset now)
     {
         var assessment = rules.Assess(customer, now);
@@ -84,7 +88,7 @@ internal static class CustomerViews
             customer.CustomerId,
             CustomerValueInputs.Of(customer),
             customer.Stage is { } stage ? EnumNames.Of(stage) : null,
-            assessment.Lifecycle.NextReviewAt,
+            assessment.Lifecycle.Changed ? now : assessment.Lifecycle.NextReviewAt,
             assessment.Needs.Traits,
             now);
     }

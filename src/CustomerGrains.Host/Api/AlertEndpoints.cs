@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using CustomerGrains.Grains.Maintenance;
 using CustomerGrains.Grains.Rules;
 using CustomerGrains.Host.Agents;
@@ -9,14 +10,18 @@ internal static class AlertEndpoints
 {
     public static RouteGroupBuilder MapAlertEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/alerts", async (ICustomerAlerts alerts, long? after, int? limit, string? customerId, CancellationToken ct) =>
+        api.MapGet("/alerts", async (
+            ICustomerAlerts alerts, Auditing auditing, ClaimsPrincipal user, long? after, int? limit, string? customerId, CancellationToken ct) =>
         {
             var count = limit ?? 100;
             if (count is < 1 or > 1000 || after < 0)
             {
                 return Problems.BadRequest("Invalid paging", "limit must be 1 to 1000 and after not negative.");
             }
-            return Results.Ok(await alerts.ReadAsync(after ?? 0, count, customerId, ct));
+            var page = await alerts.ReadAsync(after ?? 0, count, customerId, ct);
+            // Whose alerts were seen: one entry per customer on the page.
+            await auditing.RecordAsync(user, page.Select(a => a.CustomerId).Distinct(StringComparer.Ordinal), "alerts", $"after {after ?? 0}", ct);
+            return Results.Ok(page);
         })
         .RequireAuthorization(Access.ReadAlerts)
         .WithName("GetAlerts")
