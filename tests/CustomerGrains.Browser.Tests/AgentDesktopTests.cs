@@ -241,6 +241,24 @@ public sealed class AgentDesktopTests(DesktopHost host, BrowserFixture browsers)
     }
 
     [Fact]
+    public async Task Signing_out_in_another_tab_ends_this_desktop_too_and_it_says_why()
+    {
+        var page = await SignedInDesktopAsync("super1", "supervisor-demo-1");
+        var otherTab = await page.Context.NewPageAsync();
+        await otherTab.GotoAsync(DesktopHost.DesktopPath);
+        await ExpectConnectedAsync(otherTab);
+
+        await otherTab.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(otherTab.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+
+        // The first tab's live feed learns within seconds that its session is gone, and the page says so.
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Expect(page.Locator("#sign-in-error")).ToContainTextAsync("The session was ended (signed out).");
+        await Expect(page.Locator("#who")).ToBeHiddenAsync();
+        Assert.Empty(uncaughtErrors);
+    }
+
+    [Fact]
     public async Task A_note_being_typed_survives_a_live_update_of_the_card_and_is_saved()
     {
         var caller = NewCaller();

@@ -22,6 +22,9 @@ public sealed class DesktopHost : RunningHost, IAsyncLifetime
     {
         ["Snapshots:Interval"] = "00:00:01",
         ["ValueModel:RefreshInterval"] = "00:00:00.500",
+        ["Agents:SessionCheckInterval"] = "00:00:01",
+        // The tests sign agent1 in more often than a person would in a minute; the limit has a test of its own.
+        ["Agents:SignIn:PerUser"] = "50",
     };
 
     /// <summary>The desktop page's address as the README gives it (redirected to <c>/agent/</c>, whose default file is the page).</summary>

@@ -16,19 +16,39 @@ public sealed class DesktopFeed : IDisposable
         this.reader = reader;
     }
 
-    /// <summary>Opens the feed of the agent whose API key is <paramref name="key"/>.</summary>
-    public static async Task<DesktopFeed> OpenAsync(HttpClient http, string key, CancellationToken cancellationToken)
+    /// <summary>Opens the feed of the agent whose API key is <paramref name="key"/> (null: the session cookie of <paramref name="http"/>).</summary>
+    public static async Task<DesktopFeed> OpenAsync(HttpClient http, string? key, CancellationToken cancellationToken)
+    {
+        var (status, feed) = await TryOpenAsync(http, key, cancellationToken);
+        return feed ?? throw new InvalidOperationException($"The desktop feed answered {(int)status} instead of an event stream.");
+    }
+
+    /// <summary>Opens the feed, or answers the status it was refused with (and no feed).</summary>
+    public static async Task<(HttpStatusCode Status, DesktopFeed? Feed)> TryOpenAsync(HttpClient http, string? key, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/agent/events", UriKind.Relative));
-        request.Headers.Add("X-Api-Key", key);
+        if (key is not null)
+        {
+            request.Headers.Add("X-Api-Key", key);
+        }
         var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (response.StatusCode != HttpStatusCode.OK || response.Content.Headers.ContentType?.MediaType != "text/event-stream")
         {
             var status = response.StatusCode;
             response.Dispose();
-            throw new InvalidOperationException($"The desktop feed answered {(int)status} instead of an event stream.");
+            return (status, null);
         }
-        return new DesktopFeed(response, new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken), Encoding.UTF8));
+        return (response.StatusCode, new DesktopFeed(response, new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken), Encoding.UTF8)));
+    }
+
+    /// <summary>Waits until the host ends the feed (fails after <paramref name="timeout"/>, default 30 s).</summary>
+    public async Task WaitForEndAsync(CancellationToken cancellationToken, TimeSpan? timeout = null)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout ?? TimeSpan.FromSeconds(30));
+        while (await reader.ReadLineAsync(limit.Token) is not null)
+        {
+        }
     }
 
     /// <summary>The data of the next event named <paramref name="name"/> (others are skipped); fails after <paramref name="timeout"/> (default 30 s).</summary>

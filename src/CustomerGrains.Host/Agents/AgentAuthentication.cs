@@ -24,15 +24,11 @@ public static class AgentAuthentication
     {
         services.AddValidatedOptions<AgentOptions>(configuration, AgentOptions.Section);
         // The id of a user is its key in configuration.
-        services.PostConfigure<AgentOptions>(o =>
-        {
-            foreach (var (id, user) in o.Users)
-            {
-                user.Id = id;
-            }
-        });
+        services.PostConfigure<AgentOptions>(o => o.AssignIds());
         services.AddSingleton<IValidateOptions<AgentOptions>, DemoCredentialGuard>();
         services.AddSingleton<AgentDirectory>();
+        services.AddSingleton<AgentSessions>();
+        services.AddSingleton<SignInThrottle>();
         // Every silo must read the cookies the others issued: one application name, and a key ring that silos on
         // one machine share (the default per-user folder); for silos on several machines set DataProtection:KeysDirectory.
         var dataProtection = services.AddDataProtection().SetApplicationName("CustomerGrains");
@@ -54,6 +50,16 @@ public static class AgentAuthentication
                 o.SlidingExpiration = true;
                 o.Events.OnRedirectToLogin = context => Answer(context.Response, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = context => Answer(context.Response, StatusCodes.Status403Forbidden);
+                // Every request with a session cookie checks that the session is still listed and its user unchanged.
+                o.Events.OnValidatePrincipal = async context =>
+                {
+                    if (context.Principal is { } principal
+                        && await context.HttpContext.RequestServices.GetRequiredService<AgentSessions>().WhyEndedAsync(principal) is not null)
+                    {
+                        context.RejectPrincipal();
+                        await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                    }
+                };
             });
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<IOptions<AgentOptions>>((o, agents) => o.ExpireTimeSpan = agents.Value.SessionLifetime);
@@ -95,31 +101,5 @@ public static class AgentAuthentication
                 ? AuthenticateResult.Success(new AuthenticationTicket(PrincipalOf(user, Scheme.Name), Scheme.Name))
                 : AuthenticateResult.Fail("The API key is not known."));
         }
-    }
-}
-
-/// <summary>The configured users, found by password or key.</summary>
-public sealed class AgentDirectory(IOptions<AgentOptions> options)
-{
-    /// <summary>The longest password checked; a longer one is wrong without spending PBKDF2 on it.</summary>
-    public const int MaxPasswordLength = 1024;
-
-    private readonly Dictionary<string, AgentUser> byId = new(options.Value.Users, StringComparer.OrdinalIgnoreCase);
-
-    private readonly Dictionary<string, AgentUser> byKeyHash = options.Value.Users.Values
-        .Where(u => u.KeyHash is not null)
-        .ToDictionary(u => u.KeyHash!, StringComparer.Ordinal);
-
-    public AgentUser? FindByKey(string key) => byKeyHash.GetValueOrDefault(Secrets.HashKey(key));
-
-    /// <summary>The agent or supervisor with this id, who may have a desktop to ring; null for any other id.</summary>
-    public AgentUser? FindDesktopUser(string? userId) =>
-        userId is not null && byId.TryGetValue(userId, out var user) && user.Role is Roles.Agent or Roles.Supervisor ? user : null;
-
-    /// <summary>The user with this id and password; null when either is wrong (the caller cannot tell which).</summary>
-    public AgentUser? SignIn(string userId, string password)
-    {
-        var user = byId.GetValueOrDefault(userId);
-        return password.Length <= MaxPasswordLength && user?.PasswordHash is { } hash && Secrets.VerifyPassword(password, hash) ? user : null;
     }
 }

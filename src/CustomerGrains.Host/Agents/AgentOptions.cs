@@ -18,11 +18,51 @@ public sealed class AgentOptions : ISelfValidatingOptions
     /// <summary>How long a signed-in session lasts without activity. Default 8 hours (a shift).</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
 
+    /// <summary>How long a session lasts at most from its sign-in, however active. Default 12 hours.</summary>
+    public TimeSpan SessionAbsoluteLifetime { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>
+    /// How often an open desktop feed checks that its session still holds (signed out elsewhere, user removed or
+    /// demoted, absolute lifetime reached); the feed ends within this time. Default 5 seconds.
+    /// </summary>
+    public TimeSpan SessionCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The most desktop feeds one user may have open at once, across the cluster. Default 4.</summary>
+    public int MaxFeedsPerUser { get; set; } = 4;
+
+    /// <summary>Sign-in attempts allowed per user id and per client address.</summary>
+    public SignInLimits SignIn { get; set; } = new();
+
+    /// <summary>Gives every user the id it is configured under.</summary>
+    internal void AssignIds()
+    {
+        foreach (var (id, user) in Users)
+        {
+            user.Id = id;
+        }
+    }
+
     public IEnumerable<string> Validate()
     {
         if (SessionLifetime < TimeSpan.FromMinutes(1) || SessionLifetime > TimeSpan.FromDays(7))
         {
             yield return $"{nameof(SessionLifetime)} must be between 1 minute and 7 days (was {SessionLifetime})";
+        }
+        if (SessionAbsoluteLifetime < SessionLifetime || SessionAbsoluteLifetime > TimeSpan.FromDays(30))
+        {
+            yield return $"{nameof(SessionAbsoluteLifetime)} must be between {nameof(SessionLifetime)} ({SessionLifetime}) and 30 days (was {SessionAbsoluteLifetime})";
+        }
+        if (SessionCheckInterval < TimeSpan.FromSeconds(1) || SessionCheckInterval > TimeSpan.FromMinutes(1))
+        {
+            yield return $"{nameof(SessionCheckInterval)} must be between 1 second and 1 minute (was {SessionCheckInterval})";
+        }
+        if (MaxFeedsPerUser is < 1 or > 100)
+        {
+            yield return $"{nameof(MaxFeedsPerUser)} must be between 1 and 100 (was {MaxFeedsPerUser})";
+        }
+        foreach (var problem in SignIn.Validate())
+        {
+            yield return $"{nameof(SignIn)}:{problem}";
         }
         foreach (var (id, u) in Users)
         {
@@ -64,6 +104,38 @@ public sealed class AgentOptions : ISelfValidatingOptions
         foreach (var scope in scopes.Where(s => !Scopes.All.Contains(s)))
         {
             yield return $"'{scope}' is not one of {string.Join(", ", Scopes.All)}";
+        }
+    }
+}
+
+/// <summary>
+/// How many sign-in attempts (right or wrong) are allowed in each window, per user id and per client address; beyond
+/// either the answer is 429 with <c>Retry-After</c>, before any password is checked. A call centre whose agents share
+/// one address at the start of a shift needs the per-address limit above its head count.
+/// </summary>
+public sealed class SignInLimits
+{
+    /// <summary>Attempts per user id (whether the id exists or not) per window. Default 5.</summary>
+    public int PerUser { get; set; } = 5;
+
+    /// <summary>Attempts per client address per window. Default 60.</summary>
+    public int PerAddress { get; set; } = 60;
+
+    /// <summary>The window. Default 1 minute.</summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+
+    internal IEnumerable<string> Validate()
+    {
+        foreach (var (name, value) in new[] { (nameof(PerUser), PerUser), (nameof(PerAddress), PerAddress) })
+        {
+            if (value is < 1 or > 100_000)
+            {
+                yield return $"{name} must be between 1 and 100000 (was {value})";
+            }
+        }
+        if (Window < TimeSpan.FromSeconds(1) || Window > TimeSpan.FromHours(1))
+        {
+            yield return $"{nameof(Window)} must be between 1 second and 1 hour (was {Window})";
         }
     }
 }

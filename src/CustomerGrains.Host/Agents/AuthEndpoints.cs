@@ -15,19 +15,28 @@ internal static class AuthEndpoints
             .WithSummary("Signs an agent or supervisor in with user id and password; answers with who is signed in and sets the session cookie")
             .Produces<SignedInUser>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
-        api.MapPost("/auth/logout", (Delegate)SignOutAsync).WithName("SignOut").WithSummary("Ends the session")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        api.MapPost("/auth/logout", (Delegate)SignOutAsync).WithName("SignOut").WithSummary("Ends the session on every silo, and the open desktop feeds of it within seconds")
             .Produces(StatusCodes.Status204NoContent).Produces(StatusCodes.Status401Unauthorized);
         api.MapGet("/auth/me", Me).WithName("WhoAmI").WithSummary("Who is signed in")
             .RequireAuthorization().Produces<SignedInUser>().Produces(StatusCodes.Status401Unauthorized);
         return api;
     }
 
-    private static async Task<IResult> SignInAsync(SignInRequest request, AgentDirectory agents, Auditing auditing, HttpContext context)
+    private static async Task<IResult> SignInAsync(
+        SignInRequest request, AgentDirectory agents, AgentSessions sessions, SignInThrottle throttle, Auditing auditing, HttpContext context)
     {
         if (string.IsNullOrWhiteSpace(request.UserId) || string.IsNullOrEmpty(request.Password))
         {
             return Problems.BadRequest("User id and password are required", "Send {\"userId\": \"...\", \"password\": \"...\"}.");
+        }
+        if (throttle.Refuse(context.Connection.RemoteIpAddress, request.UserId) is { } wait)
+        {
+            var seconds = (int)Math.Ceiling(Math.Max(1, wait.TotalSeconds));
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many sign-in attempts",
+                detail: $"Too many attempts for this user or from this address; try again in {seconds} s.");
         }
         var user = agents.SignIn(request.UserId, request.Password);
         // Only people sign in; systems (telephony, services, operators' scripts) send their key with every request.
@@ -39,12 +48,13 @@ internal static class AuthEndpoints
         }
         await auditing.RecordEventAsync(user.Id, user.Role, "sign-in", from, context.RequestAborted);
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
-            AgentAuthentication.PrincipalOf(user, CookieAuthenticationDefaults.AuthenticationScheme));
+            await sessions.OpenAsync(user, CookieAuthenticationDefaults.AuthenticationScheme));
         return Results.Ok(new SignedInUser(user.Id, user.Name ?? user.Id, user.Role));
     }
 
-    private static async Task<IResult> SignOutAsync(HttpContext context)
+    private static async Task<IResult> SignOutAsync(HttpContext context, AgentSessions sessions)
     {
+        await sessions.CloseAsync(context.User);
         await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         return Results.NoContent();
     }

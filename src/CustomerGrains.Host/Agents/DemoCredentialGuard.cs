@@ -13,10 +13,12 @@ internal sealed class DemoCredentialGuard(IHostEnvironment environment, IConfigu
     /// <summary>The published demo keys (README, appsettings.Development.json).</summary>
     public static readonly IReadOnlyList<string> DemoKeys = ["demo-agent1-key", "demo-super1-key", "demo-cti-key", "demo-service-key", "demo-admin-key"];
 
-    // The hashes of the published demo passwords agent-demo-1 and supervisor-demo-1 as shipped (a salted hash cannot be
-    // recomputed, so the shipped strings are what is recognised).
+    // The hashes of the published demo passwords agent-demo-1 and supervisor-demo-1 as shipped, now and before (a salted
+    // hash cannot be recomputed, so the shipped strings are what is recognised).
     private static readonly HashSet<string> DemoPasswordHashes = new(StringComparer.Ordinal)
     {
+        "pbkdf2-sha256$600000$XymkMWmCUSktKAc7TYmdpQ==$VbsvcYqxro0IjJhN5ZDRRggejmHosHWtFaj4PNi21eU=",
+        "pbkdf2-sha256$600000$FRWUx5NmPWASN5Jfga1TUg==$DanYXdp8mx+ldptKvwScPv1mtiQ+SW3nkMewpmIAYao=",
         "pbkdf2-sha256$210000$N9HQAw/OUEaTd/XmJlTKpg==$WoMxH8Y9/K6+lreo12vXsKYyn0LuJJSswekaFD0h3bw=",
         "pbkdf2-sha256$210000$HYkJG6x72dLxYtoitwILCg==$FQeCyaEth8qAQgeHYxvYnY8CBKhDJ0qzTEl2KakRfnY=",
     };

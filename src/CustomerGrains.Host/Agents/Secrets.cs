@@ -6,24 +6,33 @@ namespace CustomerGrains.Host.Agents;
 
 /// <summary>
 /// Hashes of the secrets in configuration; the secrets themselves are never stored. Passwords use PBKDF2-SHA256 with
-/// a random salt (<c>pbkdf2-sha256$ITERATIONS$SALT$HASH</c>, base64): slow on purpose, since people choose them.
+/// a random salt (<c>pbkdf2-sha256$ITERATIONS$SALT$HASH</c>, base64) and OWASP's recommended 600,000 iterations: slow on
+/// purpose, since people choose them.
 /// API keys are long random strings, so one SHA-256 (<c>sha256$HEX</c>) is enough and cheap per request.
 /// </summary>
 public static class Secrets
 {
     private const string PasswordScheme = "pbkdf2-sha256";
     private const string KeyScheme = "sha256";
-    private const int Iterations = 210_000;
+    /// <summary>PBKDF2-HMAC-SHA256 iterations of a new hash, and the fewest a configured hash may have (OWASP, 2023).</summary>
+    public const int Iterations = 600_000;
+
     private const int SaltBytes = 16;
     private const int HashBytes = 32;
 
-    public static string HashPassword(string password)
+    public static string HashPassword(string password) => HashPassword(password, Iterations);
+
+    /// <summary>A hash with <paramref name="iterations"/> rounds (the directory's stand-in for unknown ids costs what a real check costs).</summary>
+    internal static string HashPassword(string password, int iterations)
     {
         ArgumentException.ThrowIfNullOrEmpty(password);
         var salt = RandomNumberGenerator.GetBytes(SaltBytes);
-        var hash = Rfc2898DeriveBytes.Pbkdf2(password, salt, Iterations, HashAlgorithmName.SHA256, HashBytes);
-        return string.Create(CultureInfo.InvariantCulture, $"{PasswordScheme}${Iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}");
+        var hash = Rfc2898DeriveBytes.Pbkdf2(password, salt, iterations, HashAlgorithmName.SHA256, HashBytes);
+        return string.Create(CultureInfo.InvariantCulture, $"{PasswordScheme}${iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}");
     }
+
+    /// <summary>The iteration count of a stored hash (0 when it is not one).</summary>
+    internal static int IterationsOf(string stored) => TryParsePassword(stored, out var iterations, out _, out _) ? iterations : 0;
 
     public static string HashKey(string key)
     {
@@ -47,8 +56,13 @@ public static class Secrets
 
     /// <summary>Why <paramref name="stored"/> is not a password hash this class writes, or null when it is one.</summary>
     public static string? PasswordHashProblem(string stored) =>
-        TryParsePassword(stored, out _, out _, out _) ? null
-            : $"is not a password hash of the form {PasswordScheme}$ITERATIONS$SALT$HASH (make one with: dotnet run --project src/CustomerGrains.Host -- hash-password)";
+        !TryParsePassword(stored, out var iterations, out _, out _)
+            ? $"is not a password hash of the form {PasswordScheme}$ITERATIONS$SALT$HASH ({MakeOne})"
+            : iterations < Iterations
+                ? string.Create(CultureInfo.InvariantCulture, $"has {iterations:N0} iterations, fewer than the {Iterations:N0} OWASP recommends for PBKDF2-SHA256 ({MakeOne})")
+                : null;
+
+    private const string MakeOne = "make one with: dotnet run --project src/CustomerGrains.Host -- hash-password";
 
     /// <summary>Why <paramref name="stored"/> is not a key hash, or null when it is one.</summary>
     public static string? KeyHashProblem(string stored) =>

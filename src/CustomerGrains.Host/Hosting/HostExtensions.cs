@@ -5,14 +5,22 @@ using CustomerGrains.Host.Agents;
 using CustomerGrains.Host.Api;
 using CustomerGrains.Host.ScreenPop;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpsPolicy;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
 
 namespace CustomerGrains.Host.Hosting;
 
 /// <summary>The wiring of the executable: silo, HTTP API, health and OpenAPI.</summary>
 public static class HostExtensions
 {
+    /// <summary>The setting that names one more JSON configuration file, followed while the host runs (e.g. the users).</summary>
+    public const string ConfigFileSetting = "ConfigFile";
+
     public static WebApplicationBuilder AddCustomerGrainsHost(this WebApplicationBuilder builder)
     {
+        AddConfigFile(builder.Configuration);
         builder.AddCustomerGrainsSilo();
         var services = builder.Services;
         services.AddValidatedOptions<IngestOptions>(builder.Configuration, IngestOptions.Section);
@@ -23,6 +31,9 @@ public static class HostExtensions
         services.AddSingleton<ScreenPopService>();
         services.AddSingleton<ScreenPopJson>();
         services.AddValidatedOptions<RequestOptions>(builder.Configuration, RequestOptions.Section);
+        services.AddValidatedOptions<ProxyOptions>(builder.Configuration, ProxyOptions.Section);
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, proxy) => proxy.Value.ApplyTo(forwarded));
+        services.AddOptions<HstsOptions>().Configure<IOptions<ProxyOptions>>((hsts, proxy) => hsts.MaxAge = proxy.Value.HstsMaxAge);
         services.AddExceptionHandler<SiloLossExceptionHandler>();
         services.AddExceptionHandler<RequestBodies.BadRequestHandler>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDisclosure.Customize);
@@ -40,6 +51,12 @@ public static class HostExtensions
 
     public static WebApplication MapCustomerGrainsEndpoints(this WebApplication app)
     {
+        if (app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value.Enabled)
+        {
+            app.UseForwardedHeaders();
+        }
+        // Only responses over HTTPS (direct, or through a trusted proxy) carry it; never for localhost.
+        app.UseHsts();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAgentDesktop();
@@ -64,5 +81,28 @@ public static class HostExtensions
         api.MapAlertEndpoints();
         api.MapDiagnosticsEndpoints();
         return app;
+    }
+
+    /// <summary>
+    /// Adds the JSON file named by <see cref="ConfigFileSetting"/> (e.g. a mounted secret with the users), reloaded when
+    /// it changes, below the command line and environment so those still override it.
+    /// </summary>
+    private static void AddConfigFile(ConfigurationManager configuration)
+    {
+        if (configuration[ConfigFileSetting] is not { Length: > 0 } file)
+        {
+            return;
+        }
+        var path = Path.GetFullPath(file);
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"{ConfigFileSetting}: the configuration file {path} does not exist.");
+        }
+        var sources = (IList<IConfigurationSource>)configuration.Sources;
+        // Right after the appsettings files (and user secrets): above them, below environment variables and the command line.
+        var at = sources.Select((s, i) => (s, i)).LastOrDefault(x => x.s is FileConfigurationSource, (null!, -1)).Item2 + 1;
+        var source = new JsonConfigurationSource { Path = Path.GetFileName(path), Optional = false, ReloadOnChange = true };
+        source.FileProvider = new PhysicalFileProvider(Path.GetDirectoryName(path)!);
+        sources.Insert(at, source);
     }
 }

@@ -13,13 +13,14 @@ namespace CustomerGrains.Host.ScreenPop;
 /// <c>GET /api/agent/events</c>: the agent desktop's live connection (server-sent events). The silo that holds the
 /// connection registers an observer with the agent's grain, wherever that grain lives, so a ring announced on any
 /// silo reaches the page: <c>ready</c> once subscribed, <c>call</c> when a call rings, <c>card</c> when a customer on
-/// the call changes. Cards are masked for the signed-in role, and every pop is recorded in the audit trail.
+/// the call changes. Cards are masked for the signed-in role, and every pop is recorded in the audit trail. Every
+/// <see cref="AgentOptions.SessionCheckInterval"/> the connection renews its subscription (the grain drops desktops
+/// silent for a minute) and checks its session: one that ended (signed out, user removed or given another role,
+/// longest lifetime reached) gets <c>signed-out</c> with the reason and the feed ends. A user has at most
+/// <see cref="AgentOptions.MaxFeedsPerUser"/> feeds open across the cluster; one more is refused with 429.
 /// </summary>
 internal static partial class AgentDesktopEndpoints
 {
-    /// <summary>How often the connection renews its subscription (the grain drops desktops silent for a minute).</summary>
-    private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(15);
-
     public static RouteGroupBuilder MapAgentDesktopEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/agent/events", StreamAsync)
@@ -28,18 +29,28 @@ internal static partial class AgentDesktopEndpoints
             .WithSummary("The signed-in agent's live desktop feed (text/event-stream): ready, call and card events")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .Produces(StatusCodes.Status401Unauthorized)
-            .Produces(StatusCodes.Status403Forbidden);
+            .Produces(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return api;
     }
 
     private static async Task StreamAsync(
-        HttpContext context, ClaimsPrincipal user, IGrainFactory grains, Auditing auditing,
-        IOptions<JsonOptions> json, IHostApplicationLifetime lifetime, ILoggerFactory loggers, CancellationToken requestAborted)
+        HttpContext context, ClaimsPrincipal user, IGrainFactory grains, Auditing auditing, AgentSessions sessions,
+        IOptions<AgentOptions> agentOptions, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime, ILoggerFactory loggers,
+        CancellationToken requestAborted)
     {
+        var (agentId, role) = user.Caller();
+        var feedId = Guid.NewGuid().ToString("N");
+        if (!await sessions.HoldFeedAsync(agentId, feedId))
+        {
+            await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many open desktops",
+                detail: $"{agentId} already has {agentOptions.Value.MaxFeedsPerUser} desktop feeds open; close one (another tab or machine) first.")
+                .ExecuteAsync(context);
+            return;
+        }
         // The feed ends when the page goes or the host stops (else a stop would wait for every open desktop).
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
         var cancellationToken = ending.Token;
-        var (agentId, role) = user.Caller();
         var logger = loggers.CreateLogger(typeof(AgentDesktopEndpoints));
         var response = context.Response;
         response.ContentType = "text/event-stream";
@@ -72,7 +83,7 @@ internal static partial class AgentDesktopEndpoints
         {
             await agent.SubscribeAsync(reference);
             await SendAsync("ready", new { agentId, role });
-            using var refresh = new PeriodicTimer(Refresh);
+            using var refresh = new PeriodicTimer(agentOptions.Value.SessionCheckInterval);
             var tick = refresh.WaitForNextTickAsync(cancellationToken).AsTask();
             Task<bool>? next = null;
             while (!cancellationToken.IsCancellationRequested)
@@ -81,6 +92,12 @@ internal static partial class AgentDesktopEndpoints
                 if (await Task.WhenAny(next, tick) == tick)
                 {
                     await tick;
+                    if (await sessions.WhyEndedAsync(user) is { } ended)
+                    {
+                        await SendAsync("signed-out", new { reason = ended });
+                        return;
+                    }
+                    await sessions.HoldFeedAsync(agentId, feedId);
                     await agent.SubscribeAsync(reference);
                     await response.WriteAsync(": still here\n\n", cancellationToken);
                     await response.Body.FlushAsync(cancellationToken);
@@ -104,6 +121,7 @@ internal static partial class AgentDesktopEndpoints
             try
             {
                 await agent.UnsubscribeAsync(reference);
+                await sessions.ReleaseFeedAsync(agentId, feedId);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

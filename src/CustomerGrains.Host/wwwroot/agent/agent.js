@@ -69,6 +69,11 @@ function connect() {
   source.addEventListener("ready", () => setStatus("Connected – waiting for calls", true));
   source.addEventListener("call", (e) => showCall(JSON.parse(e.data)));
   source.addEventListener("card", (e) => updateCard(JSON.parse(e.data)));
+  // The session ended elsewhere (signed out in another tab, removed or given another role, too old): say why.
+  source.addEventListener("signed-out", (e) => {
+    showSignIn();
+    $("sign-in-error").textContent = JSON.parse(e.data).reason;
+  });
   source.onerror = async () => {
     if (events !== source) return;
     setStatus("Connection lost – reconnecting…", false);
