@@ -21,58 +21,6 @@ internal static class TestSecrets
     public static string KeyHash(string key) => $"sha256${Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))}";
 }
 
-/// <summary>A person's browser: a cookie jar on a host, optionally behind a proxy that forwards headers.</summary>
-internal sealed class Browser : IDisposable
-{
-    private readonly HttpClientHandler handler = new() { CookieContainer = new CookieContainer() };
-
-    public Browser(Uri host) => Http = new HttpClient(handler) { BaseAddress = host };
-
-    public HttpClient Http { get; }
-
-    public CookieContainer Cookies => handler.CookieContainer;
-
-    public async Task<HttpResponseMessage> SignInAsync(string userId, string password, IReadOnlyDictionary<string, string>? headers = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/auth/login", UriKind.Relative))
-        {
-            Content = JsonContent.Create(new { userId, password }),
-        };
-        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
-        {
-            if (name == "Host")
-            {
-                request.Headers.Host = value;
-            }
-            else
-            {
-                request.Headers.Add(name, value);
-            }
-        }
-        return await Http.SendAsync(request, TestContext.Current.CancellationToken);
-    }
-
-    public async Task<HttpStatusCode> GetAsync(string path)
-    {
-        using var response = await Http.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
-        return response.StatusCode;
-    }
-
-    /// <summary>Another browser tab (or another machine with a copied cookie) holding this browser's session cookie.</summary>
-    public Browser CopyCookies()
-    {
-        var copy = new Browser(Http.BaseAddress!);
-        copy.Cookies.Add(Cookies.GetAllCookies());
-        return copy;
-    }
-
-    public void Dispose()
-    {
-        Http.Dispose();
-        handler.Dispose();
-    }
-}
-
 /// <summary>
 /// A host whose users come from a file named by <c>ConfigFile</c>, as an operator mounts them: the tests change the file
 /// while the host runs, as an operator removes or demotes someone.
@@ -163,7 +111,7 @@ public sealed class SessionTests(SessionHost host) : IClassFixture<SessionHost>
     [Fact]
     public async Task Signing_out_ends_every_copy_of_the_session_and_the_desktop_feed_it_opened()
     {
-        using var browser = new Browser(host.Host.BaseAddress);
+        using var browser = new CookieBrowser(host.Host.BaseAddress);
         using (var signIn = await browser.SignInAsync("desk-agent", "desk-pass-1"))
         {
             Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
@@ -173,10 +121,7 @@ public sealed class SessionTests(SessionHost host) : IClassFixture<SessionHost>
         Assert.Equal("desk-agent", (await feed.NextAsync("ready", Ct)).GetProperty("agentId").GetString());
         Assert.Equal(HttpStatusCode.OK, await otherTab.GetAsync("/api/auth/me"));
 
-        using (var signOut = await browser.Http.PostAsync(new Uri("/api/auth/logout", UriKind.Relative), null, Ct))
-        {
-            Assert.Equal(HttpStatusCode.NoContent, signOut.StatusCode);
-        }
+        Assert.Equal(HttpStatusCode.NoContent, await browser.SignOutAsync());
 
         // The copy still sends the cookie, but the session it names is gone on the server.
         Assert.Equal(HttpStatusCode.Unauthorized, await otherTab.GetAsync("/api/auth/me"));
@@ -196,7 +141,7 @@ public sealed class SessionTests(SessionHost host) : IClassFixture<SessionHost>
     [Fact]
     public async Task A_supervisor_demoted_in_the_configuration_loses_the_session_and_signs_in_again_as_an_agent()
     {
-        using var browser = new Browser(host.Host.BaseAddress);
+        using var browser = new CookieBrowser(host.Host.BaseAddress);
         using (var signIn = await browser.SignInAsync("desk-super", "desk-pass-2"))
         {
             Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
@@ -256,18 +201,18 @@ public sealed class SessionTests(SessionHost host) : IClassFixture<SessionHost>
     [Fact]
     public async Task A_session_outlives_a_restart_of_the_host_and_a_signed_out_one_stays_ended()
     {
-        using var browser = new Browser(host.Host.BaseAddress);
+        using var browser = new CookieBrowser(host.Host.BaseAddress);
         using (var signIn = await browser.SignInAsync("desk-agent", "desk-pass-1"))
         {
             Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
         }
-        using var signedOut = new Browser(host.Host.BaseAddress);
+        using var signedOut = new CookieBrowser(host.Host.BaseAddress);
         using (var signIn = await signedOut.SignInAsync("desk-agent", "desk-pass-1"))
         {
             Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
         }
         using var stolen = signedOut.CopyCookies();
-        (await signedOut.Http.PostAsync(new Uri("/api/auth/logout", UriKind.Relative), null, Ct)).Dispose();
+        Assert.Equal(HttpStatusCode.NoContent, await signedOut.SignOutAsync());
 
         await host.Host.StopAsync();
         await host.Host.StartAsync();
@@ -279,7 +224,7 @@ public sealed class SessionTests(SessionHost host) : IClassFixture<SessionHost>
     [Fact]
     public async Task Forwarded_headers_are_ignored_unless_a_proxy_is_configured()
     {
-        using var browser = new Browser(host.Host.BaseAddress);
+        using var browser = new CookieBrowser(host.Host.BaseAddress);
         using var signIn = await browser.SignInAsync("desk-agent", "desk-pass-1",
             new Dictionary<string, string> { ["X-Forwarded-Proto"] = "https", ["Host"] = "desk.example.com" });
         Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
@@ -313,7 +258,7 @@ public sealed class SignInLimitTests
             ["Agents:Users:proxied:PasswordHash"] = TestSecrets.PasswordHash("right-pass"),
         });
         await process.StartAsync();
-        using var browser = new Browser(process.BaseAddress);
+        using var browser = new CookieBrowser(process.BaseAddress);
 
         async Task<HttpStatusCode> AttemptAsync(string userId, string password, string address)
         {
