@@ -1,13 +1,9 @@
 using System.Globalization;
 using System.Security.Claims;
 using CustomerGrains.Abstractions;
-using CustomerGrains.Domain.Contacts;
 using CustomerGrains.Domain.Decisions;
 using CustomerGrains.Domain.Events;
-using CustomerGrains.Grains.Log;
 using CustomerGrains.Host.Agents;
-using CustomerGrains.Host.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace CustomerGrains.Host.Api;
 
@@ -84,11 +80,8 @@ internal static class DecisionEndpoints
             : (null, Problems.BadRequest("asOf is not a date-time", $"'{asOf}' is not an ISO 8601 date-time, e.g. 2027-01-01T00:00:00Z."));
     }
 
-    private static Task<IResult> AddPreferenceAsync(
-        string id, PreferenceRequest request, ClaimsPrincipal user, IInteractionLog log, TimeProvider time,
-        IOptions<IngestOptions> options, PhoneNumberNormalizer phoneNumbers, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static Task<IResult> AddPreferenceAsync(string id, PreferenceRequest request, ClaimsPrincipal user, IngestService ingest, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
         // A signed-in agent is the source; a service names its own (default: its id).
         var (caller, role) = user.Caller();
         var source = role is Roles.Agent or Roles.Supervisor ? $"agent:{caller}"
@@ -97,16 +90,12 @@ internal static class DecisionEndpoints
         {
             EventId = $"pref-{Guid.NewGuid():N}",
             CustomerId = id,
-            OccurredAt = now,
+            OccurredAt = ingest.Now,
             Source = source,
             Preferences = System.Collections.Immutable.ImmutableDictionary<string, string>.Empty.Add(request.Key ?? "", request.Value ?? ""),
         };
-        var errors = new List<FieldError>();
-        if (string.IsNullOrWhiteSpace(request.Value))
-        {
-            errors.Add(new FieldError(0, "value", "must not be empty"));
-        }
-        return SingleEvent.AppendAsync(preference, "The preference is invalid", log, loggers, now, options.Value.ValidationWith(phoneNumbers), errors, cancellationToken);
+        FieldError[] found = string.IsNullOrWhiteSpace(request.Value) ? [new FieldError(0, "value", "must not be empty")] : [];
+        return ingest.RecordAsync(preference, "The preference is invalid", found, cancellationToken);
     }
 }
 

@@ -1,10 +1,5 @@
 using System.Text.Json;
-using CustomerGrains.Domain.Contacts;
-using CustomerGrains.Domain.Events;
-using CustomerGrains.Grains.Log;
 using CustomerGrains.Host.Agents;
-using CustomerGrains.Host.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace CustomerGrains.Host.Api;
 
@@ -28,36 +23,8 @@ internal static class InteractionEndpoints
         return api;
     }
 
-    private static async Task<IResult> IngestAsync(
-        HttpRequest request, IInteractionLog log, TimeProvider time, IOptions<IngestOptions> options,
-        PhoneNumberNormalizer phoneNumbers, ILoggerFactory loggers, CancellationToken cancellationToken)
-    {
-        var (document, invalid) = await Problems.ReadJsonAsync(request, cancellationToken);
-        if (document is null)
-        {
-            return invalid!;
-        }
-        using (document)
-        {
-            var limits = options.Value;
-            if (document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("events", out var array)
-                && array.ValueKind == JsonValueKind.Array
-                && array.GetArrayLength() > limits.MaxBatchSize)
-            {
-                return Problems.BadRequest("The batch is too large",
-                    $"A batch may carry at most {limits.MaxBatchSize} events; this one has {array.GetArrayLength()}. Split it.");
-            }
-
-            var parsed = InteractionJson.ParseBatch(document.RootElement, time.GetUtcNow(), limits.ValidationWith(phoneNumbers));
-            if (!parsed.IsValid)
-            {
-                return Problems.InvalidEvents(parsed.Errors);
-            }
-
-            return await SingleEvent.AppendAsync(parsed.Events, log, loggers, cancellationToken);
-        }
-    }
+    private static Task<IResult> IngestAsync(HttpRequest request, IngestService ingest, CancellationToken cancellationToken) =>
+        ingest.IngestBatchAsync(request, cancellationToken);
 }
 
 /// <summary>The body of <c>POST /api/interactions</c>: events in their flat JSON form with a <c>type</c>.</summary>

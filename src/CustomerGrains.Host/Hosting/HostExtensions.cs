@@ -27,6 +27,7 @@ public static class HostExtensions
         services.AddAgentAuthentication(builder.Configuration);
         services.AddValidatedOptions<ReadOptions>(builder.Configuration, ReadOptions.Section);
         services.AddSingleton<GrainReads>();
+        services.AddSingleton<IngestService>();
         services.AddSingleton<Auditing>();
         services.AddSingleton<ScreenPopService>();
         services.AddSingleton<ScreenPopJson>();

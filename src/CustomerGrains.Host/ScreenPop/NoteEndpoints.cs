@@ -1,11 +1,7 @@
 using System.Security.Claims;
-using CustomerGrains.Domain.Contacts;
 using CustomerGrains.Domain.Events;
-using CustomerGrains.Grains.Log;
 using CustomerGrains.Host.Agents;
 using CustomerGrains.Host.Api;
-using CustomerGrains.Host.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace CustomerGrains.Host.ScreenPop;
 
@@ -24,21 +20,18 @@ internal static class NoteEndpoints
         return api;
     }
 
-    private static Task<IResult> AddNoteAsync(
-        string id, NoteRequest request, ClaimsPrincipal user, IInteractionLog log, TimeProvider time,
-        IOptions<IngestOptions> options, PhoneNumberNormalizer phoneNumbers, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static Task<IResult> AddNoteAsync(string id, NoteRequest request, ClaimsPrincipal user, IngestService ingest, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
         var note = new NoteAdded
         {
             EventId = $"note-{Guid.NewGuid():N}",
             CustomerId = id,
-            OccurredAt = now,
+            OccurredAt = ingest.Now,
             Source = "agent-desktop",
             Text = request.Text?.Trim() ?? "",
             AgentId = user.Caller().Id,
         };
-        return SingleEvent.AppendAsync(note, "The note is invalid", log, loggers, now, options.Value.ValidationWith(phoneNumbers), [], cancellationToken);
+        return ingest.RecordAsync(note, "The note is invalid", [], cancellationToken);
     }
 }
 
