@@ -47,6 +47,8 @@ public static class CustomerGrainsClientExtensions
                 });
             }
         });
+        builder.Services.AddSingleton<IClientConnectionRetryFilter>(sp => new GatewayConnectRetry(
+            options, [.. gateways.Select(g => g.ToString())], tls, sp.GetService<TimeProvider>() ?? TimeProvider.System));
         if (plaintextWarning is not null)
         {
             builder.Services.AddHostedService(sp => new PlaintextWarning(sp.GetRequiredService<ILogger<PlaintextWarning>>(), plaintextWarning));

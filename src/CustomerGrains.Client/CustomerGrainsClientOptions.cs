@@ -39,6 +39,12 @@ public sealed class CustomerGrainsClientOptions
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// How long the client's start keeps trying to reach a gateway (the cluster may be starting too) before it fails,
+    /// saying what to check (TLS included). Default 2 minutes.
+    /// </summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
     /// TLS to the gateways (section <c>CustomerGrains:Client:Tls</c>), the settings of a silo's <c>Orleans:Tls</c>: off
     /// by default; when on, the client presents its certificate (it needs client authentication) and checks the silo's.
     /// A client of a cluster with TLS needs it on, with a certificate the silos accept.
@@ -111,6 +117,10 @@ public sealed class CustomerGrainsClientOptions
         if (ResponseTimeout < TimeSpan.FromMilliseconds(100))
         {
             problems.Add($"ResponseTimeout must be at least 100 ms (was {ResponseTimeout})");
+        }
+        if (ConnectTimeout < TimeSpan.FromSeconds(1) || ConnectTimeout > TimeSpan.FromHours(1))
+        {
+            problems.Add($"ConnectTimeout must be between 1 s and 1 hour (was {ConnectTimeout})");
         }
         return problems.Count == 0
             ? endpoints
