@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Orleans.Connections.Security;
 
 namespace CustomerGrains.Abstractions;
 
@@ -114,6 +115,20 @@ public sealed class ClusterTls
             return null;
         }
         return new ClusterTls(certificate, options, pinned, time);
+    }
+
+    /// <summary>
+    /// Mutual TLS with this node's certificate, for <c>UseTls(certificate, ApplyTo)</c> of a silo or client builder: the
+    /// other side must present a certificate (a silo requires one from every silo and client), this node presents its own
+    /// when it connects, and the other's is judged by <see cref="AcceptsRemote"/>.
+    /// </summary>
+    public void ApplyTo(TlsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
+        options.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
+        options.RemoteCertificateValidation = (certificate, _, errors) => AcceptsRemote(certificate, errors);
+        options.HandshakeTimeout = HandshakeTimeout;
     }
 
     /// <summary>

@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
-using Orleans.Connections.Security;
 
 namespace CustomerGrains.Client;
 
@@ -38,13 +37,7 @@ public static class CustomerGrainsClientExtensions
             client.Configure<ClientMessagingOptions>(m => m.ResponseTimeout = options.ResponseTimeout);
             if (tls is not null)
             {
-                client.UseTls(tls.Certificate, o =>
-                {
-                    o.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
-                    o.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
-                    o.RemoteCertificateValidation = (certificate, _, errors) => tls.AcceptsRemote(certificate, errors);
-                    o.HandshakeTimeout = tls.HandshakeTimeout;
-                });
+                client.UseTls(tls.Certificate, tls.ApplyTo);
             }
         });
         builder.Services.AddSingleton<IClientConnectionRetryFilter>(sp => new GatewayConnectRetry(

@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using Orleans.Connections.Security;
 
 namespace CustomerGrains.Grains.Hosting;
 
@@ -39,14 +38,7 @@ public static class ClusterTlsSiloBuilderExtensions
         }
         if (tls is not null)
         {
-            silo.UseTls(tls.Certificate, o =>
-            {
-                // Mutual: silos and clients must present a certificate, and this silo presents its own when it calls another.
-                o.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
-                o.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
-                o.RemoteCertificateValidation = (certificate, _, errors) => tls.AcceptsRemote(certificate, errors);
-                o.HandshakeTimeout = tls.HandshakeTimeout;
-            });
+            silo.UseTls(tls.Certificate, tls.ApplyTo);
         }
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => new ClusterTlsAtStart(
             options, tls, production, sp.GetRequiredService<IOptions<EndpointOptions>>().Value, sp.GetRequiredService<ILogger<ClusterTlsAtStart>>()));
