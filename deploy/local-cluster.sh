@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # A local CustomerGrains cluster on loopback: a private PostgreSQL from the installed binaries and N silos.
 #
-#   deploy/local-cluster.sh start [N]   PostgreSQL, the schema (db migrate), then N silos (default 3)
+#   deploy/local-cluster.sh start [N] [--tls]
+#                                       PostgreSQL, the schema (db migrate), then N silos (default 3); with --tls
+#                                       (or CUSTOMERGRAINS_TLS=1) the silos' ports use mutual TLS with a development
+#                                       certificate made once by new-cluster-cert under the run directory (tls/cluster.pfx)
 #   deploy/local-cluster.sh status      what runs, and whether each silo answers /health/ready
 #   deploy/local-cluster.sh stop        stops the silos, then PostgreSQL; leaves no process behind
 #
@@ -17,6 +20,8 @@ pg_port="${CUSTOMERGRAINS_PG_PORT:-55432}"
 pg_data="$run/postgres"
 host_dll="$root/src/CustomerGrains.Host/bin/Release/net10.0/CustomerGrains.Host.dll"
 connection="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=customergrains"
+tls="${CUSTOMERGRAINS_TLS:-0}"
+tls_pfx="$run/tls/cluster.pfx"
 
 # PostgreSQL refuses to run as root: then it runs as the system user postgres (created by the Debian package).
 as_pg() {
@@ -36,6 +41,18 @@ silo_settings() {
     "--Orleans:Membership:ProbeTimeout=00:00:02" "--Orleans:Membership:NumMissedProbesLimit=3" \
     "--Orleans:Membership:IAmAliveTablePublishTimeout=00:00:05" "--Orleans:Membership:TableRefreshTimeout=00:00:02" \
     "--Orleans:Membership:DeathVoteExpirationTimeout=00:00:20"
+  if [ "$tls" = 1 ]; then
+    echo "--Orleans:Tls:Enabled=true" "--Orleans:Tls:CertificatePath=$tls_pfx"
+  fi
+}
+
+# A development certificate for the whole cluster, made once and kept with the cluster's data.
+make_certificate() {
+  if [ ! -f "$tls_pfx" ]; then
+    dotnet "$host_dll" new-cluster-cert --out "$run/tls" --subject customergrains-local-cluster >"$run/tls.log" 2>&1 \
+      || { cat "$run/tls.log" >&2; exit 1; }
+  fi
+  echo "tls: on, every silo presents $tls_pfx; a client needs CustomerGrains:Client:Tls:Enabled=true and CustomerGrains:Client:Tls:CertificatePath=$tls_pfx"
 }
 
 pg_running() { [ -f "$pg_data/postmaster.pid" ] && as_pg "$pg_bin/pg_ctl" status -D "$pg_data" >/dev/null 2>&1; }
@@ -68,11 +85,19 @@ start_postgres() {
 }
 
 start() {
-  local n="${1:-3}"
+  local n=3
+  for arg in "$@"; do
+    case "$arg" in
+      --tls) tls=1 ;;
+      *[!0-9]*|'') echo "usage: $0 start [N] [--tls]" >&2; exit 2 ;;
+      *) n="$arg" ;;
+    esac
+  done
   mkdir -p "$run"
   echo "building the host (Release)..."
   dotnet build "$root/src/CustomerGrains.Host/CustomerGrains.Host.csproj" -c Release -v q -nologo >"$run/build.log" 2>&1 \
     || { cat "$run/build.log" >&2; exit 1; }
+  if [ "$tls" = 1 ]; then make_certificate; fi
   start_postgres
   dotnet "$host_dll" db migrate --Storage:Mode=Postgres "--Storage:Postgres:ConnectionString=$connection"
   echo "$n" >"$run/silos"
@@ -125,8 +150,8 @@ status() {
 }
 
 case "${1:-}" in
-  start) start "${2:-3}" ;;
+  start) shift; start "$@" ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 start [N] | stop | status" >&2; exit 2 ;;
+  *) echo "usage: $0 start [N] [--tls] | stop | status" >&2; exit 2 ;;
 esac

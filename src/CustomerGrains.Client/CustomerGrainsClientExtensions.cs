@@ -2,6 +2,7 @@ using CustomerGrains.Abstractions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 
 namespace CustomerGrains.Client;
@@ -12,7 +13,8 @@ public static class CustomerGrainsClientExtensions
     /// <summary>
     /// Connects this host to a CustomerGrains cluster through an Orleans client and registers
     /// <see cref="ICustomerGrainsClient"/>. Settings come from the <c>CustomerGrains:Client</c> section,
-    /// then <paramref name="configure"/>; invalid settings fail here with every problem listed.
+    /// then <paramref name="configure"/>; invalid settings fail here with every problem listed. With <c>Tls:Enabled</c>
+    /// the connections to the gateways use mutual TLS (<see cref="CustomerGrainsClientOptions.Tls"/>).
     /// </summary>
     public static IHostApplicationBuilder AddCustomerGrainsClient(this IHostApplicationBuilder builder, Action<CustomerGrainsClientOptions>? configure = null)
     {
@@ -21,6 +23,7 @@ public static class CustomerGrainsClientExtensions
         builder.Configuration.GetSection(CustomerGrainsClientOptions.Section).Bind(options);
         configure?.Invoke(options);
         var gateways = options.ResolveGateways();
+        var tls = options.ResolveTls(gateways, builder.Environment.IsProduction(), out var plaintextWarning);
 
         builder.UseOrleansClient(client =>
         {
@@ -32,9 +35,34 @@ public static class CustomerGrainsClientExtensions
                 c.ServiceId = options.ServiceId;
             });
             client.Configure<ClientMessagingOptions>(m => m.ResponseTimeout = options.ResponseTimeout);
+            if (tls is not null)
+            {
+                client.UseTls(tls.Certificate, tls.ApplyTo);
+            }
         });
+        builder.Services.AddSingleton<IClientConnectionRetryFilter>(sp => new GatewayConnectRetry(
+            options, [.. gateways.Select(g => g.ToString())], tls, sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        if (plaintextWarning is not null)
+        {
+            builder.Services.AddHostedService(sp => new PlaintextWarning(sp.GetRequiredService<ILogger<PlaintextWarning>>(), plaintextWarning));
+        }
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<ICustomerGrainsClient, CustomerGrainsClient>();
         return builder;
     }
+}
+
+/// <summary>Logs at start that the client reaches gateways beyond loopback without TLS.</summary>
+internal sealed partial class PlaintextWarning(ILogger<PlaintextWarning> logger, string message) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        Log(logger, message);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Message}")]
+    private static partial void Log(ILogger logger, string message);
 }

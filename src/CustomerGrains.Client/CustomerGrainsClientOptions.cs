@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using CustomerGrains.Abstractions;
 
 namespace CustomerGrains.Client;
 
@@ -36,6 +37,43 @@ public sealed class CustomerGrainsClientOptions
 
     /// <summary>How long one attempt waits for the cluster's answer. Default 10 s.</summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long the client's start keeps trying to reach a gateway (the cluster may be starting too) before it fails,
+    /// saying what to check (TLS included). Default 2 minutes.
+    /// </summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// TLS to the gateways (section <c>CustomerGrains:Client:Tls</c>), the settings of a silo's <c>Orleans:Tls</c>: off
+    /// by default; when on, the client presents its certificate (it needs client authentication) and checks the silo's.
+    /// A client of a cluster with TLS needs it on, with a certificate the silos accept.
+    /// </summary>
+    public ClusterTlsOptions Tls { get; } = new();
+
+    /// <summary>
+    /// The checked TLS settings, null when off; throws listing every problem, and when gateways beyond loopback would be
+    /// reached in plain text in Production (unless <c>Tls:Required</c> is false). Otherwise returns such a warning in
+    /// <paramref name="warning"/>.
+    /// </summary>
+    public ClusterTls? ResolveTls(IEnumerable<IPEndPoint> gateways, bool production, out string? warning, TimeProvider? time = null)
+    {
+        const string section = Section + ":Tls";
+        var problems = new List<string>();
+        var tls = ClusterTls.Load(Tls, section, ClusterTlsRole.Client, production, time ?? TimeProvider.System, problems);
+        warning = null;
+        if (ClusterTls.CheckPlaintext(Tls, section, "this client connects to", gateways, production) is { } exposure)
+        {
+            if (exposure.Refused)
+            {
+                problems.Add(exposure.Message);
+            }
+            warning = exposure.Message;
+        }
+        return problems.Count == 0
+            ? tls
+            : throw new ArgumentException($"Invalid {section} settings: {string.Join("; ", problems)}");
+    }
 
     /// <summary>The gateways as endpoints, the default when none is configured; every problem is reported at once.</summary>
     public IReadOnlyList<IPEndPoint> ResolveGateways()
@@ -79,6 +117,10 @@ public sealed class CustomerGrainsClientOptions
         if (ResponseTimeout < TimeSpan.FromMilliseconds(100))
         {
             problems.Add($"ResponseTimeout must be at least 100 ms (was {ResponseTimeout})");
+        }
+        if (ConnectTimeout < TimeSpan.FromSeconds(1) || ConnectTimeout > TimeSpan.FromHours(1))
+        {
+            problems.Add($"ConnectTimeout must be between 1 s and 1 hour (was {ConnectTimeout})");
         }
         return problems.Count == 0
             ? endpoints

@@ -104,8 +104,11 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     public IEnumerable<HostProcess> Running => Silos.Where(s => s.IsRunning);
 
-    /// <summary>A started host holding the typed client, connected through every silo's gateway; the caller stops and disposes it.</summary>
-    public async Task<IHost> StartClientAsync()
+    /// <summary>
+    /// A started host holding the typed client, connected through every silo's gateway, with <paramref name="configure"/>
+    /// applied last; the caller stops and disposes it. A host that fails to start is disposed before the error is thrown.
+    /// </summary>
+    public async Task<IHost> StartClientAsync(Action<CustomerGrainsClientOptions>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.AddCustomerGrainsClient(o =>
@@ -115,10 +118,19 @@ public sealed class PostgresCluster : IAsyncDisposable
                 o.Gateways.Add(gateway);
             }
             o.ClusterId = ClusterId;
+            configure?.Invoke(o);
         });
         var host = builder.Build();
-        await host.StartAsync(TestContext.Current.CancellationToken);
-        return host;
+        try
+        {
+            await host.StartAsync(TestContext.Current.CancellationToken);
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()

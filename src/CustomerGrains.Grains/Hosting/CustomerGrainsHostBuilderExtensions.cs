@@ -8,7 +8,8 @@ public static class CustomerGrainsHostBuilderExtensions
     /// <summary>
     /// Starts a silo in this host, configured from the host's configuration: the embedded default (one silo
     /// on localhost clustering, SQLite under <c>Storage:DataDirectory</c>) or, with <c>Storage:Mode=Postgres</c>,
-    /// a member of a cluster whose membership, log, snapshots and reminders are in PostgreSQL.
+    /// a member of a cluster whose membership, log, snapshots and reminders are in PostgreSQL. Its ports get TLS
+    /// with <c>Orleans:Tls</c> (<see cref="ClusterTlsSiloBuilderExtensions.UseClusterTls"/>).
     /// </summary>
     public static IHostApplicationBuilder AddCustomerGrainsSilo(this IHostApplicationBuilder builder)
     {
@@ -18,6 +19,7 @@ public static class CustomerGrainsHostBuilderExtensions
         {
             StorageBackend.From(builder.Configuration).UseClustering(orleans, settings);
             orleans.AddCustomerGrains(builder.Configuration);
+            orleans.UseClusterTls(builder.Configuration, builder.Environment.IsProduction());
         });
         return builder;
     }

@@ -21,7 +21,7 @@ internal sealed class FitCommand : IHostCommand
 
     public async Task<int> RunAsync(string[] arguments)
     {
-        var csv = OptionValue(arguments, "--summary-csv");
+        var csv = HostCommands.OptionValue(arguments, "--summary-csv");
         await using var services = CommandServices.Build(arguments);
         if (services is null)
         {
@@ -163,11 +163,5 @@ internal sealed class FitCommand : IHostCommand
             rows.Add(new CalibrationRow(read.ToString(CultureInfo.InvariantCulture), x, tx, age, x > 0 ? c.RepeatNetSpendSum / x : null));
         }
         return rows;
-    }
-
-    private static string? OptionValue(string[] arguments, string name)
-    {
-        var i = Array.IndexOf(arguments, name);
-        return i >= 0 && i + 1 < arguments.Length ? arguments[i + 1] : null;
     }
 }

@@ -16,7 +16,7 @@ internal interface IHostCommand
 internal static class HostCommands
 {
     private static readonly IHostCommand[] All =
-        [new FitCommand(), new DbMigrateCommand(), new HashPasswordCommand(), new NewKeyCommand(), new EndpointsCommand(), new HelpCommand()];
+        [new FitCommand(), new DbMigrateCommand(), new HashPasswordCommand(), new NewKeyCommand(), new EndpointsCommand(), new ClusterCertCommand(), new HelpCommand()];
 
     /// <summary>The command named by the first arguments, or null to run the engine.</summary>
     public static IHostCommand? Find(string[] args)
@@ -40,6 +40,13 @@ internal static class HostCommands
             .AddCommandLine(arguments.Where(a => a.Contains(':', StringComparison.Ordinal) && a.StartsWith("--", StringComparison.Ordinal)).ToArray())
             .Build();
 
+    /// <summary>The value after <paramref name="name"/> (e.g. <c>--out DIR</c>), or null when it is not given.</summary>
+    public static string? OptionValue(string[] arguments, string name)
+    {
+        var i = Array.IndexOf(arguments, name);
+        return i >= 0 && i + 1 < arguments.Length ? arguments[i + 1] : null;
+    }
+
     private sealed class HelpCommand : IHostCommand
     {
         public string Name => "help";
@@ -49,10 +56,10 @@ internal static class HostCommands
         public Task<int> RunAsync(string[] arguments)
         {
             Console.WriteLine("usage: CustomerGrains.Host [COMMAND] [--Section:Key=value ...]");
-            Console.WriteLine("  (no command)  runs the engine: a silo with the HTTP API");
+            Console.WriteLine($"  {"(no command)",-16}  runs the engine: a silo with the HTTP API");
             foreach (var command in All)
             {
-                Console.WriteLine($"  {command.Name,-12}  {command.Summary}");
+                Console.WriteLine($"  {command.Name,-16}  {command.Summary}");
             }
             return Task.FromResult(0);
         }
