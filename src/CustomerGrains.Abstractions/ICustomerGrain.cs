@@ -59,6 +59,13 @@ public interface ICustomerGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Review")]
     Task<string?> ReviewAsync();
+
+    /// <summary>
+    /// Links the customer's numbers in the phone book now (an activation does it too) and fails when the book could not
+    /// be written; called when the phone book is rebuilt.
+    /// </summary>
+    [Alias("LinkPhones")]
+    Task LinkPhonesAsync();
 }
 
 /// <summary>What a decision is asked for: the contact's channel (camelCase, e.g. <c>phone</c>) and reason, and optionally a later moment or a candidate policy.</summary>

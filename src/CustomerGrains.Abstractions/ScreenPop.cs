@@ -14,24 +14,51 @@ public sealed record CustomerCard
 }
 
 /// <summary>
-/// The customers one phone number (E.164) belongs to: a household or a company switchboard may share a number,
-/// and a number may move to another customer. Kept in step by the customer grains when a profile's phones change.
+/// One page of the phone book: the customers of every phone number (E.164) whose hash falls on this page. A household
+/// or a company switchboard may share a number, and a number may move to another customer; the customer grains keep
+/// it in step when a profile's phones change. The numbers are spread over <see cref="PhoneBook.Pages"/> pages rather
+/// than one grain each, so a silo holds a few thousand small activations for the whole book instead of one per number.
 /// </summary>
-[Alias("CustomerGrains.IPhoneDirectoryGrain")]
-public interface IPhoneDirectoryGrain : IGrainWithStringKey
+[Alias("CustomerGrains.IPhoneBookGrain")]
+public interface IPhoneBookGrain : IGrainWithIntegerKey
 {
-    /// <summary>The customers that gave this number, in the order they gave it.</summary>
+    /// <summary>The customers that gave <paramref name="e164"/>, in the order they gave it.</summary>
     [Orleans.Concurrency.ReadOnly]
     [Alias("GetCustomers")]
-    Task<ImmutableArray<string>> GetCustomersAsync();
+    Task<ImmutableArray<string>> GetCustomersAsync(string e164);
 
-    /// <summary>Records that <paramref name="customerId"/> uses this number (idempotent).</summary>
+    /// <summary>Records that <paramref name="customerId"/> uses <paramref name="e164"/> (idempotent).</summary>
     [Alias("Link")]
-    Task LinkAsync(string customerId);
+    Task LinkAsync(string e164, string customerId);
 
-    /// <summary>Records that <paramref name="customerId"/> no longer uses this number (idempotent).</summary>
+    /// <summary>Records that <paramref name="customerId"/> no longer uses <paramref name="e164"/> (idempotent).</summary>
     [Alias("Unlink")]
-    Task UnlinkAsync(string customerId);
+    Task UnlinkAsync(string e164, string customerId);
+}
+
+/// <summary>Where a number is kept in the phone book.</summary>
+public static class PhoneBook
+{
+    /// <summary>
+    /// How many pages the book has. Fixed for the life of the stored book (a number is found on the page of its hash):
+    /// 16,384 keeps a page at about a hundred numbers for a million customers.
+    /// </summary>
+    public const int Pages = 16_384;
+
+    /// <summary>The page of <paramref name="e164"/>: FNV-1a of its characters, stable across processes and versions.</summary>
+    public static int PageOf(string e164)
+    {
+        ArgumentNullException.ThrowIfNull(e164);
+        var hash = 2166136261u;
+        foreach (var c in e164)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+        return (int)(hash % Pages);
+    }
+
+    /// <summary>The page that holds <paramref name="e164"/>.</summary>
+    public static IPhoneBookGrain PageFor(this IGrainFactory grains, string e164) => grains.GetGrain<IPhoneBookGrain>(PageOf(e164));
 }
 
 /// <summary>A ringing call as the telephony system announced it, with the cards of every customer the caller's number belongs to, most valuable first.</summary>

@@ -54,7 +54,7 @@ internal sealed partial class CustomerGrain(
     {
         var id = this.GetPrimaryKeyString();
         var state = stored.State;
-        phones = new PhoneLinks(phoneNumbers, state.DirectoryPhones);
+        phones = new PhoneLinks(phoneNumbers, state.PhoneBookPhones);
         customer = new CustomerState(id);
         if (state.Customer is { } snapshot)
         {
@@ -267,7 +267,7 @@ internal sealed partial class CustomerGrain(
         {
             stored.State = new CustomerGrainState
             {
-                LastSequence = lastSequence, LastPosition = lastPosition, Customer = customer, DirectoryPhones = [.. phones.Linked],
+                LastSequence = lastSequence, LastPosition = lastPosition, Customer = customer, PhoneBookPhones = [.. phones.Linked],
                 Quarantined = [.. quarantine.Held],
             };
             try
@@ -312,6 +312,16 @@ internal sealed partial class CustomerGrain(
         {
             LogDirectoryFailed(ex, customer.CustomerId);
         }
+    }
+
+    public async Task LinkPhonesAsync()
+    {
+        await SyncDirectoryAsync();
+        if (phones.Failed)
+        {
+            throw new InvalidOperationException($"The phone book could not be written for {customer.CustomerId}; see the log.");
+        }
+        await SaveIfChangedAsync(CancellationToken.None);
     }
 
     // Answering: from memory, as of now (served from the card cache) or as of a later moment asked for.

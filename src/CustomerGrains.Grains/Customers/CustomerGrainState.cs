@@ -26,8 +26,12 @@ internal sealed class CustomerGrainState
 
     public CustomerState? Customer { get; set; }
 
-    /// <summary>The E.164 numbers this customer is linked to in the phone directory (linked before recorded here).</summary>
-    public List<string> DirectoryPhones { get; set; } = [];
+    /// <summary>
+    /// The E.164 numbers this customer is linked to in the phone book (linked before recorded here). A snapshot from
+    /// before the phone book (its numbers were under <c>directoryPhones</c>, one grain per number) has none here, so the
+    /// customer links them all again in the book when it is activated.
+    /// </summary>
+    public List<string> PhoneBookPhones { get; set; } = [];
 
     /// <summary>Events of the log that could not be applied to this customer, set aside with the error.</summary>
     public List<QuarantinedEvent> Quarantined { get; set; } = [];

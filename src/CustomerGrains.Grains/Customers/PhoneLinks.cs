@@ -38,13 +38,13 @@ internal sealed class PhoneLinks(PhoneNumberNormalizer phoneNumbers, IEnumerable
         {
             foreach (var number in numbers.Except(linked, StringComparer.Ordinal).ToList())
             {
-                await grains.GetGrain<IPhoneDirectoryGrain>(number).LinkAsync(customerId);
+                await grains.PageFor(number).LinkAsync(number, customerId);
                 linked.Add(number);
                 changes++;
             }
             foreach (var number in linked.Except(numbers, StringComparer.Ordinal).ToList())
             {
-                await grains.GetGrain<IPhoneDirectoryGrain>(number).UnlinkAsync(customerId);
+                await grains.PageFor(number).UnlinkAsync(number, customerId);
                 linked.Remove(number);
                 changes++;
             }

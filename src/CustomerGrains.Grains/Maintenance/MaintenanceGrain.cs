@@ -23,6 +23,13 @@ public interface IMaintenanceGrain : IGrainWithIntegerKey
     /// </summary>
     [Alias("SweepLifecycle")]
     Task<int> SweepLifecycleAsync();
+
+    /// <summary>
+    /// Links the numbers of the next page of known customers in the phone book, once after an upgrade from the
+    /// per-number directory; true when the book is complete (then it never runs again).
+    /// </summary>
+    [Alias("BuildPhoneBook")]
+    Task<bool> BuildPhoneBookAsync();
 }
 
 /// <summary>Schedules of the maintenance work (configuration section <c>Maintenance</c>).</summary>
@@ -56,11 +63,24 @@ public sealed class MaintenanceOptions : Hosting.ISelfValidatingOptions
     }
 }
 
+/// <summary>What the maintenance work has done that must not be done again: the phone book's build and how far it got.</summary>
+internal sealed class MaintenanceState
+{
+    /// <summary>The phone book version the stored book is built for (0: not yet, the book of a build before it).</summary>
+    public int PhoneBookVersion { get; set; }
+
+    /// <summary>The last customer id a running phone-book build has linked.</summary>
+    public string PhoneBookCursor { get; set; } = "";
+}
+
 /// <summary>
 /// Holds the schedules as reminders, so they survive silo failures and run on whichever silo hosts this
 /// grain. Measuring the population reads only the read model, never activating customer grains.
+/// Once, after an upgrade from the per-number phone directory, it links every known customer's numbers in the phone
+/// book (a page of customers per reminder tick, its progress stored), so screen-pops find customers not yet activated.
 /// </summary>
 internal sealed partial class MaintenanceGrain(
+    [PersistentState("maintenance", Hosting.CustomerGrainsSiloBuilderExtensions.CustomerStorage)] IPersistentState<MaintenanceState> stored,
     PopulationMeasurement population,
     ICustomerReadModel readModel,
     TimeProvider time,
@@ -70,6 +90,10 @@ internal sealed partial class MaintenanceGrain(
 {
     public const string PopulationRefresh = "population-refresh";
     public const string LifecycleSweep = "lifecycle-sweep";
+    public const string PhoneBookBuild = "phone-book-build";
+
+    /// <summary>The phone book's version: 1 is the book in pages (<see cref="PhoneBook"/>).</summary>
+    public const int PhoneBookVersion = 1;
 
     public async Task EnsureScheduledAsync()
     {
@@ -77,6 +101,33 @@ internal sealed partial class MaintenanceGrain(
         await this.RegisterOrUpdateReminder(PopulationRefresh, period, period);
         var sweep = maintenance.Value.LifecycleSweepInterval;
         await this.RegisterOrUpdateReminder(LifecycleSweep, sweep, sweep);
+        if (stored.State.PhoneBookVersion < PhoneBookVersion)
+        {
+            await this.RegisterOrUpdateReminder(PhoneBookBuild, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        }
+    }
+
+    public async Task<bool> BuildPhoneBookAsync()
+    {
+        if (stored.State.PhoneBookVersion >= PhoneBookVersion)
+        {
+            return true;
+        }
+        var limits = maintenance.Value;
+        var ids = await readModel.IdsAfterAsync(stored.State.PhoneBookCursor, limits.SweepLimit, CancellationToken.None);
+        var grains = GrainFactory;
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = limits.SweepConcurrency },
+            async (id, _) => await grains.GetGrain<ICustomerGrain>(id).LinkPhonesAsync());
+        var done = ids.Count < limits.SweepLimit;
+        stored.State.PhoneBookCursor = done ? "" : ids[^1];
+        stored.State.PhoneBookVersion = done ? PhoneBookVersion : stored.State.PhoneBookVersion;
+        await stored.WriteStateAsync();
+        LogPhoneBookProgress(ids.Count, done);
+        if (done && await this.GetReminder(PhoneBookBuild) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+        return done;
     }
 
     public async Task<int> SweepLifecycleAsync()
@@ -112,18 +163,16 @@ internal sealed partial class MaintenanceGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName is PopulationRefresh or LifecycleSweep)
+        if (reminderName is PopulationRefresh or LifecycleSweep or PhoneBookBuild)
         {
             try
             {
-                if (reminderName == PopulationRefresh)
+                await (reminderName switch
                 {
-                    await RefreshPopulationAsync();
-                }
-                else
-                {
-                    await SweepLifecycleAsync();
-                }
+                    PopulationRefresh => (Task)RefreshPopulationAsync(),
+                    LifecycleSweep => SweepLifecycleAsync(),
+                    _ => BuildPhoneBookAsync(),
+                });
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -138,6 +187,9 @@ internal sealed partial class MaintenanceGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Lifecycle sweep reviewed {Count} customers")]
     private partial void LogSwept(int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Phone book build: linked the numbers of {Count} more customers (finished: {Done})")]
+    private partial void LogPhoneBookProgress(int count, bool done);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Scheduled work {Reminder} failed")]
     private partial void LogFailed(Exception ex, string reminder);

@@ -40,6 +40,9 @@ internal static class CustomerReadModelSql
         FROM customer_read_model WHERE customer_id > @after ORDER BY customer_id LIMIT @limit
         """;
 
+    /// <summary>Customer ids after <c>@after</c> in key order, at most <c>@limit</c>.</summary>
+    public const string Ids = "SELECT customer_id FROM customer_read_model WHERE customer_id > @after ORDER BY customer_id LIMIT @limit";
+
     /// <summary>The customers whose review is due at <c>@now</c>, oldest first, at most <c>@limit</c>.</summary>
     public const string Due = """
         SELECT customer_id FROM customer_read_model

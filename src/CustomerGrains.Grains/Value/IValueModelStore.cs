@@ -53,4 +53,7 @@ public interface ICustomerReadModel
 
     /// <summary>Customers whose lifecycle should be reviewed by <paramref name="now"/>, oldest due first.</summary>
     Task<IReadOnlyList<string>> DueForReviewAsync(DateTimeOffset now, int maxCount, CancellationToken cancellationToken);
+
+    /// <summary>The ids of customers after <paramref name="after"/> in key order, at most <paramref name="maxCount"/>.</summary>
+    Task<IReadOnlyList<string>> IdsAfterAsync(string after, int maxCount, CancellationToken cancellationToken);
 }

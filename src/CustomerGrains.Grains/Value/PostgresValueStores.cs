@@ -146,4 +146,14 @@ public sealed class PostgresCustomerReadModel(PostgresDatabase database) : ICust
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
         return await CustomerReadModelSql.ReadIdsAsync(r, cancellationToken);
     }
+
+    public async Task<IReadOnlyList<string>> IdsAfterAsync(string after, int maxCount, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(CustomerReadModelSql.Ids, connection);
+        command.Parameters.AddWithValue("after", after);
+        command.Parameters.AddWithValue("limit", maxCount);
+        await using var r = await command.ExecuteReaderAsync(cancellationToken);
+        return await CustomerReadModelSql.ReadIdsAsync(r, cancellationToken);
+    }
 }

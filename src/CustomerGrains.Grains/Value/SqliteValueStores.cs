@@ -147,6 +147,17 @@ public sealed class SqliteCustomerReadModel(EmbeddedDatabases databases) : ICust
             return await CustomerReadModelSql.ReadIdsAsync(r, ct);
         }, cancellationToken);
 
+    public Task<IReadOnlyList<string>> IdsAfterAsync(string after, int maxCount, CancellationToken cancellationToken) =>
+        database.WithConnectionAsync(async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = CustomerReadModelSql.Ids;
+            command.Parameters.AddWithValue("@after", after);
+            command.Parameters.AddWithValue("@limit", maxCount);
+            await using var r = await command.ExecuteReaderAsync(ct);
+            return await CustomerReadModelSql.ReadIdsAsync(r, ct);
+        }, cancellationToken);
+
     private static object Time(DateTimeOffset? at) => (object?)SqliteDatabase.Time(at) ?? DBNull.Value;
 
     private static DateTimeOffset? OptionalTime(System.Data.Common.DbDataReader r, int i) => r.IsDBNull(i) ? null : SqliteDatabase.ParseTime(r.GetString(i));

@@ -25,7 +25,7 @@ public sealed class ScreenPopService(GrainReads reads, PhoneNumberNormalizer pho
     {
         var cards = await reads.ReadAsync(async grains =>
         {
-            var ids = await grains.GetGrain<IPhoneDirectoryGrain>(e164).GetCustomersAsync();
+            var ids = await grains.PageFor(e164).GetCustomersAsync(e164);
             // Most numbers have one customer: that answer needs no fan-out and no sort.
             return ids.Length == 1
                 ? [await grains.GetGrain<ICustomerGrain>(ids[0]).GetScreenPopCardAsync(e164)]
@@ -45,7 +45,7 @@ public sealed class ScreenPopService(GrainReads reads, PhoneNumberNormalizer pho
     {
         var cards = await reads.ReadAsync(async grains =>
         {
-            var ids = await grains.GetGrain<IPhoneDirectoryGrain>(e164).GetCustomersAsync();
+            var ids = await grains.PageFor(e164).GetCustomersAsync(e164);
             return await Task.WhenAll(ids.Select(id => grains.GetGrain<ICustomerGrain>(id).GetCardAsync(PhoneContact)));
         }, cancellationToken);
         // The directory may be a moment behind a number that moved: a customer who no longer lists it is not shown.
