@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CustomerGrains.Grains.Hosting;
+using CustomerGrains.Grains.Service;
 using CustomerGrains.Host.Agents;
 using CustomerGrains.Host.Api;
 using CustomerGrains.Host.ScreenPop;
@@ -27,6 +28,7 @@ public static class HostExtensions
         services.AddAgentAuthentication(builder.Configuration);
         services.AddValidatedOptions<ReadOptions>(builder.Configuration, ReadOptions.Section);
         services.AddSingleton<GrainReads>();
+        services.AddSingleton<EventIntake>();
         services.AddSingleton<IngestService>();
         services.AddSingleton<Auditing>();
         services.AddSingleton<ScreenPopService>();
