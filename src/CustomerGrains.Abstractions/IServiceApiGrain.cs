@@ -66,7 +66,7 @@ public sealed record IngestOutcome
 }
 
 /// <summary>The status of an <see cref="IngestOutcome"/>.</summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("CustomerGrains.IngestStatus")]
 public enum IngestStatus
 {
     /// <summary>The batch is in the log (events new to it under <c>Accepted</c>, the others under <c>Duplicates</c>).</summary>
