@@ -2,7 +2,7 @@ using CustomerGrains.Domain.Contacts;
 using CustomerGrains.Domain.Events;
 using CustomerGrains.Grains.Hosting;
 
-namespace CustomerGrains.Host.Hosting;
+namespace CustomerGrains.Grains.Service;
 
 /// <summary>Limits of <c>POST /api/interactions</c> and the other writes of events (configuration section <c>Ingest</c>).</summary>
 public sealed class IngestOptions : ISelfValidatingOptions
