@@ -54,7 +54,10 @@ public static class CustomerGrainsSiloBuilderExtensions
         {
             stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
             stream.ConfigurePullingAgent(agent => agent.Configure<IOptions<InteractionLogOptions>>((o, log) =>
-                o.GetQueueMsgsTimerPeriod = log.Value.PollInterval));
+            {
+                o.GetQueueMsgsTimerPeriod = log.Value.PollInterval;
+                o.BatchContainerBatchSize = log.Value.DeliveryBatchSize;
+            }));
         });
         return silo;
     }
