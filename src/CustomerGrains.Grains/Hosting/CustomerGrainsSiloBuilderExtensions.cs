@@ -54,10 +54,7 @@ public static class CustomerGrainsSiloBuilderExtensions
         {
             stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
             stream.ConfigurePullingAgent(agent => agent.Configure<IOptions<InteractionLogOptions>>((o, log) =>
-            {
-                o.GetQueueMsgsTimerPeriod = log.Value.PollInterval;
-                o.BatchContainerBatchSize = log.Value.DeliveryBatchSize;
-            }));
+                o.GetQueueMsgsTimerPeriod = log.Value.PollInterval));
         });
         return silo;
     }

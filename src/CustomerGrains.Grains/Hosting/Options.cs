@@ -85,12 +85,6 @@ public sealed class InteractionLogOptions : ISelfValidatingOptions
     /// <summary>How often a partition's delivery checkpoint is saved. Default 1 s.</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>
-    /// The most log records of one customer delivered to the customer's grain in one call (in order, as one turn).
-    /// Records of a customer that arrive together are applied together instead of one grain call each. Default 64.
-    /// </summary>
-    public int DeliveryBatchSize { get; set; } = 64;
-
     public IEnumerable<string> Validate()
     {
         if (Partitions is < 1 or > 1024)
@@ -104,10 +98,6 @@ public sealed class InteractionLogOptions : ISelfValidatingOptions
         if (CheckpointInterval < TimeSpan.Zero || CheckpointInterval > TimeSpan.FromHours(1))
         {
             yield return $"{nameof(CheckpointInterval)} must be between 0 and 1 hour (was {CheckpointInterval})";
-        }
-        if (DeliveryBatchSize is < 1 or > 10_000)
-        {
-            yield return $"{nameof(DeliveryBatchSize)} must be between 1 and 10000 (was {DeliveryBatchSize})";
         }
     }
 }
