@@ -56,6 +56,7 @@ public sealed class AccessTests(AccessHost host) : IClassFixture<AccessHost>
         ["GET /api/agent/events"] = [Agent, Supervisor],
         ["POST /api/customers/{id}/notes"] = [Agent, Supervisor],
         ["POST /api/calls"] = [Cti, Supervisor],
+        ["POST /api/calls/{callId}/end"] = [Cti, Supervisor],
         ["GET /api/screenpop"] = [Agent, Supervisor, "service:customers:read"],
         ["GET /api/customers/{id}"] = [Supervisor, "service:customers:read"],
         ["POST /api/customers/batch"] = [Agent, Supervisor, "service:customers:read", "service:decisions:read"],
@@ -119,7 +120,7 @@ public sealed class AccessTests(AccessHost host) : IClassFixture<AccessHost>
     {
         var space = endpoint.IndexOf(' ', StringComparison.Ordinal);
         var method = endpoint[..space] == "*" ? HttpMethod.Get : new HttpMethod(endpoint[..space]);
-        var path = endpoint[(space + 1)..].Replace("{id}", "access-probe", StringComparison.Ordinal).Replace("{documentName}", "v1", StringComparison.Ordinal)
+        var path = endpoint[(space + 1)..].Replace("{id}", "access-probe", StringComparison.Ordinal).Replace("{callId}", "access-probe", StringComparison.Ordinal).Replace("{documentName}", "v1", StringComparison.Ordinal)
             .Replace("{documentName?}", "v1", StringComparison.Ordinal);
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
         if (method != HttpMethod.Get)
