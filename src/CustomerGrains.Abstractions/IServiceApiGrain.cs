@@ -56,6 +56,9 @@ public sealed record IngestOutcome
     /// <summary>The internal cause of an unavailable log (a host, a driver's message): for operators, not for end users.</summary>
     [Id(5)] public string? Diagnostic { get; init; }
 
+    /// <summary>When a batch refused because delivery is behind may be tried again, in seconds.</summary>
+    [Id(6)] public int? RetryAfterSeconds { get; init; }
+
     /// <summary>An outcome of the accepted events and the duplicates.</summary>
     public static IngestOutcome Appended(IEnumerable<string> accepted, IEnumerable<string> duplicates) =>
         new() { Status = IngestStatus.Accepted, Accepted = [.. accepted], Duplicates = [.. duplicates] };
@@ -77,6 +80,12 @@ public enum IngestStatus
 
     /// <summary>The log's storage did not answer; nothing was appended. Trying again later is safe.</summary>
     Unavailable,
+
+    /// <summary>
+    /// Delivery to the customers is further behind than the engine allows (back-pressure); nothing was appended. Try
+    /// again after <see cref="IngestOutcome.RetryAfterSeconds"/>.
+    /// </summary>
+    Behind,
 }
 
 /// <summary>A screen-pop through the typed client: the number in E.164 and the cards, or why the number was refused.</summary>

@@ -85,7 +85,7 @@ internal sealed class CustomerGrainsClient(IClusterClient cluster, CustomerGrain
             UseJitter = true,
             ShouldHandle = new PredicateBuilder()
                 .Handle<Exception>(TransientCalls.IsTransient)
-                .HandleResult(result => result is IngestOutcome { Status: IngestStatus.Unavailable }),
+                .HandleResult(result => result is IngestOutcome { Status: IngestStatus.Unavailable or IngestStatus.Behind }),
         }).Build();
     }
 
@@ -113,7 +113,7 @@ internal sealed class CustomerGrainsClient(IClusterClient cluster, CustomerGrain
         // The events cross in their canonical JSON form, so the silo reads them with the HTTP API's own reader and validator.
         var batch = "{\"events\":[" + string.Join(',', events.Select(e => InteractionJson.Serialize(e ?? throw new ArgumentException("An event is null.", nameof(events))))) + "]}";
         var outcome = await CallAsync(grains => ServiceApi(grains).IngestAsync(batch), cancellationToken);
-        return outcome.Status == IngestStatus.Unavailable
+        return outcome.Status is IngestStatus.Unavailable or IngestStatus.Behind
             ? throw new CustomerGrainsUnavailableException($"{outcome.Problem} (after {options.Attempts} attempts; nothing was appended)")
             : outcome;
     }

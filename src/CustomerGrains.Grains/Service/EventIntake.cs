@@ -15,7 +15,8 @@ namespace CustomerGrains.Grains.Service;
 /// duplicate ids, every problem by event index and field, or an unavailable log.
 /// </summary>
 public sealed partial class EventIntake(
-    IInteractionLog log, TimeProvider time, IOptions<IngestOptions> options, PhoneNumberNormalizer phoneNumbers, ILogger<EventIntake> logger)
+    IInteractionLog log, DeliveryBacklogMonitor backlog, TimeProvider time, IOptions<IngestOptions> options, PhoneNumberNormalizer phoneNumbers,
+    ILogger<EventIntake> logger)
 {
     /// <summary>The problem of a batch with more events than <see cref="IngestOptions.MaxBatchSize"/>.</summary>
     public const string TooLarge = "The batch is too large";
@@ -37,7 +38,45 @@ public sealed partial class EventIntake(
                 [new FieldError(-1, "events", $"A batch may carry at most {limits.MaxBatchSize} events; this one has {array.GetArrayLength()}. Split it.")]);
         }
         var parsed = InteractionJson.ParseBatch(root, time.GetUtcNow(), limits.ValidationWith(phoneNumbers));
-        return parsed.IsValid ? await AppendAsync(parsed.Events, cancellationToken) : IngestOutcome.Invalid(InvalidBatch, parsed.Errors);
+        if (!parsed.IsValid)
+        {
+            return IngestOutcome.Invalid(InvalidBatch, parsed.Errors);
+        }
+        return await TooFarBehindAsync() ?? await AppendAsync(parsed.Events, cancellationToken);
+    }
+
+    /// <summary>A refusal when delivery lags more than <see cref="IngestOptions.MaxDeliveryLag"/>; null when the batch may go in.</summary>
+    private async Task<IngestOutcome?> TooFarBehindAsync()
+    {
+        var limits = options.Value;
+        if (limits.MaxDeliveryLag <= TimeSpan.Zero)
+        {
+            return null;
+        }
+        double lag;
+        try
+        {
+            lag = (await backlog.RecentAsync(limits.BacklogCheckInterval)).OldestBehindSeconds ?? 0;
+        }
+        catch (LogUnavailableException)
+        {
+            // No reading: the append itself will say whether the log answers.
+            return null;
+        }
+        if (lag <= limits.MaxDeliveryLag.TotalSeconds)
+        {
+            return null;
+        }
+        // Long enough for delivery to make headway, short enough to come back soon after it has.
+        var retry = (int)Math.Clamp(Math.Ceiling(lag - limits.MaxDeliveryLag.TotalSeconds), 1, 30);
+        LogBehind(logger, lag, limits.MaxDeliveryLag.TotalSeconds);
+        return new IngestOutcome
+        {
+            Status = IngestStatus.Behind,
+            Problem = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"Delivery to the customers is {lag:0} s behind (the oldest event not yet applied), more than Ingest:MaxDeliveryLag allows ({limits.MaxDeliveryLag.TotalSeconds:0} s): this batch was not accepted, so that what is acknowledged becomes visible in time. Try again in {retry} s; nothing of it was appended."),
+            RetryAfterSeconds = retry,
+        };
     }
 
     /// <summary>
@@ -70,6 +109,9 @@ public sealed partial class EventIntake(
             };
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A batch was refused: delivery is {Lag:0} s behind, more than the {Max:0} s allowed")]
+    private static partial void LogBehind(ILogger logger, double lag, double max);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} events could not be appended to the interaction log")]
     private static partial void LogAppendFailed(ILogger logger, Exception ex, int count);

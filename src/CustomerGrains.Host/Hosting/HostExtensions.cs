@@ -29,6 +29,7 @@ public static class HostExtensions
         services.AddAgentAuthentication(builder.Configuration);
         services.AddValidatedOptions<ReadOptions>(builder.Configuration, ReadOptions.Section);
         services.AddSingleton<GrainReads>();
+        services.AddSingleton<DeliveryBacklogMonitor>();
         services.AddSingleton<EventIntake>();
         services.AddSingleton<IngestService>();
         services.AddSingleton<Auditing>();
