@@ -179,11 +179,11 @@ public sealed record ValueFigures
     [Id(5)] public double CostToServe { get; init; }
     /// <summary>CLV less cost-to-serve.</summary>
     [Id(6)] public double NetValue { get; init; }
-    /// <summary>The share of customers with at most this net value (0..1); 0.5 before the population is measured.</summary>
-    [Id(7)] public double NetValuePercentile { get; init; }
+    /// <summary>The share of customers with at most this net value (0..1); null (uncalibrated) before the population is measured.</summary>
+    [Id(7)] public double? NetValuePercentile { get; init; }
     /// <summary>Recency, frequency and monetary scores 1-5, e.g. "545"; null until the population is measured.</summary>
     [Id(8)] public string? Rfm { get; init; }
-    /// <summary>The tier: A, B, C or D.</summary>
+    /// <summary>The tier: A, B, C or D; <c>uncalibrated</c> for a profitable customer before the population is measured (D needs no population).</summary>
     [Id(9)] public required string Tier { get; init; }
     /// <summary>The tier's display name from the service policy (e.g. Platinum).</summary>
     [Id(10)] public string? TierName { get; init; }

@@ -29,30 +29,35 @@ public static class DecisionEngine
         ArgumentNullException.ThrowIfNull(needs);
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(policy);
-        if (!policy.Tiers.TryGetValue(value.Tier, out var tier))
+        // Before the population is measured a profitable customer has no tier: the policy names the tier they are served as.
+        var tierName = value.Tier == ValueView.Uncalibrated ? policy.Uncalibrated.ServeAsTier : value.Tier;
+        if (!policy.Tiers.TryGetValue(tierName, out var tier))
         {
-            throw new ArgumentException($"Tier '{value.Tier}' is not one of the policy's tiers ({string.Join(", ", policy.Tiers.Keys)}).", nameof(value));
+            throw new ArgumentException($"Tier '{tierName}' is not one of the policy's tiers ({string.Join(", ", policy.Tiers.Keys)}).", nameof(value));
         }
 
+        // Both matrices and retention split on the same value judgement: made once, its reason shared.
+        var (high, valueReason) = HighValue(value, policy);
         var treatment = Treat(state, tier, context.Now, policy, out var emotionBoost);
-        var service = Serve(state, value.Tier, tier, policy, emotionBoost);
+        var service = Serve(state, value, tierName, tier, policy, emotionBoost);
         var actions = new List<NextAction>(4);
         var withheld = new List<WithheldAction>(0);
         var offers = new Offers(state, actions, withheld);
-        ProposeActions(state, value, lifecycle, needs, context, policy, tier, offers);
-        // Both matrices split on the same value threshold: judged once, its reason shared.
-        var (high, valueReason) = HighValue(value, policy);
+        ProposeActions(state, value, lifecycle, needs, context, policy, tierName, tier, (high, valueReason), offers);
         return new Decision(state.CustomerId, context.Now, policy.Version, lifecycle.Stage, service, treatment, actions, withheld,
             Market(needs, policy, high, valueReason), Select(needs, policy, high, valueReason));
     }
 
-    private static ServiceDecision Serve(CustomerState state, string tierName, TierPolicy tier, Policy policy, int emotionBoost)
+    private static ServiceDecision Serve(CustomerState state, ValueView value, string tierName, TierPolicy tier, Policy policy, int emotionBoost)
     {
         var priority = tier.RoutingPriority;
-        var reasons = new List<Reason>(3)
+        var reasons = new List<Reason>(4);
+        if (value.Tier == ValueView.Uncalibrated)
         {
-            new("service.tier", $"tier {tierName} ({tier.DisplayName}): {tier.ServiceLevel}, routing priority {tier.RoutingPriority}"),
-        };
+            reasons.Add(new Reason("service.uncalibrated",
+                $"tier uncalibrated: the customer population has not been measured yet, so a profitable customer (net value {Formats.Money(Math.Round(value.NetValue, 2))}) is served as tier {tierName} by the policy"));
+        }
+        reasons.Add(new("service.tier", $"tier {tierName} ({tier.DisplayName}): {tier.ServiceLevel}, routing priority {tier.RoutingPriority}"));
         if (emotionBoost > 0)
         {
             priority = Math.Max(1, priority - emotionBoost);
@@ -139,21 +144,24 @@ public static class DecisionEngine
     }
 
     private static void ProposeActions(CustomerState state, ValueView value, LifecycleView lifecycle, NeedProfileView needs,
-        DecisionContext context, Policy policy, TierPolicy tier, Offers offers)
+        DecisionContext context, Policy policy, string tierName, TierPolicy tier, (bool High, Reason Why) worth, Offers offers)
     {
         var stage = lifecycle.Stage;
         var retention = policy.Retention;
-        if (retention.Tiers.Contains(value.Tier))
+        // Calibrated, the policy lists the valuable tiers; uncalibrated, only the net value (no percentile) can say so.
+        var valuable = value.IsCalibrated ? retention.Tiers.Contains(value.Tier) : worth.High;
+        var why = value.IsCalibrated ? $"tier {value.Tier} is valuable" : worth.Why.Text;
+        if (valuable)
         {
             if (stage == LifecycleStage.Decline)
             {
                 offers.Add(ActionKind.Retention, retention.Action, retention.Channel, retention.Budget, null,
-                    new Reason("action.retention", $"declining ({FirstRule(lifecycle)}) and tier {value.Tier} is valuable"));
+                    new Reason("action.retention", $"declining ({FirstRule(lifecycle)}) and {why}"));
             }
             else if (stage != LifecycleStage.Churned && IsListed(context.Reason, retention.ContactReasons))
             {
                 offers.Add(ActionKind.Retention, retention.Action, retention.Channel, retention.Budget, null,
-                    new Reason("action.retention.contactReason", $"in touch to '{context.Reason}' and tier {value.Tier} is valuable"));
+                    new Reason("action.retention.contactReason", $"in touch to '{context.Reason}' and {why}"));
             }
         }
 
@@ -183,7 +191,7 @@ public static class DecisionEngine
         if (active && tier.Care is { } care)
         {
             offers.Add(ActionKind.Care, care.Action, care.Channel, care.Budget, null,
-                new Reason("action.care", $"tier {value.Tier} ({tier.DisplayName}) care: {care.Action} within {Formats.Money(care.Budget)}"));
+                new Reason("action.care", $"tier {tierName} ({tier.DisplayName}) care: {care.Action} within {Formats.Money(care.Budget)}"));
         }
 
         if (stage != LifecycleStage.Churned && state.Birthday is { } birthday && DaysToBirthday(birthday.Value, context.Now) is var days
@@ -265,9 +273,21 @@ public static class DecisionEngine
 
     private static (bool High, Reason Why) HighValue(ValueView value, Policy policy)
     {
-        var high = value.NetValuePercentile >= policy.Marketing.HighValuePercentile;
-        return (high, new Reason("value.percentile",
-            $"net value percentile {Formats.Number(value.NetValuePercentile, "0.00")} is {(high ? "high" : "low")} (high from {Formats.Number(policy.Marketing.HighValuePercentile, "0.00")})"));
+        if (value.NetValuePercentile is { } percentile)
+        {
+            var high = percentile >= policy.Marketing.HighValuePercentile;
+            return (high, new Reason("value.percentile",
+                $"net value percentile {Formats.Number(percentile, "0.00")} is {(high ? "high" : "low")} (high from {Formats.Number(policy.Marketing.HighValuePercentile, "0.00")})"));
+        }
+        const string Uncalibrated = "net value percentile uncalibrated (the customer population has not been measured yet)";
+        var netValue = Formats.Money(Math.Round(value.NetValue, 2));
+        if (policy.Uncalibrated.HighNetValue is not { } floor)
+        {
+            return (false, new Reason("value.uncalibrated", $"{Uncalibrated}: net value {netValue} taken as low value (the policy sets no net value that counts as high)"));
+        }
+        var above = value.NetValue >= floor;
+        return (above, new Reason("value.uncalibrated",
+            $"{Uncalibrated}: net value {netValue} is {(above ? "high" : "low")} value (high from a net value of {Formats.Money(floor)} until measured)"));
     }
 
     /// <summary>Days from <paramref name="now"/>'s UTC day to the next birthday (0 on the day); 29 February is kept on 28 February in other years.</summary>

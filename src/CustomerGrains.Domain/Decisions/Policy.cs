@@ -22,6 +22,9 @@ public sealed record Policy(
     MarketingPolicy Marketing,
     CapabilityPolicy Capabilities)
 {
+    /// <summary>How customers are judged before the population is measured (optional in the file; default: served as C, nobody high value).</summary>
+    public UncalibratedPolicy Uncalibrated { get; init; } = UncalibratedPolicy.Default;
+
     /// <summary>The resource name of the default policy embedded in this assembly.</summary>
     public const string DefaultResourceName = "default-policy.json";
 
@@ -76,6 +79,16 @@ public sealed record BirthdayPolicy(string Action, ConsentChannel Channel, int W
 
 /// <summary>Where the marketing matrices split high from low: value by net-value percentile, individuality by distance to the segment.</summary>
 public sealed record MarketingPolicy(double HighValuePercentile, double HighIndividuality);
+
+/// <summary>
+/// Before the population is measured there are no percentiles and no tiers A to C: a profitable customer is served as
+/// <see cref="ServeAsTier"/> (a loss-maker is D, which needs no population), and counts as high value in the marketing
+/// matrices and for retention when the net value reaches <see cref="HighNetValue"/> (no one does when it is null).
+/// </summary>
+public sealed record UncalibratedPolicy(string ServeAsTier, decimal? HighNetValue)
+{
+    public static UncalibratedPolicy Default { get; } = new("C", null);
+}
 
 /// <summary>What the company serves well, and the match score (0..1) from which a customer's needs count as well matched.</summary>
 public sealed record CapabilityPolicy(ImmutableArray<string> Categories, ImmutableArray<Channel> Channels, double GoodMatch);

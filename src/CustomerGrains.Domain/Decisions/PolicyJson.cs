@@ -42,7 +42,7 @@ public static class PolicyJson
 
     private static Policy Read(Node root)
     {
-        root.Only("version", "tiers", "recovery", "complaints", "retention", "winBack", "crossSell", "birthday", "marketing", "capabilities");
+        root.Only("version", "tiers", "recovery", "complaints", "retention", "winBack", "crossSell", "birthday", "marketing", "capabilities", "uncalibrated");
         var version = root.Text("version");
         var tiers = root.Object("tiers") is { } t ? Tiers(t) : ImmutableDictionary<string, TierPolicy>.Empty;
         return new Policy(
@@ -55,7 +55,21 @@ public static class PolicyJson
             root.Object("crossSell") is { } x ? CrossSell(x) : null!,
             root.Object("birthday") is { } b ? Birthday(b) : null!,
             root.Object("marketing") is { } m ? Marketing(m) : null!,
-            root.Object("capabilities") is { } cap ? Capabilities(cap) : null!);
+            root.Object("capabilities") is { } cap ? Capabilities(cap) : null!)
+        {
+            Uncalibrated = root.Has("uncalibrated") && root.Object("uncalibrated") is { } u ? Uncalibrated(u) : UncalibratedPolicy.Default,
+        };
+    }
+
+    private static UncalibratedPolicy Uncalibrated(Node node)
+    {
+        node.Only("serveAsTier", "highNetValue");
+        var tier = node.Text("serveAsTier");
+        if (tier is not null && !Policy.TierNames.Contains(tier))
+        {
+            node.Fail("serveAsTier", $"unknown tier '{tier}'; expected one of {string.Join(", ", Policy.TierNames)}");
+        }
+        return new UncalibratedPolicy(tier ?? "", node.Has("highNetValue") ? node.Money("highNetValue") : null);
     }
 
     private static ImmutableDictionary<string, TierPolicy> Tiers(Node node)
@@ -209,6 +223,9 @@ public static class PolicyJson
                 }
             }
         }
+
+        /// <summary>Whether an optional property is present and not null.</summary>
+        public bool Has(string name) => Element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
 
         private bool TryGet(string name, out JsonElement value, bool nullable = false)
         {

@@ -20,7 +20,7 @@ public sealed record PopulationStatistics(
     /// <summary>The average need traits per tier ("A".."D"), for the individuality of a customer against their segment.</summary>
     public ImmutableDictionary<string, Needs.SegmentAverages>? Segments { get; init; }
 
-    /// <summary>Before any population is measured: nobody is A or B, no RFM code, everyone at the median.</summary>
+    /// <summary>Before any population is measured: no tier but D, no RFM code, no percentile.</summary>
     public static PopulationStatistics Uncalibrated { get; } = new(0, 0, TierThresholds.Uncalibrated, null, [], []);
 
     public bool IsCalibrated => NetValuePercentiles.Length > 0;
@@ -106,13 +106,16 @@ public sealed record PopulationStatistics(
         };
     }
 
-    /// <summary>The share of customers (0..1) whose net value is at most <paramref name="netValue"/>; 0.5 when uncalibrated.</summary>
-    public double PercentileOf(double netValue)
+    /// <summary>
+    /// The share of customers (0..1) whose net value is at most <paramref name="netValue"/>; null when uncalibrated (no
+    /// population measured: a made-up median would make every customer look average, or valuable).
+    /// </summary>
+    public double? PercentileOf(double netValue)
     {
         var points = NetValuePercentiles;
         if (points.Length == 0)
         {
-            return 0.5;
+            return null;
         }
         if (netValue <= points[0])
         {
