@@ -38,7 +38,7 @@ public static class DecisionEngine
 
         // Both matrices and retention split on the same value judgement: made once, its reason shared.
         var (high, valueReason) = HighValue(value, policy);
-        var treatment = Treat(state, tier, context.Now, policy, out var emotionBoost);
+        var treatment = Treat(state, value, tier, context.Now, policy, out var emotionBoost);
         var service = Serve(state, value, tierName, tier, policy, emotionBoost);
         var actions = new List<NextAction>(4);
         var withheld = new List<WithheldAction>(0);
@@ -71,11 +71,12 @@ public static class DecisionEngine
         return new ServiceDecision(tierName, tier.DisplayName, tier.ServiceLevel, priority, reasons);
     }
 
-    private static Treatment Treat(CustomerState state, TierPolicy tier, DateTimeOffset now, Policy policy, out int emotionBoost)
+    private static Treatment Treat(CustomerState state, ValueView value, TierPolicy tier, DateTimeOffset now, Policy policy, out int emotionBoost)
     {
         var reasons = new List<Reason>(3);
         string? script = null;
         Emotion? emotion = null;
+        RecoveryScript? recoveryUsed = null;
         emotionBoost = 0;
         if (state.LastEmotion is { } mood)
         {
@@ -99,9 +100,28 @@ public static class DecisionEngine
                 script = recovery.Script;
                 emotion = mood.Emotion;
                 emotionBoost = recovery.PriorityBoost;
+                recoveryUsed = recovery;
                 reasons.Add(new Reason("treatment.emotion." + name,
                     $"marked {name} on {EnumNames.Of(mood.Channel)} {Formats.Number(age, "0")} day(s) ago: use the script {script}"));
             }
+        }
+
+        var patterns = ComplaintPatterns(state, value, now, policy.Recovery.Pattern, reasons);
+        if (patterns.Count > 0 && policy.Recovery.Scripts.TryGetValue(Emotion.SecretlyPleased, out var firmScript))
+        {
+            // Nobody noted the mood (or another one): the pattern alone warns the agent and calls for the firm measures.
+            if (recoveryUsed is null)
+            {
+                script = firmScript.Script;
+                reasons.Add(new Reason("treatment.pattern.script", $"no current mood script: use the {EnumNames.Of(Emotion.SecretlyPleased)} script {script} for the pattern"));
+            }
+            recoveryUsed = recoveryUsed is { Firm: true } ? recoveryUsed : firmScript;
+        }
+        var firm = recoveryUsed?.Firm == true;
+        var informSupervisor = recoveryUsed?.InformSupervisor == true;
+        if (informSupervisor)
+        {
+            reasons.Add(new Reason("treatment.supervisor", "inform the supervisor of this contact"));
         }
 
         var apologise = false;
@@ -140,7 +160,53 @@ public static class DecisionEngine
                     $"complaint {gravest.ComplaintId} is {EnumNames.Of(gravest.Severity)}: compensation up to {Formats.Money(tier.CompensationLimit)} ({tier.DisplayName})"));
             }
         }
-        return new Treatment(script, emotion, apologise, compensate, compensate ? tier.CompensationLimit : 0, reasons);
+        if (firm)
+        {
+            reasons.Add(new Reason("treatment.firm", compensate
+                ? $"firm measures, by the policy: compensation no higher than {Formats.Money(tier.CompensationLimit)}, no escalation and nothing beyond the complaint rules"
+                : "firm measures, by the policy: no compensation beyond the complaint rules, no escalation"));
+        }
+        return new Treatment(script, emotion, apologise, compensate, compensate ? tier.CompensationLimit : 0, reasons)
+        {
+            Firm = firm,
+            InformSupervisor = informSupervisor,
+            Patterns = patterns,
+        };
+    }
+
+    /// <summary>
+    /// The complaint patterns of a customer who may gain from complaining: repeated complaints resolved with compensation
+    /// within the policy's window, and a complaint rate far above the population's (once it is measured).
+    /// </summary>
+    private static List<string> ComplaintPatterns(CustomerState state, ValueView value, DateTimeOffset now, ComplaintPattern pattern, List<Reason> reasons)
+    {
+        var found = new List<string>(0);
+        var since = now.AddDays(-pattern.WithinDays);
+        var compensated = 0;
+        foreach (var at in state.CompensatedResolutions)
+        {
+            if (at >= since && at <= now)
+            {
+                compensated++;
+            }
+        }
+        if (compensated >= pattern.CompensatedComplaints)
+        {
+            found.Add("repeatedCompensation");
+            reasons.Add(new Reason("treatment.pattern.repeatedCompensation",
+                $"{compensated} complaints ended in compensation in the last {pattern.WithinDays} days (flagged from {pattern.CompensatedComplaints}): possibly secretly pleased, whatever mood was noted"));
+        }
+        if (value.PeerComplaintsPerYear is { } peers && state.ComplaintCount >= pattern.MinComplaints)
+        {
+            var own = Value.ComplaintRate.PerYear(state.ComplaintCount, state.FirstEventAt, now);
+            if (own >= peers * pattern.RateAbovePeers)
+            {
+                found.Add("complaintRateAbovePeers");
+                reasons.Add(new Reason("treatment.pattern.complaintRate",
+                    $"{Formats.Number(own, "0.0")} complaints a year against {Formats.Number(peers, "0.00")} for the customer population ({Formats.Number(pattern.RateAbovePeers, "0.#")} times or more flags it)"));
+            }
+        }
+        return found;
     }
 
     private static void ProposeActions(CustomerState state, ValueView value, LifecycleView lifecycle, NeedProfileView needs,

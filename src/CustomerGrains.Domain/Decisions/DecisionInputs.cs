@@ -14,6 +14,9 @@ public sealed record ValueView(double PAlive, decimal NetValue, decimal Clv, str
     /// <summary>The tier (and population version) of a customer judged before any population was measured.</summary>
     public const string Uncalibrated = "uncalibrated";
 
+    /// <summary>The population's complaints per customer-year, null until measured: the peers a customer's own rate is compared with.</summary>
+    public double? PeerComplaintsPerYear { get; init; }
+
     /// <summary>Whether the customer was placed in a measured population (percentile and tier are known).</summary>
     public bool IsCalibrated => NetValuePercentile is not null;
 

@@ -111,7 +111,7 @@ public static class PolicyJson
 
     private static RecoveryPolicy Recovery(Node node)
     {
-        node.Only("maxAgeDays", "scripts");
+        node.Only("maxAgeDays", "scripts", "pattern");
         var scripts = ImmutableDictionary.CreateBuilder<Emotion, RecoveryScript>();
         if (node.Object("scripts") is { } s)
         {
@@ -120,12 +120,26 @@ public static class PolicyJson
             {
                 if (s.Object(EnumNames.Of(emotion)) is { } script)
                 {
-                    script.Only("script", "priorityBoost");
-                    scripts[emotion] = new RecoveryScript(script.Text("script") ?? "", script.Int("priorityBoost", 0, 9) ?? 0);
+                    script.Only("script", "priorityBoost", "firm", "informSupervisor");
+                    scripts[emotion] = new RecoveryScript(script.Text("script") ?? "", script.Int("priorityBoost", 0, 9) ?? 0)
+                    {
+                        Firm = script.Has("firm") && script.Bool("firm") == true,
+                        InformSupervisor = script.Has("informSupervisor") && script.Bool("informSupervisor") == true,
+                    };
                 }
             }
         }
-        return new RecoveryPolicy(node.Int("maxAgeDays", 1, 365) ?? 0, scripts.ToImmutable());
+        return new RecoveryPolicy(node.Int("maxAgeDays", 1, 365) ?? 0, scripts.ToImmutable())
+        {
+            Pattern = node.Has("pattern") && node.Object("pattern") is { } pattern ? Pattern(pattern) : ComplaintPattern.Default,
+        };
+    }
+
+    private static ComplaintPattern Pattern(Node node)
+    {
+        node.Only("compensatedComplaints", "withinDays", "rateAbovePeers", "minComplaints");
+        return new ComplaintPattern(node.Int("compensatedComplaints", 1, 100) ?? 0, node.Int("withinDays", 1, 3650) ?? 0,
+            node.Number("rateAbovePeers", 1, 1000) ?? 0, node.Int("minComplaints", 1, 1000) ?? 0);
     }
 
     private static ComplaintPolicy Complaints(Node node)

@@ -75,10 +75,12 @@ public sealed record ComplaintOpened : InteractionEvent
     public override string TypeName => "complaintOpened";
 }
 
+/// <summary>A complaint closed: whether the customer was satisfied, and whether the resolution granted compensation.</summary>
 public sealed record ComplaintResolved : InteractionEvent
 {
     public required string ComplaintId { get; init; }
     public bool Satisfied { get; init; }
+    public bool Compensated { get; init; }
     public override string TypeName => "complaintResolved";
 }
 
@@ -135,7 +137,12 @@ public sealed record NoteAdded : InteractionEvent
 
 public enum Channel { Phone, Email, Chat, Store, Web, App }
 
-public enum Emotion { Calm, Anxious, Suspicious, Angry, Fearful }
+/// <summary>
+/// The customer's mood at a contact, for service recovery (seed 001's six emotional types). <see cref="SecretlyPleased"/>
+/// (窃喜型) is glad of the trouble for what it may bring: an abnormal state of mind, met with appropriate, reasonable and
+/// lawful firm measures. New values are appended: stored snapshots and the log name them, other code may count on the order.
+/// </summary>
+public enum Emotion { Calm, Anxious, Suspicious, Angry, Fearful, SecretlyPleased }
 
 public enum ComplaintSeverity { Low, Medium, High, Critical }
 

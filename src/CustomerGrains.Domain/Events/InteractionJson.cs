@@ -131,6 +131,7 @@ public static class InteractionJson
                 EventId = eventId, CustomerId = customerId, OccurredAt = occurredAt, Source = source,
                 ComplaintId = r.Id("complaintId"),
                 Satisfied = r.Bool("satisfied") ?? false,
+                Compensated = r.Bool("compensated") ?? false,
             },
             "survey" => new SurveyAnswered
             {

@@ -47,6 +47,12 @@ public sealed class CustomerState : IJsonOnDeserialized
     [JsonInclude] public Dictionary<string, ResolvedComplaint> ResolvedComplaints { get; private set; } = new(StringComparer.Ordinal);
     [JsonInclude] public int ComplaintCount { get; private set; }
 
+    /// <summary>How many of the latest compensated complaint resolutions <see cref="CompensatedResolutions"/> keeps.</summary>
+    public const int CompensatedResolutionLimit = 20;
+
+    /// <summary>When complaints were resolved with compensation, oldest first, at most <see cref="CompensatedResolutionLimit"/> (the latest).</summary>
+    [JsonInclude] public List<DateTimeOffset> CompensatedResolutions { get; private set; } = [];
+
     [JsonInclude] public Dictionary<EngagementKind, int> Engagements { get; private set; } = [];
     [JsonInclude] public DateTimeOffset? LastEngagementAt { get; private set; }
     [JsonInclude] public Dictionary<ExperienceDimension, DimensionScore> Experience { get; private set; } = [];
@@ -413,6 +419,16 @@ public sealed class CustomerState : IJsonOnDeserialized
         }
         OpenComplaints.Remove(s.ComplaintId);
         ResolvedComplaints[s.ComplaintId] = new ResolvedComplaint(s.OccurredAt, s.Satisfied);
+        if (s.Compensated)
+        {
+            // Kept in time order, a late one in its place; past the limit the oldest goes (the pattern looks at recent ones).
+            var at = CompensatedResolutions.FindLastIndex(t => t <= s.OccurredAt) + 1;
+            CompensatedResolutions.Insert(at, s.OccurredAt);
+            if (CompensatedResolutions.Count > CompensatedResolutionLimit)
+            {
+                CompensatedResolutions.RemoveAt(0);
+            }
+        }
     }
 
     private void ApplySurvey(SurveyAnswered s)

@@ -20,6 +20,12 @@ public sealed record PopulationStatistics(
     /// <summary>The average need traits per tier ("A".."D"), for the individuality of a customer against their segment.</summary>
     public ImmutableDictionary<string, Needs.SegmentAverages>? Segments { get; init; }
 
+    /// <summary>
+    /// The population's complaints per customer-year (<see cref="ComplaintRate"/>), what a customer's own rate is compared
+    /// with; null before a measurement that counted it.
+    /// </summary>
+    public double? ComplaintsPerYear { get; init; }
+
     /// <summary>Before any population is measured: no tier but D, no RFM code, no percentile.</summary>
     public static PopulationStatistics Uncalibrated { get; } = new(0, 0, TierThresholds.Uncalibrated, null, [], []);
 
@@ -45,9 +51,12 @@ public sealed record PopulationStatistics(
         var recency = new List<double>(customers.Count);
         var frequency = new List<double>(customers.Count);
         var monetary = new List<double>(customers.Count);
+        double complaints = 0, years = 0;
         for (var i = 0; i < customers.Count; i++)
         {
             var c = customers[i];
+            complaints += c.ComplaintCount;
+            years += ComplaintRate.YearsKnown(c.FirstSeenAt ?? c.FirstPurchaseAt, now);
             netValues[i] = ValueScorer.Compute(c, now, model, uncalibratedRfm, TierThresholds.Uncalibrated).NetValue;
             if (c.LastPurchaseAt is { } last)
             {
@@ -103,6 +112,7 @@ public sealed record PopulationStatistics(
             [.. counts])
         {
             Segments = segments.Count > 0 ? segments.ToImmutable() : null,
+            ComplaintsPerYear = complaints / years,
         };
     }
 

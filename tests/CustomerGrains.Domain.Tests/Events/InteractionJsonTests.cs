@@ -52,6 +52,24 @@ public sealed class InteractionJsonTests
         Assert.IsType(expected, e);
     }
 
+    [Theory]
+    [InlineData("secretlyPleased")]
+    [InlineData("secretly_pleased")]
+    public void The_sixth_emotional_type_is_secretly_pleased_on_the_wire_and_a_resolution_may_say_it_compensated(string wire)
+    {
+        var contact = Assert.IsType<CustomerContacted>(Single($"{{{Head},\"type\":\"contact\",\"channel\":\"phone\",\"emotion\":\"{wire}\"}}"));
+        var resolved = Assert.IsType<ComplaintResolved>(Single($"{{{Head},\"type\":\"complaintResolved\",\"complaintId\":\"k1\",\"compensated\":true}}"));
+        var unknown = Parse($"{{{Head},\"type\":\"contact\",\"channel\":\"phone\",\"emotion\":\"gleeful\"}}");
+
+        Assert.Equal(Emotion.SecretlyPleased, contact.Emotion);
+        Assert.Contains("\"emotion\":\"secretlyPleased\"", InteractionJson.Serialize(contact), StringComparison.Ordinal);
+        Assert.True(resolved.Compensated);
+        Assert.True(((ComplaintResolved)InteractionJson.Deserialize(InteractionJson.Serialize(resolved))).Compensated);
+        var error = Assert.Single(unknown.Errors);
+        Assert.Equal("emotion", error.Field);
+        Assert.Contains("secretlyPleased", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Every_event_type_survives_the_canonical_round_trip_through_the_log()
     {
