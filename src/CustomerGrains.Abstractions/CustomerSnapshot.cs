@@ -67,7 +67,10 @@ public sealed record CustomerSnapshot
             FirstEventAt = s.FirstEventAt,
             LastEventAt = s.LastEventAt,
             Purchases = new PurchaseFigures(p.Purchases, p.RepeatPurchases, p.FirstPurchaseAt, p.LastPurchaseAt,
-                p.RecencyDays, p.AgeDays, p.GrossSpend, p.Returned, p.NetSpend, p.Returns, p.Currency),
+                p.RecencyDays, p.AgeDays, p.GrossSpend, p.Returned, p.NetSpend, p.Returns, p.Currency)
+            {
+                Uncounted = p.Uncounted?.ToImmutableDictionary(StringComparer.Ordinal),
+            },
             Contacts = s.Contacts.ToImmutableDictionary(
                 c => EnumNames.Of(c.Key), c => new ContactFigures(c.Value.Count, c.Value.TotalSeconds, c.Value.LastAt)),
             OpenComplaints = [.. s.OpenComplaints.Select(c =>
@@ -94,7 +97,10 @@ public sealed record CustomerSnapshot
     }
 }
 
-/// <summary>Purchase history: counts, the repeat-purchase statistics and spend (net = gross - returned).</summary>
+/// <summary>
+/// Purchase history: counts, the repeat-purchase statistics and spend (net = gross - returned), in <c>Currency</c> (the base
+/// currency); <see cref="Uncounted"/> lists per currency what could not be converted into it and is not in the sums.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("CustomerGrains.PurchaseFigures")]
 public sealed record PurchaseFigures(
     [property: Id(0)] int Purchases,
@@ -107,7 +113,11 @@ public sealed record PurchaseFigures(
     [property: Id(7)] decimal Returned,
     [property: Id(8)] decimal NetSpend,
     [property: Id(9)] int Returns,
-    [property: Id(10)] string? Currency);
+    [property: Id(10)] string? Currency)
+{
+    /// <summary>Net amounts per currency not counted in the sums (logged without a conversion into the base currency); null when none.</summary>
+    [Id(11)] public ImmutableDictionary<string, decimal>? Uncounted { get; init; }
+}
 
 /// <summary>Contacts on one channel.</summary>
 [GenerateSerializer, Immutable, Alias("CustomerGrains.ContactFigures")]

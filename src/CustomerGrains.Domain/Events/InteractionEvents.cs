@@ -41,18 +41,26 @@ public sealed record PurchaseMade : InteractionEvent
     public decimal Discount { get; init; }
     public PaymentMethod? PaymentMethod { get; init; }
     public Channel? Channel { get; init; }
+
+    /// <summary>The amount's worth in the base currency, set at ingest (never read from a client); null in events logged before it.</summary>
+    public Conversion? Conversion { get; init; }
+
     public override string TypeName => "purchase";
 }
 
 /// <summary>One line of an order.</summary>
 public sealed record PurchaseLine(string Category, int Quantity, decimal UnitPrice);
 
-/// <summary>Goods of an order sent back; <see cref="Amount"/> is the refunded amount.</summary>
+/// <summary>Goods of an order sent back; <see cref="Amount"/> is the refunded amount, in <see cref="Currency"/> (the base currency when not given).</summary>
 public sealed record OrderReturned : InteractionEvent
 {
     public required string OrderId { get; init; }
     public required decimal Amount { get; init; }
+    public string? Currency { get; init; }
     public string? Reason { get; init; }
+
+    /// <summary>The refund's worth in the base currency, set at ingest; null in events logged before it.</summary>
+    public Conversion? Conversion { get; init; }
     public override string TypeName => "return";
 }
 

@@ -108,6 +108,7 @@ public static class InteractionJson
                 EventId = eventId, CustomerId = customerId, OccurredAt = occurredAt, Source = source,
                 OrderId = r.Id("orderId"),
                 Amount = r.Decimal("amount", required: true),
+                Currency = r.String("currency", required: false),
                 Reason = r.String("reason", required: false),
             },
             "contact" => new CustomerContacted

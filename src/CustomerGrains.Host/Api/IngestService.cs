@@ -12,10 +12,14 @@ namespace CustomerGrains.Host.Api;
 /// The one way facts come in over HTTP (a batch of interactions, an agent's note, a stated preference): it owns the
 /// limits, the validation, the durable append and its logging, so the endpoints only say what the fact is. Every path
 /// answers alike: 202 with the accepted and duplicate ids, 400 naming each problem, 503 when the log cannot be reached.
+/// Amounts go into the log with their conversion into the base currency at their time's rate.
 /// </summary>
 public sealed partial class IngestService(
-    IInteractionLog log, TimeProvider time, IOptions<IngestOptions> options, PhoneNumberNormalizer phoneNumbers, ILogger<IngestService> logger)
+    IInteractionLog log, TimeProvider time, IOptions<IngestOptions> options, IOptions<MoneyOptions> money, PhoneNumberNormalizer phoneNumbers,
+    ILogger<IngestService> logger)
 {
+    private readonly CurrencyRates rates = money.Value.ToRates();
+
     /// <summary>The moment a fact made by an endpoint happened (now).</summary>
     public DateTimeOffset Now => time.GetUtcNow();
 
@@ -38,7 +42,7 @@ public sealed partial class IngestService(
                 return Problems.BadRequest("The batch is too large",
                     $"A batch may carry at most {limits.MaxBatchSize} events; this one has {array.GetArrayLength()}. Split it.");
             }
-            var parsed = InteractionJson.ParseBatch(document.RootElement, time.GetUtcNow(), limits.ValidationWith(phoneNumbers));
+            var parsed = InteractionJson.ParseBatch(document.RootElement, time.GetUtcNow(), limits.ValidationWith(phoneNumbers, rates));
             return parsed.IsValid ? await AppendAsync(parsed.Events, cancellationToken) : Problems.InvalidEvents(parsed.Errors);
         }
     }
@@ -50,7 +54,7 @@ public sealed partial class IngestService(
     public async Task<IResult> RecordAsync(InteractionEvent e, string invalidTitle, IEnumerable<FieldError> found, CancellationToken cancellationToken)
     {
         var errors = found.ToList();
-        InteractionValidator.Validate(e, 0, time.GetUtcNow(), options.Value.ValidationWith(phoneNumbers), errors);
+        InteractionValidator.Validate(e, 0, time.GetUtcNow(), options.Value.ValidationWith(phoneNumbers, rates), errors);
         if (errors.Count > 0)
         {
             return Problems.BadRequest(invalidTitle,
@@ -63,7 +67,7 @@ public sealed partial class IngestService(
     {
         try
         {
-            var result = await log.AppendAsync(events, cancellationToken);
+            var result = await log.AppendAsync([.. events.Select(rates.Stamp)], cancellationToken);
             return Results.Accepted(value: new IngestResponse([.. result.Accepted.Select(a => a.EventId)], [.. result.Duplicates]));
         }
         catch (LogUnavailableException ex)

@@ -6,7 +6,14 @@ namespace CustomerGrains.Domain.Tests.Events;
 public sealed class InteractionJsonTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
-    private static readonly ValidationOptions Rules = new();
+    /// <summary>The default limits, with pounds convertible (the round trip buys in GBP).</summary>
+    private static readonly ValidationOptions Rules = new()
+    {
+        Rates = new CurrencyRates("EUR", new Dictionary<string, IReadOnlyDictionary<DateOnly, decimal>>
+        {
+            ["GBP"] = new Dictionary<DateOnly, decimal> { [new DateOnly(2000, 1, 1)] = 1.15m },
+        }),
+    };
 
     private static BatchParseResult Parse(string eventsJson) =>
         InteractionJson.ParseBatch(JsonDocument.Parse($"{{\"events\":[{eventsJson}]}}").RootElement, Now, Rules);
