@@ -9,10 +9,14 @@ namespace CustomerGrains.Domain.Decisions;
 /// Computes the tiered service decision from the live state and its evaluations (value, lifecycle, needs)
 /// under a policy. Pure: the same inputs give the same decision. The rules:
 /// <list type="bullet">
-/// <item>Service: the tier's service level and routing priority, raised for a mood whose script asks for it and for open complaints.</item>
+/// <item>Service: the tier's service level and routing priority, raised for a mood whose script asks for it and for open
+/// complaints; before the population is measured a profitable customer has no tier and is served as the policy's
+/// <see cref="UncalibratedPolicy.ServeAsTier"/>, high value then judged by net value alone.</item>
 /// <item>Treatment: the recovery script of the mood noted at the last contact while recent, unless a complaint was
 /// resolved to the customer's satisfaction since; for open complaints an apology, and compensation up to the tier's
-/// limit from the policy's severity on.</item>
+/// limit from the policy's severity on. A firm script (secretly pleased) holds compensation to the rules, never
+/// escalated, and has the supervisor informed; the engine applies it itself when the complaint history shows the
+/// pattern (repeated compensated complaints, a complaint rate far above the population's).</item>
 /// <item>Actions: retention (declining, or in touch to cancel, and of a valuable tier), win-back (churned and past
 /// net spend shows they were valuable), cross-sell (stable, by category affinity), care by tier, and the birthday
 /// within the policy's days. A marketing action needs the customer's consent for its channel, else it is withheld.</item>
@@ -214,9 +218,10 @@ public static class DecisionEngine
     {
         var stage = lifecycle.Stage;
         var retention = policy.Retention;
-        // Calibrated, the policy lists the valuable tiers; uncalibrated, only the net value (no percentile) can say so.
-        var valuable = value.IsCalibrated ? retention.Tiers.Contains(value.Tier) : worth.High;
-        var why = value.IsCalibrated ? $"tier {value.Tier} is valuable" : worth.Why.Text;
+        // The policy lists the valuable tiers (uncalibrated, the tier served as); uncalibrated, the net value alone may also say so.
+        var listed = retention.Tiers.Contains(tierName);
+        var valuable = listed || (!value.IsCalibrated && worth.High);
+        var why = listed ? $"tier {tierName} is valuable" : worth.Why.Text;
         if (valuable)
         {
             if (stage == LifecycleStage.Decline)

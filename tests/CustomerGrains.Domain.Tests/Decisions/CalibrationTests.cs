@@ -100,6 +100,10 @@ public sealed class CalibrationTests
         var retention = Assert.Single(high.Actions, a => a.Kind == ActionKind.Retention);
         Assert.Contains("uncalibrated", retention.Reasons[0].Text, StringComparison.Ordinal);
         Assert.DoesNotContain(low.Actions, a => a.Kind == ActionKind.Retention);
+        // A policy that retains the tier the uncalibrated are served as retains them whatever their net value.
+        var retainsC = below with { Retention = below.Retention with { Tiers = ["C"] } };
+        var served = Assert.Single(Uncalibrated(retainsC).Decide(h.State, context).Actions, a => a.Kind == ActionKind.Retention);
+        Assert.Contains("tier C is valuable", served.Reasons[0].Text, StringComparison.Ordinal);
     }
 
     [Fact]
