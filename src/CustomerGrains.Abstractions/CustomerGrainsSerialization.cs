@@ -22,5 +22,6 @@ public static class CustomerGrainsSerialization
         type.Namespace is "CustomerGrains.Domain.Lifecycle" or "CustomerGrains.Domain.Needs" or "CustomerGrains.Domain.Decisions"
         || type == typeof(Domain.State.StageTransition)
         || type == typeof(Domain.State.RecentInteraction)
-        || type == typeof(Domain.Reason);
+        || type == typeof(Domain.Reason)
+        || type == typeof(FieldError);
 }

@@ -92,6 +92,10 @@ public interface IAgentDesktop : IGrainObserver
     /// <summary>A customer on the agent's current call changed (a new event was applied).</summary>
     [Alias("OnCardChanged")]
     Task OnCardChangedAsync(string callId, CustomerCard card);
+
+    /// <summary>The agent's current call ended (the telephony system hung up) at <paramref name="endedAt"/>.</summary>
+    [Alias("OnCallEnded")]
+    Task OnCallEndedAsync(string callId, DateTimeOffset endedAt);
 }
 
 /// <summary>
@@ -112,6 +116,18 @@ public interface IAgentGrain : IGrainWithStringKey
     /// <summary>Makes <paramref name="call"/> the agent's current call and pushes it to every open desktop; returns how many got it.</summary>
     [Alias("Ring")]
     Task<int> RingAsync(CallPush call);
+
+    /// <summary>The agent's current call, if a call rang and has not ended (a page opened or reloaded during a call shows it).</summary>
+    [Orleans.Concurrency.ReadOnly]
+    [Alias("CurrentCall")]
+    Task<CallPush?> GetCurrentCallAsync();
+
+    /// <summary>
+    /// Ends the current call if it is <paramref name="callId"/> and tells every open desktop; returns how many were told,
+    /// or null when <paramref name="callId"/> is not the current call.
+    /// </summary>
+    [Alias("EndCall")]
+    Task<int?> EndCallAsync(string callId);
 
     /// <summary>A customer the agent is watching changed; the agent's desktops get the fresh card if the customer is on the current call.</summary>
     [Orleans.Concurrency.OneWay]

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using CustomerGrains.Domain.Contacts;
 using CustomerGrains.Domain.State;
 
 namespace CustomerGrains.Abstractions;
@@ -51,4 +52,11 @@ public sealed record ScreenPopCard
     [Id(18)] public IReadOnlyList<RecentInteraction> RecentInteractions { get; init; } = [];
     /// <summary>The service policy the decision was taken under.</summary>
     [Id(19)] public string? PolicyVersion { get; init; }
+
+    /// <summary>The card with phone numbers and e-mail reduced to what confirms them (the last digits, the first letter and domain).</summary>
+    public ScreenPopCard Masked() => this with
+    {
+        Phones = [.. Phones.Select(Masking.Phone)],
+        Email = Email is { } email ? Masking.Email(email) : null,
+    };
 }

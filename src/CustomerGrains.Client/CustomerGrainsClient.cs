@@ -1,9 +1,18 @@
+using System.Collections.Immutable;
+using System.Reflection;
 using CustomerGrains.Abstractions;
 using CustomerGrains.Domain.Decisions;
+using CustomerGrains.Domain.Events;
+using Polly;
+using Polly.Retry;
 
 namespace CustomerGrains.Client;
 
-/// <summary>What a backend service asks the engine. Every answer comes from the customer's grain, in memory.</summary>
+/// <summary>
+/// What a backend service asks the engine through the silos' gateways: it ingests events, pops the customers of a phone
+/// number, reads a customer's snapshot or decision, or many at once. Every call is tried again after transient failures
+/// (<see cref="CustomerGrainsClientOptions.Attempts"/>, with jittered exponential pauses).
+/// </summary>
 public interface ICustomerGrainsClient
 {
     /// <summary>The customer as of now (or <paramref name="asOf"/>), or null when no event of theirs has been applied.</summary>
@@ -12,27 +21,114 @@ public interface ICustomerGrainsClient
     /// <summary>The tiered service decision for a contact on <paramref name="channel"/> (e.g. <c>phone</c>), or null for an unknown customer.</summary>
     Task<Decision?> GetDecisionAsync(string customerId, string channel, string? reason = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Appends a batch of events to the engine's interaction log, validated whole by the engine with the same rules, limits
+    /// and error messages as <c>POST /api/interactions</c>. The outcome lists the accepted and duplicate event ids, or
+    /// (<see cref="IngestStatus.Invalid"/>) every problem by event index and field, and then nothing was appended. Throws
+    /// <see cref="CustomerGrainsUnavailableException"/> when the log's storage did not answer within the retries.
+    /// </summary>
+    Task<IngestOutcome> IngestAsync(IEnumerable<InteractionEvent> events, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The compact cards of every customer the phone number <paramref name="phoneNumber"/> (any common format) belongs to,
+    /// most valuable first, contact data masked; empty for an unknown number. Throws <see cref="ArgumentException"/> for a
+    /// string that is not a phone number.
+    /// </summary>
+    Task<ImmutableArray<ScreenPopCard>> ScreenPopAsync(string phoneNumber, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Many customers' snapshots or decisions at once (see <see cref="CustomerBatchQuery"/>); unknown ids are listed, not
+    /// failing the batch. Throws <see cref="ArgumentException"/> naming every problem of an invalid query.
+    /// </summary>
+    Task<CustomerBatch> ReadBatchAsync(CustomerBatchQuery query, CancellationToken cancellationToken = default);
+
     /// <summary>An empty grain call: the floor of a call through this client (for load tests and health probes).</summary>
     Task PingAsync(CancellationToken cancellationToken = default);
 }
 
+/// <summary>The engine could not do what was asked within the retries (its interaction log's storage did not answer); nothing was appended.</summary>
+public sealed class CustomerGrainsUnavailableException : Exception
+{
+    /// <summary>An exception without a message of its own.</summary>
+    public CustomerGrainsUnavailableException() { }
+
+    /// <summary>An exception saying what could not be done.</summary>
+    public CustomerGrainsUnavailableException(string message) : base(message) { }
+
+    /// <summary>An exception saying what could not be done, and why.</summary>
+    public CustomerGrainsUnavailableException(string message, Exception innerException) : base(message, innerException) { }
+}
+
 internal sealed class CustomerGrainsClient(IClusterClient cluster, CustomerGrainsClientOptions options) : ICustomerGrainsClient
 {
-    private readonly RetryLimits limits = new(options.Attempts, options.RetryDelay, options.MaxRetryDelay);
+    private readonly ResiliencePipeline retries = RetryPipeline(options);
+    private readonly string serviceName = string.IsNullOrWhiteSpace(options.ServiceName)
+        ? Assembly.GetEntryAssembly()?.GetName().Name ?? "typed-client"
+        : options.ServiceName;
+
+    /// <summary>
+    /// Retries after the failures that pass (<see cref="TransientCalls.IsTransient"/>) and after an ingest the log could not
+    /// take yet, with exponential pauses and jitter.
+    /// </summary>
+    internal static ResiliencePipeline RetryPipeline(CustomerGrainsClientOptions options)
+    {
+        if (options.Attempts <= 1)
+        {
+            return ResiliencePipeline.Empty;
+        }
+        return new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = options.Attempts - 1,
+            Delay = options.RetryDelay,
+            MaxDelay = options.MaxRetryDelay,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            ShouldHandle = new PredicateBuilder()
+                .Handle<Exception>(TransientCalls.IsTransient)
+                .HandleResult(result => result is IngestOutcome { Status: IngestStatus.Unavailable or IngestStatus.Behind }),
+        }).Build();
+    }
+
+    private Task<T> CallAsync<T>(Func<IGrainFactory, Task<T>> call, CancellationToken cancellationToken) =>
+        retries.ExecuteAsync(async token => await call(cluster).WaitAsync(token), cancellationToken).AsTask();
+
+    private IServiceApiGrain ServiceApi(IGrainFactory grains) => grains.GetGrain<IServiceApiGrain>(0);
 
     public Task<CustomerSnapshot?> GetCustomerAsync(string customerId, DateTimeOffset? asOf = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(customerId);
-        return TransientCalls.ReadAsync(
-            () => cluster.GetGrain<ICustomerGrain>(customerId).GetSnapshotAsync(asOf).WaitAsync(cancellationToken), limits, TimeProvider.System, cancellationToken);
+        return CallAsync(grains => grains.GetGrain<ICustomerGrain>(customerId).GetSnapshotAsync(asOf), cancellationToken);
     }
 
     public Task<Decision?> GetDecisionAsync(string customerId, string channel, string? reason = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(customerId);
         var query = new DecisionQuery { Channel = channel, Reason = reason };
-        return TransientCalls.ReadAsync(
-            () => cluster.GetGrain<ICustomerGrain>(customerId).GetDecisionAsync(query).WaitAsync(cancellationToken), limits, TimeProvider.System, cancellationToken);
+        return CallAsync(grains => grains.GetGrain<ICustomerGrain>(customerId).GetDecisionAsync(query), cancellationToken);
+    }
+
+    public async Task<IngestOutcome> IngestAsync(IEnumerable<InteractionEvent> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        // The events cross in their canonical JSON form, so the silo reads them with the HTTP API's own reader and validator.
+        var batch = "{\"events\":[" + string.Join(',', events.Select(e => InteractionJson.Serialize(e ?? throw new ArgumentException("An event is null.", nameof(events))))) + "]}";
+        var outcome = await CallAsync(grains => ServiceApi(grains).IngestAsync(batch), cancellationToken);
+        return outcome.Status is IngestStatus.Unavailable or IngestStatus.Behind
+            ? throw new CustomerGrainsUnavailableException($"{outcome.Problem} (after {options.Attempts} attempts; nothing was appended)")
+            : outcome;
+    }
+
+    public async Task<ImmutableArray<ScreenPopCard>> ScreenPopAsync(string phoneNumber, CancellationToken cancellationToken = default)
+    {
+        var answer = await CallAsync(grains => ServiceApi(grains).ScreenPopAsync(phoneNumber, serviceName), cancellationToken);
+        return answer.Problem is { } problem ? throw new ArgumentException(problem, nameof(phoneNumber)) : answer.Customers;
+    }
+
+    public async Task<CustomerBatch> ReadBatchAsync(CustomerBatchQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var answer = await CallAsync(grains => ServiceApi(grains).ReadBatchAsync(query, serviceName), cancellationToken);
+        return answer.Batch ?? throw new ArgumentException($"The batch read is invalid: {string.Join("; ", answer.Problems)}", nameof(query));
     }
 
     public Task PingAsync(CancellationToken cancellationToken = default) =>

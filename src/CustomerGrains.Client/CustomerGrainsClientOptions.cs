@@ -24,12 +24,16 @@ public sealed class CustomerGrainsClientOptions
     public string ServiceId { get; set; } = "customergrains";
 
     /// <summary>
-    /// How many times a read is tried in all when the cluster fails in a way that passes (a silo that is
-    /// restarting or was just killed, a lost connection, a timeout). Default 5; 1 turns retries off.
+    /// How many times a call is tried in all when the cluster fails in a way that passes (a silo that is
+    /// restarting or was just killed, a lost connection, a timeout, a log whose storage does not answer). Reads and
+    /// ingest alike: an event already in the log is reported as a duplicate, never applied twice. Default 5; 1 turns retries off.
     /// </summary>
     public int Attempts { get; set; } = 5;
 
-    /// <summary>The pause before the first retry; it doubles for each further retry, up to <see cref="MaxRetryDelay"/>. Default 200 ms.</summary>
+    /// <summary>
+    /// The pause before the first retry; it about doubles for each further retry, up to <see cref="MaxRetryDelay"/>, with random
+    /// jitter so clients that failed together do not retry together. Default 200 ms.
+    /// </summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>The longest pause between two attempts. Default 2 s.</summary>
@@ -74,6 +78,13 @@ public sealed class CustomerGrainsClientOptions
             ? tls
             : throw new ArgumentException($"Invalid {section} settings: {string.Join("; ", problems)}");
     }
+
+    /// <summary>
+    /// The name this service's reads are recorded under in the engine's audit trail (role <c>service</c>), e.g.
+    /// <c>web-shop</c>. Default: the name of the service's entry assembly. An Orleans client is trusted by the cluster: the
+    /// name is what the service says it is, so give each service its own.
+    /// </summary>
+    public string? ServiceName { get; set; }
 
     /// <summary>The gateways as endpoints, the default when none is configured; every problem is reported at once.</summary>
     public IReadOnlyList<IPEndPoint> ResolveGateways()

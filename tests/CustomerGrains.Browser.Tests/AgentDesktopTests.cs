@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CustomerGrains.Testing;
@@ -199,6 +201,8 @@ public sealed class AgentDesktopTests(DesktopHost host, BrowserFixture browsers)
         await SignInAsync(page, "agent1", "not-the-password");
 
         await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Wrong user id or password");
+        await Expect(page.GetByLabel("Password")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(page.GetByLabel("User id")).ToHaveAttributeAsync("aria-invalid", "true");
         await Expect(page.GetByLabel("Password")).ToBeFocusedAsync();
         await Expect(page.Locator("#desk")).ToBeHiddenAsync();
         await Expect(page.Locator("body")).Not.ToHaveAttributeAsync("data-connected", "true");
@@ -207,6 +211,7 @@ public sealed class AgentDesktopTests(DesktopHost host, BrowserFixture browsers)
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await ExpectConnectedAsync(page);
         await Expect(page.Locator("#sign-in-error")).ToBeEmptyAsync();
+        await Expect(page.GetByLabel("Password")).Not.ToHaveAttributeAsync("aria-invalid", "true");
         await Expect(page.Locator("#sign-in")).ToBeHiddenAsync();
         Assert.Empty(pageErrors);
         Assert.Empty(uncaughtErrors);
@@ -259,6 +264,67 @@ public sealed class AgentDesktopTests(DesktopHost host, BrowserFixture browsers)
     }
 
     [Fact]
+    public async Task A_reload_during_a_call_brings_the_call_back_and_a_hang_up_shows_the_call_ended()
+    {
+        var caller = NewCaller();
+        await SeedAsync(caller);
+        var page = await SignedInDesktopAsync("agent1", "agent-demo-1");
+        var callId = $"call-{caller.CustomerId}";
+        await host.RingAsync(callId, caller.Ani, "agent1");
+        await Expect(CardOn(page, caller.CustomerId)).ToBeVisibleAsync();
+        await Expect(page.Locator("#status")).ToContainTextAsync("On call");
+
+        await page.ReloadAsync();
+        await Expect(CardOn(page, caller.CustomerId)).ToBeVisibleAsync();
+        await Expect(page.Locator("#call-banner")).ToContainTextAsync($"call {callId}");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, await host.EndCallAsync(callId, "agent1"));
+        await Expect(page.Locator("#call-state")).ToContainTextAsync("Call ended at");
+        await Expect(page.Locator("#status")).ToContainTextAsync("Call ended");
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-call", "ended");
+        // The card stays for the wrap-up note.
+        await Expect(CardOn(page, caller.CustomerId)).ToBeVisibleAsync();
+        Assert.Empty(uncaughtErrors);
+    }
+
+    [Fact]
+    public async Task An_unknown_caller_gets_a_clear_empty_state_with_the_number_to_search()
+    {
+        var page = await SignedInDesktopAsync("agent1", "agent-demo-1");
+        var line = Random.Shared.Next(0, 10_000).ToString("0000", CultureInfo.InvariantCulture);
+        await host.RingAsync($"unknown-{line}", $"(646) 555-{line}", "agent1");
+
+        var unknown = page.Locator("#unknown-caller");
+        await Expect(unknown).ToBeVisibleAsync();
+        await Expect(unknown.GetByRole(AriaRole.Heading)).ToHaveTextAsync("No customer on record for this number");
+        await Expect(unknown).ToContainTextAsync($"+1646555{line}");
+        await Expect(page.Locator("#cards .card")).ToHaveCountAsync(0);
+    }
+
+    [Theory]
+    [InlineData(400)]
+    [InlineData(800)]
+    [InlineData(1400)]
+    public async Task A_call_fits_the_width_without_horizontal_scrolling(int width)
+    {
+        var caller = NewCaller();
+        await SeedAsync(caller);
+        var page = await SignedInDesktopAsync("agent1", "agent-demo-1");
+        await page.SetViewportSizeAsync(width, 900);
+        await host.RingAsync($"call-{caller.CustomerId}", caller.Ani, "agent1");
+        await Expect(CardOn(page, caller.CustomerId)).ToBeVisibleAsync();
+
+        var (scroll, client) = (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth"),
+            await page.EvaluateAsync<int>("() => document.documentElement.clientWidth"));
+        Assert.True(scroll <= client, $"at {width} px the page is {scroll} px wide: it scrolls sideways");
+        // CUSTOMERGRAINS_SCREENSHOTS=docs makes the screenshots in the docs (docs/agent-desktop-400.png, ...).
+        if (Environment.GetEnvironmentVariable("CUSTOMERGRAINS_SCREENSHOTS") is { Length: > 0 } folder)
+        {
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetFullPath(folder, TestEnvironment.RepositoryRoot), $"agent-desktop-{width}.png"), FullPage = true });
+        }
+    }
+
+    [Fact]
     public async Task A_note_being_typed_survives_a_live_update_of_the_card_and_is_saved()
     {
         var caller = NewCaller();
@@ -288,18 +354,43 @@ public sealed class AgentDesktopTests(DesktopHost host, BrowserFixture browsers)
         using var data = new TempDirectory("desktop-restart");
         await using var own = new HostProcess(data.Path);
         await own.StartAsync();
+        using (var seed = new ApiClient(own.BaseAddress))
+        {
+            await seed.PostEventsAsync(EventJson.Batch(EventJson.Profile("restart-p", "restart-1", DateTimeOffset.UtcNow.AddDays(-1), "Rita Restart", ["+1 212 555 0188"])));
+            await seed.WaitForAppliedEventsAsync("restart-1", 1);
+        }
         var page = await SignedInDesktopAsync("agent1", "agent-demo-1", own.BaseAddress);
+        using (var cti = new ApiClient(own.BaseAddress, DesktopHost.CtiKey))
+        {
+            await Eventually.UntilAsync(async () =>
+            {
+                using var response = await cti.Http.PostAsJsonAsync(new Uri("/api/calls", UriKind.Relative),
+                    new { callId = "before-crash", ani = "(212) 555-0188", agentId = "agent1" }, TestContext.Current.CancellationToken);
+                return await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+            }, a => a.GetProperty("cards").GetInt32() == 1, "the customer to be found by number");
+        }
+        await Expect(CardOn(page, "restart-1")).ToBeVisibleAsync();
 
         // Killed rather than stopped: a crash is the harder case for the page, and a graceful stop waits 30 s for the
         // open event stream (the host's shutdown timeout) before it ends.
         await own.KillAsync();
         await Expect(page.Locator("body")).ToHaveAttributeAsync("data-connected", "false");
         await Expect(page.Locator("#status")).ToContainTextAsync("reconnecting");
+        // The page says the card may be stale, and a note that cannot be saved says so in red with the reason.
+        await Expect(page.Locator("#connection-lost")).ToBeVisibleAsync();
+        await Expect(page.Locator("#cards")).ToHaveClassAsync(new Regex("stale"));
+        await CardOn(page, "restart-1").GetByLabel("Note").FillAsync("Called while the engine was down");
+        await CardOn(page, "restart-1").GetByRole(AriaRole.Button, new() { Name = "Add note" }).ClickAsync();
+        var saved = CardOn(page, "restart-1").Locator(".note-form + .saved");
+        await Expect(saved).ToContainTextAsync("Not saved: The engine cannot be reached");
+        await Expect(saved).ToHaveClassAsync(new Regex("error"));
 
         await own.StartAsync();
         // The session cookie outlives the restart (the key ring is on disk), so the page is back without signing in.
         await Expect(page.Locator("body")).ToHaveAttributeAsync("data-connected", "true", new() { Timeout = 60_000 });
         await Expect(page.Locator("#sign-in")).ToBeHiddenAsync();
+        await Expect(page.Locator("#connection-lost")).ToBeHiddenAsync();
+        await Expect(page.Locator("#cards")).Not.ToHaveClassAsync(new Regex("stale"));
         using var api = new ApiClient(own.BaseAddress);
         using var ring = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/calls", UriKind.Relative))
         {
@@ -325,5 +416,6 @@ public sealed class AgentDesktopTests(DesktopHost host, BrowserFixture browsers)
         {
             await context.CloseAsync();
         }
+        await host.EndCallsAsync();
     }
 }

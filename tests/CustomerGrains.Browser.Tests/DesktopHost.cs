@@ -72,6 +72,7 @@ public sealed class DesktopHost : RunningHost, IAsyncLifetime
     /// <summary>The telephony system announces a ringing call (<c>POST /api/calls</c> with the CTI key); returns the response.</summary>
     public async Task<JsonElement> RingAsync(string callId, string ani, string agentId)
     {
+        lastCalls[agentId] = callId;
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/calls", UriKind.Relative))
         {
             Content = JsonContent.Create(new { callId, ani, dnis = "800 555 0100", agentId }),
@@ -81,6 +82,30 @@ public sealed class DesktopHost : RunningHost, IAsyncLifetime
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"the ring answered {(int)response.StatusCode}: {text}");
         return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> lastCalls = new();
+
+    /// <summary>The telephony system hangs up (<c>POST /api/calls/{callId}/end</c>); returns the status.</summary>
+    public async Task<HttpStatusCode> EndCallAsync(string callId, string agentId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/calls/{Uri.EscapeDataString(callId)}/end", UriKind.Relative))
+        {
+            Content = JsonContent.Create(new { agentId }),
+        };
+        request.Headers.Add("X-Api-Key", CtiKey);
+        using var response = await Api.Http.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    /// <summary>Hangs up every call a test rang, so the next test's page does not open on it (a page shows the call in progress).</summary>
+    public async Task EndCallsAsync()
+    {
+        foreach (var (agentId, callId) in lastCalls)
+        {
+            await EndCallAsync(callId, agentId);
+        }
+        lastCalls.Clear();
     }
 }
 

@@ -45,6 +45,10 @@ public sealed class AccessTests(AccessHost host) : IClassFixture<AccessHost>
         ["* /health/ready"] = Everyone,
         ["GET /openapi/{documentName}.json"] = Everyone,
         ["POST /api/auth/login"] = Everyone,
+        ["GET /api/reference/{documentName?}"] = SignedIn,
+        ["GET /api/reference/scalar.js"] = Everyone,
+        ["GET /api/reference/scalar.aspnetcore.js"] = Everyone,
+        ["GET /api/reference/favicon.svg"] = Everyone,
         ["POST /api/auth/logout"] = SignedIn,
         ["GET /api/auth/me"] = SignedIn,
         ["GET /api/ping"] = SignedIn,
@@ -52,8 +56,10 @@ public sealed class AccessTests(AccessHost host) : IClassFixture<AccessHost>
         ["GET /api/agent/events"] = [Agent, Supervisor],
         ["POST /api/customers/{id}/notes"] = [Agent, Supervisor],
         ["POST /api/calls"] = [Cti, Supervisor],
+        ["POST /api/calls/{callId}/end"] = [Cti, Supervisor],
         ["GET /api/screenpop"] = [Agent, Supervisor, "service:customers:read"],
         ["GET /api/customers/{id}"] = [Supervisor, "service:customers:read"],
+        ["POST /api/customers/batch"] = [Agent, Supervisor, "service:customers:read", "service:decisions:read"],
         ["GET /api/customers/{id}/decision"] = [Agent, Supervisor, "service:decisions:read"],
         ["POST /api/customers/{id}/preferences"] = [Agent, Supervisor, "service:interactions:write"],
         ["POST /api/interactions"] = ["service:interactions:write"],
@@ -114,7 +120,8 @@ public sealed class AccessTests(AccessHost host) : IClassFixture<AccessHost>
     {
         var space = endpoint.IndexOf(' ', StringComparison.Ordinal);
         var method = endpoint[..space] == "*" ? HttpMethod.Get : new HttpMethod(endpoint[..space]);
-        var path = endpoint[(space + 1)..].Replace("{id}", "access-probe", StringComparison.Ordinal).Replace("{documentName}", "v1", StringComparison.Ordinal);
+        var path = endpoint[(space + 1)..].Replace("{id}", "access-probe", StringComparison.Ordinal).Replace("{callId}", "access-probe", StringComparison.Ordinal).Replace("{documentName}", "v1", StringComparison.Ordinal)
+            .Replace("{documentName?}", "v1", StringComparison.Ordinal);
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
         if (method != HttpMethod.Get)
         {

@@ -41,7 +41,7 @@ public sealed class CallRingTests(SharedHost host)
         Assert.False(answer.TryGetProperty("customers", out _), answer.ToString());
         Assert.DoesNotContain(id, answer.GetRawText(), StringComparison.Ordinal);
 
-        var call = await feed.NextAsync("call", Ct);
+        var call = await feed.NextCallAsync(callId, Ct);
         Assert.Equal(callId, call.GetProperty("callId").GetString());
         var card = Assert.Single(call.GetProperty("cards").EnumerateArray());
         Assert.Equal(id, card.GetProperty("customer").GetProperty("customerId").GetString());
@@ -79,5 +79,43 @@ public sealed class CallRingTests(SharedHost host)
         Assert.Contains("callId: is required", detail, StringComparison.Ordinal);
         Assert.Contains("agentId: 'nobody' is not a configured agent", detail, StringComparison.Ordinal);
         Assert.Contains("ani: '12' is too short", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_hang_up_ends_the_call_on_the_desktop_and_a_page_opened_during_a_call_shows_that_call()
+    {
+        var callId = $"hang-up-{run}";
+        var (rang, _) = await ScreenPopTests.PostAsync(host, "/api/calls", new { callId, ani = "+1 646 555 0177", agentId = "super1" }, ScreenPopTests.CtiKey);
+        Assert.Equal(HttpStatusCode.OK, rang);
+
+        // The page opens after the ring (a reload, a second tab): it gets the call in progress.
+        var feed = await DesktopFeed.OpenAsync(host.Api.Http, ScreenPopTests.SupervisorKey, Ct);
+        await feed.NextAsync("ready", Ct);
+        Assert.Equal(callId, (await feed.NextCallAsync(callId, Ct)).GetProperty("callId").GetString());
+
+        var (status, answer) = await ScreenPopTests.PostAsync(host, $"/api/calls/{callId}/end", new { agentId = "super1" }, ScreenPopTests.CtiKey);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal((callId, "super1"), (answer.GetProperty("callId").GetString(), answer.GetProperty("agentId").GetString()));
+        Assert.True(answer.GetProperty("desktops").GetInt32() >= 1, answer.ToString());
+        var ended = await feed.NextAsync("ended", Ct);
+        Assert.Equal(callId, ended.GetProperty("callId").GetString());
+        Assert.True(DateTimeOffset.UtcNow - ended.GetProperty("endedAt").GetDateTimeOffset() < TimeSpan.FromMinutes(1));
+
+        // Ended once: again, or an agent nobody knows, is refused saying why.
+        (status, answer) = await ScreenPopTests.PostAsync(host, $"/api/calls/{callId}/end", new { agentId = "super1" }, ScreenPopTests.CtiKey);
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Contains("is not the current call of super1", answer.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        (status, answer) = await ScreenPopTests.PostAsync(host, $"/api/calls/{callId}/end", new { agentId = "nobody" }, ScreenPopTests.CtiKey);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("'nobody' is not a configured agent", answer.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // The supervisor leaves no open desktop behind for the other tests: closed, and seen closed by the engine.
+        feed.Dispose();
+        await Eventually.UntilAsync(async () =>
+        {
+            var (_, probe) = await ScreenPopTests.PostAsync(host, "/api/calls", new { callId = $"probe-{run}", ani = "+1 646 555 0177", agentId = "super1" }, ScreenPopTests.CtiKey);
+            return probe.GetProperty("desktops").GetInt32() == 0;
+        }, "the closed desktop to be dropped");
+        await ScreenPopTests.PostAsync(host, $"/api/calls/probe-{run}/end", new { agentId = "super1" }, ScreenPopTests.CtiKey);
     }
 }

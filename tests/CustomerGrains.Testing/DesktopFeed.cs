@@ -51,8 +51,18 @@ public sealed class DesktopFeed : IDisposable
         }
     }
 
-    /// <summary>The data of the next event named <paramref name="name"/> (others are skipped); fails after <paramref name="timeout"/> (default 30 s).</summary>
-    public async Task<JsonElement> NextAsync(string name, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    /// <summary>
+    /// The next <c>call</c> event of the call <paramref name="callId"/>: a feed opened during another call gets that one
+    /// first, and it is skipped.
+    /// </summary>
+    public Task<JsonElement> NextCallAsync(string callId, CancellationToken cancellationToken, TimeSpan? timeout = null) =>
+        NextAsync("call", cancellationToken, timeout, data => data.GetProperty("callId").GetString() == callId);
+
+    /// <summary>
+    /// The data of the next event named <paramref name="name"/> (and matching <paramref name="match"/>, when given; others
+    /// are skipped); fails after <paramref name="timeout"/> (default 30 s).
+    /// </summary>
+    public async Task<JsonElement> NextAsync(string name, CancellationToken cancellationToken, TimeSpan? timeout = null, Func<JsonElement, bool>? match = null)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(timeout ?? TimeSpan.FromSeconds(30));
@@ -70,9 +80,9 @@ public sealed class DesktopFeed : IDisposable
             }
             else if (line.Length == 0)
             {
-                if (eventName == name)
+                if (eventName == name && JsonDocument.Parse(data.ToString()).RootElement.Clone() is var found && (match is null || match(found)))
                 {
-                    return JsonDocument.Parse(data.ToString()).RootElement.Clone();
+                    return found;
                 }
                 eventName = null;
                 data.Clear();

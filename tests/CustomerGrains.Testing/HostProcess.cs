@@ -129,15 +129,23 @@ public sealed partial class HostProcess : IAsyncDisposable
     }
 
     /// <summary>Runs a one-shot command of the host executable (e.g. <c>fit</c>) to completion.</summary>
-    public static async Task<(int ExitCode, string Output, string Error)> RunCommandAsync(params string[] arguments)
+    public static Task<(int ExitCode, string Output, string Error)> RunCommandAsync(params string[] arguments) =>
+        RunProgramAsync(HostAssembly, arguments);
+
+    /// <summary>Runs a program of the repository (its built assembly, e.g. a sample) to completion.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunProgramAsync(string assembly, params string[] arguments)
     {
+        if (!File.Exists(assembly))
+        {
+            throw new FileNotFoundException($"The program is not built at {assembly}; build the solution first.");
+        }
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(HostAssembly);
+        info.ArgumentList.Add(assembly);
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);

@@ -111,15 +111,25 @@ public static class Seeder
 
     /// <summary>
     /// Posts a batch, again after a timeout or a 5xx (at most 5 tries): a batch is idempotent by its event
-    /// ids, so a retry cannot count an event twice; a busy engine must slow the seed, not abort it.
+    /// ids, so a retry cannot count an event twice; a busy engine must slow the seed, not abort it. An engine that
+    /// refuses because its delivery is behind (back-pressure, <c>Ingest:MaxDeliveryLag</c>) is waited for as long as it
+    /// asks, for up to 10 minutes in all, without counting as a failed try.
     /// </summary>
     private static async Task<(int Status, string Body)> PostWithRetriesAsync(HttpTarget target, ReadOnlyMemory<byte> body, CancellationToken cancellation)
     {
+        var held = TimeSpan.Zero;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 var answer = await target.PostTextAsync("/api/interactions", body, cancellation);
+                if (BackPressure(answer) is { } wait && held < TimeSpan.FromMinutes(10))
+                {
+                    held += wait;
+                    attempt--;
+                    await Task.Delay(wait, cancellation);
+                    continue;
+                }
                 if (answer.Status < 500 || attempt == 5)
                 {
                     return answer;
@@ -131,6 +141,17 @@ public static class Seeder
             }
             await Task.Delay(TimeSpan.FromSeconds(attempt), cancellation);
         }
+    }
+
+    /// <summary>How long an engine that refused a batch for back-pressure asks to wait; null for any other answer.</summary>
+    private static TimeSpan? BackPressure((int Status, string Body) answer)
+    {
+        if (answer.Status != 503 || !answer.Body.Contains("Delivery is behind", StringComparison.Ordinal))
+        {
+            return null;
+        }
+        using var problem = JsonDocument.Parse(answer.Body);
+        return TimeSpan.FromSeconds(problem.RootElement.TryGetProperty("retryAfterSeconds", out var seconds) ? seconds.GetInt32() : 1);
     }
 
     /// <summary>Polls the customer until it shows <paramref name="events"/> applied events (at most 5 minutes).</summary>

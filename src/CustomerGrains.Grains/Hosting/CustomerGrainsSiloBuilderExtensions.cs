@@ -43,8 +43,12 @@ public static class CustomerGrainsSiloBuilderExtensions
         services.AddScreenPop(configuration);
         services.AddCustomerGrainsSerialization();
         services.AddKeyedSingleton<IGrainStorage>(CustomerStorage, (sp, _) =>
-            new StringKeyGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(CustomerStorageSql),
-                backend.GrainStorageFile(sp)));
+        {
+            var file = backend.GrainStorageFile(sp);
+            var writer = file is null ? null : new SqliteGrainStateWriter(file,
+                sp.GetRequiredService<IOptions<Orleans.Configuration.ClusterOptions>>().Value.ServiceId, new JsonGrainStateSerializer());
+            return new StringKeyGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(CustomerStorageSql), file, writer);
+        });
 
         silo.AddPersistentStreams(StreamNames.InteractionLogProvider, LogQueueAdapterFactory.Create, stream =>
         {

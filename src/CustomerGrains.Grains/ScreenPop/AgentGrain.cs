@@ -43,6 +43,19 @@ internal sealed partial class AgentGrain(TimeProvider time, ILogger<AgentGrain> 
         return await NotifyAsync(d => d.OnCallAsync(call));
     }
 
+    public Task<CallPush?> GetCurrentCallAsync() => Task.FromResult(current);
+
+    public async Task<int?> EndCallAsync(string callId)
+    {
+        if (current?.CallId != callId)
+        {
+            return null;
+        }
+        current = null;
+        var endedAt = time.GetUtcNow();
+        return await NotifyAsync(d => d.OnCallEndedAsync(callId, endedAt));
+    }
+
     public async Task CustomerChangedAsync(string customerId)
     {
         if (current is not { } call || !call.Cards.Any(c => c.Customer.CustomerId == customerId))

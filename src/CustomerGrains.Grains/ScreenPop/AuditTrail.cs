@@ -7,7 +7,18 @@ using Npgsql;
 namespace CustomerGrains.Grains.ScreenPop;
 
 /// <summary>One look at a customer's data: who (actor and role), whom, when, through which path, and what identified the customer.</summary>
-public sealed record AuditEntry(long Id, DateTimeOffset At, string Actor, string Role, string CustomerId, string Path, string? Detail);
+public sealed record AuditEntry(long Id, DateTimeOffset At, string Actor, string Role, string CustomerId, string Path, string? Detail)
+{
+    /// <summary>The longest actor id recorded (a sign-in attempt or a typed client may name anything).</summary>
+    public const int MaxActor = 100;
+
+    /// <summary>The entries of one look at <paramref name="customerIds"/>, the actor cut to <see cref="MaxActor"/> characters.</summary>
+    public static AuditEntry[] Of(DateTimeOffset at, string actor, string role, IEnumerable<string> customerIds, string path, string? detail)
+    {
+        var who = actor.Length <= MaxActor ? actor : actor[..MaxActor];
+        return [.. customerIds.Select(id => new AuditEntry(0, at, who, role, id, path, detail))];
+    }
+}
 
 /// <summary>
 /// The audit trail of lookups and pops. An entry is durable before the data it records is shown: appends from

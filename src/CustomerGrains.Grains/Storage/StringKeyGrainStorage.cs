@@ -9,9 +9,10 @@ namespace CustomerGrains.Grains.Storage;
 /// no hex digit makes every string key stored as the exact string it is.
 /// With <paramref name="sqlite"/> (the embedded default, whose driver does its I/O synchronously) reads run on the SQLite
 /// reader threads and writes on the file's writer thread, so a commit waiting for its fsync never blocks an Orleans
-/// scheduler thread or a thread-pool thread, and writes take turns instead of colliding on SQLite's lock.
+/// scheduler thread or a thread-pool thread, and writes take turns instead of colliding on SQLite's lock; state writes
+/// are group-committed there (<see cref="SqliteGrainStateWriter"/>).
 /// </summary>
-internal sealed class StringKeyGrainStorage(IGrainStorage inner, SqliteDatabase? sqlite = null) : IGrainStorage
+internal sealed class StringKeyGrainStorage(IGrainStorage inner, SqliteDatabase? sqlite = null, SqliteGrainStateWriter? writer = null) : IGrainStorage
 {
     private const string Prefix = "s:";
 
@@ -21,7 +22,9 @@ internal sealed class StringKeyGrainStorage(IGrainStorage inner, SqliteDatabase?
             : SqliteDatabase.Readers.RunAsync(() => inner.ReadStateAsync(stateName, Stored(grainId), grainState), CancellationToken.None);
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        Write(() => inner.WriteStateAsync(stateName, Stored(grainId), grainState));
+        writer is not null && SqliteGrainStateWriter.Handles(stateName)
+            ? writer.WriteAsync(stateName, Stored(grainId), grainState)
+            : Write(() => inner.WriteStateAsync(stateName, Stored(grainId), grainState));
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         Write(() => inner.ClearStateAsync(stateName, Stored(grainId), grainState));

@@ -2,7 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CustomerGrains.Domain.Value;
 using CustomerGrains.Grains.Hosting;
+using CustomerGrains.Grains.Log;
 using CustomerGrains.Grains.Storage;
+using Microsoft.Data.Sqlite;
 
 namespace CustomerGrains.Grains.Value;
 
@@ -94,36 +96,69 @@ public sealed class SqliteValueModelStore(EmbeddedDatabases databases) : IValueM
         }, cancellationToken);
 }
 
-/// <summary>The customer read model in the embedded SQLite database.</summary>
-public sealed class SqliteCustomerReadModel(EmbeddedDatabases databases) : ICustomerReadModel
+/// <summary>
+/// The customer read model in the embedded SQLite database. Upserts are group-committed: the rows waiting while the
+/// previous group commits are written in one transaction (one fsync), so the rows the customers write after their
+/// snapshots do not take a commit each on the file the interaction log is appended to. Each upsert completes once its
+/// group is durable; if a group fails, each of its upserts fails.
+/// </summary>
+public sealed class SqliteCustomerReadModel : ICustomerReadModel, IAsyncDisposable
 {
-    private readonly SqliteDatabase database = databases.Log;
+    private static readonly string[] Parameters =
+    [
+        "@id", "@seen", "@first", "@repeat", "@last_repeat", "@repeat_net", "@minutes", "@complaints", "@returns", "@last",
+        "@purchases", "@net", "@stage", "@review", "@traits", "@updated",
+    ];
 
-    public Task UpsertAsync(CustomerReadModelRow row, CancellationToken cancellationToken) =>
+    private readonly SqliteDatabase database;
+    private readonly GroupCommitter<CustomerReadModelRow, bool> upserts;
+
+    public SqliteCustomerReadModel(EmbeddedDatabases databases)
+    {
+        database = databases.Log;
+        upserts = new GroupCommitter<CustomerReadModelRow, bool>(UpsertGroupAsync);
+    }
+
+    public Task UpsertAsync(CustomerReadModelRow row, CancellationToken cancellationToken) => upserts.SubmitAsync(row, cancellationToken);
+
+    private Task<IReadOnlyList<bool>> UpsertGroupAsync(IReadOnlyList<CustomerReadModelRow> rows, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, ct) =>
         {
-            var i = row.Inputs;
+            await using var transaction = connection.BeginTransaction(deferred: false);
             await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
             command.CommandText = CustomerReadModelSql.Upsert;
             var p = command.Parameters;
-            p.AddWithValue("@id", row.CustomerId);
-            p.AddWithValue("@seen", Time(i.FirstSeenAt));
-            p.AddWithValue("@first", Time(i.FirstPurchaseAt));
-            p.AddWithValue("@repeat", i.RepeatPurchaseCount);
-            p.AddWithValue("@last_repeat", Time(i.LastRepeatPurchaseAt));
-            p.AddWithValue("@repeat_net", i.RepeatNetSpendSum);
-            p.AddWithValue("@minutes", i.CallMinutes);
-            p.AddWithValue("@complaints", i.ComplaintCount);
-            p.AddWithValue("@returns", i.ReturnCount);
-            p.AddWithValue("@last", Time(i.LastPurchaseAt));
-            p.AddWithValue("@purchases", i.TotalPurchaseCount);
-            p.AddWithValue("@net", i.TotalNetSpend);
-            p.AddWithValue("@stage", (object?)row.Stage ?? DBNull.Value);
-            p.AddWithValue("@review", Time(row.NextReviewAt));
-            p.AddWithValue("@traits", (object?)CustomerReadModelSql.Traits(row.NeedTraits) ?? DBNull.Value);
-            p.AddWithValue("@updated", SqliteDatabase.Time(row.UpdatedAt));
-            return await command.ExecuteNonQueryAsync(ct);
+            foreach (var name in Parameters)
+            {
+                p.Add(new SqliteParameter(name, null));
+            }
+            foreach (var row in rows)
+            {
+                var i = row.Inputs;
+                p[0].Value = row.CustomerId;
+                p[1].Value = Time(i.FirstSeenAt);
+                p[2].Value = Time(i.FirstPurchaseAt);
+                p[3].Value = i.RepeatPurchaseCount;
+                p[4].Value = Time(i.LastRepeatPurchaseAt);
+                p[5].Value = i.RepeatNetSpendSum;
+                p[6].Value = i.CallMinutes;
+                p[7].Value = i.ComplaintCount;
+                p[8].Value = i.ReturnCount;
+                p[9].Value = Time(i.LastPurchaseAt);
+                p[10].Value = i.TotalPurchaseCount;
+                p[11].Value = i.TotalNetSpend;
+                p[12].Value = (object?)row.Stage ?? DBNull.Value;
+                p[13].Value = Time(row.NextReviewAt);
+                p[14].Value = (object?)CustomerReadModelSql.Traits(row.NeedTraits) ?? DBNull.Value;
+                p[15].Value = SqliteDatabase.Time(row.UpdatedAt);
+                await command.ExecuteNonQueryAsync(ct);
+            }
+            await transaction.CommitAsync(ct);
+            return (IReadOnlyList<bool>)[.. rows.Select(_ => true)];
         }, cancellationToken);
+
+    public ValueTask DisposeAsync() => upserts.DisposeAsync();
 
     public IAsyncEnumerable<PopulationMember> ReadPopulationAsync(CancellationToken cancellationToken) =>
         CustomerReadModelSql.AllAsync((after, token) => database.WithConnectionAsync(async (connection, ct) =>

@@ -12,6 +12,12 @@ public static class Access
     /// <summary>Reads a customer's whole snapshot: contact data unmasked.</summary>
     public const string ReadCustomers = "read-customers";
 
+    /// <summary>
+    /// Reads many customers at once (<c>POST /api/customers/batch</c>): whoever may read snapshots or decisions; the
+    /// endpoint then asks <see cref="ReadCustomers"/> for the snapshot view and <see cref="ReadDecisions"/> for the decision view.
+    /// </summary>
+    public const string ReadCustomerBatch = "read-customer-batch";
+
     /// <summary>Finds the customers of a phone number (cards masked for everyone but supervisors).</summary>
     public const string ScreenPop = "screen-pop";
 
@@ -44,6 +50,7 @@ public static class Access
         new(Agents.Roles.AnnouncesCalls, [Agents.Roles.Cti, Agents.Roles.Supervisor], []),
         new(Agents.Roles.Supervises, [Agents.Roles.Supervisor], [Agents.Scopes.Privacy]),
         new(ReadCustomers, [Agents.Roles.Supervisor], [Agents.Scopes.CustomersRead]),
+        new(ReadCustomerBatch, [Agents.Roles.Agent, Agents.Roles.Supervisor], [Agents.Scopes.CustomersRead, Agents.Scopes.DecisionsRead]),
         new(ScreenPop, [Agents.Roles.Agent, Agents.Roles.Supervisor], [Agents.Scopes.CustomersRead]),
         new(WriteInteractions, [], [Agents.Scopes.InteractionsWrite]),
         new(StatePreferences, [Agents.Roles.Agent, Agents.Roles.Supervisor], [Agents.Scopes.InteractionsWrite]),

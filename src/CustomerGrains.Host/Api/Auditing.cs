@@ -11,15 +11,9 @@ namespace CustomerGrains.Host.Api;
 /// </summary>
 public sealed class Auditing(IAuditTrail audit, TimeProvider time)
 {
-    /// <summary>The longest actor id recorded (a sign-in attempt may name anything).</summary>
-    private const int MaxActor = 100;
-
     /// <summary>Records that <paramref name="actor"/> (in <paramref name="role"/>) saw the customers <paramref name="customerIds"/> through <paramref name="path"/>.</summary>
-    public Task RecordAsync(string actor, string role, IEnumerable<string> customerIds, string path, string? detail, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        return audit.AppendAsync([.. customerIds.Select(id => new AuditEntry(0, now, Actor(actor), role, id, path, detail))], cancellationToken);
-    }
+    public Task RecordAsync(string actor, string role, IEnumerable<string> customerIds, string path, string? detail, CancellationToken cancellationToken) =>
+        audit.AppendAsync(AuditEntry.Of(time.GetUtcNow(), actor, role, customerIds, path, detail), cancellationToken);
 
     /// <summary>Records that the signed-in caller saw the customers <paramref name="customerIds"/> through <paramref name="path"/>.</summary>
     public Task RecordAsync(ClaimsPrincipal user, IEnumerable<string> customerIds, string path, string? detail, CancellationToken cancellationToken)
@@ -31,6 +25,4 @@ public sealed class Auditing(IAuditTrail audit, TimeProvider time)
     /// <summary>Records an event about no one customer (a sign-in, a policy change, a read of the trail); its customer id is empty.</summary>
     public Task RecordEventAsync(string actor, string role, string path, string? detail, CancellationToken cancellationToken) =>
         RecordAsync(actor, role, [""], path, detail, cancellationToken);
-
-    private static string Actor(string actor) => actor.Length <= MaxActor ? actor : actor[..MaxActor];
 }

@@ -1,6 +1,5 @@
 using CustomerGrains.Abstractions;
-using CustomerGrains.Grains.Hosting;
-using CustomerGrains.Grains.Log;
+using CustomerGrains.Grains.Service;
 
 namespace CustomerGrains.Host.Api;
 
@@ -9,9 +8,6 @@ namespace CustomerGrains.Host.Api;
 /// <c>GET /api/ping/grain</c> (an empty grain call behind the same HTTP endpoint), both answering 204; and the
 /// delivery backlog for operators and load testers (<c>GET /api/diagnostics/delivery</c>).
 /// </summary>
-/// <summary>The delivery backlog: events appended but not yet delivered (as of the partitions' checkpoints), the age of the oldest, and each partition.</summary>
-public sealed record DeliveryBacklog(long Behind, double? OldestBehindSeconds, IReadOnlyList<PartitionBacklog> Partitions);
-
 internal static class DiagnosticsEndpoints
 {
     public static RouteGroupBuilder MapDiagnosticsEndpoints(this RouteGroupBuilder api)
@@ -33,14 +29,8 @@ internal static class DiagnosticsEndpoints
         return api;
     }
 
-    private static async Task<IResult> DeliveryAsync(
-        IInteractionLog log, Microsoft.Extensions.Options.IOptions<InteractionLogOptions> options, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var partitions = await Task.WhenAll(Enumerable.Range(0, options.Value.Partitions).Select(p => log.ReadBacklogAsync(p, cancellationToken)));
-        var now = time.GetUtcNow();
-        var oldest = partitions.Min(p => p.OldestBehindAppendedAt);
-        return Results.Ok(new DeliveryBacklog(partitions.Sum(p => p.Behind), oldest is { } at ? Math.Max(0, (now - at).TotalSeconds) : null, partitions));
-    }
+    private static async Task<IResult> DeliveryAsync(DeliveryBacklogMonitor backlog, CancellationToken cancellationToken) =>
+        Results.Ok(await backlog.ReadAsync(cancellationToken));
 
     private static async Task<IResult> PingGrainAsync(IGrainFactory grains)
     {

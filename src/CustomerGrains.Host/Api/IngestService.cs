@@ -1,27 +1,18 @@
-using System.Collections.Immutable;
-using System.Text.Json;
-using CustomerGrains.Domain.Contacts;
+using CustomerGrains.Abstractions;
 using CustomerGrains.Domain.Events;
-using CustomerGrains.Grains.Log;
-using CustomerGrains.Host.Hosting;
-using Microsoft.Extensions.Options;
+using CustomerGrains.Grains.Service;
 
 namespace CustomerGrains.Host.Api;
 
 /// <summary>
-/// The one way facts come in over HTTP (a batch of interactions, an agent's note, a stated preference): it owns the
-/// limits, the validation, the durable append and its logging, so the endpoints only say what the fact is. Every path
-/// answers alike: 202 with the accepted and duplicate ids, 400 naming each problem, 503 when the log cannot be reached.
-/// Amounts go into the log with their conversion into the base currency at their time's rate.
+/// The HTTP side of <see cref="EventIntake"/> (a batch of interactions, an agent's note, a stated preference): it reads
+/// the body and answers the intake's outcome alike on every path: 202 with the accepted and duplicate ids, 400 naming
+/// each problem, 503 when the log cannot be reached.
 /// </summary>
-public sealed partial class IngestService(
-    IInteractionLog log, TimeProvider time, IOptions<IngestOptions> options, IOptions<MoneyOptions> money, PhoneNumberNormalizer phoneNumbers,
-    ILogger<IngestService> logger)
+public sealed class IngestService(EventIntake intake)
 {
-    private readonly CurrencyRates rates = money.Value.ToRates();
-
     /// <summary>The moment a fact made by an endpoint happened (now).</summary>
-    public DateTimeOffset Now => time.GetUtcNow();
+    public DateTimeOffset Now => intake.Now;
 
     /// <summary>Reads a batch of events from <paramref name="request"/>, validates it whole and appends it.</summary>
     public async Task<IResult> IngestBatchAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -33,17 +24,13 @@ public sealed partial class IngestService(
         }
         using (document)
         {
-            var limits = options.Value;
-            if (document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("events", out var array)
-                && array.ValueKind == JsonValueKind.Array
-                && array.GetArrayLength() > limits.MaxBatchSize)
+            var outcome = await intake.IngestBatchAsync(document.RootElement, cancellationToken);
+            return outcome switch
             {
-                return Problems.BadRequest("The batch is too large",
-                    $"A batch may carry at most {limits.MaxBatchSize} events; this one has {array.GetArrayLength()}. Split it.");
-            }
-            var parsed = InteractionJson.ParseBatch(document.RootElement, time.GetUtcNow(), limits.ValidationWith(phoneNumbers, rates));
-            return parsed.IsValid ? await AppendAsync(parsed.Events, cancellationToken) : Problems.InvalidEvents(parsed.Errors);
+                { Status: IngestStatus.Invalid, Problem: EventIntake.TooLarge } => Problems.BadRequest(outcome.Problem, string.Join("; ", outcome.Errors.Select(e => e.Message))),
+                { Status: IngestStatus.Invalid } => Problems.InvalidEvents(outcome.Errors),
+                _ => Answer(outcome),
+            };
         }
     }
 
@@ -53,31 +40,29 @@ public sealed partial class IngestService(
     /// </summary>
     public async Task<IResult> RecordAsync(InteractionEvent e, string invalidTitle, IEnumerable<FieldError> found, CancellationToken cancellationToken)
     {
-        var errors = found.ToList();
-        InteractionValidator.Validate(e, 0, time.GetUtcNow(), options.Value.ValidationWith(phoneNumbers, rates), errors);
-        if (errors.Count > 0)
-        {
-            return Problems.BadRequest(invalidTitle,
-                string.Join("; ", errors.Select(x => $"{(x.Field.StartsWith("preferences.", StringComparison.Ordinal) ? "key" : x.Field)}: {x.Message}")));
-        }
-        return await AppendAsync([e], cancellationToken);
+        var outcome = await intake.RecordAsync(e, found, cancellationToken);
+        return outcome.Status == IngestStatus.Invalid
+            ? Problems.BadRequest(invalidTitle,
+                string.Join("; ", outcome.Errors.Select(x => $"{(x.Field.StartsWith("preferences.", StringComparison.Ordinal) ? "key" : x.Field)}: {x.Message}")))
+            : Answer(outcome);
     }
 
-    private async Task<IResult> AppendAsync(ImmutableArray<InteractionEvent> events, CancellationToken cancellationToken)
+    private static IResult Answer(IngestOutcome outcome) => outcome.Status switch
     {
-        try
+        IngestStatus.Unavailable => Problems.Unavailable(outcome.Problem!, TimeSpan.FromSeconds(5), diagnostic: outcome.Diagnostic),
+        IngestStatus.Behind => new WithRetryAfter(
+            Problems.Unavailable(outcome.Problem!, TimeSpan.FromSeconds(outcome.RetryAfterSeconds ?? 1), "Delivery is behind; nothing of this batch was accepted"),
+            outcome.RetryAfterSeconds ?? 1),
+        _ => Results.Accepted(value: new IngestResponse(outcome.Accepted, outcome.Duplicates)),
+    };
+
+    /// <summary>An answer with a <c>Retry-After</c> header, so that HTTP clients and proxies back off without reading the body.</summary>
+    private sealed class WithRetryAfter(IResult inner, int seconds) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
         {
-            var result = await log.AppendAsync([.. events.Select(rates.Stamp)], cancellationToken);
-            return Results.Accepted(value: new IngestResponse([.. result.Accepted.Select(a => a.EventId)], [.. result.Duplicates]));
-        }
-        catch (LogUnavailableException ex)
-        {
-            LogAppendFailed(logger, ex, events.Length);
-            return Problems.Unavailable("The interaction log's storage did not answer; try again in a few seconds.", TimeSpan.FromSeconds(5),
-                diagnostic: ex.Message);
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return inner.ExecuteAsync(httpContext);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} events could not be appended to the interaction log")]
-    private static partial void LogAppendFailed(ILogger logger, Exception ex, int count);
 }

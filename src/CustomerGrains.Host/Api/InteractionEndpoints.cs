@@ -15,7 +15,7 @@ internal static class InteractionEndpoints
             .WithDescription("Every event is validated; one bad event rejects the whole batch (400, each problem named by index and field). " +
                              "A valid batch is appended to the interaction log in one durable write and only then answered 202 with the " +
                              "accepted event ids. Events already in the log (same eventId) are reported as duplicates and not applied again.")
-            .Accepts<IngestRequest>("application/json")
+            .Accepts<IngestDocument>("application/json")
             .TakesBody(BodyKind.Events)
             .Produces<IngestResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -29,6 +29,13 @@ internal static class InteractionEndpoints
 
 /// <summary>The body of <c>POST /api/interactions</c>: events in their flat JSON form with a <c>type</c>.</summary>
 public sealed record IngestRequest(IReadOnlyList<JsonElement> Events);
+
+/// <summary>
+/// The body of <c>POST /api/interactions</c> as the OpenAPI document describes it: the events as a union discriminated by
+/// <c>type</c>, each with its fields and their limits. The endpoint reads the body itself (<see cref="IngestRequest"/>), so
+/// that every problem of every event is reported, by index and field.
+/// </summary>
+public sealed record IngestDocument(IReadOnlyList<Domain.Events.InteractionEvent> Events);
 
 /// <summary>Which events are now in the log (<c>accepted</c>) and which were there already (<c>duplicates</c>).</summary>
 public sealed record IngestResponse(IReadOnlyList<string> Accepted, IReadOnlyList<string> Duplicates);

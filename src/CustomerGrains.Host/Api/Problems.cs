@@ -14,6 +14,16 @@ internal static class Problems
             ["errors"] = errors.Select(e => new { index = e.Index, field = e.Field, message = e.Message }).ToArray(),
         });
 
+    /// <summary>A query refused whole, each problem (<c>field: message</c>) listed under <c>errors</c> as <c>{field, message}</c>.</summary>
+    public static IResult InvalidQuery(string title, IReadOnlyList<string> problems) => Results.Problem(
+        statusCode: StatusCodes.Status400BadRequest,
+        title: title,
+        detail: string.Join("; ", problems),
+        extensions: new Dictionary<string, object?>
+        {
+            ["errors"] = problems.Select(p => p.Split(": ", 2)).Select(p => new { field = p[0], message = p.Length > 1 ? p[1] : "" }).ToArray(),
+        });
+
     /// <summary>Parses the request body as JSON; on malformed JSON returns the 400 to answer instead.</summary>
     public static async Task<(System.Text.Json.JsonDocument? Document, IResult? Problem)> ReadJsonAsync(HttpRequest request, CancellationToken cancellationToken)
     {

@@ -1,5 +1,5 @@
 using CustomerGrains.Grains.Hosting;
-using CustomerGrains.Host.Hosting;
+using CustomerGrains.Grains.Service;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;

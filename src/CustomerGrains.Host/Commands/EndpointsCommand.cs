@@ -16,11 +16,7 @@ internal sealed class EndpointsCommand : IHostCommand
 
     public async Task<int> RunAsync(string[] arguments)
     {
-        // The engine's own wiring, built but not started: nothing listens and no silo runs.
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = arguments, ContentRootPath = AppContext.BaseDirectory });
-        builder.AddCustomerGrainsHost();
-        await using var app = builder.Build();
-        app.MapCustomerGrainsEndpoints();
+        await using var app = BuildUnstarted(arguments);
         using var source = new CompositeEndpointDataSource(((IEndpointRouteBuilder)app).DataSources);
         var endpoints = source.Endpoints.OfType<RouteEndpoint>();
         foreach (var line in endpoints.SelectMany(Describe).Order(StringComparer.Ordinal))
@@ -28,6 +24,16 @@ internal sealed class EndpointsCommand : IHostCommand
             Console.WriteLine(line);
         }
         return 0;
+    }
+
+    /// <summary>The engine's own wiring, built but not started: nothing listens and no silo runs.</summary>
+    internal static WebApplication BuildUnstarted(string[] arguments)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = arguments, ContentRootPath = AppContext.BaseDirectory });
+        builder.AddCustomerGrainsHost();
+        var app = builder.Build();
+        app.MapCustomerGrainsEndpoints();
+        return app;
     }
 
     private static IEnumerable<string> Describe(RouteEndpoint endpoint)

@@ -16,7 +16,7 @@ internal interface IHostCommand
 internal static class HostCommands
 {
     private static readonly IHostCommand[] All =
-        [new FitCommand(), new DbMigrateCommand(), new HashPasswordCommand(), new NewKeyCommand(), new EndpointsCommand(), new ClusterCertCommand(), new HelpCommand()];
+        [new FitCommand(), new DbMigrateCommand(), new HashPasswordCommand(), new NewKeyCommand(), new EndpointsCommand(), new ClusterCertCommand(), new OpenApiCommand(), new HelpCommand()];
 
     /// <summary>The command named by the first arguments, or null to run the engine.</summary>
     public static IHostCommand? Find(string[] args)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CustomerGrains.Grains.Hosting;
+using CustomerGrains.Grains.Service;
 using CustomerGrains.Host.Agents;
 using CustomerGrains.Host.Api;
 using CustomerGrains.Host.ScreenPop;
@@ -9,6 +10,7 @@ using Microsoft.AspNetCore.HttpsPolicy;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
 
 namespace CustomerGrains.Host.Hosting;
 
@@ -28,6 +30,8 @@ public static class HostExtensions
         services.AddAgentAuthentication(builder.Configuration);
         services.AddValidatedOptions<ReadOptions>(builder.Configuration, ReadOptions.Section);
         services.AddSingleton<GrainReads>();
+        services.AddSingleton<DeliveryBacklogMonitor>();
+        services.AddSingleton<EventIntake>();
         services.AddSingleton<IngestService>();
         services.AddSingleton<Auditing>();
         services.AddSingleton<ScreenPopService>();
@@ -39,7 +43,7 @@ public static class HostExtensions
         services.AddExceptionHandler<SiloLossExceptionHandler>();
         services.AddExceptionHandler<RequestBodies.BadRequestHandler>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDisclosure.Customize);
-        services.AddOpenApi();
+        services.AddCustomerGrainsOpenApi();
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
@@ -68,6 +72,9 @@ public static class HostExtensions
         // Public: the OpenAPI document, health, the sign-in endpoint and the agent page (static files, served above).
         // Every other endpoint names its policy (Agents/Access.cs); one that names none needs a signed-in caller.
         app.MapOpenApi().AllowAnonymous();
+        // The interactive reference of the same document, for signed-in callers (its assets are served by the host).
+        app.MapScalarApiReference("/api/reference", o => o.WithTitle("CustomerGrains API"))
+            .RequireAuthorization().ExcludeFromDescription();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
 

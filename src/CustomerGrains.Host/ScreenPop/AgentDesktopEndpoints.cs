@@ -13,7 +13,8 @@ namespace CustomerGrains.Host.ScreenPop;
 /// <c>GET /api/agent/events</c>: the agent desktop's live connection (server-sent events). The silo that holds the
 /// connection registers an observer with the agent's grain, wherever that grain lives, so a ring announced on any
 /// silo reaches the page: <c>ready</c> once subscribed, <c>call</c> when a call rings, <c>card</c> when a customer on
-/// the call changes. Cards are masked for the signed-in role, and every pop is recorded in the audit trail. Every
+/// the call changes, <c>ended</c> when the telephony system hangs up (a page opened during a call gets that call after
+/// <c>ready</c>). Cards are masked for the signed-in role, and every pop is recorded in the audit trail. Every
 /// <see cref="AgentOptions.SessionCheckInterval"/> the connection renews its subscription (the grain drops desktops
 /// silent for a minute) and checks its session: one that ended (signed out, user removed or given another role,
 /// longest lifetime reached) gets <c>signed-out</c> with the reason and the feed ends. A user has at most
@@ -66,23 +67,31 @@ internal static partial class AgentDesktopEndpoints
             await response.Body.FlushAsync(cancellationToken);
         }
 
+        async Task PopAsync(CallPush call, string detail)
+        {
+            await auditing.RecordAsync(agentId, role, call.Cards.Select(c => c.Customer.CustomerId), "pop", detail, cancellationToken);
+            await SendAsync("call", call with { Cards = [.. call.Cards.Select(c => ScreenPopService.MaskFor(role, c))] });
+        }
+
         var desktop = new Desktop(
-            call => inbox.Writer.TryWrite(async () =>
-            {
-                await auditing.RecordAsync(agentId, role, call.Cards.Select(c => c.Customer.CustomerId), "pop", $"call {call.CallId} from {call.E164}", cancellationToken);
-                await SendAsync("call", call with { Cards = [.. call.Cards.Select(c => ScreenPopService.MaskFor(role, c))] });
-            }),
+            call => inbox.Writer.TryWrite(() => PopAsync(call, $"call {call.CallId} from {call.E164}")),
             (callId, card) => inbox.Writer.TryWrite(async () =>
             {
                 await auditing.RecordAsync(agentId, role, [card.Customer.CustomerId], "live-update", $"call {callId}", cancellationToken);
                 await SendAsync("card", new CardUpdate(callId, ScreenPopService.MaskFor(role, card)));
-            }));
+            }),
+            (callId, endedAt) => inbox.Writer.TryWrite(() => SendAsync("ended", new CallEnded(callId, endedAt))));
         var reference = grains.CreateObjectReference<IAgentDesktop>(desktop);
         var agent = grains.GetGrain<IAgentGrain>(agentId);
         try
         {
             await agent.SubscribeAsync(reference);
             await SendAsync("ready", new { agentId, role });
+            // A page opened (or reloaded) during a call shows that call again.
+            if (await agent.GetCurrentCallAsync() is { } ongoing)
+            {
+                inbox.Writer.TryWrite(() => PopAsync(ongoing, $"call {ongoing.CallId} from {ongoing.E164}, shown again on a new page"));
+            }
             using var refresh = new PeriodicTimer(agentOptions.Value.SessionCheckInterval);
             var tick = refresh.WaitForNextTickAsync(cancellationToken).AsTask();
             Task<bool>? next = null;
@@ -136,7 +145,8 @@ internal static partial class AgentDesktopEndpoints
     private static partial void LogUnsubscribeFailed(ILogger logger, Exception ex, string agentId);
 
     /// <summary>The observer object: hands each notification to the connection's loop and returns at once.</summary>
-    private sealed class Desktop(Func<CallPush, bool> onCall, Func<string, CustomerCard, bool> onCard) : IAgentDesktop
+    private sealed class Desktop(Func<CallPush, bool> onCall, Func<string, CustomerCard, bool> onCard, Func<string, DateTimeOffset, bool> onEnded)
+        : IAgentDesktop
     {
         public Task OnCallAsync(CallPush call)
         {
@@ -149,8 +159,17 @@ internal static partial class AgentDesktopEndpoints
             onCard(callId, card);
             return Task.CompletedTask;
         }
+
+        public Task OnCallEndedAsync(string callId, DateTimeOffset endedAt)
+        {
+            onEnded(callId, endedAt);
+            return Task.CompletedTask;
+        }
     }
 }
+
+/// <summary>The call <c>callId</c> ended at <c>endedAt</c>.</summary>
+public sealed record CallEnded(string CallId, DateTimeOffset EndedAt);
 
 /// <summary>A changed card of the customer on call <c>callId</c>.</summary>
 public sealed record CardUpdate(string CallId, CustomerCard Card);

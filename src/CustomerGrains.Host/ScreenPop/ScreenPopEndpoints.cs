@@ -33,6 +33,15 @@ internal static class ScreenPopEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .Produces(StatusCodes.Status401Unauthorized)
             .Produces(StatusCodes.Status403Forbidden);
+        api.MapPost("/calls/{callId}/end", EndCallAsync)
+            .RequireAuthorization(Roles.AnnouncesCalls)
+            .WithName("CallEnded")
+            .WithSummary("The telephony system hung up: ends the agent's current call and tells the agent's open desktops")
+            .Produces<CallEndResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .Produces(StatusCodes.Status401Unauthorized)
+            .Produces(StatusCodes.Status403Forbidden);
         api.MapGet("/audit", ReadAuditAsync)
             .RequireAuthorization(Roles.Supervises)
             .WithName("AuditTrail")
@@ -99,7 +108,7 @@ internal static class ScreenPopEndpoints
         }
         else if (desktopUser is null)
         {
-            problems.Add($"agentId: '{(request.AgentId.Length > MaxCallFieldLength ? request.AgentId[..MaxCallFieldLength] + "…" : request.AgentId)}' is not a configured agent or supervisor");
+            problems.Add($"agentId: '{Shortened(request.AgentId)}' is not a configured agent or supervisor");
         }
         var parsed = screenPop.PhoneNumbers.Normalize(request.Ani);
         if (parsed.Error is { } error)
@@ -124,6 +133,21 @@ internal static class ScreenPopEndpoints
         // The telephony system reads nothing: it learns what was pushed and where, not the cards themselves.
         return Results.Ok(new CallResponse(call.CallId, agentId, call.Ani, call.E164, desktops, cards.Length));
     }
+
+    private static async Task<IResult> EndCallAsync(string callId, CallEndRequest request, IGrainFactory grains, AgentDirectory agents)
+    {
+        if (agents.FindDesktopUser(request.AgentId) is not { } agent)
+        {
+            return Problems.BadRequest("The hang-up is invalid; nothing was ended",
+                $"agentId: '{Shortened(request.AgentId ?? "")}' is not a configured agent or supervisor");
+        }
+        return await grains.GetGrain<IAgentGrain>(agent.Id).EndCallAsync(callId) is { } desktops
+            ? Results.Ok(new CallEndResponse(callId, agent.Id, desktops))
+            : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such call",
+                detail: $"Call '{Shortened(callId)}' is not the current call of {agent.Id} (it ended already, or another call rang since).");
+    }
+
+    private static string Shortened(string text) => text.Length > MaxCallFieldLength ? text[..MaxCallFieldLength] + "…" : text;
 
     private static async Task<IResult> ReadAuditAsync(
         string? customerId, long? before, int? limit, IAuditTrail audit, Auditing auditing, ClaimsPrincipal user, CancellationToken cancellationToken)
@@ -153,3 +177,9 @@ public sealed record CallResponse(string CallId, string AgentId, string Ani, str
 
 /// <summary>A page of the audit trail, newest first; <c>next</c> is the <c>before</c> of the following page.</summary>
 public sealed record AuditPage(IReadOnlyList<AuditEntry> Entries, long? Next);
+
+/// <summary>The body of <c>POST /api/calls/{callId}/end</c>: whose call ended.</summary>
+public sealed record CallEndRequest(string? AgentId);
+
+/// <summary>What a hang-up did: which call of which agent ended, and how many open desktops were told.</summary>
+public sealed record CallEndResponse(string CallId, string AgentId, int Desktops);

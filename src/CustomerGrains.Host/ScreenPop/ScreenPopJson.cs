@@ -3,7 +3,6 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CustomerGrains.Abstractions;
-using CustomerGrains.Domain.Contacts;
 
 namespace CustomerGrains.Host.ScreenPop;
 
@@ -19,19 +18,8 @@ public sealed class ScreenPopJson
 
     /// <summary>The card's JSON, with contact data masked when <paramref name="mask"/> is set.</summary>
     public byte[] Of(ScreenPopCard card, bool mask) => mask
-        ? masked.GetValue(card, static c => JsonSerializer.SerializeToUtf8Bytes(Mask(c), ScreenPopJsonContext.Default.ScreenPopCard))
+        ? masked.GetValue(card, static c => JsonSerializer.SerializeToUtf8Bytes(c.Masked(), ScreenPopJsonContext.Default.ScreenPopCard))
         : whole.GetValue(card, static c => JsonSerializer.SerializeToUtf8Bytes(c, ScreenPopJsonContext.Default.ScreenPopCard));
-
-    /// <summary>The card with phone numbers and e-mail reduced to what confirms them (the last digits, the first letter and domain).</summary>
-    public static ScreenPopCard Mask(ScreenPopCard card)
-    {
-        ArgumentNullException.ThrowIfNull(card);
-        return card with
-        {
-            Phones = [.. card.Phones.Select(Masking.Phone)],
-            Email = card.Email is { } email ? Masking.Email(email) : null,
-        };
-    }
 
     /// <summary>The answer <c>{"ani":…,"e164":…,"customers":[…]}</c> (<see cref="CompactScreenPopResponse"/>).</summary>
     public IResult Answer(string ani, string e164, ImmutableArray<ScreenPopCard> cards, bool mask) => new Result(this, ani, e164, cards, mask);

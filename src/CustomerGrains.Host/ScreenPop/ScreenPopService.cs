@@ -21,24 +21,8 @@ public sealed class ScreenPopService(GrainReads reads, PhoneNumberNormalizer pho
     /// The compact cards of every customer whose profile lists <paramref name="e164"/>, most valuable (net value) first;
     /// read through the loss of a silo. Each customer grain checks the number itself and answers from its card cache.
     /// </summary>
-    public async Task<ImmutableArray<ScreenPopCard>> CompactCardsAsync(string e164, CancellationToken cancellationToken)
-    {
-        var cards = await reads.ReadAsync(async grains =>
-        {
-            var ids = await grains.PageFor(e164).GetCustomersAsync(e164);
-            // Most numbers have one customer: that answer needs no fan-out and no sort.
-            return ids.Length == 1
-                ? [await grains.GetGrain<ICustomerGrain>(ids[0]).GetScreenPopCardAsync(e164)]
-                : await Task.WhenAll(ids.Select(id => grains.GetGrain<ICustomerGrain>(id).GetScreenPopCardAsync(e164)));
-        }, cancellationToken);
-        if (cards.Length == 1)
-        {
-            return cards[0] is { } only ? [only] : [];
-        }
-        return [.. cards.OfType<ScreenPopCard>()
-            .OrderByDescending(c => c.NetValue ?? double.NegativeInfinity)
-            .ThenBy(c => c.CustomerId, StringComparer.Ordinal)];
-    }
+    public Task<ImmutableArray<ScreenPopCard>> CompactCardsAsync(string e164, CancellationToken cancellationToken) =>
+        CustomerReads.CompactCardsAsync(reads, e164, cancellationToken);
 
     /// <summary>Every customer whose profile lists <paramref name="e164"/>, most valuable (net value) first; read through the loss of a silo.</summary>
     public async Task<ImmutableArray<CustomerCard>> CardsAsync(string e164, CancellationToken cancellationToken)

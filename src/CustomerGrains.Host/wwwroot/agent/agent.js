@@ -49,6 +49,8 @@ function showSignIn() {
   setStatus("Signed out", false);
   // Nothing of the previous session stays in the page, whoever signs in next.
   currentCall = null;
+  setConnectionLost(false);
+  delete document.body.dataset.call;
   $("call").hidden = true; $("idle").hidden = false;
   $("call-banner").replaceChildren(); $("cards").replaceChildren(); $("announce").textContent = "";
   $("who").hidden = true; $("desk").hidden = true; $("sign-in").hidden = false;
@@ -66,9 +68,13 @@ function connect() {
   setStatus("Connecting…", false);
   const source = new EventSource("/api/agent/events");
   events = source;
-  source.addEventListener("ready", () => setStatus("Connected – waiting for calls", true));
+  source.addEventListener("ready", () => {
+    setConnectionLost(false);
+    setStatus(currentCall && !currentCall.ended ? `On call – ${currentCall.ani}` : "Connected – waiting for calls", true);
+  });
   source.addEventListener("call", (e) => showCall(JSON.parse(e.data)));
   source.addEventListener("card", (e) => updateCard(JSON.parse(e.data)));
+  source.addEventListener("ended", (e) => endCall(JSON.parse(e.data)));
   // The session ended elsewhere (signed out in another tab, removed or given another role, too old): say why.
   source.addEventListener("signed-out", (e) => {
     showSignIn();
@@ -77,6 +83,7 @@ function connect() {
   source.onerror = async () => {
     if (events !== source) return;
     setStatus("Connection lost – reconnecting…", false);
+    setConnectionLost(true);
     const me = await api("/api/auth/me");
     if (events !== source) return;
     if (me.status === 401) { showSignIn(); return; }
@@ -89,6 +96,13 @@ function connect() {
   };
 }
 
+// While the live feed is down the page says so, and whatever card is shown is marked as possibly out of date.
+function setConnectionLost(lost) {
+  $("connection-lost").hidden = !lost;
+  $("cards").classList.toggle("stale", lost);
+  document.body.dataset.feed = lost ? "lost" : "live";
+}
+
 function setStatus(text, live) {
   const s = $("status");
   s.textContent = text;
@@ -99,17 +113,36 @@ function setStatus(text, live) {
 function showCall(call) {
   currentCall = call;
   $("idle").hidden = true; $("call").hidden = false;
+  document.body.dataset.call = "active";
   const n = call.cards.length;
   $("call-banner").replaceChildren(
-    el("span", {}, "Incoming call from "), el("strong", {}, call.ani),
-    el("span", {}, ` · ${n === 0 ? "unknown number" : n === 1 ? "1 customer" : `${n} customers share this number`}`),
+    el("h2", { class: "call-title" }, "Call from ", el("strong", {}, call.ani)),
+    el("span", {}, `· ${n === 0 ? "unknown caller" : n === 1 ? "1 customer" : `${n} customers share this number`}`),
     call.dnis ? el("span", {}, ` · line ${call.dnis}`) : null,
-    el("span", { class: "reasons" }, ` · call ${call.callId}, ${when(call.rangAt)}`));
+    el("span", { class: "reasons" }, ` · call ${call.callId}, rang ${when(call.rangAt)}`),
+    el("p", { class: "call-state", id: "call-state" }, "Call in progress"));
+  setStatus(`On call – ${call.ani}`, events !== null && document.body.dataset.feed !== "lost");
+  const unknown = $("unknown-caller");
+  unknown.hidden = n > 0;
+  unknown.replaceChildren(...(n > 0 ? [] : [
+    el("h3", {}, "No customer on record for this number"),
+    el("p", {}, "Nobody has given ", el("strong", { class: "number" }, call.e164 || call.ani),
+      " in their profile. Ask for the caller's name or customer number and search for it in the CRM; a new customer's details can be recorded after the call.")]));
   $("cards").replaceChildren(...call.cards.map(renderCard));
   const first = call.cards[0];
   $("announce").textContent = first
     ? `Incoming call from ${first.customer.profile.name || first.customer.customerId}, tier ${tierOf(first)}, ${stageOf(first)}`
     : `Incoming call from ${call.ani}, no customer on record`;
+}
+
+function endCall(ended) {
+  if (!currentCall || ended.callId !== currentCall.callId) return;
+  currentCall.ended = true;
+  document.body.dataset.call = "ended";
+  const state = $("call-state");
+  if (state) state.textContent = `Call ended at ${new Date(ended.endedAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}: finish your notes; the next call replaces this one.`;
+  setStatus("Call ended – waiting for calls", document.body.dataset.feed !== "lost");
+  $("announce").textContent = "The call ended";
 }
 
 function updateCard(update) {
@@ -189,6 +222,12 @@ function renderCard(card) {
     el("div", { class: "card-forms" }, preferenceForm(c.customerId), noteForm(c.customerId)));
 }
 
+// What became of a save: green when it was taken, red with the reason when it was not (nothing was saved then).
+function showSaved(saved, r, done) {
+  saved.classList.toggle("error", !r.ok);
+  saved.textContent = r.ok ? done : `Not saved: ${r.body?.detail ?? r.body?.title ?? `the engine answered ${r.status}`}`;
+}
+
 function preferenceForm(customerId) {
   const key = `pref-key-${customerId}`, value = `pref-value-${customerId}`;
   const saved = el("p", { class: "saved", role: "status" });
@@ -200,7 +239,7 @@ function preferenceForm(customerId) {
     e.preventDefault();
     const r = await api(`/api/customers/${encodeURIComponent(customerId)}/preferences`,
       { method: "POST", body: JSON.stringify({ key: $(key).value, value: $(value).value }) });
-    saved.textContent = r.ok ? "Saved – the card updates in a moment" : `Not saved: ${r.body?.detail ?? r.status}`;
+    showSaved(saved, r, "Saved – the card updates in a moment");
     if (r.ok) form.reset();
   });
   return el("div", {}, form, saved);
@@ -215,7 +254,7 @@ function noteForm(customerId) {
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const r = await api(`/api/customers/${encodeURIComponent(customerId)}/notes`, { method: "POST", body: JSON.stringify({ text: $(id).value }) });
-    saved.textContent = r.ok ? "Saved" : `Not saved: ${r.body?.detail ?? r.status}`;
+    showSaved(saved, r, "Saved");
     if (r.ok) form.reset();
   });
   return el("div", {}, form, saved);
@@ -224,9 +263,19 @@ function noteForm(customerId) {
 $("sign-in-form").addEventListener("submit", async (e) => {
   e.preventDefault();
   const r = await api("/api/auth/login", { method: "POST", body: JSON.stringify({ userId: $("user-id").value, password: $("password").value }) });
+  markInvalid(!r.ok);
   if (r.ok) { $("sign-in-error").textContent = ""; $("password").value = ""; signedIn(r.body); }
   else { $("sign-in-error").textContent = r.body?.title ?? "Sign-in failed"; $("password").focus(); }
 });
+
+// A refused sign-in marks both fields invalid (announced with the error) until the agent types again.
+function markInvalid(invalid) {
+  for (const id of ["user-id", "password"]) {
+    if (invalid) { $(id).setAttribute("aria-invalid", "true"); $(id).setAttribute("aria-describedby", "sign-in-error"); }
+    else $(id).removeAttribute("aria-invalid");
+  }
+}
+for (const id of ["user-id", "password"]) $(id).addEventListener("input", () => markInvalid(false));
 
 $("sign-out").addEventListener("click", async () => {
   await api("/api/auth/logout", { method: "POST" });

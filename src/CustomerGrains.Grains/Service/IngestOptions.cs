@@ -2,7 +2,7 @@ using CustomerGrains.Domain.Contacts;
 using CustomerGrains.Domain.Events;
 using CustomerGrains.Grains.Hosting;
 
-namespace CustomerGrains.Host.Hosting;
+namespace CustomerGrains.Grains.Service;
 
 /// <summary>Limits of <c>POST /api/interactions</c> and the other writes of events (configuration section <c>Ingest</c>).</summary>
 public sealed class IngestOptions : ISelfValidatingOptions
@@ -27,6 +27,16 @@ public sealed class IngestOptions : ISelfValidatingOptions
     /// <summary>The largest quantity of one order line. Default 1e6.</summary>
     public int MaxQuantity { get; set; } = new ValidationOptions().MaxQuantity;
 
+    /// <summary>
+    /// Back-pressure: while the oldest event not yet delivered to its customer is older than this, a batch is refused
+    /// with 503 and <c>Retry-After</c> instead of acknowledging what cannot become visible in time (agents' notes and
+    /// preferences are still taken). Default 1 minute; 0 turns it off.
+    /// </summary>
+    public TimeSpan MaxDeliveryLag { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How old the backlog reading that back-pressure decides on may be. Default 250 ms.</summary>
+    public TimeSpan BacklogCheckInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
     public ValidationOptions Validation => new()
     {
         MaxFutureSkew = MaxFutureSkew, EarliestEventTime = EarliestEventTime, MaxAmount = MaxAmount, MaxQuantity = MaxQuantity,
@@ -44,6 +54,14 @@ public sealed class IngestOptions : ISelfValidatingOptions
         if (MaxBodyBytes is < 1024 or > 1024L * 1024 * 1024)
         {
             yield return $"{nameof(MaxBodyBytes)} must be between 1 KiB and 1 GiB (was {MaxBodyBytes})";
+        }
+        if (MaxDeliveryLag < TimeSpan.Zero || MaxDeliveryLag > TimeSpan.FromDays(1))
+        {
+            yield return $"{nameof(MaxDeliveryLag)} must be between 0 (off) and 1 day (was {MaxDeliveryLag})";
+        }
+        if (BacklogCheckInterval < TimeSpan.FromMilliseconds(10) || BacklogCheckInterval > TimeSpan.FromMinutes(1))
+        {
+            yield return $"{nameof(BacklogCheckInterval)} must be between 10 ms and 1 minute (was {BacklogCheckInterval})";
         }
         foreach (var problem in Validation.Validate())
         {

@@ -2,7 +2,7 @@ using System.Globalization;
 using CustomerGrains.Domain.Events;
 using CustomerGrains.Grains.Hosting;
 
-namespace CustomerGrains.Host.Hosting;
+namespace CustomerGrains.Grains.Service;
 
 /// <summary>
 /// The base currency amounts are counted in and the dated exchange rates into it (configuration section <c>Money</c>):

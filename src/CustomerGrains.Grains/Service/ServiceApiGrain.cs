@@ -1,0 +1,72 @@
+using System.Text.Json;
+using CustomerGrains.Abstractions;
+using CustomerGrains.Domain.Contacts;
+using CustomerGrains.Grains.ScreenPop;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+
+namespace CustomerGrains.Grains.Service;
+
+/// <summary>
+/// The typed client's door (<see cref="IServiceApiGrain"/>): the same intake, reads and audit trail as the HTTP API, on
+/// whichever silo the call lands. Callers through the gateway are services: every read is recorded under the name the
+/// client gives, in the role <c>service</c>, and contact data is masked as the API masks it for a service.
+/// </summary>
+[StatelessWorker]
+internal sealed class ServiceApiGrain(
+    EventIntake intake, PhoneNumberNormalizer phoneNumbers, IAuditTrail audit, IOptions<ReadOptions> options, TimeProvider time)
+    : Grain, IServiceApiGrain, IGrainReader
+{
+    /// <summary>The role audit entries of typed-client callers are recorded in.</summary>
+    public const string Role = "service";
+
+    public async Task<IngestOutcome> IngestAsync(string batchJson)
+    {
+        ArgumentNullException.ThrowIfNull(batchJson);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(batchJson);
+        }
+        catch (JsonException ex)
+        {
+            return IngestOutcome.Invalid("The body is not valid JSON", [new Domain.Events.FieldError(-1, "events", ex.Message)]);
+        }
+        using (document)
+        {
+            return await intake.IngestBatchAsync(document.RootElement, CancellationToken.None);
+        }
+    }
+
+    public async Task<ScreenPopAnswer> ScreenPopAsync(string? ani, string caller)
+    {
+        var parsed = phoneNumbers.Normalize(ani);
+        if (parsed.E164 is not { } e164)
+        {
+            return new ScreenPopAnswer { Problem = $"ani '{ani}' {parsed.Error}." };
+        }
+        var cards = await CustomerReads.CompactCardsAsync(this, e164, CancellationToken.None);
+        await RecordAsync(caller, cards.Select(c => c.CustomerId), "screenpop", $"typed client, ani {e164}");
+        return new ScreenPopAnswer { E164 = e164, Customers = [.. cards.Select(c => c.Masked())] };
+    }
+
+    public async Task<CustomerBatchAnswer> ReadBatchAsync(CustomerBatchQuery query, string caller)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var problems = query.Problems(options.Value.MaxBatchIds);
+        if (problems.Count > 0)
+        {
+            return new CustomerBatchAnswer { Problems = [.. problems] };
+        }
+        var batch = await CustomerReads.ReadBatchAsync(this, query, CancellationToken.None);
+        await RecordAsync(caller, batch.Found, query.View, $"typed client, {query.Describe()}");
+        return new CustomerBatchAnswer { Batch = batch };
+    }
+
+    // Inside a silo a read is tried once: the typed client tries the whole call again after a transient failure.
+    Task<T> IGrainReader.ReadAsync<T>(Func<IGrainFactory, Task<T>> read, CancellationToken cancellationToken) => read(GrainFactory);
+
+    private Task RecordAsync(string caller, IEnumerable<string> customerIds, string path, string detail) =>
+        audit.AppendAsync(AuditEntry.Of(time.GetUtcNow(), string.IsNullOrWhiteSpace(caller) ? "typed-client" : caller, Role, customerIds, path, detail),
+            CancellationToken.None);
+}

@@ -1,0 +1,158 @@
+using System.Globalization;
+using CustomerGrains.Domain.Events;
+using CustomerGrains.Grains.Service;
+using CustomerGrains.Host.Agents;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+
+namespace CustomerGrains.Host.Hosting;
+
+/// <summary>
+/// The OpenAPI document, complete enough to generate clients from: the two ways to sign in (the session cookie and the
+/// <c>X-Api-Key</c> header), each endpoint's policy with its 401 and 403 problems (and 413/415 where it takes a body), and
+/// the ingest body's event union (discriminator <c>type</c>) with the limits the validator applies to every field.
+/// </summary>
+internal static class OpenApiDocs
+{
+    public const string CookieScheme = "session";
+    public const string KeyScheme = "apiKey";
+
+    public static IServiceCollection AddCustomerGrainsOpenApi(this IServiceCollection services) => services.AddOpenApi(o =>
+    {
+        o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "CustomerGrains";
+            document.Info.Description = "A real-time customer-state engine: ingest interactions, read customers, decisions and screen-pops. " +
+                                        "Sign in with a session cookie (POST /api/auth/login) or send an API key in X-Api-Key.";
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
+            {
+                [CookieScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Cookie, Name = AgentAuthentication.CookieName,
+                    Description = "The session cookie of POST /api/auth/login (people: agents, supervisors).",
+                },
+                [KeyScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = AgentAuthentication.KeyHeader,
+                    Description = "An API key configured for a user (systems: services with scopes, the telephony system, admins).",
+                },
+            };
+            return Task.CompletedTask;
+        });
+        o.AddOperationTransformer((operation, context, _) =>
+        {
+            var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+            operation.Responses ??= new OpenApiResponses();
+            if (metadata.OfType<IAcceptsMetadata>().Any())
+            {
+                operation.Responses.TryAdd("413", Problem("The body is larger than this endpoint takes", context.Document));
+                operation.Responses.TryAdd("415", Problem("The body is not application/json", context.Document));
+            }
+            if (metadata.OfType<IAllowAnonymous>().Any())
+            {
+                return Task.CompletedTask;
+            }
+            var policy = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).LastOrDefault(p => p is not null) ?? "signed-in";
+            operation.Description = $"{operation.Description}{(operation.Description is null ? "" : " ")}Who may call it: policy '{policy}' (the README's access table).".Trim();
+            operation.Security =
+            [
+                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(CookieScheme, context.Document)] = [] },
+                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(KeyScheme, context.Document)] = [] },
+            ];
+            operation.Responses.TryAdd("401", Problem("No session and no API key, or an unknown key", context.Document));
+            operation.Responses.TryAdd("403", Problem("Signed in, but the role or scopes do not allow this endpoint", context.Document));
+            return Task.CompletedTask;
+        });
+        o.AddSchemaTransformer((schema, context, _) =>
+        {
+            var type = context.JsonTypeInfo.Type;
+            if (type.IsAssignableTo(typeof(InteractionEvent)) || type == typeof(PurchaseLine) || type == typeof(SurveyScore))
+            {
+                var ingest = context.ApplicationServices.GetRequiredService<IOptions<IngestOptions>>().Value;
+                DescribeLimits(schema, ingest.Validation);
+            }
+            return Task.CompletedTask;
+        });
+    });
+
+    private static OpenApiResponse Problem(string description, OpenApiDocument? document) => new()
+    {
+        Description = description,
+        Content = new Dictionary<string, OpenApiMediaType>
+        {
+            ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference("ProblemDetails", document) },
+        },
+    };
+
+    /// <summary>The bounds <see cref="InteractionValidator"/> applies, written on the fields of the event schemas.</summary>
+    private static void DescribeLimits(OpenApiSchema schema, ValidationOptions limits)
+    {
+        if (schema.Properties is null)
+        {
+            return;
+        }
+        // The discriminator is the only name of an event's type on the wire.
+        schema.Properties.Remove("typeName");
+        var amount = limits.MaxAmount.ToString(CultureInfo.InvariantCulture);
+        foreach (var (name, property) in schema.Properties)
+        {
+            if (property is not OpenApiSchema field)
+            {
+                continue;
+            }
+            if (field.Type is { } kind && (kind.HasFlag(JsonSchemaType.Number) || kind.HasFlag(JsonSchemaType.Integer)) && kind.HasFlag(JsonSchemaType.String))
+            {
+                // The validator reads numbers only: a number written as a string is refused.
+                (field.Type, field.Pattern) = (kind & ~JsonSchemaType.String, null);
+            }
+            switch (name)
+            {
+                case "eventId" or "customerId" or "orderId" or "complaintId" or "agentId":
+                    (field.MinLength, field.MaxLength) = (1, limits.MaxIdLength);
+                    break;
+                case "source" or "name" or "email" or "category":
+                    field.MaxLength = limits.MaxShortTextLength;
+                    break;
+                case "reason" or "text":
+                    field.MaxLength = limits.MaxTextLength;
+                    break;
+                case "amount" or "discount" or "unitPrice":
+                    (field.Minimum, field.Maximum) = ("0", amount);
+                    break;
+                case "quantity":
+                    (field.Minimum, field.Maximum) = ("1", limits.MaxQuantity.ToString(CultureInfo.InvariantCulture));
+                    break;
+                case "durationSeconds":
+                    (field.Minimum, field.Maximum) = ("0", "86400");
+                    break;
+                case "nps" or "expectation" or "experience" or "importance":
+                    (field.Minimum, field.Maximum) = ("0", "10");
+                    break;
+                case "currency":
+                    field.Pattern = "^[A-Z]{3}$";
+                    field.Description = "An ISO 4217 currency code, e.g. EUR.";
+                    break;
+                case "lines":
+                    field.MaxItems = limits.MaxLines;
+                    break;
+                case "phones":
+                    field.MaxItems = limits.MaxPhones;
+                    field.Description = $"Phone numbers in any common format, each a possible number of its country (national numbers in Phones:DefaultRegion); at most {limits.MaxPhones}.";
+                    break;
+                case "preferences":
+                    field.MaxProperties = limits.MaxPreferences;
+                    field.Description = $"Stated preferences, key (1 to {limits.MaxPreferenceKeyLength} characters) to value (at most {limits.MaxShortTextLength}); at most {limits.MaxPreferences}.";
+                    break;
+                case "occurredAt":
+                    field.Description = $"When it happened (event time): from {limits.EarliestEventTime:O} to now plus {limits.MaxFutureSkew}.";
+                    break;
+                case "birthday":
+                    field.Description = $"From {limits.EarliestBirthday:yyyy-MM-dd} to today.";
+                    break;
+            }
+        }
+    }
+}
