@@ -41,13 +41,13 @@ public class StateBenchmarks
         state = GrainLikeState.Build(events, rules);
         context = new DecisionContext(Channel.Phone, "billing", CustomerHistories.Now);
         assessment = rules.Assess(state, CustomerHistories.Now);
-        segment = rules.Scoring.Population.Segments?.GetValueOrDefault(assessment.Value.Tier.ToString());
+        segment = rules.Scoring.Population.Segments?.GetValueOrDefault(assessment.ValueView.Tier);
         decision = rules.Decide(state, context);
     }
 
     /// <summary>pAlive, expected purchases, expected spend, CLV, cost to serve, net value, RFM, tier and the net value's percentile.</summary>
     [Benchmark]
-    public (ValueScore Score, double Percentile) ValueSnapshot()
+    public (ValueScore Score, double? Percentile) ValueSnapshot()
     {
         var score = rules.Scoring.Score(state, CustomerHistories.Now);
         return (score, rules.Scoring.Population.PercentileOf(score.NetValue));

@@ -67,7 +67,10 @@ public sealed record CustomerSnapshot
             FirstEventAt = s.FirstEventAt,
             LastEventAt = s.LastEventAt,
             Purchases = new PurchaseFigures(p.Purchases, p.RepeatPurchases, p.FirstPurchaseAt, p.LastPurchaseAt,
-                p.RecencyDays, p.AgeDays, p.GrossSpend, p.Returned, p.NetSpend, p.Returns, p.Currency),
+                p.RecencyDays, p.AgeDays, p.GrossSpend, p.Returned, p.NetSpend, p.Returns, p.Currency)
+            {
+                Uncounted = p.Uncounted?.ToImmutableDictionary(StringComparer.Ordinal),
+            },
             Contacts = s.Contacts.ToImmutableDictionary(
                 c => EnumNames.Of(c.Key), c => new ContactFigures(c.Value.Count, c.Value.TotalSeconds, c.Value.LastAt)),
             OpenComplaints = [.. s.OpenComplaints.Select(c =>
@@ -94,7 +97,10 @@ public sealed record CustomerSnapshot
     }
 }
 
-/// <summary>Purchase history: counts, the repeat-purchase statistics and spend (net = gross - returned).</summary>
+/// <summary>
+/// Purchase history: counts, the repeat-purchase statistics and spend (net = gross - returned), in <c>Currency</c> (the base
+/// currency); <see cref="Uncounted"/> lists per currency what could not be converted into it and is not in the sums.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("CustomerGrains.PurchaseFigures")]
 public sealed record PurchaseFigures(
     [property: Id(0)] int Purchases,
@@ -107,7 +113,11 @@ public sealed record PurchaseFigures(
     [property: Id(7)] decimal Returned,
     [property: Id(8)] decimal NetSpend,
     [property: Id(9)] int Returns,
-    [property: Id(10)] string? Currency);
+    [property: Id(10)] string? Currency)
+{
+    /// <summary>Net amounts per currency not counted in the sums (logged without a conversion into the base currency); null when none.</summary>
+    [Id(11)] public ImmutableDictionary<string, decimal>? Uncounted { get; init; }
+}
 
 /// <summary>Contacts on one channel.</summary>
 [GenerateSerializer, Immutable, Alias("CustomerGrains.ContactFigures")]
@@ -179,11 +189,11 @@ public sealed record ValueFigures
     [Id(5)] public double CostToServe { get; init; }
     /// <summary>CLV less cost-to-serve.</summary>
     [Id(6)] public double NetValue { get; init; }
-    /// <summary>The share of customers with at most this net value (0..1); 0.5 before the population is measured.</summary>
-    [Id(7)] public double NetValuePercentile { get; init; }
+    /// <summary>The share of customers with at most this net value (0..1); null (uncalibrated) before the population is measured.</summary>
+    [Id(7)] public double? NetValuePercentile { get; init; }
     /// <summary>Recency, frequency and monetary scores 1-5, e.g. "545"; null until the population is measured.</summary>
     [Id(8)] public string? Rfm { get; init; }
-    /// <summary>The tier: A, B, C or D.</summary>
+    /// <summary>The tier: A, B, C or D; <c>uncalibrated</c> for a profitable customer before the population is measured (D needs no population).</summary>
     [Id(9)] public required string Tier { get; init; }
     /// <summary>The tier's display name from the service policy (e.g. Platinum).</summary>
     [Id(10)] public string? TierName { get; init; }

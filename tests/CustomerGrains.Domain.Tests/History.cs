@@ -63,9 +63,10 @@ internal sealed class History
         EventId = NextId(), CustomerId = State.CustomerId, OccurredAt = at, Source = "crm", ComplaintId = id, Severity = severity,
     });
 
-    public History ComplaintResolved(DateTimeOffset at, string id, bool satisfied = true) => Apply(new ComplaintResolved
+    public History ComplaintResolved(DateTimeOffset at, string id, bool satisfied = true, bool compensated = false) => Apply(new ComplaintResolved
     {
         EventId = NextId(), CustomerId = State.CustomerId, OccurredAt = at, Source = "crm", ComplaintId = id, Satisfied = satisfied,
+        Compensated = compensated,
     });
 
     public History Survey(DateTimeOffset at, ExperienceDimension dimension, double expectation, double experience, double importance, int? nps = null) => Apply(new SurveyAnswered

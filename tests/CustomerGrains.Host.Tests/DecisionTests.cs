@@ -74,8 +74,9 @@ public sealed class DecisionTests(SharedHost host)
         Assert.Equal("stability", soonStage);
         var (declineStage, declineDecision) = await At(130);
         Assert.Equal("decline", declineStage);
-        // Before any population is measured nobody counts as valuable (tier A or B), so the default policy
-        // keeps retention back; a candidate policy that retains every tier shows the offer (what-if, not installed).
+        // Before any population is measured nobody is tier A or B, and this customer's net value is below the default
+        // policy's uncalibrated high-value floor, so retention is kept back; a candidate policy that retains every tier
+        // (the uncalibrated are served as C) shows the offer (what-if, not installed).
         Assert.DoesNotContain("retention", Kinds(declineDecision.GetProperty("actions")));
         var candidate = (await host.Api.Http.GetFromJsonAsync<JsonObject>(new Uri("/api/policy", UriKind.Relative), TestContext.Current.CancellationToken))!;
         candidate["version"] = "what-if-" + customer;

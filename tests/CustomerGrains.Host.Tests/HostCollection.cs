@@ -2,7 +2,11 @@ using CustomerGrains.Testing;
 
 namespace CustomerGrains.Host.Tests;
 
-public sealed class SharedHost : RunningHost, IAsyncLifetime;
+public sealed class SharedHost : RunningHost, IAsyncLifetime
+{
+    /// <summary>US dollars count 0.9 euro from 2026 on; no other currency but the euro has a rate.</summary>
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["Money:Rates:USD:2026-01-01"] = "0.9" };
+}
 
 [CollectionDefinition(Name)]
 public sealed class HostCollection : ICollectionFixture<SharedHost>

@@ -76,6 +76,26 @@ public sealed class IngestAndReadTests(SharedHost host)
     }
 
     [Fact]
+    public async Task Amounts_in_another_currency_are_counted_in_euros_at_their_days_rate_and_one_without_a_rate_is_refused_naming_the_field()
+    {
+        var dollars = EventJson.Purchase($"{customer}-usd", customer, Day.AddDays(1), 100m);
+        dollars["currency"] = "USD";
+        var pounds = EventJson.Purchase($"{customer}-gbp", customer, Day.AddDays(2), 100m);
+        pounds["currency"] = "GBP";
+
+        var (refused, problem) = await host.Api.PostEventsAsync(EventJson.Batch(EventJson.Purchase($"{customer}-eur", customer, Day, 20m), pounds));
+        var (accepted, _) = await host.Api.PostEventsAsync(EventJson.Batch(EventJson.Purchase($"{customer}-eur", customer, Day, 20m), dollars));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused);
+        var error = Assert.Single(problem.GetProperty("errors").EnumerateArray());
+        Assert.Equal((1, "currency"), (error.GetProperty("index").GetInt32(), error.GetProperty("field").GetString()));
+        Assert.Contains("no exchange rate from GBP to the base currency EUR", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Accepted, accepted);
+        var purchases = (await host.Api.WaitForAppliedEventsAsync(customer, 2)).GetProperty("purchases");
+        Assert.Equal((110m, "EUR"), (purchases.GetProperty("grossSpend").GetDecimal(), purchases.GetProperty("currency").GetString()));
+    }
+
+    [Fact]
     public async Task Posting_the_same_batch_again_is_acknowledged_as_duplicates_and_not_counted_twice()
     {
         var batch = EventJson.Batch(

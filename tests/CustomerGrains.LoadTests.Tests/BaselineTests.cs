@@ -72,7 +72,7 @@ public sealed class BaselineTests
             Assert.Contains(busiest.Phones, p => p.Length == masked.Length && p.EndsWith(masked[^4..], StringComparison.Ordinal));
         });
         Assert.Equal($"{busiest.Email[0]}•••{busiest.Email[busiest.Email.LastIndexOf('@')..]}", profile.GetProperty("email").GetString());
-        Assert.Contains(root.GetProperty("tier").GetString(), new[] { "A", "B", "C", "D" });
+        Assert.Contains(root.GetProperty("tier").GetString(), new[] { "A", "B", "C", "D", "uncalibrated" });
         Assert.Contains(root.GetProperty("stage").GetString(), new[] { "prospect", "exploration", "formation", "stability", "decline", "churned" });
         Assert.False(string.IsNullOrEmpty(root.GetProperty("treatment").GetProperty("action").GetString()));
 

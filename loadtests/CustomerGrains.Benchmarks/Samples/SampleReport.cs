@@ -21,7 +21,7 @@ public static class SampleReport
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{name}: {events.Count} events, {state.PurchaseCount} purchases on {state.PurchaseDays.Count} days; " +
                 $"pAlive {v.PAlive:0.000}, expected purchases {v.ExpectedPurchases:0.00}, spend {v.ExpectedSpend:0.00}, CLV {v.Clv:0.00}, " +
-                $"cost to serve {v.CostToServe:0.00}, net {v.NetValue:0.00}, RFM {v.Rfm}, tier {v.Tier} (percentile {assessment.ValueView.NetValuePercentile:0.00}); " +
+                $"cost to serve {v.CostToServe:0.00}, net {v.NetValue:0.00}, RFM {v.Rfm}, tier {assessment.ValueView.Tier} (percentile {assessment.ValueView.NetValuePercentile?.ToString("0.00", CultureInfo.InvariantCulture) ?? ValueView.Uncalibrated}); " +
                 $"stage {assessment.Lifecycle.Stage}; decision: {decision.Service.ServiceLevel}, priority {decision.Service.RoutingPriority}, " +
                 $"script {decision.Treatment.RecoveryScript ?? "none"}, actions [{string.Join(", ", decision.Actions.Select(a => a.Kind))}], " +
                 $"withheld [{string.Join(", ", decision.Withheld.Select(a => a.Kind))}], marketing {decision.Marketing.Mode}, selection {decision.Selection.Quadrant}"));

@@ -37,7 +37,17 @@ public sealed record ServiceDecision(string Tier, string TierName, string Servic
 /// it is recent and not resolved since), and for open complaints an apology and whether compensation may be
 /// offered, up to <see cref="CompensationLimit"/>.
 /// </summary>
-public sealed record Treatment(string? RecoveryScript, Emotion? Emotion, bool Apologise, bool CompensationEligible, decimal CompensationLimit, IReadOnlyList<Reason> Reasons);
+public sealed record Treatment(string? RecoveryScript, Emotion? Emotion, bool Apologise, bool CompensationEligible, decimal CompensationLimit, IReadOnlyList<Reason> Reasons)
+{
+    /// <summary>Firm measures, by the policy: compensation only as the complaint rules grant it, never escalated.</summary>
+    public bool Firm { get; init; }
+
+    /// <summary>The agent informs a supervisor of this contact.</summary>
+    public bool InformSupervisor { get; init; }
+
+    /// <summary>The complaint patterns the engine found itself (<c>repeatedCompensation</c>, <c>complaintRateAbovePeers</c>), whatever mood was noted.</summary>
+    public IReadOnlyList<string> Patterns { get; init; } = [];
+}
 
 /// <summary>A next best action: what to do, on which channel (the customer consented to it), within which budget; <see cref="Category"/> for cross-selling.</summary>
 public sealed record NextAction(ActionKind Kind, string Action, ConsentChannel Channel, decimal Budget, string? Category, IReadOnlyList<Reason> Reasons);

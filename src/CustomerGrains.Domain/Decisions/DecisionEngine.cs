@@ -9,10 +9,14 @@ namespace CustomerGrains.Domain.Decisions;
 /// Computes the tiered service decision from the live state and its evaluations (value, lifecycle, needs)
 /// under a policy. Pure: the same inputs give the same decision. The rules:
 /// <list type="bullet">
-/// <item>Service: the tier's service level and routing priority, raised for a mood whose script asks for it and for open complaints.</item>
+/// <item>Service: the tier's service level and routing priority, raised for a mood whose script asks for it and for open
+/// complaints; before the population is measured a profitable customer has no tier and is served as the policy's
+/// <see cref="UncalibratedPolicy.ServeAsTier"/>, high value then judged by net value alone.</item>
 /// <item>Treatment: the recovery script of the mood noted at the last contact while recent, unless a complaint was
 /// resolved to the customer's satisfaction since; for open complaints an apology, and compensation up to the tier's
-/// limit from the policy's severity on.</item>
+/// limit from the policy's severity on. A firm script (secretly pleased) holds compensation to the rules, never
+/// escalated, and has the supervisor informed; the engine applies it itself when the complaint history shows the
+/// pattern (repeated compensated complaints, a complaint rate far above the population's).</item>
 /// <item>Actions: retention (declining, or in touch to cancel, and of a valuable tier), win-back (churned and past
 /// net spend shows they were valuable), cross-sell (stable, by category affinity), care by tier, and the birthday
 /// within the policy's days. A marketing action needs the customer's consent for its channel, else it is withheld.</item>
@@ -29,30 +33,35 @@ public static class DecisionEngine
         ArgumentNullException.ThrowIfNull(needs);
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(policy);
-        if (!policy.Tiers.TryGetValue(value.Tier, out var tier))
+        // Before the population is measured a profitable customer has no tier: the policy names the tier they are served as.
+        var tierName = value.Tier == ValueView.Uncalibrated ? policy.Uncalibrated.ServeAsTier : value.Tier;
+        if (!policy.Tiers.TryGetValue(tierName, out var tier))
         {
-            throw new ArgumentException($"Tier '{value.Tier}' is not one of the policy's tiers ({string.Join(", ", policy.Tiers.Keys)}).", nameof(value));
+            throw new ArgumentException($"Tier '{tierName}' is not one of the policy's tiers ({string.Join(", ", policy.Tiers.Keys)}).", nameof(value));
         }
 
-        var treatment = Treat(state, tier, context.Now, policy, out var emotionBoost);
-        var service = Serve(state, value.Tier, tier, policy, emotionBoost);
+        // Both matrices and retention split on the same value judgement: made once, its reason shared.
+        var (high, valueReason) = HighValue(value, policy);
+        var treatment = Treat(state, value, tier, context.Now, policy, out var emotionBoost);
+        var service = Serve(state, value, tierName, tier, policy, emotionBoost);
         var actions = new List<NextAction>(4);
         var withheld = new List<WithheldAction>(0);
         var offers = new Offers(state, actions, withheld);
-        ProposeActions(state, value, lifecycle, needs, context, policy, tier, offers);
-        // Both matrices split on the same value threshold: judged once, its reason shared.
-        var (high, valueReason) = HighValue(value, policy);
+        ProposeActions(state, value, lifecycle, needs, context, policy, tierName, tier, (high, valueReason), offers);
         return new Decision(state.CustomerId, context.Now, policy.Version, lifecycle.Stage, service, treatment, actions, withheld,
             Market(needs, policy, high, valueReason), Select(needs, policy, high, valueReason));
     }
 
-    private static ServiceDecision Serve(CustomerState state, string tierName, TierPolicy tier, Policy policy, int emotionBoost)
+    private static ServiceDecision Serve(CustomerState state, ValueView value, string tierName, TierPolicy tier, Policy policy, int emotionBoost)
     {
         var priority = tier.RoutingPriority;
-        var reasons = new List<Reason>(3)
+        var reasons = new List<Reason>(4);
+        if (value.Tier == ValueView.Uncalibrated)
         {
-            new("service.tier", $"tier {tierName} ({tier.DisplayName}): {tier.ServiceLevel}, routing priority {tier.RoutingPriority}"),
-        };
+            reasons.Add(new Reason("service.uncalibrated",
+                $"tier uncalibrated: the customer population has not been measured yet, so a profitable customer (net value {Formats.Money(Math.Round(value.NetValue, 2))}) is served as tier {tierName} by the policy"));
+        }
+        reasons.Add(new("service.tier", $"tier {tierName} ({tier.DisplayName}): {tier.ServiceLevel}, routing priority {tier.RoutingPriority}"));
         if (emotionBoost > 0)
         {
             priority = Math.Max(1, priority - emotionBoost);
@@ -66,11 +75,12 @@ public static class DecisionEngine
         return new ServiceDecision(tierName, tier.DisplayName, tier.ServiceLevel, priority, reasons);
     }
 
-    private static Treatment Treat(CustomerState state, TierPolicy tier, DateTimeOffset now, Policy policy, out int emotionBoost)
+    private static Treatment Treat(CustomerState state, ValueView value, TierPolicy tier, DateTimeOffset now, Policy policy, out int emotionBoost)
     {
         var reasons = new List<Reason>(3);
         string? script = null;
         Emotion? emotion = null;
+        RecoveryScript? recoveryUsed = null;
         emotionBoost = 0;
         if (state.LastEmotion is { } mood)
         {
@@ -94,9 +104,28 @@ public static class DecisionEngine
                 script = recovery.Script;
                 emotion = mood.Emotion;
                 emotionBoost = recovery.PriorityBoost;
+                recoveryUsed = recovery;
                 reasons.Add(new Reason("treatment.emotion." + name,
                     $"marked {name} on {EnumNames.Of(mood.Channel)} {Formats.Number(age, "0")} day(s) ago: use the script {script}"));
             }
+        }
+
+        var patterns = ComplaintPatterns(state, value, now, policy.Recovery.Pattern, reasons);
+        if (patterns.Count > 0 && policy.Recovery.Scripts.TryGetValue(Emotion.SecretlyPleased, out var firmScript))
+        {
+            // Nobody noted the mood (or another one): the pattern alone warns the agent and calls for the firm measures.
+            if (recoveryUsed is null)
+            {
+                script = firmScript.Script;
+                reasons.Add(new Reason("treatment.pattern.script", $"no current mood script: use the {EnumNames.Of(Emotion.SecretlyPleased)} script {script} for the pattern"));
+            }
+            recoveryUsed = recoveryUsed is { Firm: true } ? recoveryUsed : firmScript;
+        }
+        var firm = recoveryUsed?.Firm == true;
+        var informSupervisor = recoveryUsed?.InformSupervisor == true;
+        if (informSupervisor)
+        {
+            reasons.Add(new Reason("treatment.supervisor", "inform the supervisor of this contact"));
         }
 
         var apologise = false;
@@ -135,25 +164,75 @@ public static class DecisionEngine
                     $"complaint {gravest.ComplaintId} is {EnumNames.Of(gravest.Severity)}: compensation up to {Formats.Money(tier.CompensationLimit)} ({tier.DisplayName})"));
             }
         }
-        return new Treatment(script, emotion, apologise, compensate, compensate ? tier.CompensationLimit : 0, reasons);
+        if (firm)
+        {
+            reasons.Add(new Reason("treatment.firm", compensate
+                ? $"firm measures, by the policy: compensation no higher than {Formats.Money(tier.CompensationLimit)}, no escalation and nothing beyond the complaint rules"
+                : "firm measures, by the policy: no compensation beyond the complaint rules, no escalation"));
+        }
+        return new Treatment(script, emotion, apologise, compensate, compensate ? tier.CompensationLimit : 0, reasons)
+        {
+            Firm = firm,
+            InformSupervisor = informSupervisor,
+            Patterns = patterns,
+        };
+    }
+
+    /// <summary>
+    /// The complaint patterns of a customer who may gain from complaining: repeated complaints resolved with compensation
+    /// within the policy's window, and a complaint rate far above the population's (once it is measured).
+    /// </summary>
+    private static List<string> ComplaintPatterns(CustomerState state, ValueView value, DateTimeOffset now, ComplaintPattern pattern, List<Reason> reasons)
+    {
+        var found = new List<string>(0);
+        var since = now.AddDays(-pattern.WithinDays);
+        var compensated = 0;
+        foreach (var at in state.CompensatedResolutions)
+        {
+            if (at >= since && at <= now)
+            {
+                compensated++;
+            }
+        }
+        if (compensated >= pattern.CompensatedComplaints)
+        {
+            found.Add("repeatedCompensation");
+            reasons.Add(new Reason("treatment.pattern.repeatedCompensation",
+                $"{compensated} complaints ended in compensation in the last {pattern.WithinDays} days (flagged from {pattern.CompensatedComplaints}): possibly secretly pleased, whatever mood was noted"));
+        }
+        if (value.PeerComplaintsPerYear is { } peers && state.ComplaintCount >= pattern.MinComplaints)
+        {
+            var own = Value.ComplaintRate.PerYear(state.ComplaintCount, state.FirstEventAt, now);
+            if (own >= peers * pattern.RateAbovePeers)
+            {
+                found.Add("complaintRateAbovePeers");
+                reasons.Add(new Reason("treatment.pattern.complaintRate",
+                    $"{Formats.Number(own, "0.0")} complaints a year against {Formats.Number(peers, "0.00")} for the customer population ({Formats.Number(pattern.RateAbovePeers, "0.#")} times or more flags it)"));
+            }
+        }
+        return found;
     }
 
     private static void ProposeActions(CustomerState state, ValueView value, LifecycleView lifecycle, NeedProfileView needs,
-        DecisionContext context, Policy policy, TierPolicy tier, Offers offers)
+        DecisionContext context, Policy policy, string tierName, TierPolicy tier, (bool High, Reason Why) worth, Offers offers)
     {
         var stage = lifecycle.Stage;
         var retention = policy.Retention;
-        if (retention.Tiers.Contains(value.Tier))
+        // The policy lists the valuable tiers (uncalibrated, the tier served as); uncalibrated, the net value alone may also say so.
+        var listed = retention.Tiers.Contains(tierName);
+        var valuable = listed || (!value.IsCalibrated && worth.High);
+        var why = listed ? $"tier {tierName} is valuable" : worth.Why.Text;
+        if (valuable)
         {
             if (stage == LifecycleStage.Decline)
             {
                 offers.Add(ActionKind.Retention, retention.Action, retention.Channel, retention.Budget, null,
-                    new Reason("action.retention", $"declining ({FirstRule(lifecycle)}) and tier {value.Tier} is valuable"));
+                    new Reason("action.retention", $"declining ({FirstRule(lifecycle)}) and {why}"));
             }
             else if (stage != LifecycleStage.Churned && IsListed(context.Reason, retention.ContactReasons))
             {
                 offers.Add(ActionKind.Retention, retention.Action, retention.Channel, retention.Budget, null,
-                    new Reason("action.retention.contactReason", $"in touch to '{context.Reason}' and tier {value.Tier} is valuable"));
+                    new Reason("action.retention.contactReason", $"in touch to '{context.Reason}' and {why}"));
             }
         }
 
@@ -183,7 +262,7 @@ public static class DecisionEngine
         if (active && tier.Care is { } care)
         {
             offers.Add(ActionKind.Care, care.Action, care.Channel, care.Budget, null,
-                new Reason("action.care", $"tier {value.Tier} ({tier.DisplayName}) care: {care.Action} within {Formats.Money(care.Budget)}"));
+                new Reason("action.care", $"tier {tierName} ({tier.DisplayName}) care: {care.Action} within {Formats.Money(care.Budget)}"));
         }
 
         if (stage != LifecycleStage.Churned && state.Birthday is { } birthday && DaysToBirthday(birthday.Value, context.Now) is var days
@@ -265,9 +344,21 @@ public static class DecisionEngine
 
     private static (bool High, Reason Why) HighValue(ValueView value, Policy policy)
     {
-        var high = value.NetValuePercentile >= policy.Marketing.HighValuePercentile;
-        return (high, new Reason("value.percentile",
-            $"net value percentile {Formats.Number(value.NetValuePercentile, "0.00")} is {(high ? "high" : "low")} (high from {Formats.Number(policy.Marketing.HighValuePercentile, "0.00")})"));
+        if (value.NetValuePercentile is { } percentile)
+        {
+            var high = percentile >= policy.Marketing.HighValuePercentile;
+            return (high, new Reason("value.percentile",
+                $"net value percentile {Formats.Number(percentile, "0.00")} is {(high ? "high" : "low")} (high from {Formats.Number(policy.Marketing.HighValuePercentile, "0.00")})"));
+        }
+        const string Uncalibrated = "net value percentile uncalibrated (the customer population has not been measured yet)";
+        var netValue = Formats.Money(Math.Round(value.NetValue, 2));
+        if (policy.Uncalibrated.HighNetValue is not { } floor)
+        {
+            return (false, new Reason("value.uncalibrated", $"{Uncalibrated}: net value {netValue} taken as low value (the policy sets no net value that counts as high)"));
+        }
+        var above = value.NetValue >= floor;
+        return (above, new Reason("value.uncalibrated",
+            $"{Uncalibrated}: net value {netValue} is {(above ? "high" : "low")} value (high from a net value of {Formats.Money(floor)} until measured)"));
     }
 
     /// <summary>Days from <paramref name="now"/>'s UTC day to the next birthday (0 on the day); 29 February is kept on 28 February in other years.</summary>

@@ -18,10 +18,14 @@ public sealed record EngineRules(ScoringModel Scoring, Policy Policy, LifecycleO
     public Assessment Assess(CustomerState state, DateTimeOffset now)
     {
         var value = Scoring.Score(state, now);
+        var tier = ValueView.TierName(value.Tier);
         var valueView = new ValueView(
-            value.PAlive, (decimal)value.NetValue, (decimal)value.Clv, value.Tier.ToString(), Scoring.Population.PercentileOf(value.NetValue));
+            value.PAlive, (decimal)value.NetValue, (decimal)value.Clv, tier, Scoring.Population.PercentileOf(value.NetValue))
+        {
+            PeerComplaintsPerYear = Scoring.Population.ComplaintsPerYear,
+        };
         var lifecycle = LifecycleEvaluator.Evaluate(state, now, value.PAlive, Lifecycle);
-        var segment = Scoring.Population.Segments?.GetValueOrDefault(value.Tier.ToString());
+        var segment = Scoring.Population.Segments?.GetValueOrDefault(tier);
         var needs = NeedProfile.Of(state, now, Needs, segment);
         return new Assessment(value, valueView, lifecycle, needs);
     }

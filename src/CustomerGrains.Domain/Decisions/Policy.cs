@@ -22,6 +22,9 @@ public sealed record Policy(
     MarketingPolicy Marketing,
     CapabilityPolicy Capabilities)
 {
+    /// <summary>How customers are judged before the population is measured (optional in the file; default: served as C, nobody high value).</summary>
+    public UncalibratedPolicy Uncalibrated { get; init; } = UncalibratedPolicy.Default;
+
     /// <summary>The resource name of the default policy embedded in this assembly.</summary>
     public const string DefaultResourceName = "default-policy.json";
 
@@ -50,11 +53,38 @@ public sealed record TierPolicy(string DisplayName, string ServiceLevel, int Rou
 /// <summary>A care action for a tier (a personal gift, a holiday gift, a greeting), its budget per customer and the channel it goes out on.</summary>
 public sealed record CarePolicy(string Action, decimal Budget, ConsentChannel Channel);
 
-/// <summary>Service recovery: the script per mood, used while the mood was noted no longer than <see cref="MaxAgeDays"/> ago.</summary>
-public sealed record RecoveryPolicy(int MaxAgeDays, ImmutableDictionary<Emotion, RecoveryScript> Scripts);
+/// <summary>
+/// Service recovery: the script per mood, used while the mood was noted no longer than <see cref="MaxAgeDays"/> ago, and
+/// the <see cref="Pattern"/> by which the engine itself suspects a customer who gains from complaining.
+/// </summary>
+public sealed record RecoveryPolicy(int MaxAgeDays, ImmutableDictionary<Emotion, RecoveryScript> Scripts)
+{
+    /// <summary>When the engine flags a complaint pattern (optional in the file; the defaults of <see cref="ComplaintPattern"/>).</summary>
+    public ComplaintPattern Pattern { get; init; } = ComplaintPattern.Default;
+}
 
-/// <summary>A recovery script and how many levels it raises the routing priority.</summary>
-public sealed record RecoveryScript(string Script, int PriorityBoost);
+/// <summary>
+/// A recovery script and how many levels it raises the routing priority. A <see cref="Firm"/> script holds to the policy:
+/// compensation only as the complaint rules grant it, never escalated; <see cref="InformSupervisor"/> tells the agent to
+/// inform a supervisor (both optional in the file, default false).
+/// </summary>
+public sealed record RecoveryScript(string Script, int PriorityBoost)
+{
+    public bool Firm { get; init; }
+
+    public bool InformSupervisor { get; init; }
+}
+
+/// <summary>
+/// The pattern of a customer who gains from complaining, flagged even when no agent noted the mood: at least
+/// <see cref="CompensatedComplaints"/> complaints resolved with compensation within <see cref="WithinDays"/>, or at least
+/// <see cref="MinComplaints"/> complaints at a rate <see cref="RateAbovePeers"/> times the population's or more. A
+/// flagged customer is treated with the <see cref="Emotion.SecretlyPleased"/> script's firm measures.
+/// </summary>
+public sealed record ComplaintPattern(int CompensatedComplaints, int WithinDays, double RateAbovePeers, int MinComplaints)
+{
+    public static ComplaintPattern Default { get; } = new(3, 365, 5, 3);
+}
 
 /// <summary>Open complaints: whether to apologise, from which severity compensation is offered, and the routing boost.</summary>
 public sealed record ComplaintPolicy(bool Apologise, ComplaintSeverity CompensationMinSeverity, int PriorityBoost);
@@ -76,6 +106,16 @@ public sealed record BirthdayPolicy(string Action, ConsentChannel Channel, int W
 
 /// <summary>Where the marketing matrices split high from low: value by net-value percentile, individuality by distance to the segment.</summary>
 public sealed record MarketingPolicy(double HighValuePercentile, double HighIndividuality);
+
+/// <summary>
+/// Before the population is measured there are no percentiles and no tiers A to C: a profitable customer is served as
+/// <see cref="ServeAsTier"/> (a loss-maker is D, which needs no population), and counts as high value in the marketing
+/// matrices and for retention when the net value reaches <see cref="HighNetValue"/> (no one does when it is null).
+/// </summary>
+public sealed record UncalibratedPolicy(string ServeAsTier, decimal? HighNetValue)
+{
+    public static UncalibratedPolicy Default { get; } = new("C", null);
+}
 
 /// <summary>What the company serves well, and the match score (0..1) from which a customer's needs count as well matched.</summary>
 public sealed record CapabilityPolicy(ImmutableArray<string> Categories, ImmutableArray<Channel> Channels, double GoodMatch);

@@ -42,7 +42,7 @@ public static class PolicyJson
 
     private static Policy Read(Node root)
     {
-        root.Only("version", "tiers", "recovery", "complaints", "retention", "winBack", "crossSell", "birthday", "marketing", "capabilities");
+        root.Only("version", "tiers", "recovery", "complaints", "retention", "winBack", "crossSell", "birthday", "marketing", "capabilities", "uncalibrated");
         var version = root.Text("version");
         var tiers = root.Object("tiers") is { } t ? Tiers(t) : ImmutableDictionary<string, TierPolicy>.Empty;
         return new Policy(
@@ -55,7 +55,21 @@ public static class PolicyJson
             root.Object("crossSell") is { } x ? CrossSell(x) : null!,
             root.Object("birthday") is { } b ? Birthday(b) : null!,
             root.Object("marketing") is { } m ? Marketing(m) : null!,
-            root.Object("capabilities") is { } cap ? Capabilities(cap) : null!);
+            root.Object("capabilities") is { } cap ? Capabilities(cap) : null!)
+        {
+            Uncalibrated = root.Has("uncalibrated") && root.Object("uncalibrated") is { } u ? Uncalibrated(u) : UncalibratedPolicy.Default,
+        };
+    }
+
+    private static UncalibratedPolicy Uncalibrated(Node node)
+    {
+        node.Only("serveAsTier", "highNetValue");
+        var tier = node.Text("serveAsTier");
+        if (tier is not null && !Policy.TierNames.Contains(tier))
+        {
+            node.Fail("serveAsTier", $"unknown tier '{tier}'; expected one of {string.Join(", ", Policy.TierNames)}");
+        }
+        return new UncalibratedPolicy(tier ?? "", node.Has("highNetValue") ? node.Money("highNetValue") : null);
     }
 
     private static ImmutableDictionary<string, TierPolicy> Tiers(Node node)
@@ -97,7 +111,7 @@ public static class PolicyJson
 
     private static RecoveryPolicy Recovery(Node node)
     {
-        node.Only("maxAgeDays", "scripts");
+        node.Only("maxAgeDays", "scripts", "pattern");
         var scripts = ImmutableDictionary.CreateBuilder<Emotion, RecoveryScript>();
         if (node.Object("scripts") is { } s)
         {
@@ -106,12 +120,26 @@ public static class PolicyJson
             {
                 if (s.Object(EnumNames.Of(emotion)) is { } script)
                 {
-                    script.Only("script", "priorityBoost");
-                    scripts[emotion] = new RecoveryScript(script.Text("script") ?? "", script.Int("priorityBoost", 0, 9) ?? 0);
+                    script.Only("script", "priorityBoost", "firm", "informSupervisor");
+                    scripts[emotion] = new RecoveryScript(script.Text("script") ?? "", script.Int("priorityBoost", 0, 9) ?? 0)
+                    {
+                        Firm = script.Has("firm") && script.Bool("firm") == true,
+                        InformSupervisor = script.Has("informSupervisor") && script.Bool("informSupervisor") == true,
+                    };
                 }
             }
         }
-        return new RecoveryPolicy(node.Int("maxAgeDays", 1, 365) ?? 0, scripts.ToImmutable());
+        return new RecoveryPolicy(node.Int("maxAgeDays", 1, 365) ?? 0, scripts.ToImmutable())
+        {
+            Pattern = node.Has("pattern") && node.Object("pattern") is { } pattern ? Pattern(pattern) : ComplaintPattern.Default,
+        };
+    }
+
+    private static ComplaintPattern Pattern(Node node)
+    {
+        node.Only("compensatedComplaints", "withinDays", "rateAbovePeers", "minComplaints");
+        return new ComplaintPattern(node.Int("compensatedComplaints", 1, 100) ?? 0, node.Int("withinDays", 1, 3650) ?? 0,
+            node.Number("rateAbovePeers", 1, 1000) ?? 0, node.Int("minComplaints", 1, 1000) ?? 0);
     }
 
     private static ComplaintPolicy Complaints(Node node)
@@ -209,6 +237,9 @@ public static class PolicyJson
                 }
             }
         }
+
+        /// <summary>Whether an optional property is present and not null.</summary>
+        public bool Has(string name) => Element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
 
         private bool TryGet(string name, out JsonElement value, bool nullable = false)
         {

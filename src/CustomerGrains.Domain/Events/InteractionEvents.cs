@@ -41,18 +41,26 @@ public sealed record PurchaseMade : InteractionEvent
     public decimal Discount { get; init; }
     public PaymentMethod? PaymentMethod { get; init; }
     public Channel? Channel { get; init; }
+
+    /// <summary>The amount's worth in the base currency, set at ingest (never read from a client); null in events logged before it.</summary>
+    public Conversion? Conversion { get; init; }
+
     public override string TypeName => "purchase";
 }
 
 /// <summary>One line of an order.</summary>
 public sealed record PurchaseLine(string Category, int Quantity, decimal UnitPrice);
 
-/// <summary>Goods of an order sent back; <see cref="Amount"/> is the refunded amount.</summary>
+/// <summary>Goods of an order sent back; <see cref="Amount"/> is the refunded amount, in <see cref="Currency"/> (the base currency when not given).</summary>
 public sealed record OrderReturned : InteractionEvent
 {
     public required string OrderId { get; init; }
     public required decimal Amount { get; init; }
+    public string? Currency { get; init; }
     public string? Reason { get; init; }
+
+    /// <summary>The refund's worth in the base currency, set at ingest; null in events logged before it.</summary>
+    public Conversion? Conversion { get; init; }
     public override string TypeName => "return";
 }
 
@@ -75,10 +83,12 @@ public sealed record ComplaintOpened : InteractionEvent
     public override string TypeName => "complaintOpened";
 }
 
+/// <summary>A complaint closed: whether the customer was satisfied, and whether the resolution granted compensation.</summary>
 public sealed record ComplaintResolved : InteractionEvent
 {
     public required string ComplaintId { get; init; }
     public bool Satisfied { get; init; }
+    public bool Compensated { get; init; }
     public override string TypeName => "complaintResolved";
 }
 
@@ -135,7 +145,12 @@ public sealed record NoteAdded : InteractionEvent
 
 public enum Channel { Phone, Email, Chat, Store, Web, App }
 
-public enum Emotion { Calm, Anxious, Suspicious, Angry, Fearful }
+/// <summary>
+/// The customer's mood at a contact, for service recovery (seed 001's six emotional types). <see cref="SecretlyPleased"/>
+/// (窃喜型) is glad of the trouble for what it may bring: an abnormal state of mind, met with appropriate, reasonable and
+/// lawful firm measures. New values are appended: stored snapshots and the log name them, other code may count on the order.
+/// </summary>
+public enum Emotion { Calm, Anxious, Suspicious, Angry, Fearful, SecretlyPleased }
 
 public enum ComplaintSeverity { Low, Medium, High, Critical }
 

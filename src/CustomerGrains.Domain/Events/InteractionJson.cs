@@ -108,6 +108,7 @@ public static class InteractionJson
                 EventId = eventId, CustomerId = customerId, OccurredAt = occurredAt, Source = source,
                 OrderId = r.Id("orderId"),
                 Amount = r.Decimal("amount", required: true),
+                Currency = r.String("currency", required: false),
                 Reason = r.String("reason", required: false),
             },
             "contact" => new CustomerContacted
@@ -131,6 +132,7 @@ public static class InteractionJson
                 EventId = eventId, CustomerId = customerId, OccurredAt = occurredAt, Source = source,
                 ComplaintId = r.Id("complaintId"),
                 Satisfied = r.Bool("satisfied") ?? false,
+                Compensated = r.Bool("compensated") ?? false,
             },
             "survey" => new SurveyAnswered
             {

@@ -47,6 +47,9 @@ public sealed record ValidationOptions
 
     private static readonly Contacts.PhoneNumberNormalizer DefaultPhones = new("US");
 
+    /// <summary>The base currency and the exchange rates into it; an amount in a currency without a rate at its time is refused. Default: EUR only.</summary>
+    public CurrencyRates Rates { get; init; } = CurrencyRates.Euro;
+
     /// <summary>Every problem of these options, empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -79,6 +82,7 @@ public sealed record ValidationOptions
                 problems.Add($"{name} must be between 1 and 100000 (was {value})");
             }
         }
+        problems.AddRange(Rates.Validate());
         return problems;
     }
 }
@@ -121,10 +125,7 @@ public static class InteractionValidator
                 check.Id(p.OrderId, "orderId");
                 check.Amount(p.Amount, "amount", mustBePositive: false);
                 check.Amount(p.Discount, "discount", mustBePositive: false);
-                if (!CurrencyCodes.IsValid(p.Currency))
-                {
-                    check.Fail("currency", $"'{Shorten(p.Currency)}' is not an ISO 4217 currency code (three capital letters, e.g. EUR)");
-                }
+                check.Currency(p.Currency, e.OccurredAt);
                 if (check.Count(p.Lines.Length, "lines", options.MaxLines))
                 {
                     for (var i = 0; i < p.Lines.Length; i++)
@@ -142,6 +143,10 @@ public static class InteractionValidator
             case OrderReturned r:
                 check.Id(r.OrderId, "orderId");
                 check.Amount(r.Amount, "amount", mustBePositive: true);
+                if (r.Currency is not null)
+                {
+                    check.Currency(r.Currency, e.OccurredAt);
+                }
                 check.Text(r.Reason, "reason", options.MaxTextLength);
                 break;
             case CustomerContacted c:
@@ -342,6 +347,19 @@ public static class InteractionValidator
             else if (value > options.MaxAmount)
             {
                 Fail(field, $"must be at most {options.MaxAmount} (was {value})");
+            }
+        }
+
+        /// <summary>An ISO 4217 code with a known rate into the base currency at the event's time: never summed as if it were the base.</summary>
+        public void Currency(string currency, DateTimeOffset at)
+        {
+            if (!CurrencyCodes.IsValid(currency))
+            {
+                Fail("currency", $"'{Shorten(currency)}' is not an ISO 4217 currency code (three capital letters, e.g. EUR)");
+            }
+            else if (options.Rates.Unconvertible(currency, at) is { } why)
+            {
+                Fail("currency", why);
             }
         }
 

@@ -13,10 +13,12 @@ namespace CustomerGrains.Domain.Lifecycle;
 /// <item>A purchase after the recorded decline or churn (or after a cancellation): win-back, back to formation.</item>
 /// <item>P(alive) below the churn threshold: churned; below the decline threshold: decline; except while the
 /// gap since the last purchase is within the customer's own longest gap (their rhythm).</item>
-/// <item>A complaint open too long, or silent dissatisfaction (a poor or worsening experience gap, a detractor
-/// score) in a recent survey: decline.</item>
+/// <item>A complaint open too long, silent dissatisfaction (a poor or worsening experience gap, a detractor
+/// score) in a recent survey, or a falling spend trend (the last purchases' spend rate far below the customer's own
+/// earlier rate): decline.</item>
 /// <item>Otherwise by repeat purchases since the start (or the win-back): exploration (none), stability (enough
-/// repeats, tenure and P(alive); kept once reached until decline), else formation.</item>
+/// repeats, tenure and P(alive); kept once reached until decline), else formation (with rising value when the spend
+/// trend rises).</item>
 /// </list>
 /// </summary>
 public static class LifecycleEvaluator
@@ -86,14 +88,27 @@ public static class LifecycleEvaluator
         }
         review = Earliest(review, UnresolvedComplaint(state, now, options, declining));
         SilentDissatisfaction(state, now, options, declining);
+        // A won-back relationship is judged by its own spend, not by that of the one that lapsed.
+        var trend = SpendTrend.Of(state, options.SpendTrendPurchases,
+            episodeStart is { } began ? FirstIndexOnOrAfter(state.PurchaseDays, DateOnly.FromDateTime(began.UtcDateTime)) : 0);
+        if (trend is not null && trend.Ratio <= options.FallingSpendTrend)
+        {
+            declining.Add(new Reason("lifecycle.decline.spendTrend",
+                $"spend trend down: {trend.Describe()}, at or below {Formats.Number(options.FallingSpendTrend, "P0")}"));
+        }
         if (declining.Count > 0)
         {
             declining.AddRange(reasons);
-            return View(state, now, pAlive, LifecycleStage.Decline, declining, options, winBack: false, episodeStart, rhythm, review);
+            return View(state, now, pAlive, LifecycleStage.Decline, declining, options, winBack: false, episodeStart, rhythm, review) with { SpendTrend = trend };
         }
 
         var stage = ActiveStage(state, now, pAlive, options, episodeStart, winBack, reasons, ref review);
-        return View(state, now, pAlive, stage, reasons, options, winBack, episodeStart, rhythm, review);
+        if (stage == LifecycleStage.Formation && trend is not null && trend.Ratio >= options.RisingSpendTrend)
+        {
+            reasons.Add(new Reason("lifecycle.formation.risingValue",
+                $"value rising: {trend.Describe()}, at or above {Formats.Number(options.RisingSpendTrend, "P0")}"));
+        }
+        return View(state, now, pAlive, stage, reasons, options, winBack, episodeStart, rhythm, review) with { SpendTrend = trend };
     }
 
     private static LifecycleStage ActiveStage(CustomerState state, DateTimeOffset now, double pAlive, LifecycleOptions options,

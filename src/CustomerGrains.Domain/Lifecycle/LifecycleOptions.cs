@@ -48,6 +48,15 @@ public sealed record LifecycleOptions
     /// <summary>Stability lasting at least this long is the long-stability pattern; shorter before decline is early decline. Default 365 days.</summary>
     public TimeSpan LongStability { get; init; } = TimeSpan.FromDays(365);
 
+    /// <summary>How many of the latest purchase days (and the intervals before them) the spend trend compares with the customer's earlier history. Default 3.</summary>
+    public int SpendTrendPurchases { get; init; } = 3;
+
+    /// <summary>A recent spend rate at or below this share of the customer's own earlier rate is a falling trend: decline. Default 0.5.</summary>
+    public double FallingSpendTrend { get; init; } = 0.5;
+
+    /// <summary>A recent spend rate at or above this multiple of the customer's own earlier rate is rising value (formation). Default 1.5.</summary>
+    public double RisingSpendTrend { get; init; } = 1.5;
+
     /// <summary>The longest a customer goes unevaluated by the periodic sweep. Default 1 day.</summary>
     public TimeSpan ReviewInterval { get; init; } = TimeSpan.FromDays(1);
 
@@ -76,6 +85,9 @@ public sealed record LifecycleOptions
         Check(PoorWeightedGap is >= -10 and <= 0, $"{nameof(PoorWeightedGap)} must be between -10 and 0 (was {PoorWeightedGap})");
         Check(WorseningGapDrop is > 0 and <= 20, $"{nameof(WorseningGapDrop)} must be more than 0 and at most 20 (was {WorseningGapDrop})");
         Check(DetractorNps is >= 0 and <= 10, $"{nameof(DetractorNps)} must be between 0 and 10 (was {DetractorNps})");
+        Check(SpendTrendPurchases is >= 1 and <= 50, $"{nameof(SpendTrendPurchases)} must be between 1 and 50 (was {SpendTrendPurchases})");
+        Check(FallingSpendTrend is > 0 and < 1, $"{nameof(FallingSpendTrend)} must be more than 0 and less than 1 (was {FallingSpendTrend})");
+        Check(RisingSpendTrend is > 1 and <= 100, $"{nameof(RisingSpendTrend)} must be more than 1 and at most 100 (was {RisingSpendTrend})");
         Check(LongStability > TimeSpan.Zero, $"{nameof(LongStability)} must be positive (was {LongStability})");
         Check(ReviewInterval >= TimeSpan.FromMinutes(1) && ReviewInterval <= TimeSpan.FromDays(31), $"{nameof(ReviewInterval)} must be between 1 minute and 31 days (was {ReviewInterval})");
         return errors;

@@ -29,6 +29,9 @@ public sealed record LifecycleView(
     bool WithinOwnRhythm,
     DateTimeOffset NextReviewAt)
 {
+    /// <summary>The spend trend against the customer's own history, null while the history is too short to compare.</summary>
+    public SpendTrend? SpendTrend { get; init; }
+
     /// <summary>The stage differs from the one last recorded.</summary>
     public bool Changed => RecordedStage != Stage;
 

@@ -39,13 +39,29 @@ public sealed class CustomerState : IJsonOnDeserialized
     [JsonInclude] public decimal GrossSpend { get; private set; }
     [JsonInclude] public decimal ReturnedAmount { get; private set; }
     [JsonInclude] public int ReturnCount { get; private set; }
+    /// <summary>
+    /// The currency every amount of this state is counted in: the base currency the first counted amount was converted to
+    /// (for events logged before conversions, the first purchase's own currency).
+    /// </summary>
     [JsonInclude] public string? Currency { get; private set; }
+
+    /// <summary>
+    /// Net amounts (purchases less refunds) per currency that could not be counted in <see cref="Currency"/>: events logged
+    /// without a conversion in another currency, or converted to another base currency. Never summed as if they were one.
+    /// </summary>
+    [JsonInclude] public Dictionary<string, decimal> Uncounted { get; private set; } = new(StringComparer.Ordinal);
 
     [JsonInclude] public Dictionary<Channel, ChannelContacts> Contacts { get; private set; } = [];
     [JsonInclude] public EmotionNote? LastEmotion { get; private set; }
     [JsonInclude] public Dictionary<string, OpenComplaint> OpenComplaints { get; private set; } = new(StringComparer.Ordinal);
     [JsonInclude] public Dictionary<string, ResolvedComplaint> ResolvedComplaints { get; private set; } = new(StringComparer.Ordinal);
     [JsonInclude] public int ComplaintCount { get; private set; }
+
+    /// <summary>How many of the latest compensated complaint resolutions <see cref="CompensatedResolutions"/> keeps.</summary>
+    public const int CompensatedResolutionLimit = 20;
+
+    /// <summary>When complaints were resolved with compensation, oldest first, at most <see cref="CompensatedResolutionLimit"/> (the latest).</summary>
+    [JsonInclude] public List<DateTimeOffset> CompensatedResolutions { get; private set; } = [];
 
     [JsonInclude] public Dictionary<EngagementKind, int> Engagements { get; private set; } = [];
     [JsonInclude] public DateTimeOffset? LastEngagementAt { get; private set; }
@@ -223,13 +239,39 @@ public sealed class CustomerState : IJsonOnDeserialized
         }
     }
 
+    /// <summary>
+    /// What one unit of an event's amount counts in <see cref="Currency"/>: its conversion's rate (1 for an event logged
+    /// before conversions, in the customer's own currency), or null (the amount is kept in <see cref="Uncounted"/>) when it
+    /// is in another currency than the one this state counts in.
+    /// </summary>
+    private decimal? Factor(string? currency, Conversion? conversion, decimal signedAmount)
+    {
+        var target = conversion?.To ?? currency ?? Currency;
+        if (target is null)
+        {
+            return 1m;
+        }
+        Currency ??= target;
+        if (string.Equals(target, Currency, StringComparison.Ordinal))
+        {
+            return conversion?.Rate ?? 1m;
+        }
+        var key = currency ?? target;
+        Uncounted[key] = Uncounted.GetValueOrDefault(key) + signedAmount;
+        return null;
+    }
+
+    /// <summary>An amount counted in <see cref="Currency"/> (to 4 decimals, finer than any currency's minor unit).</summary>
+    private static decimal Counted(decimal amount, decimal? factor) => factor is { } f ? (f == 1m ? amount : Math.Round(amount * f, 4)) : 0m;
+
     private void ApplyPurchase(PurchaseMade p)
     {
         var day = DateOnly.FromDateTime(p.OccurredAt.UtcDateTime);
-        ApplyPurchaseNeeds(p);
+        var factor = Factor(p.Currency, p.Conversion, p.Amount);
+        var amount = Counted(p.Amount, factor);
+        ApplyPurchaseNeeds(p, factor);
         PurchaseCount++;
-        GrossSpend += p.Amount;
-        Currency ??= p.Currency;
+        GrossSpend += amount;
         if (FirstPurchaseAt is null || p.OccurredAt < FirstPurchaseAt)
         {
             FirstPurchaseAt = p.OccurredAt;
@@ -242,26 +284,27 @@ public sealed class CustomerState : IJsonOnDeserialized
         // A return may have arrived before its order (out of order): it is then already counted in
         // ReturnedAmount and is now moved onto the order's day.
         var earlyReturn = Orders.TryGetValue(p.OrderId, out var known) && known.Amount == 0 ? known.Returned : 0m;
-        Orders[p.OrderId] = new OrderFact(day, (known?.Amount ?? 0) + p.Amount, known?.Returned ?? 0);
-        UpdateDay(day, p.Amount, earlyReturn, orders: 1);
+        Orders[p.OrderId] = new OrderFact(day, (known?.Amount ?? 0) + amount, known?.Returned ?? 0);
+        UpdateDay(day, amount, earlyReturn, orders: 1);
     }
 
     private void ApplyReturn(OrderReturned r)
     {
+        var amount = Counted(r.Amount, Factor(r.Currency, r.Conversion, -r.Amount));
         ReturnCount++;
-        ReturnedAmount += r.Amount;
+        ReturnedAmount += amount;
         if (Orders.TryGetValue(r.OrderId, out var order))
         {
-            Orders[r.OrderId] = order with { Returned = order.Returned + r.Amount };
+            Orders[r.OrderId] = order with { Returned = order.Returned + amount };
             if (order.Amount > 0)
             {
-                UpdateDay(order.Day, 0, r.Amount, orders: 0);
+                UpdateDay(order.Day, 0, amount, orders: 0);
             }
         }
         else
         {
             // The order is not known (yet): remember the refund so a late order lands on its day net.
-            Orders[r.OrderId] = new OrderFact(DateOnly.FromDateTime(r.OccurredAt.UtcDateTime), 0, r.Amount);
+            Orders[r.OrderId] = new OrderFact(DateOnly.FromDateTime(r.OccurredAt.UtcDateTime), 0, amount);
         }
     }
 
@@ -316,7 +359,7 @@ public sealed class CustomerState : IJsonOnDeserialized
         return longest;
     }
 
-    private void ApplyPurchaseNeeds(PurchaseMade p)
+    private void ApplyPurchaseNeeds(PurchaseMade p, decimal? factor)
     {
         if (p.Channel is { } channel)
         {
@@ -326,11 +369,11 @@ public sealed class CustomerState : IJsonOnDeserialized
         {
             PaymentMethods[method] = PaymentMethods.GetValueOrDefault(method) + 1;
         }
-        if (p.Discount > 0)
+        if (p.Discount > 0 && factor is not null)
         {
             DiscountedPurchases++;
-            DiscountTotal += p.Discount;
-            DiscountedListTotal += p.Amount + p.Discount;
+            DiscountTotal += Counted(p.Discount, factor);
+            DiscountedListTotal += Counted(p.Amount + p.Discount, factor);
         }
         if (p.Lines.Length > 0)
         {
@@ -413,6 +456,16 @@ public sealed class CustomerState : IJsonOnDeserialized
         }
         OpenComplaints.Remove(s.ComplaintId);
         ResolvedComplaints[s.ComplaintId] = new ResolvedComplaint(s.OccurredAt, s.Satisfied);
+        if (s.Compensated)
+        {
+            // Kept in time order, a late one in its place; past the limit the oldest goes (the pattern looks at recent ones).
+            var at = CompensatedResolutions.FindLastIndex(t => t <= s.OccurredAt) + 1;
+            CompensatedResolutions.Insert(at, s.OccurredAt);
+            if (CompensatedResolutions.Count > CompensatedResolutionLimit)
+            {
+                CompensatedResolutions.RemoveAt(0);
+            }
+        }
     }
 
     private void ApplySurvey(SurveyAnswered s)

@@ -20,6 +20,9 @@ public sealed record PurchaseStatistics(
     int Returns,
     string? Currency)
 {
+    /// <summary>Net amounts per currency that are not counted in <see cref="Currency"/> (no conversion into it); null when none.</summary>
+    public IReadOnlyDictionary<string, decimal>? Uncounted { get; init; }
+
     /// <summary>Statistics of the given state as of <paramref name="now"/>; O(1).</summary>
     public static PurchaseStatistics Of(CustomerState s, DateTimeOffset now)
     {
@@ -33,7 +36,10 @@ public sealed record PurchaseStatistics(
             s.PurchaseCount, repeat, s.FirstPurchaseAt, s.LastPurchaseAt, recency, age,
             s.GrossSpend, s.ReturnedAmount, s.NetSpend,
             RepeatNetSpend: days.Count > 0 ? SumNet(days) - firstNet : 0,
-            s.ReturnCount, s.Currency);
+            s.ReturnCount, s.Currency)
+        {
+            Uncounted = s.Uncounted.Count > 0 ? new Dictionary<string, decimal>(s.Uncounted, StringComparer.Ordinal) : null,
+        };
     }
 
     private static decimal SumNet(List<PurchaseDay> days)

@@ -19,7 +19,8 @@ public static class InteractionDescriptions
                 + (c.DurationSeconds > 0 ? string.Create(CultureInfo.InvariantCulture, $", {Math.Round(c.DurationSeconds / 60.0, 1)} min") : "")
                 + (c.Emotion is { } mood ? $", {EnumNames.Of(mood)}" : ""),
             ComplaintOpened o => $"complaint {o.ComplaintId} opened ({EnumNames.Of(o.Severity)}" + (o.Category is { } cat ? $", {cat})" : ")"),
-            ComplaintResolved s => $"complaint {s.ComplaintId} resolved" + (s.Satisfied ? ", customer satisfied" : ", customer not satisfied"),
+            ComplaintResolved s => $"complaint {s.ComplaintId} resolved" + (s.Satisfied ? ", customer satisfied" : ", customer not satisfied")
+                + (s.Compensated ? ", compensated" : ""),
             SurveyAnswered s => "survey answered" + (s.Nps is { } nps ? string.Create(CultureInfo.InvariantCulture, $", NPS {nps}") : ""),
             EngagementRecorded g => EnumNames.Of(g.Kind) + (g.Category is { } cat ? $" ({cat})" : ""),
             ProfileChanged pc => "profile changed: " + string.Join(", ", ChangedFields(pc)),

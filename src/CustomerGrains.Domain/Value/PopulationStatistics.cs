@@ -20,7 +20,13 @@ public sealed record PopulationStatistics(
     /// <summary>The average need traits per tier ("A".."D"), for the individuality of a customer against their segment.</summary>
     public ImmutableDictionary<string, Needs.SegmentAverages>? Segments { get; init; }
 
-    /// <summary>Before any population is measured: nobody is A or B, no RFM code, everyone at the median.</summary>
+    /// <summary>
+    /// The population's complaints per customer-year (<see cref="ComplaintRate"/>), what a customer's own rate is compared
+    /// with; null before a measurement that counted it.
+    /// </summary>
+    public double? ComplaintsPerYear { get; init; }
+
+    /// <summary>Before any population is measured: no tier but D, no RFM code, no percentile.</summary>
     public static PopulationStatistics Uncalibrated { get; } = new(0, 0, TierThresholds.Uncalibrated, null, [], []);
 
     public bool IsCalibrated => NetValuePercentiles.Length > 0;
@@ -45,9 +51,12 @@ public sealed record PopulationStatistics(
         var recency = new List<double>(customers.Count);
         var frequency = new List<double>(customers.Count);
         var monetary = new List<double>(customers.Count);
+        double complaints = 0, years = 0;
         for (var i = 0; i < customers.Count; i++)
         {
             var c = customers[i];
+            complaints += c.ComplaintCount;
+            years += ComplaintRate.YearsKnown(c.FirstSeenAt ?? c.FirstPurchaseAt, now);
             netValues[i] = ValueScorer.Compute(c, now, model, uncalibratedRfm, TierThresholds.Uncalibrated).NetValue;
             if (c.LastPurchaseAt is { } last)
             {
@@ -103,16 +112,20 @@ public sealed record PopulationStatistics(
             [.. counts])
         {
             Segments = segments.Count > 0 ? segments.ToImmutable() : null,
+            ComplaintsPerYear = complaints / years,
         };
     }
 
-    /// <summary>The share of customers (0..1) whose net value is at most <paramref name="netValue"/>; 0.5 when uncalibrated.</summary>
-    public double PercentileOf(double netValue)
+    /// <summary>
+    /// The share of customers (0..1) whose net value is at most <paramref name="netValue"/>; null when uncalibrated (no
+    /// population measured: a made-up median would make every customer look average, or valuable).
+    /// </summary>
+    public double? PercentileOf(double netValue)
     {
         var points = NetValuePercentiles;
         if (points.Length == 0)
         {
-            return 0.5;
+            return null;
         }
         if (netValue <= points[0])
         {

@@ -26,8 +26,14 @@ public enum Tier
 /// <param name="MiddleThreshold">Net value that tier B must exceed.</param>
 public sealed record TierThresholds(double TopThreshold, double MiddleThreshold)
 {
-    /// <summary>Thresholds before any population is known: everybody is C, or D when net value is negative.</summary>
+    /// <summary>
+    /// Thresholds before any population is known: no percentile exists, so <see cref="TierOf"/> gives no tier (uncalibrated)
+    /// except D for a negative net value, the one tier that needs no population.
+    /// </summary>
     public static TierThresholds Uncalibrated { get; } = new(double.PositiveInfinity, double.PositiveInfinity);
+
+    /// <summary>Whether these thresholds were measured on a population.</summary>
+    public bool IsCalibrated => double.IsFinite(TopThreshold) && double.IsFinite(MiddleThreshold);
 
     /// <summary>Computes the thresholds from the population's net values.</summary>
     /// <exception cref="ArgumentException">The population is empty or holds a non-finite value.</exception>
@@ -37,7 +43,13 @@ public sealed record TierThresholds(double TopThreshold, double MiddleThreshold)
         return new TierThresholds(Quantiles.Percentile(sorted, 0.8), Quantiles.Percentile(sorted, 0.5));
     }
 
-    /// <summary>The tier of one net value.</summary>
+    /// <summary>
+    /// The tier of one net value, or null (uncalibrated) when these thresholds were not measured and the net value is not
+    /// negative: A, B and C are shares of a population, D is only "below zero".
+    /// </summary>
+    public Tier? TierOf(double netValue) => IsCalibrated || !(netValue >= 0) ? Classify(netValue) : null;
+
+    /// <summary>The tier of one net value against these cut points (with uncalibrated thresholds every profitable value is C).</summary>
     public Tier Classify(double netValue) =>
         !(netValue >= 0) ? Tier.D
         : netValue > TopThreshold ? Tier.A

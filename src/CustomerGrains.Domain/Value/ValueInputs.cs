@@ -53,7 +53,8 @@ public readonly record struct ValueInputs
 /// <param name="CostToServe">Discounted expected service cost over the same horizon.</param>
 /// <param name="NetValue"><paramref name="Clv"/> minus <paramref name="CostToServe"/>.</param>
 /// <param name="Rfm">RFM quintile score.</param>
-/// <param name="Tier">Tier of <paramref name="NetValue"/> in the population.</param>
+/// <param name="Tier">Tier of <paramref name="NetValue"/> in the population; null (uncalibrated) until a population is
+/// measured, unless the net value is negative (D needs no population).</param>
 public readonly record struct ValueScore(
     double PAlive,
     double ExpectedPurchases,
@@ -62,4 +63,4 @@ public readonly record struct ValueScore(
     double CostToServe,
     double NetValue,
     RfmScore Rfm,
-    Tier Tier);
+    Tier? Tier);

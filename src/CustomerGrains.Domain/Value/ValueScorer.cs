@@ -50,7 +50,7 @@ public static class ValueScorer
         double recencyDays = inputs.LastPurchaseAt is { } last ? (now - last).TotalDays : double.PositiveInfinity;
         RfmScore rfm = rfmCutPoints.Score(recencyDays, inputs.TotalPurchaseCount, inputs.TotalNetSpend);
         return new ValueScore(
-            pAlive, expectedPurchases, expectedSpend, clv, costToServe, netValue, rfm, tierThresholds.Classify(netValue));
+            pAlive, expectedPurchases, expectedSpend, clv, costToServe, netValue, rfm, tierThresholds.TierOf(netValue));
     }
 
     /// <summary>P(alive), E[Y(horizon)] and Σ_m (E(t_m) - E(t_{m-1})) (1 + i)^(-m).</summary>

@@ -104,8 +104,8 @@ internal static class CustomerViews
         NetValue = score.NetValue,
         NetValuePercentile = rules.Scoring.Population.PercentileOf(score.NetValue),
         Rfm = rules.Scoring.Population.Rfm is null ? null : score.Rfm.ToString(),
-        Tier = score.Tier.ToString(),
-        TierName = rules.Policy.Tiers.TryGetValue(score.Tier.ToString(), out var tier) ? tier.DisplayName : null,
+        Tier = ValueView.TierName(score.Tier),
+        TierName = rules.Policy.Tiers.TryGetValue(ValueView.TierName(score.Tier), out var tier) ? tier.DisplayName : null,
         ModelVersion = rules.Scoring.ModelVersion,
         PopulationVersion = rules.Scoring.PopulationVersion,
     };

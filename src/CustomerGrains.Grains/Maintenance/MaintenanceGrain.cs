@@ -75,7 +75,8 @@ internal sealed class MaintenanceState
 
 /// <summary>
 /// Holds the schedules as reminders, so they survive silo failures and run on whichever silo hosts this
-/// grain. Measuring the population reads only the read model, never activating customer grains.
+/// grain. Measuring the population reads only the read model, never activating customer grains; a silo that starts
+/// while the stored population is missing, stale or of an older fit has it measured at once.
 /// Once, after an upgrade from the per-number phone directory, it links every known customer's numbers in the phone
 /// book (a page of customers per reminder tick, its progress stored), so screen-pops find customers not yet activated.
 /// </summary>
@@ -99,6 +100,13 @@ internal sealed partial class MaintenanceGrain(
     {
         var period = options.Value.PopulationRefreshInterval;
         await this.RegisterOrUpdateReminder(PopulationRefresh, period, period);
+        if (await population.IsStaleAsync(CancellationToken.None))
+        {
+            // Measured in a timer turn, so a silo's start does not wait for a read of the whole customer base (an empty
+            // base stores nothing and stays uncalibrated until the next refresh finds customers).
+            this.RegisterGrainTimer(static (grain, _) => grain.MeasureAtStartAsync(), this,
+                new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+        }
         var sweep = maintenance.Value.LifecycleSweepInterval;
         await this.RegisterOrUpdateReminder(LifecycleSweep, sweep, sweep);
         if (stored.State.PhoneBookVersion < PhoneBookVersion)
@@ -159,6 +167,18 @@ internal sealed partial class MaintenanceGrain(
             LogMeasured(stored.Version, stored.Statistics.Customers);
         }
         return stored is null ? null : $"p{stored.Version}";
+    }
+
+    private async Task MeasureAtStartAsync()
+    {
+        try
+        {
+            await RefreshPopulationAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogFailed(ex, "population-at-start");
+        }
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)

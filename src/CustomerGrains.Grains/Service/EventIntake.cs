@@ -12,12 +12,15 @@ namespace CustomerGrains.Grains.Service;
 /// <summary>
 /// The one way facts come in (a batch over HTTP or the typed client, an agent's note, a stated preference): it owns the
 /// limits, the validation and the durable append with its logging, so every door answers alike: the accepted and
-/// duplicate ids, every problem by event index and field, or an unavailable log.
+/// duplicate ids, every problem by event index and field, or an unavailable log. Amounts go into the log with their
+/// conversion into the base currency at their time's rate.
 /// </summary>
 public sealed partial class EventIntake(
-    IInteractionLog log, DeliveryBacklogMonitor backlog, TimeProvider time, IOptions<IngestOptions> options, PhoneNumberNormalizer phoneNumbers,
-    ILogger<EventIntake> logger)
+    IInteractionLog log, DeliveryBacklogMonitor backlog, TimeProvider time, IOptions<IngestOptions> options, IOptions<MoneyOptions> money,
+    PhoneNumberNormalizer phoneNumbers, ILogger<EventIntake> logger)
 {
+    private readonly CurrencyRates rates = money.Value.ToRates();
+
     /// <summary>The problem of a batch with more events than <see cref="IngestOptions.MaxBatchSize"/>.</summary>
     public const string TooLarge = "The batch is too large";
 
@@ -37,7 +40,7 @@ public sealed partial class EventIntake(
             return IngestOutcome.Invalid(TooLarge,
                 [new FieldError(-1, "events", $"A batch may carry at most {limits.MaxBatchSize} events; this one has {array.GetArrayLength()}. Split it.")]);
         }
-        var parsed = InteractionJson.ParseBatch(root, time.GetUtcNow(), limits.ValidationWith(phoneNumbers));
+        var parsed = InteractionJson.ParseBatch(root, time.GetUtcNow(), limits.ValidationWith(phoneNumbers, rates));
         if (!parsed.IsValid)
         {
             return IngestOutcome.Invalid(InvalidBatch, parsed.Errors);
@@ -87,7 +90,7 @@ public sealed partial class EventIntake(
     {
         ArgumentNullException.ThrowIfNull(e);
         var errors = found.ToList();
-        InteractionValidator.Validate(e, 0, time.GetUtcNow(), options.Value.ValidationWith(phoneNumbers), errors);
+        InteractionValidator.Validate(e, 0, time.GetUtcNow(), options.Value.ValidationWith(phoneNumbers, rates), errors);
         return errors.Count > 0 ? IngestOutcome.Invalid(InvalidBatch, errors) : await AppendAsync([e], cancellationToken);
     }
 
@@ -95,7 +98,7 @@ public sealed partial class EventIntake(
     {
         try
         {
-            var result = await log.AppendAsync(events, cancellationToken);
+            var result = await log.AppendAsync([.. events.Select(rates.Stamp)], cancellationToken);
             return IngestOutcome.Appended(result.Accepted.Select(a => a.EventId), result.Duplicates);
         }
         catch (LogUnavailableException ex)

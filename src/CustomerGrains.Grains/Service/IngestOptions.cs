@@ -42,8 +42,8 @@ public sealed class IngestOptions : ISelfValidatingOptions
         MaxFutureSkew = MaxFutureSkew, EarliestEventTime = EarliestEventTime, MaxAmount = MaxAmount, MaxQuantity = MaxQuantity,
     };
 
-    /// <summary>The validation of events, reading phone numbers with the configured default region.</summary>
-    public ValidationOptions ValidationWith(PhoneNumberNormalizer phoneNumbers) => Validation with { Phones = phoneNumbers };
+    /// <summary>The validation of events, reading phone numbers with the configured default region and amounts with the rate table.</summary>
+    public ValidationOptions ValidationWith(PhoneNumberNormalizer phoneNumbers, CurrencyRates rates) => Validation with { Phones = phoneNumbers, Rates = rates };
 
     public IEnumerable<string> Validate()
     {

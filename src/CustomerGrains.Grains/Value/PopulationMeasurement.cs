@@ -6,6 +6,22 @@ namespace CustomerGrains.Grains.Value;
 /// <summary>Measures the whole customer base under the current model and stores the result as a new population version.</summary>
 public sealed class PopulationMeasurement(ICustomerReadModel readModel, IValueModelStore store, IOptions<ValueOptions> options, TimeProvider time)
 {
+    /// <summary>
+    /// Whether the stored population cannot stand for the customer base: none was measured, it was measured under another
+    /// model than the latest fit, or it is older than the refresh interval. Until one is measured tiers and percentiles
+    /// are uncalibrated, so a starting silo measures at once instead of one refresh interval later.
+    /// </summary>
+    public async Task<bool> IsStaleAsync(CancellationToken cancellationToken)
+    {
+        var population = await store.LatestPopulationAsync(cancellationToken);
+        if (population is null)
+        {
+            return true;
+        }
+        var model = await store.LatestModelAsync(cancellationToken);
+        return population.ModelVersion != model?.Version || time.GetUtcNow() - population.CreatedAt >= options.Value.PopulationRefreshInterval;
+    }
+
     /// <summary>Returns the stored version, or null when there are no customers yet.</summary>
     public async Task<StoredPopulation?> MeasureAsync(CancellationToken cancellationToken)
     {

@@ -26,6 +26,7 @@ public static class HostExtensions
         builder.AddCustomerGrainsSilo();
         var services = builder.Services;
         services.AddValidatedOptions<IngestOptions>(builder.Configuration, IngestOptions.Section);
+        services.AddValidatedOptions<MoneyOptions>(builder.Configuration, MoneyOptions.Section);
         services.AddAgentAuthentication(builder.Configuration);
         services.AddValidatedOptions<ReadOptions>(builder.Configuration, ReadOptions.Section);
         services.AddSingleton<GrainReads>();

@@ -76,6 +76,7 @@ public sealed class DecisionEngineTests
     [InlineData(Emotion.Suspicious, "suspicious-customer-transparency", 3)]
     [InlineData(Emotion.Fearful, "fearful-customer-safety", 2)]
     [InlineData(Emotion.Calm, "calm-customer-standard", 3)]
+    [InlineData(Emotion.SecretlyPleased, "secretly-pleased-firm-measures", 3)]
     public void Each_mood_at_the_last_contact_has_its_recovery_script(Emotion emotion, string script, int routingPriority)
     {
         var h = StableCustomer().Contact(LastMonthly, Channel.Chat, emotion);

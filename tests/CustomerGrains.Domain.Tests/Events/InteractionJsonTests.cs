@@ -6,7 +6,14 @@ namespace CustomerGrains.Domain.Tests.Events;
 public sealed class InteractionJsonTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
-    private static readonly ValidationOptions Rules = new();
+    /// <summary>The default limits, with pounds convertible (the round trip buys in GBP).</summary>
+    private static readonly ValidationOptions Rules = new()
+    {
+        Rates = new CurrencyRates("EUR", new Dictionary<string, IReadOnlyDictionary<DateOnly, decimal>>
+        {
+            ["GBP"] = new Dictionary<DateOnly, decimal> { [new DateOnly(2000, 1, 1)] = 1.15m },
+        }),
+    };
 
     private static BatchParseResult Parse(string eventsJson) =>
         InteractionJson.ParseBatch(JsonDocument.Parse($"{{\"events\":[{eventsJson}]}}").RootElement, Now, Rules);
@@ -50,6 +57,24 @@ public sealed class InteractionJsonTests
     {
         var e = Single($"{{{Head},{body}}}");
         Assert.IsType(expected, e);
+    }
+
+    [Theory]
+    [InlineData("secretlyPleased")]
+    [InlineData("secretly_pleased")]
+    public void The_sixth_emotional_type_is_secretly_pleased_on_the_wire_and_a_resolution_may_say_it_compensated(string wire)
+    {
+        var contact = Assert.IsType<CustomerContacted>(Single($"{{{Head},\"type\":\"contact\",\"channel\":\"phone\",\"emotion\":\"{wire}\"}}"));
+        var resolved = Assert.IsType<ComplaintResolved>(Single($"{{{Head},\"type\":\"complaintResolved\",\"complaintId\":\"k1\",\"compensated\":true}}"));
+        var unknown = Parse($"{{{Head},\"type\":\"contact\",\"channel\":\"phone\",\"emotion\":\"gleeful\"}}");
+
+        Assert.Equal(Emotion.SecretlyPleased, contact.Emotion);
+        Assert.Contains("\"emotion\":\"secretlyPleased\"", InteractionJson.Serialize(contact), StringComparison.Ordinal);
+        Assert.True(resolved.Compensated);
+        Assert.True(((ComplaintResolved)InteractionJson.Deserialize(InteractionJson.Serialize(resolved))).Compensated);
+        var error = Assert.Single(unknown.Errors);
+        Assert.Equal("emotion", error.Field);
+        Assert.Contains("secretlyPleased", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -227,7 +227,8 @@ public sealed class LifecycleEvaluatorTests
         var h = StableMonthlyBuyer().Survey(LastMonthly, ExperienceDimension.Service, expectation: 8, experience: 4, importance: 9);
 
         var view = Evaluate(h, LastMonthly.AddDays(5), pAlive: 0.9);
-        var monthsLater = Evaluate(h.Purchase(LastMonthly.AddDays(200)), LastMonthly.AddDays(201), pAlive: 0.9);
+        // Still buying monthly (a long pause would be a falling spend trend, decline of its own) when the survey has aged out.
+        var monthsLater = Evaluate(h.Purchases(LastMonthly.AddDays(30), count: 7, everyDays: 30), LastMonthly.AddDays(211), pAlive: 0.9);
 
         Assert.Equal(LifecycleStage.Decline, view.Stage);
         Assert.True(Fired(view, "lifecycle.decline.poorExperience"));
