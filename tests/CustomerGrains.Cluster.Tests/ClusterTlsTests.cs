@@ -130,9 +130,7 @@ public sealed class ClusterTlsTests(TlsCluster tls) : IClassFixture<TlsCluster>
 
         Assert.StartsWith("Could not connect to the cluster through its gateways (127.0.0.1:", error.Message, StringComparison.Ordinal);
         Assert.Contains($"This client uses TLS with the certificate CN=customergrains-test-cluster (thumbprint {stranger.Thumbprint}): the silos must", error.Message, StringComparison.Ordinal);
-        // The silos say why: they refused the certificate.
-        await Eventually.UntilAsync(() => Task.FromResult(Cluster.Silos.Any(s => s.Output.Contains(
-                "The remote certificate was rejected by the provided RemoteCertificateValidationCallback", StringComparison.Ordinal))),
-            "a silo to log the refused certificate", TimeSpan.FromSeconds(30));
+        // Which side refuses first depends on the handshake (the client may reject the silo's certificate before the
+        // silo sees the client's), so no silo log line is asserted: the client's refusal is what a user meets.
     }
 }
