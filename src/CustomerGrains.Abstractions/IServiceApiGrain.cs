@@ -7,7 +7,7 @@ namespace CustomerGrains.Abstractions;
 /// <summary>
 /// The typed client's door to what needs a silo's configuration, storage or audit trail: ingest (validated with the
 /// silo's limits, appended to the interaction log), the screen-pop of a phone number (read in the silo's default
-/// region) and batch reads, each read recorded in the audit trail under the calling service's name. A stateless worker:
+/// region), single and batch reads, each read recorded in the audit trail under the calling service's name. A stateless worker:
 /// the call is served on the silo the client's gateway connection reaches, which fans out from there.
 /// </summary>
 [Alias("CustomerGrains.IServiceApiGrain")]
@@ -32,6 +32,16 @@ public interface IServiceApiGrain : IGrainWithIntegerKey
     [ReadOnly]
     [Alias("ReadBatch")]
     Task<CustomerBatchAnswer> ReadBatchAsync(CustomerBatchQuery query, string caller);
+
+    /// <summary>One customer's snapshot (contact data whole, as <c>GET /api/customers/{id}</c> gives a service), or null; audited for <paramref name="caller"/>.</summary>
+    [ReadOnly]
+    [Alias("GetCustomer")]
+    Task<CustomerSnapshot?> GetCustomerAsync(string customerId, DateTimeOffset? asOf, string caller);
+
+    /// <summary>One customer's decision for a contact, or null; audited for <paramref name="caller"/>.</summary>
+    [ReadOnly]
+    [Alias("GetDecision")]
+    Task<Domain.Decisions.Decision?> GetDecisionAsync(string customerId, DecisionQuery query, string caller);
 }
 
 /// <summary>What an ingest did: the events now in the log, those that were there already, or why nothing was accepted.</summary>

@@ -97,14 +97,14 @@ internal sealed class CustomerGrainsClient(IClusterClient cluster, CustomerGrain
     public Task<CustomerSnapshot?> GetCustomerAsync(string customerId, DateTimeOffset? asOf = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(customerId);
-        return CallAsync(grains => grains.GetGrain<ICustomerGrain>(customerId).GetSnapshotAsync(asOf), cancellationToken);
+        return CallAsync(grains => ServiceApi(grains).GetCustomerAsync(customerId, asOf, serviceName), cancellationToken);
     }
 
     public Task<Decision?> GetDecisionAsync(string customerId, string channel, string? reason = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(customerId);
         var query = new DecisionQuery { Channel = channel, Reason = reason };
-        return CallAsync(grains => grains.GetGrain<ICustomerGrain>(customerId).GetDecisionAsync(query), cancellationToken);
+        return CallAsync(grains => ServiceApi(grains).GetDecisionAsync(customerId, query, serviceName), cancellationToken);
     }
 
     public async Task<IngestOutcome> IngestAsync(IEnumerable<InteractionEvent> events, CancellationToken cancellationToken = default)

@@ -122,6 +122,22 @@ public sealed class ServiceClientTests(ConnectedService connected) : IClassFixtu
     }
 
     [Fact]
+    public async Task Single_reads_through_the_client_are_audited_under_the_service_name_like_the_api_reads()
+    {
+        await Client.IngestAsync([Purchase($"{customer}-s", 12m)], Ct);
+        await Eventually.UntilAsync(() => Client.GetCustomerAsync(customer, cancellationToken: Ct), s => s is not null, "the purchase to be applied");
+        Assert.NotNull(await Client.GetDecisionAsync(customer, "web", cancellationToken: Ct));
+
+        var (status, audit) = await GetAsync($"/api/audit?customerId={customer}", DemoKeys.Supervisor);
+        Assert.Equal(HttpStatusCode.OK, status);
+        var reads = audit.GetProperty("entries").EnumerateArray()
+            .Where(e => e.GetProperty("actor").GetString() == ConnectedService.Name && e.GetProperty("role").GetString() == "service")
+            .Select(e => (e.GetProperty("path").GetString(), e.GetProperty("detail").GetString())).ToList();
+        Assert.Contains(("snapshot", "typed client"), reads);
+        Assert.Contains(("decision", "typed client, channel web"), reads);
+    }
+
+    [Fact]
     public async Task An_invalid_batch_read_names_every_problem()
     {
         var error = await Assert.ThrowsAsync<ArgumentException>(() => Client.ReadBatchAsync(

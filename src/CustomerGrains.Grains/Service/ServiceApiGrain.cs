@@ -63,6 +63,26 @@ internal sealed class ServiceApiGrain(
         return new CustomerBatchAnswer { Batch = batch };
     }
 
+    public async Task<CustomerSnapshot?> GetCustomerAsync(string customerId, DateTimeOffset? asOf, string caller)
+    {
+        var snapshot = await GrainFactory.GetGrain<ICustomerGrain>(customerId).GetSnapshotAsync(asOf);
+        if (snapshot is not null)
+        {
+            await RecordAsync(caller, [customerId], "snapshot", asOf is { } at ? $"typed client, as of {at:O}" : "typed client");
+        }
+        return snapshot;
+    }
+
+    public async Task<Domain.Decisions.Decision?> GetDecisionAsync(string customerId, DecisionQuery query, string caller)
+    {
+        var decision = await GrainFactory.GetGrain<ICustomerGrain>(customerId).GetDecisionAsync(query);
+        if (decision is not null)
+        {
+            await RecordAsync(caller, [customerId], "decision", $"typed client, channel {query.Channel}");
+        }
+        return decision;
+    }
+
     // Inside a silo a read is tried once: the typed client tries the whole call again after a transient failure.
     Task<T> IGrainReader.ReadAsync<T>(Func<IGrainFactory, Task<T>> read, CancellationToken cancellationToken) => read(GrainFactory);
 
