@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
 using CustomerGrains.Testing;
 
@@ -17,7 +16,7 @@ public sealed class AccessHost : RunningHost, IAsyncLifetime
         new[] { (string?)null }.Concat(Scopes).SelectMany(scope =>
         {
             var id = $"svc-{(scope ?? "none").Replace(':', '-')}";
-            var hash = $"sha256${Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(KeyOf(scope))))}";
+            var hash = TestSecrets.KeyHash(KeyOf(scope));
             var user = new Dictionary<string, string> { [$"Agents:Users:{id}:Role"] = "service", [$"Agents:Users:{id}:KeyHash"] = hash };
             if (scope is not null)
             {

@@ -1,6 +1,4 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using CustomerGrains.Testing;
 
 namespace CustomerGrains.Host.Tests;
@@ -11,7 +9,7 @@ public sealed class ClusterTlsHostTests
     private static Dictionary<string, string> ProductionUser() => new()
     {
         ["Agents:Users:ops:Role"] = "admin",
-        ["Agents:Users:ops:KeyHash"] = $"sha256${Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Guid.NewGuid().ToString())))}",
+        ["Agents:Users:ops:KeyHash"] = TestSecrets.KeyHash(Guid.NewGuid().ToString()),
     };
 
     [Fact]

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using CustomerGrains.Testing;
 
 namespace CustomerGrains.Host.Tests;
@@ -10,7 +8,7 @@ public sealed class DemoCredentialTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static string HashOf(string key) => $"sha256${Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))}";
+    private static string HashOf(string key) => TestSecrets.KeyHash(key);
 
     [Fact]
     public async Task A_production_host_with_a_demo_key_refuses_to_start_and_says_how_to_make_real_ones()

@@ -123,9 +123,7 @@ internal sealed partial class MaintenanceGrain(
         }
         var limits = maintenance.Value;
         var ids = await readModel.IdsAfterAsync(stored.State.PhoneBookCursor, limits.SweepLimit, CancellationToken.None);
-        var grains = GrainFactory;
-        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = limits.SweepConcurrency },
-            async (id, _) => await grains.GetGrain<ICustomerGrain>(id).LinkPhonesAsync());
+        await ForEachCustomerAsync(ids, customer => customer.LinkPhonesAsync());
         var done = ids.Count < limits.SweepLimit;
         stored.State.PhoneBookCursor = done ? "" : ids[^1];
         stored.State.PhoneBookVersion = done ? PhoneBookVersion : stored.State.PhoneBookVersion;
@@ -144,12 +142,9 @@ internal sealed partial class MaintenanceGrain(
         var reviewed = 0;
         // The read model is read before the reviews run, so customers reviewed in this sweep are not read again.
         var due = await readModel.DueForReviewAsync(time.GetUtcNow(), limits.SweepLimit, CancellationToken.None);
-        // The reviews run on the thread pool, outside this activation, where the grain's own properties may not be
-        // touched: the factory is taken here, and grain references may be called from any thread.
-        var grains = GrainFactory;
-        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = limits.SweepConcurrency }, async (id, _) =>
+        await ForEachCustomerAsync(due, async customer =>
         {
-            await grains.GetGrain<ICustomerGrain>(id).ReviewAsync();
+            await customer.ReviewAsync();
             Interlocked.Increment(ref reviewed);
         });
         if (reviewed > 0)
@@ -157,6 +152,16 @@ internal sealed partial class MaintenanceGrain(
             LogSwept(reviewed);
         }
         return reviewed;
+    }
+
+    /// <summary>Calls <paramref name="work"/> on each customer, <see cref="MaintenanceOptions.SweepConcurrency"/> at a time.</summary>
+    private Task ForEachCustomerAsync(IEnumerable<string> ids, Func<ICustomerGrain, Task> work)
+    {
+        // The calls run on the thread pool, outside this activation, where the grain's own properties may not be
+        // touched: the factory is taken here, and grain references may be called from any thread.
+        var grains = GrainFactory;
+        return Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = maintenance.Value.SweepConcurrency },
+            async (id, _) => await work(grains.GetGrain<ICustomerGrain>(id)));
     }
 
     public async Task<string?> RefreshPopulationAsync()

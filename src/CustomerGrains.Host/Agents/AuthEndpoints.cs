@@ -34,9 +34,8 @@ internal static class AuthEndpoints
         if (throttle.Refuse(context.Connection.RemoteIpAddress, request.UserId) is { } wait)
         {
             var seconds = (int)Math.Ceiling(Math.Max(1, wait.TotalSeconds));
-            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many sign-in attempts",
-                detail: $"Too many attempts for this user or from this address; try again in {seconds} s.");
+            return Problems.WithRetryAfter(Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many sign-in attempts",
+                detail: $"Too many attempts for this user or from this address; try again in {seconds} s."), wait);
         }
         var user = agents.SignIn(request.UserId, request.Password);
         // Only people sign in; systems (telephony, services, operators' scripts) send their key with every request.

@@ -50,19 +50,8 @@ public sealed class IngestService(EventIntake intake)
     private static IResult Answer(IngestOutcome outcome) => outcome.Status switch
     {
         IngestStatus.Unavailable => Problems.Unavailable(outcome.Problem!, TimeSpan.FromSeconds(5), diagnostic: outcome.Diagnostic),
-        IngestStatus.Behind => new WithRetryAfter(
-            Problems.Unavailable(outcome.Problem!, TimeSpan.FromSeconds(outcome.RetryAfterSeconds ?? 1), "Delivery is behind; nothing of this batch was accepted"),
-            outcome.RetryAfterSeconds ?? 1),
+        IngestStatus.Behind => Problems.Unavailable(outcome.Problem!, TimeSpan.FromSeconds(outcome.RetryAfterSeconds ?? 1),
+            "Delivery is behind; nothing of this batch was accepted"),
         _ => Results.Accepted(value: new IngestResponse(outcome.Accepted, outcome.Duplicates)),
     };
-
-    /// <summary>An answer with a <c>Retry-After</c> header, so that HTTP clients and proxies back off without reading the body.</summary>
-    private sealed class WithRetryAfter(IResult inner, int seconds) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return inner.ExecuteAsync(httpContext);
-        }
-    }
 }

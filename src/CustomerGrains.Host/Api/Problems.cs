@@ -54,6 +54,7 @@ internal static class Problems
         refused.Message.Split(" (Parameter", 2)[0]);
 
     /// <summary>503 with a public <paramref name="detail"/>; the internal <paramref name="diagnostic"/> (a host, a path, a driver's message) only reaches supervisors.</summary>
+    /// <summary>A 503 that says when to try again, in the <c>Retry-After</c> header and as <c>retryAfterSeconds</c>.</summary>
     public static IResult Unavailable(string detail, TimeSpan retryAfter, string title = "Storage is unavailable; nothing of this request was accepted", string? diagnostic = null)
     {
         var extensions = new Dictionary<string, object?> { ["retryAfterSeconds"] = (int)retryAfter.TotalSeconds };
@@ -61,6 +62,18 @@ internal static class Problems
         {
             extensions[ProblemDisclosure.Diagnostic] = diagnostic;
         }
-        return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: title, detail: detail, extensions: extensions);
+        return WithRetryAfter(Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: title, detail: detail, extensions: extensions), retryAfter);
+    }
+
+    /// <summary><paramref name="answer"/> with a <c>Retry-After</c> header, so clients and proxies back off without reading the body.</summary>
+    public static IResult WithRetryAfter(IResult answer, TimeSpan retryAfter) => new RetryAfterResult(answer, (int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds)));
+
+    private sealed class RetryAfterResult(IResult inner, int seconds) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return inner.ExecuteAsync(httpContext);
+        }
     }
 }

@@ -17,7 +17,6 @@ internal sealed class SiloLossExceptionHandler : IExceptionHandler
         {
             return false;
         }
-        httpContext.Response.Headers.RetryAfter = ((int)RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         await Problems.Unavailable(
             "The silo holding this customer stopped answering. The cluster moves its customers to the other silos within seconds; try again.",
             RetryAfter, "A silo of the cluster is unavailable; nothing of this request was changed").ExecuteAsync(httpContext);
