@@ -6,7 +6,8 @@
 #   bash loadtests/seed-to-applied.sh OUT_DIR [PORT] [host options...]
 #
 # Prints: the seed's own "acknowledged in" line; applied (first zero backlog after the seed ended, seconds from its
-# start); host CPU seconds until then. OUT_DIR/trace.txt has one line a second: time, backlog, CPU ticks in it.
+# start); host CPU seconds until then; the host's resident memory when ready (empty), when applied and 30 s later
+# (flush timers settled), and per customer = (settled - empty) / customers. OUT_DIR/trace.txt has one line a second: time, backlog, CPU ticks in it.
 # Build first: dotnet build -c Release src/CustomerGrains.Host && dotnet build -c Release loadtests/CustomerGrains.LoadTests
 # Optional: CUSTOMERS (default 100000), LIMIT (give up after this many seconds, default 300).
 set -u
@@ -19,6 +20,8 @@ run=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/health/ready" > /dev/null 2>&1 && break; sleep 0.5; done
 host=$(pgrep -P "$run" | head -1)
 cpu() { awk '{print $14 + $15}' "/proc/$host/stat"; }
+rss() { awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$host/status"; }
+rss_empty=$(rss)
 start=$(date +%s.%N); cpu0=$(cpu); last=$cpu0
 dotnet run -c Release --no-build --project loadtests/CustomerGrains.LoadTests -- seed --customers "$customers" \
   --data "$out/seed" --target "http://127.0.0.1:$port" > "$out/seed.log" 2>&1 &
@@ -35,6 +38,8 @@ while :; do
   if (( $(echo "$t > $limit" | bc) )); then break; fi
 done
 grep -o "acknowledged in [0-9.]* s ([0-9]* events/s)" "$out/seed.log"
+rss_applied=$(rss); sleep 30; rss_settled=$(rss)
 echo "applied=${applied:-not within ${limit} s} host_cpu_s=${cpu_applied:-$(( ($(cpu) - cpu0) / 100 ))}"
+echo "rss_mb empty=$rss_empty applied=$rss_applied settled=$rss_settled per_customer_kb=$(( (rss_settled - rss_empty) * 1024 / customers ))"
 kill -9 "$host"; kill "$run" "$seed" 2> /dev/null
 wait 2> /dev/null

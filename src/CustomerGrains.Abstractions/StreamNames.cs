@@ -3,9 +3,6 @@ namespace CustomerGrains.Abstractions;
 /// <summary>Names shared by the silos, the client and tools.</summary>
 public static class StreamNames
 {
-    /// <summary>The stream provider that reads the interaction log.</summary>
-    public const string InteractionLogProvider = "InteractionLog";
-
-    /// <summary>The stream namespace of customer interactions; the stream key is the customer id.</summary>
+    /// <summary>The namespace of a customer's stream id, which places the customer in a log partition (the key is the customer id).</summary>
     public const string CustomerInteractions = "customer-interactions";
 }

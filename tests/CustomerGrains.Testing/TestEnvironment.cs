@@ -42,10 +42,24 @@ public static class TestEnvironment
     /// <summary>A TCP port that was free a moment ago on the loopback interface.</summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        // The kernel may hand the same ephemeral port out again once it is released: a port this test process gave
+        // out before (to a host that is stopped now but starts again on it) is never given out twice.
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            lock (GivenPorts)
+            {
+                if (GivenPorts.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
     }
+
+    private static readonly HashSet<int> GivenPorts = [];
 
     private static string FindRoot()
     {

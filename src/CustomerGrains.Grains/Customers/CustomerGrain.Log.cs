@@ -19,9 +19,6 @@ internal sealed partial class CustomerGrain
     [LoggerMessage(Level = LogLevel.Information, Message = "Customer {CustomerId} missed events after sequence {Last} (got {Got}); catching up from the log")]
     private partial void LogGap(string customerId, long last, long got);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stream error for customer {CustomerId}")]
-    private partial void LogStreamError(Exception ex, string customerId);
-
     [LoggerMessage(Level = LogLevel.Error, Message = "Log record at position {Position} (event {EventId}) cannot be read and was skipped")]
     private partial void LogUnreadableRecord(Exception ex, long position, string eventId);
 

@@ -3,19 +3,20 @@ using CustomerGrains.Domain.Contacts;
 using CustomerGrains.Domain.Decisions;
 using CustomerGrains.Domain.Events;
 using CustomerGrains.Domain.State;
+using CustomerGrains.Grains.Delivery;
 using CustomerGrains.Grains.Hosting;
 using CustomerGrains.Grains.Log;
 using CustomerGrains.Grains.Rules;
 using CustomerGrains.Grains.Value;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Streams;
 
 namespace CustomerGrains.Grains.Customers;
 
 /// <summary>
 /// One customer: applies the customer's events from the log, persists a snapshot of the result, and answers reads
-/// from memory. Events reach it through the customer's stream; each carries the customer's gap-free sequence number,
+/// from memory. Events reach it from its log partition's reader (<see cref="PartitionDeliveryGrain"/>) by direct call;
+/// each carries the customer's gap-free sequence number,
 /// so the grain applies every event exactly once and in order: a number already applied is dropped, a gap makes it
 /// catch up from the log. The snapshot is written lazily (every N events, T seconds after a change, on deactivation);
 /// on activation the grain loads it and catches up from the log, so nothing acknowledged is lost when a silo dies.
@@ -23,7 +24,6 @@ namespace CustomerGrains.Grains.Customers;
 /// An event that cannot be applied (it throws) is quarantined: kept in the log, recorded with its error and alerted,
 /// and the customer is rebuilt from the log without it, so no event can leave a customer half-applied or unreadable.
 /// </summary>
-[ImplicitStreamSubscription(StreamNames.CustomerInteractions)]
 internal sealed partial class CustomerGrain(
     [PersistentState("customer", CustomerGrainsSiloBuilderExtensions.CustomerStorage)] IPersistentState<CustomerGrainState> stored,
     IInteractionLog log,
@@ -34,7 +34,7 @@ internal sealed partial class CustomerGrain(
     ICustomerReadModel readModel,
     ICustomerAlerts alerts,
     PhoneNumberNormalizer phoneNumbers,
-    ILogger<CustomerGrain> logger) : Grain, ICustomerGrain, IAsyncObserver<LogRecord>
+    ILogger<CustomerGrain> logger) : Grain, ICustomerGrain, ICustomerDelivery
 {
     private static readonly DecisionContext PhoneContact = new(Channel.Phone, null, default);
 
@@ -76,35 +76,40 @@ internal sealed partial class CustomerGrain(
         }
         await CatchUpAsync(cancellationToken);
         await SyncDirectoryAsync();
-
-        var stream = this.GetStreamProvider(StreamNames.InteractionLogProvider).GetStream<LogRecord>(LogPartitioner.StreamIdOf(id));
-        await stream.SubscribeAsync(this);
         ScheduleFlush();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
         await SaveIfChangedAsync(cancellationToken);
 
-    // Applying: events from the stream or the log, in the customer's sequence.
+    // Applying: events delivered from the log partition, or read from the log, in the customer's sequence.
 
-    public async Task OnNextAsync(LogRecord item, StreamSequenceToken? token = null)
+    public async Task DeliverAsync(DeliveredRecords records)
     {
-        if (item.Sequence <= lastSequence)
+        ArgumentNullException.ThrowIfNull(records);
+        var changed = false;
+        foreach (var item in records.Records)
+        {
+            if (item.Sequence <= lastSequence)
+            {
+                continue;
+            }
+            changed = true;
+            if (item.Sequence != lastSequence + 1)
+            {
+                LogGap(customer.CustomerId, lastSequence, item.Sequence);
+                await CatchUpAsync(CancellationToken.None);
+                break;
+            }
+            Apply(item);
+        }
+        if (!changed)
         {
             return;
         }
-        if (item.Sequence == lastSequence + 1)
+        if (quarantine.HasWork)
         {
-            Apply(item);
-            if (quarantine.HasWork)
-            {
-                await SettleQuarantineAsync(CancellationToken.None);
-            }
-        }
-        else
-        {
-            LogGap(customer.CustomerId, lastSequence, item.Sequence);
-            await CatchUpAsync(CancellationToken.None);
+            await SettleQuarantineAsync(CancellationToken.None);
         }
         await SyncDirectoryAsync();
         await watchers.NotifyAsync(GrainFactory, customer.CustomerId, time.GetUtcNow());
@@ -113,14 +118,6 @@ internal sealed partial class CustomerGrain(
             await SaveIfChangedAsync(CancellationToken.None);
         }
         ScheduleFlush();
-    }
-
-    public Task OnCompletedAsync() => Task.CompletedTask;
-
-    public Task OnErrorAsync(Exception ex)
-    {
-        LogStreamError(ex, customer.CustomerId);
-        return Task.CompletedTask;
     }
 
     private async Task CatchUpAsync(CancellationToken cancellationToken)

@@ -1,11 +1,10 @@
 using CustomerGrains.Abstractions;
 using CustomerGrains.Grains.Storage;
-using CustomerGrains.Grains.Streams;
+using CustomerGrains.Grains.Delivery;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Storage;
-using Orleans.Streams;
 
 namespace CustomerGrains.Grains.Hosting;
 
@@ -19,8 +18,8 @@ public static class CustomerGrainsSiloBuilderExtensions
 
     /// <summary>
     /// Adds the customer grains, the interaction log and snapshot storage of the configured storage mode
-    /// (<c>Storage:Mode</c>: the embedded SQLite default, or PostgreSQL) and the stream provider that reads
-    /// the log, with options bound from <paramref name="configuration"/> and validated at start. Calling it twice has no further effect.
+    /// (<c>Storage:Mode</c>: the embedded SQLite default, or PostgreSQL) and the partition readers that deliver
+    /// the log to the customers, with options bound from <paramref name="configuration"/> and validated at start. Calling it twice has no further effect.
     /// </summary>
     public static ISiloBuilder AddCustomerGrains(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -50,12 +49,7 @@ public static class CustomerGrainsSiloBuilderExtensions
             return new StringKeyGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(CustomerStorageSql), file, writer);
         });
 
-        silo.AddPersistentStreams(StreamNames.InteractionLogProvider, LogQueueAdapterFactory.Create, stream =>
-        {
-            stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
-            stream.ConfigurePullingAgent(agent => agent.Configure<IOptions<InteractionLogOptions>>((o, log) =>
-                o.GetQueueMsgsTimerPeriod = log.Value.PollInterval));
-        });
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, DeliveryKeeper>();
         return silo;
     }
 

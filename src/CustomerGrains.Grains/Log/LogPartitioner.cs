@@ -5,8 +5,8 @@ using Orleans.Streams;
 namespace CustomerGrains.Grains.Log;
 
 /// <summary>
-/// Maps a customer to a log partition. The partition of an event is the stream queue its customer's
-/// stream maps to, so the pulling agent that owns a queue reads exactly that partition of the log.
+/// Maps a customer to a log partition: the queue that Orleans' hash ring maps the customer's stream id to (the mapping
+/// the log was first partitioned by, kept so that logs written by earlier builds keep their customers in place).
 /// The count of partitions is fixed for the life of a deployment's log.
 /// </summary>
 public sealed class LogPartitioner

@@ -334,6 +334,7 @@ internal sealed partial class AppendAnnouncements : IAsyncDisposable
 
     private readonly string connectionString;
     private readonly TimeProvider time;
+    private int disposed;
     private readonly ILogger logger;
     private readonly Lock gate = new();
     private readonly long[] heard;
@@ -365,7 +366,7 @@ internal sealed partial class AppendAnnouncements : IAsyncDisposable
 
     public bool MayHaveRecordsAfter(int partition, long position)
     {
-        // The listener starts with the first pulling agent: a log used only to append and read needs none.
+        // The listener starts with the first partition reader: a log used only to append and read needs none.
         if (Interlocked.CompareExchange(ref started, 1, 0) == 0)
         {
             listening = Task.Run(ListenAsync);
@@ -475,6 +476,11 @@ internal sealed partial class AppendAnnouncements : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Disposed once: a host that fails to start may dispose the log through more than one of its registrations.
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
         await stopping.CancelAsync();
         await listening;
         stopping.Dispose();
