@@ -52,7 +52,7 @@ public sealed record EngineRules(ScoringModel Scoring, Policy Policy, LifecycleO
     public LifecycleView? RecordStage(CustomerState state, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var view = LifecycleEvaluator.Evaluate(state, at, Scoring.Score(state, at).PAlive, Lifecycle);
+        var view = LifecycleEvaluator.Evaluate(state, at, Scoring.PAlive(state, at), Lifecycle);
         return state.RecordStage(view, at) ? view : null;
     }
 }

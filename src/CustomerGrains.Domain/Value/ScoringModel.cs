@@ -27,4 +27,7 @@ public sealed record ScoringModel(string ModelVersion, ValueModel Model, string 
     /// <summary>The customer's value as of <paramref name="now"/>; <see cref="ValueScore.Rfm"/> is meaningful only when <see cref="PopulationStatistics.Rfm"/> is set.</summary>
     public ValueScore Score(CustomerState state, DateTimeOffset now) =>
         ValueScorer.Compute(CustomerValueInputs.Of(state), now, Model, Population.Rfm ?? NoRfm, Population.Tiers);
+
+    /// <summary>The customer's P(alive) as of <paramref name="now"/>, the same as <see cref="Score"/>'s, at a fraction of its cost.</summary>
+    public double PAlive(CustomerState state, DateTimeOffset now) => ValueScorer.PAlive(CustomerValueInputs.Of(state), now, Model);
 }

@@ -53,9 +53,19 @@ public static class ValueScorer
             pAlive, expectedPurchases, expectedSpend, clv, costToServe, netValue, rfm, tierThresholds.TierOf(netValue));
     }
 
-    /// <summary>P(alive), E[Y(horizon)] and Σ_m (E(t_m) - E(t_{m-1})) (1 + i)^(-m).</summary>
-    private static (double PAlive, double AtHorizon, double Discounted) ExpectedPurchases(
-        in ValueInputs inputs, DateTimeOffset firstPurchase, DateTimeOffset now, ValueModel model)
+    /// <summary>
+    /// P(alive) alone as of <paramref name="now"/>, as <see cref="Compute"/> reports it, without the expected-purchases
+    /// curve: what the lifecycle needs after every event. 0 for a prospect.
+    /// </summary>
+    public static double PAlive(in ValueInputs inputs, DateTimeOffset now, ValueModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        CheckCounts(inputs);
+        return inputs.FirstPurchaseAt is { } firstPurchase ? Clock(inputs, firstPurchase, now, model).PAlive : 0;
+    }
+
+    /// <summary>t_x and T in weeks, and P(alive) from them.</summary>
+    private static (double Tx, double T, double PAlive) Clock(in ValueInputs inputs, DateTimeOffset firstPurchase, DateTimeOffset now, ValueModel model)
     {
         int x = inputs.RepeatPurchaseCount;
         double tx = 0;
@@ -72,7 +82,16 @@ public static class ValueScorer
 
         double T = Math.Max((now - firstPurchase).TotalDays / DaysPerWeek, tx);
         BgNbdParameters p = model.BgNbdParameters;
-        double pAlive = BgNbd.ProbabilityAliveCore(p.R, p.Alpha, p.A, p.B, x, tx, T);
+        return (tx, T, BgNbd.ProbabilityAliveCore(p.R, p.Alpha, p.A, p.B, x, tx, T));
+    }
+
+    /// <summary>P(alive), E[Y(horizon)] and Σ_m (E(t_m) - E(t_{m-1})) (1 + i)^(-m).</summary>
+    private static (double PAlive, double AtHorizon, double Discounted) ExpectedPurchases(
+        in ValueInputs inputs, DateTimeOffset firstPurchase, DateTimeOffset now, ValueModel model)
+    {
+        int x = inputs.RepeatPurchaseCount;
+        (_, double T, double pAlive) = Clock(inputs, firstPurchase, now, model);
+        BgNbdParameters p = model.BgNbdParameters;
 
         ReadOnlySpan<double> weeks = model.EvaluationWeeks;
         Span<double> curve = weeks.Length <= Hypergeometric.StackLimit ? stackalloc double[weeks.Length] : new double[weeks.Length];

@@ -40,6 +40,29 @@ public sealed class ValueScorerTests
         Approx.Relative(GammaGamma.ConditionalExpectedSpend(Model.GammaGammaParameters, (int)x, 22.35), score.ExpectedSpend, 1e-12, "E[M]");
     }
 
+    [Theory]
+    [InlineData(0, 40, 40, 10.0)]    // one purchase only
+    [InlineData(2, 272, 59, 22.35)]
+    [InlineData(12, 700, 400, 15.0)] // a long silence after a busy year
+    public void P_alive_alone_is_the_score_s_P_alive(int repeats, int firstDaysAgo, int lastRepeatDaysAgo, double netPerRepeat)
+    {
+        ValueInputs inputs = Customer(repeats, firstDaysAgo, lastRepeatDaysAgo, netPerRepeat);
+
+        foreach (var at in new[] { Now, Now.AddDays(90), Now.AddDays(400) })
+        {
+            Assert.Equal(ValueScorer.Compute(inputs, at, Model, Rfm, Tiers).PAlive, ValueScorer.PAlive(inputs, at, Model));
+        }
+    }
+
+    [Fact]
+    public void A_prospect_has_no_P_alive_and_bad_inputs_are_refused_alike()
+    {
+        Assert.Equal(0, ValueScorer.PAlive(new ValueInputs { CallMinutes = 12 }, Now, Model));
+        ValueInputs broken = Customer(repeats: 2, firstDaysAgo: 10, lastRepeatDaysAgo: 30, netPerRepeat: 5);
+        Assert.Throws<ArgumentException>(() => ValueScorer.PAlive(broken, Now, Model));
+        Assert.Throws<ArgumentException>(() => ValueScorer.Compute(broken, Now, Model, Rfm, Tiers));
+    }
+
     [Fact]
     public void CLV_is_the_discounted_margin_on_monthly_expected_purchases()
     {
