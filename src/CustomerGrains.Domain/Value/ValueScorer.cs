@@ -64,8 +64,8 @@ public static class ValueScorer
         return inputs.FirstPurchaseAt is { } firstPurchase ? Clock(inputs, firstPurchase, now, model).PAlive : 0;
     }
 
-    /// <summary>t_x and T in weeks, and P(alive) from them.</summary>
-    private static (double Tx, double T, double PAlive) Clock(in ValueInputs inputs, DateTimeOffset firstPurchase, DateTimeOffset now, ValueModel model)
+    /// <summary>T in weeks (never before t_x), and P(alive) as of it.</summary>
+    private static (double T, double PAlive) Clock(in ValueInputs inputs, DateTimeOffset firstPurchase, DateTimeOffset now, ValueModel model)
     {
         int x = inputs.RepeatPurchaseCount;
         double tx = 0;
@@ -82,7 +82,7 @@ public static class ValueScorer
 
         double T = Math.Max((now - firstPurchase).TotalDays / DaysPerWeek, tx);
         BgNbdParameters p = model.BgNbdParameters;
-        return (tx, T, BgNbd.ProbabilityAliveCore(p.R, p.Alpha, p.A, p.B, x, tx, T));
+        return (T, BgNbd.ProbabilityAliveCore(p.R, p.Alpha, p.A, p.B, x, tx, T));
     }
 
     /// <summary>P(alive), E[Y(horizon)] and Σ_m (E(t_m) - E(t_{m-1})) (1 + i)^(-m).</summary>
@@ -90,7 +90,7 @@ public static class ValueScorer
         in ValueInputs inputs, DateTimeOffset firstPurchase, DateTimeOffset now, ValueModel model)
     {
         int x = inputs.RepeatPurchaseCount;
-        (_, double T, double pAlive) = Clock(inputs, firstPurchase, now, model);
+        (double T, double pAlive) = Clock(inputs, firstPurchase, now, model);
         BgNbdParameters p = model.BgNbdParameters;
 
         ReadOnlySpan<double> weeks = model.EvaluationWeeks;
