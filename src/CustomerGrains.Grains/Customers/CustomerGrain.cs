@@ -23,7 +23,10 @@ namespace CustomerGrains.Grains.Customers;
 /// The compact card a call pops is computed once per state, rules and time boundary (<see cref="CardCache"/>).
 /// An event that cannot be applied (it throws) is quarantined: kept in the log, recorded with its error and alerted,
 /// and the customer is rebuilt from the log without it, so no event can leave a customer half-applied or unreadable.
+/// Customers are spread over the silos at random: their first call is usually a delivery from a partition's reader,
+/// and the default placement would keep them all on the reader's silo.
 /// </summary>
+[Orleans.Placement.RandomPlacement]
 internal sealed partial class CustomerGrain(
     [PersistentState("customer", CustomerGrainsSiloBuilderExtensions.CustomerStorage)] IPersistentState<CustomerGrainState> stored,
     IInteractionLog log,
