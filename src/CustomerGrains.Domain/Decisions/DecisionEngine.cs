@@ -42,14 +42,21 @@ public static class DecisionEngine
 
         // Both matrices and retention split on the same value judgement: made once, its reason shared.
         var (high, valueReason) = HighValue(value, policy);
-        var treatment = Treat(state, value, tier, context.Now, policy, out var emotionBoost);
+        var marketing = Market(needs, policy, high, valueReason);
+        var selection = Select(needs, policy, high, valueReason);
+        var cells = new MatrixCells(policy.Matrices, marketing.Mode, selection.Quadrant);
+        var treatment = Treat(state, value, tier, context.Now, policy, cells, out var emotionBoost);
         var service = Serve(state, value, tierName, tier, policy, emotionBoost);
         var actions = new List<NextAction>(4);
         var withheld = new List<WithheldAction>(0);
-        var offers = new Offers(state, actions, withheld);
+        var held = new List<WithheldAction>(0);
+        var offers = new Offers(state, actions, withheld, held, cells);
         ProposeActions(state, value, lifecycle, needs, context, policy, tierName, tier, (high, valueReason), offers);
         return new Decision(state.CustomerId, context.Now, policy.Version, lifecycle.Stage, service, treatment, actions, withheld,
-            Market(needs, policy, high, valueReason), Select(needs, policy, high, valueReason));
+            marketing, selection)
+        {
+            HeldBack = held,
+        };
     }
 
     private static ServiceDecision Serve(CustomerState state, ValueView value, string tierName, TierPolicy tier, Policy policy, int emotionBoost)
@@ -75,7 +82,7 @@ public static class DecisionEngine
         return new ServiceDecision(tierName, tier.DisplayName, tier.ServiceLevel, priority, reasons);
     }
 
-    private static Treatment Treat(CustomerState state, ValueView value, TierPolicy tier, DateTimeOffset now, Policy policy, out int emotionBoost)
+    private static Treatment Treat(CustomerState state, ValueView value, TierPolicy tier, DateTimeOffset now, Policy policy, MatrixCells cells, out int emotionBoost)
     {
         var reasons = new List<Reason>(3);
         string? script = null;
@@ -130,6 +137,7 @@ public static class DecisionEngine
 
         var apologise = false;
         var compensate = false;
+        var limit = tier.CompensationLimit;
         OpenComplaint? oldest = null, gravest = null;
         foreach (var complaint in state.OpenComplaints.Values)
         {
@@ -162,15 +170,23 @@ public static class DecisionEngine
                 compensate = true;
                 reasons.Add(new Reason("treatment.compensation",
                     $"complaint {gravest.ComplaintId} is {EnumNames.Of(gravest.Severity)}: compensation up to {Formats.Money(tier.CompensationLimit)} ({tier.DisplayName})"));
+                if (cells.CompensationCap() is { } cap && cap.Amount < limit)
+                {
+                    limit = cap.Amount;
+                    compensate = cap.Amount > 0;
+                    reasons.Add(new Reason("matrix.compensation", compensate
+                        ? $"the {cap.Cell} holds compensation to the policy floor of {Formats.Money(cap.Amount)}"
+                        : $"no compensation: the {cap.Cell} holds compensation to the policy floor of {Formats.Money(0)}"));
+                }
             }
         }
         if (firm)
         {
             reasons.Add(new Reason("treatment.firm", compensate
-                ? $"firm measures, by the policy: compensation no higher than {Formats.Money(tier.CompensationLimit)}, no escalation and nothing beyond the complaint rules"
+                ? $"firm measures, by the policy: compensation no higher than {Formats.Money(limit)}, no escalation and nothing beyond the complaint rules"
                 : "firm measures, by the policy: no compensation beyond the complaint rules, no escalation"));
         }
-        return new Treatment(script, emotion, apologise, compensate, compensate ? tier.CompensationLimit : 0, reasons)
+        return new Treatment(script, emotion, apologise, compensate, compensate ? limit : 0, reasons)
         {
             Firm = firm,
             InformSupervisor = informSupervisor,
@@ -220,8 +236,11 @@ public static class DecisionEngine
         var retention = policy.Retention;
         // The policy lists the valuable tiers (uncalibrated, the tier served as); uncalibrated, the net value alone may also say so.
         var listed = retention.Tiers.Contains(tierName);
-        var valuable = listed || (!value.IsCalibrated && worth.High);
-        var why = listed ? $"tier {tierName} is valuable" : worth.Why.Text;
+        var retainedBy = offers.Cells.Retaining();
+        var valuable = listed || retainedBy is not null || (!value.IsCalibrated && worth.High);
+        var why = listed ? $"tier {tierName} is valuable"
+            : retainedBy is not null ? $"the {retainedBy} is worth retaining whatever the tier"
+            : worth.Why.Text;
         if (valuable)
         {
             if (stage == LifecycleStage.Decline)
@@ -394,15 +413,30 @@ public static class DecisionEngine
 
     private static string FirstRule(LifecycleView lifecycle) => lifecycle.Reasons.Count > 0 ? lifecycle.Reasons[0].Text : "declining";
 
-    /// <summary>Adds an action when the customer consented to its channel, else records it as withheld with the reason.</summary>
-    private readonly struct Offers(CustomerState state, List<NextAction> actions, List<WithheldAction> withheld)
+    /// <summary>
+    /// Adds an action unless the customer's matrix cells hold it back (recorded as held back with the reason), when the
+    /// customer consented to its channel, else records it as withheld with the reason.
+    /// </summary>
+    private readonly struct Offers(CustomerState state, List<NextAction> actions, List<WithheldAction> withheld, List<WithheldAction> held, MatrixCells cells)
     {
+        public MatrixCells Cells => cells;
+
         public void Add(ActionKind kind, string action, ConsentChannel channel, decimal budget, string? category, Reason why)
         {
-            if (state.HasConsent(channel))
+            if (cells.Holding(kind) is { } cell)
             {
-                actions.Add(new NextAction(kind, action, channel, budget, category,
-                    [why, new Reason("consent.granted", $"consented to {EnumNames.Of(channel)}")]));
+                held.Add(new WithheldAction(kind, action, channel, category,
+                    [why, new Reason("matrix.hold", $"held back: the {cell} makes no {EnumNames.Of(kind)} offer")]));
+            }
+            else if (state.HasConsent(channel))
+            {
+                var personalisedBy = cells.Personalising();
+                List<Reason> reasons = [why, new Reason("consent.granted", $"consented to {EnumNames.Of(channel)}")];
+                if (personalisedBy is not null)
+                {
+                    reasons.Add(new Reason("matrix.personalised", $"personalise it to the customer's own needs ({personalisedBy})"));
+                }
+                actions.Add(new NextAction(kind, action, channel, budget, category, reasons) { Personalised = personalisedBy is not null });
             }
             else
             {
@@ -410,5 +444,34 @@ public static class DecisionEngine
                     [why, new Reason("consent.missing", $"withheld: no marketing consent for {EnumNames.Of(channel)}")]));
             }
         }
+    }
+
+    /// <summary>The customer's two cells of the policy's matrices: what they hold back, cap, retain and personalise.</summary>
+    private readonly struct MatrixCells(MatrixPolicy matrices, MarketingMode mode, SelectionQuadrant quadrant)
+    {
+        private MatrixCell Mode => matrices.Modes.GetValueOrDefault(mode) ?? MatrixCell.Neutral;
+
+        private MatrixCell Quadrant => matrices.Quadrants.GetValueOrDefault(quadrant) ?? MatrixCell.Neutral;
+
+        private string ModeName => $"marketing mode {EnumNames.Of(mode)}";
+
+        private string QuadrantName => $"selection quadrant {EnumNames.Of(quadrant)}";
+
+        /// <summary>The cell that holds back offers of <paramref name="kind"/>, null when neither does.</summary>
+        public string? Holding(ActionKind kind) =>
+            Mode.Hold.Contains(kind) ? ModeName : Quadrant.Hold.Contains(kind) ? QuadrantName : null;
+
+        /// <summary>The lower compensation cap of the two cells and the cell that sets it, null when neither caps it.</summary>
+        public (decimal Amount, string Cell)? CompensationCap() => (Mode.CompensationCap, Quadrant.CompensationCap) switch
+        {
+            ({ } m, { } q) => m <= q ? (m, ModeName) : (q, QuadrantName),
+            ({ } m, null) => (m, ModeName),
+            (null, { } q) => (q, QuadrantName),
+            _ => null,
+        };
+
+        public string? Retaining() => Mode.Retain ? ModeName : Quadrant.Retain ? QuadrantName : null;
+
+        public string? Personalising() => Mode.Personalised ? ModeName : Quadrant.Personalised ? QuadrantName : null;
     }
 }

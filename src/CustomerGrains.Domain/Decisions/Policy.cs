@@ -25,6 +25,9 @@ public sealed record Policy(
     /// <summary>How customers are judged before the population is measured (optional in the file; default: served as C, nobody high value).</summary>
     public UncalibratedPolicy Uncalibrated { get; init; } = UncalibratedPolicy.Default;
 
+    /// <summary>What each marketing mode and selection quadrant changes in the offers (optional in the file; default: nothing).</summary>
+    public MatrixPolicy Matrices { get; init; } = MatrixPolicy.None;
+
     /// <summary>The resource name of the default policy embedded in this assembly.</summary>
     public const string DefaultResourceName = "default-policy.json";
 
@@ -115,6 +118,26 @@ public sealed record MarketingPolicy(double HighValuePercentile, double HighIndi
 public sealed record UncalibratedPolicy(string ServeAsTier, decimal? HighNetValue)
 {
     public static UncalibratedPolicy Default { get; } = new("C", null);
+}
+
+/// <summary>
+/// The marketing matrices as policy: per marketing mode (value x individuality) and per selection quadrant (value x
+/// capability match) what the customer's cell changes in the decision. Both cells of a customer apply.
+/// </summary>
+public sealed record MatrixPolicy(ImmutableDictionary<MarketingMode, MatrixCell> Modes, ImmutableDictionary<SelectionQuadrant, MatrixCell> Quadrants)
+{
+    public static MatrixPolicy None { get; } = new(ImmutableDictionary<MarketingMode, MatrixCell>.Empty, ImmutableDictionary<SelectionQuadrant, MatrixCell>.Empty);
+}
+
+/// <summary>
+/// What one cell of a matrix does: the action kinds it <see cref="Hold"/>s back (e.g. no care spend on an abandon customer),
+/// the most compensation an agent may grant (<see cref="CompensationCap"/>, the policy floor; null for the tier's limit),
+/// whether the customer is worth retaining whatever the tier (<see cref="Retain"/>), and whether offers are personalised
+/// (<see cref="Personalised"/>: made for this customer's needs rather than a campaign's).
+/// </summary>
+public sealed record MatrixCell(ImmutableArray<ActionKind> Hold, decimal? CompensationCap, bool Retain, bool Personalised)
+{
+    public static MatrixCell Neutral { get; } = new([], null, false, false);
 }
 
 /// <summary>What the company serves well, and the match score (0..1) from which a customer's needs count as well matched.</summary>

@@ -42,7 +42,7 @@ public static class PolicyJson
 
     private static Policy Read(Node root)
     {
-        root.Only("version", "tiers", "recovery", "complaints", "retention", "winBack", "crossSell", "birthday", "marketing", "capabilities", "uncalibrated");
+        root.Only("version", "tiers", "recovery", "complaints", "retention", "winBack", "crossSell", "birthday", "marketing", "capabilities", "uncalibrated", "matrices");
         var version = root.Text("version");
         var tiers = root.Object("tiers") is { } t ? Tiers(t) : ImmutableDictionary<string, TierPolicy>.Empty;
         return new Policy(
@@ -58,7 +58,47 @@ public static class PolicyJson
             root.Object("capabilities") is { } cap ? Capabilities(cap) : null!)
         {
             Uncalibrated = root.Has("uncalibrated") && root.Object("uncalibrated") is { } u ? Uncalibrated(u) : UncalibratedPolicy.Default,
+            Matrices = root.Has("matrices") && root.Object("matrices") is { } mx ? Matrices(mx) : MatrixPolicy.None,
         };
+    }
+
+    private static MatrixPolicy Matrices(Node node)
+    {
+        node.Only("marketing", "selection");
+        return new MatrixPolicy(
+            node.Has("marketing") && node.Object("marketing") is { } m ? Cells<MarketingMode>(m) : MatrixPolicy.None.Modes,
+            node.Has("selection") && node.Object("selection") is { } s ? Cells<SelectionQuadrant>(s) : MatrixPolicy.None.Quadrants);
+    }
+
+    private static ImmutableDictionary<T, MatrixCell> Cells<T>(Node node) where T : struct, Enum
+    {
+        node.Only([.. Enum.GetValues<T>().Select(v => EnumNames.Of(v))]);
+        var cells = ImmutableDictionary.CreateBuilder<T, MatrixCell>();
+        foreach (var value in Enum.GetValues<T>())
+        {
+            var name = EnumNames.Of(value);
+            if (!node.Has(name) || node.Object(name) is not { } cell)
+            {
+                continue;
+            }
+            cell.Only("hold", "compensationCap", "retain", "personalised");
+            var holdNames = cell.Has("hold") ? cell.Strings("hold", minCount: 0) : [];
+            var hold = ImmutableArray.CreateBuilder<ActionKind>(holdNames.Length);
+            for (var i = 0; i < holdNames.Length; i++)
+            {
+                if (EnumNames.TryParse<ActionKind>(holdNames[i], out var kind))
+                {
+                    hold.Add(kind);
+                }
+                else
+                {
+                    cell.Fail($"hold[{i}]", $"unknown action '{holdNames[i]}'; expected one of {EnumNames.List<ActionKind>()}");
+                }
+            }
+            cells[value] = new MatrixCell(hold.ToImmutable(), cell.Has("compensationCap") ? cell.Money("compensationCap") : null,
+                cell.Has("retain") && cell.Bool("retain") == true, cell.Has("personalised") && cell.Bool("personalised") == true);
+        }
+        return cells.ToImmutable();
     }
 
     private static UncalibratedPolicy Uncalibrated(Node node)
