@@ -53,11 +53,17 @@ public sealed record Treatment(string? RecoveryScript, Emotion? Emotion, bool Ap
     public IReadOnlyList<string> Patterns { get; init; } = [];
 }
 
-/// <summary>A next best action: what to do, on which channel (the customer consented to it), within which budget; <see cref="Category"/> for cross-selling.</summary>
+/// <summary>
+/// A next best action: what to do, on which channel (the customer consented to it), within which budget (for care and
+/// birthdays what is left of the period's budget after accepted offers); <see cref="Category"/> for cross-selling.
+/// </summary>
 public sealed record NextAction(ActionKind Kind, string Action, ConsentChannel Channel, decimal Budget, string? Category, IReadOnlyList<Reason> Reasons)
 {
     /// <summary>Made for this customer's own needs rather than a campaign's (the marketing matrices say so for high individuality or focus).</summary>
     public bool Personalised { get; init; }
+
+    /// <summary>The occasion the action is for: the holiday's name (from the policy's calendar) or <c>birthday</c>; null for none.</summary>
+    public string? Occasion { get; init; }
 }
 
 /// <summary>An action the rules called for but the customer's consent does not allow; the reasons say both.</summary>

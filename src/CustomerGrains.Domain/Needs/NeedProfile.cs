@@ -24,7 +24,7 @@ public static class NeedProfile
     /// <summary>Trait entries besides the categories: four dayparts, the weekend, up to six channels, two of price, basket and rhythm.</summary>
     private const int FixedTraits = 15;
 
-    public static NeedProfileView Of(CustomerState state, DateTimeOffset now, NeedOptions options, SegmentAverages? segment)
+    public static NeedProfileView Of(CustomerState state, DateTimeOffset now, NeedOptions options, SegmentAverages? segment, Contacts.LocalZone? zone = null)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(options);
@@ -65,7 +65,10 @@ public static class NeedProfile
             state.LastEmotion,
             OpenComplaints(state, now),
             traits,
-            segment is null ? null : Individuality(traits, segment.Traits));
+            segment is null ? null : Individuality(traits, segment.Traits))
+        {
+            Zone = zone,
+        };
     }
 
     /// <summary>

@@ -65,4 +65,8 @@ public sealed record NeedProfileView(
     EmotionNote? LastEmotion,
     IReadOnlyList<OpenComplaintView> OpenComplaints,
     IReadOnlyDictionary<string, double> Traits,
-    double? Individuality);
+    double? Individuality)
+{
+    /// <summary>The customer's time zone and holiday region, and where they come from (profile, phone, default).</summary>
+    public Contacts.LocalZone? Zone { get; init; }
+}

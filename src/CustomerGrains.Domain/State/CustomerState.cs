@@ -76,6 +76,15 @@ public sealed class CustomerState : IJsonOnDeserialized
     [JsonInclude] public Dictionary<string, StatedPreference> Preferences { get; private set; } = new(StringComparer.Ordinal);
     [JsonInclude] public CancellationNote? Cancellation { get; private set; }
 
+    /// <summary>The customer's own time zone (IANA id) as the profile last stated it.</summary>
+    [JsonInclude] public Stamped<string>? TimeZone { get; private set; }
+
+    /// <summary>How many offers <see cref="Offers"/> keeps (the earliest made are dropped first).</summary>
+    public const int OfferLimit = 100;
+
+    /// <summary>Offers made under next best actions by offer id, at most <see cref="OfferLimit"/>: the budgets they spent and when they were made.</summary>
+    [JsonInclude] public Dictionary<string, OfferFact> Offers { get; private set; } = new(StringComparer.Ordinal);
+
     // Need statistics: sufficient statistics of the need profile, each updated in O(1) per event.
 
     /// <summary>How fast category affinity fades: a purchase counts half as much after this long. Changing it needs a replay.</summary>
@@ -206,6 +215,9 @@ public sealed class CustomerState : IJsonOnDeserialized
             case EngagementRecorded g: ApplyEngagement(g); break;
             case ProfileChanged pc: ApplyProfile(pc); break;
             case NoteAdded:
+                break;
+            case OfferRecorded o:
+                ApplyOffer(o);
                 break;
             case CustomerCancelled x:
                 if (Cancellation is null || x.OccurredAt > Cancellation.At)
@@ -524,10 +536,58 @@ public sealed class CustomerState : IJsonOnDeserialized
                 Consents[channel] = new ConsentNote(granted, at);
             }
         }
+        TimeZone = Newer(TimeZone, pc.TimeZone, at);
         foreach (var (key, value) in pc.Preferences ?? [])
         {
             SetPreference(key, value, pc.Source, at);
         }
+    }
+
+    private void ApplyOffer(OfferRecorded o)
+    {
+        if (Offers.TryGetValue(o.OfferId, out var known))
+        {
+            var later = o.OccurredAt >= known.OutcomeAt;
+            Offers[o.OfferId] = known with
+            {
+                OfferedAt = o.OccurredAt < known.OfferedAt ? o.OccurredAt : known.OfferedAt,
+                Outcome = later ? o.Outcome : known.Outcome,
+                OutcomeAt = later ? o.OccurredAt : known.OutcomeAt,
+                Spend = later ? o.Spend : known.Spend,
+            };
+            return;
+        }
+        Offers[o.OfferId] = new OfferFact(o.Kind, o.Action, o.OccurredAt, o.Outcome, o.OccurredAt, o.Spend);
+        if (Offers.Count > OfferLimit)
+        {
+            Offers.Remove(Offers.MinBy(x => x.Value.OfferedAt).Key);
+        }
+    }
+
+    /// <summary>
+    /// What accepted offers of <paramref name="kind"/> and <paramref name="action"/> spent from <paramref name="since"/> up to
+    /// <paramref name="now"/>, and when such an offer was last made (any outcome) up to <paramref name="now"/>.
+    /// </summary>
+    public (decimal Spent, DateTimeOffset? LastOfferedAt) OffersOf(Decisions.ActionKind kind, string action, DateTimeOffset since, DateTimeOffset now)
+    {
+        var spent = 0m;
+        DateTimeOffset? last = null;
+        foreach (var offer in Offers.Values)
+        {
+            if (offer.Kind != kind || !string.Equals(offer.Action, action, StringComparison.OrdinalIgnoreCase) || offer.OfferedAt > now)
+            {
+                continue;
+            }
+            if (last is null || offer.OfferedAt > last)
+            {
+                last = offer.OfferedAt;
+            }
+            if (offer.Outcome == OfferOutcome.Accepted && offer.OutcomeAt > since && offer.OutcomeAt <= now)
+            {
+                spent += offer.Spend;
+            }
+        }
+        return (spent, last);
     }
 
     /// <summary>Records a stated preference unless a newer statement of the same key is already known.</summary>

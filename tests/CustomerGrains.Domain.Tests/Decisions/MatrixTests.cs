@@ -93,7 +93,7 @@ public sealed class MatrixTests
     [Fact]
     public void An_opportunistic_customers_offers_are_personalised()
     {
-        var decision = Decide(PoorlyServed(), LastMonthly.AddDays(1), tier: "B", percentile: 0.9);
+        var decision = Decide(PoorlyServed(), LastMonthly.AddDays(1), tier: "A", percentile: 0.9);
 
         Assert.Equal(SelectionQuadrant.Opportunistic, decision.Selection.Quadrant);
         var care = Assert.Single(decision.Actions, a => a.Kind == ActionKind.Care);
