@@ -43,6 +43,9 @@ public sealed record PurchaseMade : InteractionEvent
     public PaymentMethod? PaymentMethod { get; init; }
     public Channel? Channel { get; init; }
 
+    /// <summary>Why the customer bought (e.g. gift, replacement, event), when the shop knows: part of the need profile's why.</summary>
+    public string? Reason { get; init; }
+
     /// <summary>The amount's worth in the base currency, set at ingest (never read from a client); null in events logged before it.</summary>
     public Conversion? Conversion { get; init; }
 

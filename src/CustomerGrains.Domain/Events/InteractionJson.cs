@@ -102,6 +102,7 @@ public static class InteractionJson
                 Discount = r.Decimal("discount", required: false),
                 PaymentMethod = r.Enum<PaymentMethod>("paymentMethod", required: false),
                 Channel = r.Enum<Channel>("channel", required: false),
+                Reason = r.String("reason", required: false),
             },
             "return" => new OrderReturned
             {

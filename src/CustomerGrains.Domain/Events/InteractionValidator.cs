@@ -126,6 +126,7 @@ public static class InteractionValidator
                 check.Amount(p.Amount, "amount", mustBePositive: false);
                 check.Amount(p.Discount, "discount", mustBePositive: false);
                 check.Currency(p.Currency, e.OccurredAt);
+                check.Text(p.Reason, "reason", options.MaxTextLength);
                 if (check.Count(p.Lines.Length, "lines", options.MaxLines))
                 {
                     for (var i = 0; i < p.Lines.Length; i++)

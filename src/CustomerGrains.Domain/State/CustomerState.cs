@@ -108,6 +108,19 @@ public sealed class CustomerState : IJsonOnDeserialized
     /// <summary>Interest per category from order lines and engagements, decaying with <see cref="CategoryHalfLife"/>.</summary>
     [JsonInclude] public Dictionary<string, DecayingScore> CategoryAffinity { get; private set; } = new(StringComparer.Ordinal);
 
+    /// <summary>How many distinct reasons <see cref="WhyReasons"/> keeps (the weakest goes first).</summary>
+    public const int WhyReasonLimit = 50;
+
+    /// <summary>The longest reason kept in <see cref="WhyReasons"/>; longer ones are cut.</summary>
+    public const int WhyReasonLength = 64;
+
+    /// <summary>
+    /// The why of the need profile: per reason (normalised: trimmed, lower case, at most <see cref="WhyReasonLength"/>
+    /// characters) of contacts, complaints (their category), purchases, returns and cancellations, decaying with
+    /// <see cref="CategoryHalfLife"/>; at most <see cref="WhyReasonLimit"/>.
+    /// </summary>
+    [JsonInclude] public Dictionary<string, DecayingScore> WhyReasons { get; private set; } = new(StringComparer.Ordinal);
+
     /// <summary>Purchases per sales channel (purchases without a channel are not counted).</summary>
     [JsonInclude] public Dictionary<Channel, int> PurchaseChannels { get; private set; } = [];
 
@@ -220,6 +233,7 @@ public sealed class CustomerState : IJsonOnDeserialized
                 ApplyOffer(o);
                 break;
             case CustomerCancelled x:
+                AddReason(x.Reason, x.OccurredAt);
                 if (Cancellation is null || x.OccurredAt > Cancellation.At)
                 {
                     Cancellation = new CancellationNote(x.Reason, x.OccurredAt);
@@ -302,6 +316,7 @@ public sealed class CustomerState : IJsonOnDeserialized
 
     private void ApplyReturn(OrderReturned r)
     {
+        AddReason(r.Reason, r.OccurredAt);
         var amount = Counted(r.Amount, Factor(r.Currency, r.Conversion, -r.Amount));
         ReturnCount++;
         ReturnedAmount += amount;
@@ -371,8 +386,28 @@ public sealed class CustomerState : IJsonOnDeserialized
         return longest;
     }
 
+    private void AddReason(string? reason, DateTimeOffset at)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            return;
+        }
+        var key = string.Join(' ', reason.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant();
+        if (key.Length > WhyReasonLength)
+        {
+            key = key[..WhyReasonLength];
+        }
+        WhyReasons[key] = WhyReasons.TryGetValue(key, out var score) ? score.Add(1, at, CategoryHalfLife) : new DecayingScore(1, at);
+        if (WhyReasons.Count > WhyReasonLimit)
+        {
+            var now = LastEventAt ?? at;
+            WhyReasons.Remove(WhyReasons.Where(x => x.Key != key).MinBy(x => x.Value.ValueAt(now, CategoryHalfLife)).Key);
+        }
+    }
+
     private void ApplyPurchaseNeeds(PurchaseMade p, decimal? factor)
     {
+        AddReason(p.Reason, p.OccurredAt);
         if (p.Channel is { } channel)
         {
             PurchaseChannels[channel] = PurchaseChannels.GetValueOrDefault(channel) + 1;
@@ -442,6 +477,7 @@ public sealed class CustomerState : IJsonOnDeserialized
     private void ApplyContact(CustomerContacted c)
     {
         CountContactTime(c.OccurredAt);
+        AddReason(c.Reason, c.OccurredAt);
         Contacts[c.Channel] = Contacts.TryGetValue(c.Channel, out var s)
             ? new ChannelContacts(s.Count + 1, s.TotalSeconds + c.DurationSeconds, c.OccurredAt > s.LastAt ? c.OccurredAt : s.LastAt)
             : new ChannelContacts(1, c.DurationSeconds, c.OccurredAt);
@@ -454,6 +490,7 @@ public sealed class CustomerState : IJsonOnDeserialized
     private void ApplyComplaintOpened(ComplaintOpened o)
     {
         ComplaintCount++;
+        AddReason(o.Category, o.OccurredAt);
         if (!ResolvedComplaints.ContainsKey(o.ComplaintId))
         {
             OpenComplaints[o.ComplaintId] = new OpenComplaint(o.ComplaintId, o.Severity, o.Category, o.OccurredAt);
