@@ -411,6 +411,7 @@ public sealed class AgentDesktopTests(DesktopHost host, BrowserFixture browsers)
         // One purchase: no chance-still-buying figure, but why not; no dash anywhere on the card.
         await Expect(CardOn(page, household.Complaining).Locator("[data-field=p-alive]")).ToContainTextAsync("Not measured yet");
         await Expect(CardOn(page, household.Complaining)).Not.ToContainTextAsync("–");
+        await Expect(ShownCall(page)).Not.ToContainTextAsync("null");
 
         await RowOf(page, household.Valuable).ClickAsync();
         await Expect(RowOf(page, household.Valuable)).ToHaveAttributeAsync("aria-expanded", "true");

@@ -25,6 +25,9 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+/** The parts that are there (replaceChildren would write a null as the text "null"). */
+const present = (...parts) => parts.filter((p) => p !== null && p !== undefined && p !== false);
+
 // ---- Plain language: names spelled out, money with its currency, times relative in the agent's locale ----
 
 /** "angry-customer-recovery", "selfServiceFirst" -> "Angry customer recovery", "Self service first". */
@@ -278,13 +281,13 @@ function renderCallHead(entry) {
   const state = entry.state === "ringing" ? `Ringing since ${clock(call.rangAt)} – the caller is waiting for you to pick up`
     : entry.state === "on-call" ? `On call since ${clock(call.answeredAt)}`
     : `Call ended at ${clock(entry.endedAt)}: finish your notes, then close this call.`;
-  banner.replaceChildren(
+  banner.replaceChildren(...present(
     el("h2", { class: "call-title" }, "Call from ", el("strong", {}, callerText(call))),
     el("span", {}, n === 0 ? "unknown caller" : n === 1 ? "1 customer" : `${n} customers share this number`),
     call.dnis ? el("span", {}, ` · line ${call.dnis}`) : null,
     el("span", { class: "reasons" }, ` · call ${call.callId}, rang `, ago(call.rangAt)),
     el("p", { class: "call-state", "data-state": entry.state }, state),
-    entry.state === "ended" ? closeButton(call.callId) : null);
+    entry.state === "ended" ? closeButton(call.callId) : null));
   entry.view.dataset.state = entry.state;
 }
 
@@ -346,7 +349,7 @@ function fillRow(row, card) {
   const script = scriptOf(card);
   const changed = row.querySelector(".changed");
   const latest = c.recentInteractions?.[0];
-  row.replaceChildren(
+  row.replaceChildren(...present(
     el("span", { class: "row-name", "data-row": "name" }, nameOf(card)),
     el("span", { class: `chip tier-${tierOf(card)}`, "data-row": "tier" }, `Tier ${tierOf(card)}${c.value?.tierName ? " · " + c.value.tierName : ""}`),
     el("span", { class: "chip plain", "data-row": "stage" }, say("stages", stageOf(card))),
@@ -355,7 +358,7 @@ function fillRow(row, card) {
       complaints === 0 ? "no open complaint" : complaints === 1 ? "1 open complaint" : `${complaints} open complaints`),
     t?.emotion ? el("span", { class: "chip plain", "data-row": "mood" }, `mood: ${say("emotions", t.emotion)}`) : null,
     latest ? el("span", { class: "row-last", "data-row": "last" }, "Last: ", latest.summary, ", ", ago(latest.at)) : null,
-    el("span", { class: "changed", hidden: changed ? changed.hidden : true }, "changed"));
+    el("span", { class: "changed", hidden: changed ? changed.hidden : true }, "changed")));
 }
 
 // ---- Live updates: a card follows its customer; a collapsed row gets a "changed" badge ----
