@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using CustomerGrains.Domain.Events;
 
 namespace CustomerGrains.Domain.Decisions;
@@ -141,6 +143,7 @@ public sealed record CalendarPolicy(string DefaultRegion, int WithinDays, Immuta
     private readonly Lazy<Contacts.PhoneNumberNormalizer> phones = new(() => new Contacts.PhoneNumberNormalizer(DefaultRegion));
 
     /// <summary>Reads customers' phones to find their region.</summary>
+    [JsonIgnore]
     public Contacts.PhoneNumberNormalizer Phones => phones.Value;
 
     /// <summary>The next holiday of <paramref name="region"/> on or after <paramref name="today"/>, and how many days ahead it is.</summary>
@@ -166,8 +169,12 @@ public sealed record CalendarPolicy(string DefaultRegion, int WithinDays, Immuta
 public sealed record RegionCalendar(string TimeZone, ImmutableArray<Holiday> Holidays);
 
 /// <summary>A holiday: every year on its month and day, or once when <see cref="Year"/> is set (a movable feast such as Easter).</summary>
+[JsonConverter(typeof(HolidayJsonConverter))]
 public sealed record Holiday(string Name, int Month, int Day, int? Year)
 {
+    /// <summary>The date as the policy file writes it: MM-dd every year, yyyy-MM-dd for one year.</summary>
+    public string Date => Year is { } year ? $"{year:D4}-{Month:D2}-{Day:D2}" : $"{Month:D2}-{Day:D2}";
+
     /// <summary>The holiday's next day on or after <paramref name="today"/>, null when it was a one-off in the past.</summary>
     public DateOnly? Next(DateOnly today)
     {
@@ -200,7 +207,9 @@ public sealed record UncalibratedPolicy(string ServeAsTier, decimal? HighNetValu
 /// The marketing matrices as policy: per marketing mode (value x individuality) and per selection quadrant (value x
 /// capability match) what the customer's cell changes in the decision. Both cells of a customer apply.
 /// </summary>
-public sealed record MatrixPolicy(ImmutableDictionary<MarketingMode, MatrixCell> Modes, ImmutableDictionary<SelectionQuadrant, MatrixCell> Quadrants)
+public sealed record MatrixPolicy(
+    [property: JsonPropertyName("marketing")] ImmutableDictionary<MarketingMode, MatrixCell> Modes,
+    [property: JsonPropertyName("selection")] ImmutableDictionary<SelectionQuadrant, MatrixCell> Quadrants)
 {
     public static MatrixPolicy None { get; } = new(ImmutableDictionary<MarketingMode, MatrixCell>.Empty, ImmutableDictionary<SelectionQuadrant, MatrixCell>.Empty);
 }
@@ -223,4 +232,50 @@ public sealed record CapabilityPolicy(ImmutableArray<string> Categories, Immutab
 public sealed record PolicyError(string Path, string Reason)
 {
     public override string ToString() => $"{Path}: {Reason}";
+}
+
+/// <summary>A holiday in the policy document's form, {"name": ..., "date": "12-25"}, the form <see cref="PolicyJson"/> reads.</summary>
+internal sealed class HolidayJsonConverter : JsonConverter<Holiday>
+{
+    public override Holiday Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        string? name = null, date = null;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("A holiday is an object with a name and a date.");
+        }
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            var property = reader.GetString();
+            reader.Read();
+            if (string.Equals(property, "name", StringComparison.OrdinalIgnoreCase))
+            {
+                name = reader.GetString();
+            }
+            else if (string.Equals(property, "date", StringComparison.OrdinalIgnoreCase))
+            {
+                date = reader.GetString();
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+        var parts = date?.Split('-') ?? [];
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        return (name, parts.Length) switch
+        {
+            (not null, 2) => new Holiday(name, int.Parse(parts[0], culture), int.Parse(parts[1], culture), null),
+            (not null, 3) => new Holiday(name, int.Parse(parts[1], culture), int.Parse(parts[2], culture), int.Parse(parts[0], culture)),
+            _ => throw new JsonException($"A holiday needs a name and a date (MM-dd or yyyy-MM-dd); got '{date}'."),
+        };
+    }
+
+    public override void Write(Utf8JsonWriter writer, Holiday value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("name", value.Name);
+        writer.WriteString("date", value.Date);
+        writer.WriteEndObject();
+    }
 }
