@@ -2,6 +2,7 @@ using CustomerGrains.Grains.Hosting;
 using CustomerGrains.Grains.Log;
 using CustomerGrains.Grains.Storage;
 using Microsoft.Data.Sqlite;
+using System.Threading.Channels;
 using Npgsql;
 
 namespace CustomerGrains.Grains.ScreenPop;
@@ -65,19 +66,117 @@ public abstract class GroupCommittedAuditTrail : IAuditTrail, IAsyncDisposable
     }
 }
 
-/// <summary>The audit trail in the embedded SQLite database.</summary>
-public sealed class SqliteAuditTrail(EmbeddedDatabases databases) : GroupCommittedAuditTrail
+/// <summary>
+/// The audit trail of the embedded default. An entry is durable when its append completes: it is in the trail's own
+/// journal (<see cref="AuditJournal"/>: one write and one fsync per group of concurrent appends, on a thread and in
+/// files of its own, so a lookup never queues behind the interaction log's commits). A copier moves the journal's
+/// entries into the <c>audit_trail</c> table of the interaction database in large transactions, with the journal's
+/// sequence numbers as ids; entries not yet copied when the process stopped are copied at the next start. Reads wait
+/// until every entry appended before them is in the table.
+/// </summary>
+public sealed class SqliteAuditTrail : IAuditTrail, IAsyncDisposable
 {
-    private const string Insert = "INSERT INTO audit_trail (at, actor, role, customer_id, path, detail) VALUES ($at, $actor, $role, $c, $path, $detail)";
+    private const string Insert = "INSERT INTO audit_trail (id, at, actor, role, customer_id, path, detail) VALUES ($id, $at, $actor, $role, $c, $path, $detail)";
+    private const int MaxCopy = 8192;
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
 
-    protected override Task WriteAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken) =>
-        databases.Log.WriteAsync(async (connection, ct) =>
+    private readonly EmbeddedDatabases databases;
+    private readonly Lazy<Task<AuditJournal>> journal;
+    private readonly Channel<IReadOnlyList<AuditEntry>> toTable =
+        Channel.CreateUnbounded<IReadOnlyList<AuditEntry>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private TaskCompletionSource copied = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long copiedUpTo;
+    private Task copier = Task.CompletedTask;
+
+    public SqliteAuditTrail(EmbeddedDatabases databases)
+    {
+        this.databases = databases;
+        journal = new(OpenAsync, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>Where the journal's files are: beside the interaction database.</summary>
+    public string JournalDirectory => Path.Combine(Path.GetDirectoryName(databases.Log.Path)!, "audit-journal");
+
+    public async Task AppendAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count > 0)
+        {
+            // A caller that stops waiting does not withdraw its entries: they may already be durable.
+            await (await journal.Value.WaitAsync(cancellationToken)).AppendAsync(entries).WaitAsync(cancellationToken);
+        }
+    }
+
+    public async Task<IReadOnlyList<AuditEntry>> ReadAsync(string? customerId, long? beforeId, int maxCount, CancellationToken cancellationToken)
+    {
+        var appended = (await journal.Value.WaitAsync(cancellationToken)).LastSequence;
+        while (true)
+        {
+            var next = Volatile.Read(ref copied);
+            if (Interlocked.Read(ref copiedUpTo) >= appended)
+            {
+                break;
+            }
+            await next.Task.WaitAsync(cancellationToken);
+        }
+        return await ReadTableAsync(customerId, beforeId, maxCount, cancellationToken);
+    }
+
+    private async Task<AuditJournal> OpenAsync()
+    {
+        var inTable = await databases.Log.WithConnectionAsync(async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COALESCE(MAX(id), 0) FROM audit_trail";
+            return (long)(await command.ExecuteScalarAsync(ct))!;
+        }, CancellationToken.None);
+        var opened = AuditJournal.Open(JournalDirectory, inTable, out var recovered, group => toTable.Writer.TryWrite(group));
+        Interlocked.Exchange(ref copiedUpTo, inTable);
+        if (recovered.Count > 0)
+        {
+            await CopyAsync(opened, recovered);
+        }
+        copier = Task.Run(() => CopyLoopAsync(opened));
+        return opened;
+    }
+
+    private async Task CopyLoopAsync(AuditJournal opened)
+    {
+        var batch = new List<AuditEntry>(MaxCopy);
+        while (await toTable.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < MaxCopy && toTable.Reader.TryRead(out var group))
+            {
+                batch.AddRange(group);
+            }
+            while (true)
+            {
+                try
+                {
+                    await CopyAsync(opened, batch).ConfigureAwait(false);
+                    break;
+                }
+#pragma warning disable CA1031 // The entries stay in the journal; the copy is tried again until it succeeds.
+                catch (Exception)
+#pragma warning restore CA1031
+                {
+                    await Task.Delay(RetryAfter).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private async Task CopyAsync(AuditJournal opened, IReadOnlyList<AuditEntry> entries)
+    {
+        await databases.Log.WriteAsync(async (connection, ct) =>
         {
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-            // One statement, prepared once per group and bound again for each entry.
+            // One statement, prepared once per copy and bound again for each entry.
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = Insert;
+            var id = command.Parameters.Add("$id", SqliteType.Integer);
             var at = command.Parameters.Add("$at", SqliteType.Text);
             var actor = command.Parameters.Add("$actor", SqliteType.Text);
             var role = command.Parameters.Add("$role", SqliteType.Text);
@@ -87,6 +186,7 @@ public sealed class SqliteAuditTrail(EmbeddedDatabases databases) : GroupCommitt
             command.Prepare();
             foreach (var e in entries)
             {
+                id.Value = e.Id;
                 at.Value = SqliteDatabase.Time(e.At);
                 actor.Value = e.Actor;
                 role.Value = e.Role;
@@ -97,9 +197,28 @@ public sealed class SqliteAuditTrail(EmbeddedDatabases databases) : GroupCommitt
             }
             await transaction.CommitAsync(ct);
             return true;
-        }, cancellationToken);
+        }, CancellationToken.None).ConfigureAwait(false);
+        var last = entries[^1].Id;
+        Interlocked.Exchange(ref copiedUpTo, last);
+        opened.Release(last);
+        Interlocked.Exchange(ref copied, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
 
-    public override Task<IReadOnlyList<AuditEntry>> ReadAsync(string? customerId, long? beforeId, int maxCount, CancellationToken cancellationToken) =>
+    /// <summary>Makes what is waiting durable, copies the journal into the table and closes it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        if (!journal.IsValueCreated || !journal.Value.IsCompletedSuccessfully)
+        {
+            return;
+        }
+        var opened = await journal.Value;
+        opened.Dispose();
+        toTable.Writer.TryComplete();
+        await copier;
+    }
+
+    private Task<IReadOnlyList<AuditEntry>> ReadTableAsync(string? customerId, long? beforeId, int maxCount, CancellationToken cancellationToken) =>
         databases.Log.WithConnectionAsync(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand();

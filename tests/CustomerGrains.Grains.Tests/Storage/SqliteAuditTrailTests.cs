@@ -17,6 +17,8 @@ public sealed class SqliteAuditTrailTests
         await using var audit = new SqliteAuditTrail(databases);
         var at = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
         await audit.AppendAsync([new AuditEntry(0, at, "super1", "supervisor", "c-1", "snapshot", null)], ct);
+        var kept = Assert.Single(await audit.ReadAsync("c-1", null, 10, ct));
+        Assert.Equal(("super1", "snapshot"), (kept.Actor, kept.Path));
 
         foreach (var change in new[] { "UPDATE audit_trail SET actor = 'nobody'", "DELETE FROM audit_trail" })
         {
@@ -28,8 +30,7 @@ public sealed class SqliteAuditTrailTests
             }, ct));
             Assert.Contains("append-only", refused.Message, StringComparison.Ordinal);
         }
-        var kept = Assert.Single(await audit.ReadAsync("c-1", null, 10, ct));
-        Assert.Equal(("super1", "snapshot"), (kept.Actor, kept.Path));
+        Assert.Equal(kept, Assert.Single(await audit.ReadAsync("c-1", null, 10, ct)));
         SqliteConnection.ClearAllPools();
     }
 }
