@@ -82,4 +82,51 @@ public sealed class RestartTests
         Assert.Equal(10m, lower.GetProperty("purchases").GetProperty("netSpend").GetDecimal());
         Assert.Equal(99m, upper.GetProperty("purchases").GetProperty("netSpend").GetDecimal());
     }
+
+    [Fact]
+    public async Task Every_lookup_answered_before_a_kill_is_in_the_audit_trail_after_the_restart()
+    {
+        using var data = new TempDirectory("audit-kill");
+        const string phone = "+13125550142";
+        const int lookups = 25;
+        await using (var first = new HostProcess(data.Path))
+        {
+            await first.StartAsync();
+            using var api = new ApiClient(first.BaseAddress);
+            await api.PostEventsAsync(EventJson.Batch(EventJson.Profile("al-p", "al", Day, "Al Audit", [phone])));
+            await Eventually.UntilAsync(() => ScreenPopAsync(api, phone), body => body.Contains("\"al\"", StringComparison.Ordinal), "al on the screen-pop");
+            // Lookups answered back to back, then the host dies at once: no copy of the journal may have run since.
+            var answered = 1;
+            for (var i = 1; i < lookups; i++)
+            {
+                await ScreenPopAsync(api, phone);
+                answered++;
+            }
+            Assert.Equal(lookups, answered);
+            await first.KillAsync();
+        }
+
+        await using var second = new HostProcess(data.Path);
+        await second.StartAsync();
+        using var again = new ApiClient(second.BaseAddress);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/audit?customerId=al&limit=500");
+        request.Headers.Add(DemoKeys.Header, DemoKeys.Supervisor);
+        using var response = await again.Http.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var page = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var entries = page.RootElement.GetProperty("entries").EnumerateArray().ToList();
+        // Every answered lookup once (the waits for the customer to appear may add lookups before them, never fewer).
+        Assert.True(entries.Count(e => e.GetProperty("path").GetString() == "screenpop") >= lookups,
+            $"{entries.Count} entries for al after the restart, {lookups} lookups answered before the kill");
+        Assert.Equal(entries.Count, entries.Select(e => e.GetProperty("id").GetInt64()).Distinct().Count());
+    }
+
+    private static async Task<string> ScreenPopAsync(ApiClient api, string phone)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/screenpop?ani={Uri.EscapeDataString(phone)}");
+        request.Headers.Add(DemoKeys.Header, DemoKeys.Agent);
+        using var response = await api.Http.SendAsync(request, TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+    }
 }
