@@ -83,6 +83,7 @@ public sealed record CustomerSnapshot
                 Phones = [.. s.Phones],
                 Email = s.Email,
                 Birthday = s.Birthday,
+                TimeZone = s.TimeZone,
                 Consents = s.Consents.ToImmutableDictionary(c => EnumNames.Of(c.Key), c => c.Value.Granted),
                 Preferences = s.Preferences.ToImmutableDictionary(
                     x => x.Key, x => new PreferenceInfo(x.Value.Value, x.Value.Source, x.Value.At)),
@@ -152,6 +153,8 @@ public sealed record ProfileInfo
     [Id(4)] public ImmutableDictionary<string, bool> Consents { get; init; } = ImmutableDictionary<string, bool>.Empty;
     /// <summary>Stated preferences by key.</summary>
     [Id(5)] public ImmutableDictionary<string, PreferenceInfo> Preferences { get; init; } = ImmutableDictionary<string, PreferenceInfo>.Empty;
+    /// <summary>The time zone the customer stated (IANA id); the need profile's <c>zone</c> says which one is in use and why.</summary>
+    [Id(6)] public string? TimeZone { get; init; }
 }
 
 /// <summary>A stated preference, its source and when it was stated.</summary>

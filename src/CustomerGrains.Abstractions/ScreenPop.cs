@@ -79,28 +79,30 @@ public sealed record CallPush
     [Id(5)] public required DateTimeOffset RangAt { get; init; }
     /// <summary>Every customer the number belongs to, most valuable first; empty for an unknown number.</summary>
     [Id(6)] public required ImmutableArray<CustomerCard> Cards { get; init; }
+    /// <summary>When the agent picked up (the telephony system said so); null while the call rings.</summary>
+    [Id(7)] public DateTimeOffset? AnsweredAt { get; init; }
 }
 
 /// <summary>An agent's open desktop page (one per browser tab), told of rings and of changes to the customers on the call.</summary>
 [Alias("CustomerGrains.IAgentDesktop")]
 public interface IAgentDesktop : IGrainObserver
 {
-    /// <summary>A call rings for this agent.</summary>
+    /// <summary>A call rings for this agent, or an open call changed state (answered): the same call id again.</summary>
     [Alias("OnCall")]
     Task OnCallAsync(CallPush call);
 
-    /// <summary>A customer on the agent's current call changed (a new event was applied).</summary>
+    /// <summary>A customer on one of the agent's open calls changed (a new event was applied).</summary>
     [Alias("OnCardChanged")]
     Task OnCardChangedAsync(string callId, CustomerCard card);
 
-    /// <summary>The agent's current call ended (the telephony system hung up) at <paramref name="endedAt"/>.</summary>
+    /// <summary>One of the agent's open calls ended (the telephony system hung up) at <paramref name="endedAt"/>.</summary>
     [Alias("OnCallEnded")]
     Task OnCallEndedAsync(string callId, DateTimeOffset endedAt);
 }
 
 /// <summary>
 /// One agent, keyed by the agent id: the desktops the agent has open (on whichever silos serve them) and the
-/// current call. A ring on any silo reaches every open desktop of the agent.
+/// open calls (several may ring at once: a second line, a transfer while on a call). A ring on any silo reaches every open desktop of the agent.
 /// </summary>
 [Alias("CustomerGrains.IAgentGrain")]
 public interface IAgentGrain : IGrainWithStringKey
@@ -113,23 +115,33 @@ public interface IAgentGrain : IGrainWithStringKey
     [Alias("Unsubscribe")]
     Task UnsubscribeAsync(IAgentDesktop desktop);
 
-    /// <summary>Makes <paramref name="call"/> the agent's current call and pushes it to every open desktop; returns how many got it.</summary>
+    /// <summary>
+    /// Adds <paramref name="call"/> to the agent's open calls (a call with the same id is replaced) and pushes it to every
+    /// open desktop; returns how many got it. A new call never replaces another: calls queue until each is hung up.
+    /// </summary>
     [Alias("Ring")]
     Task<int> RingAsync(CallPush call);
 
-    /// <summary>The agent's current call, if a call rang and has not ended (a page opened or reloaded during a call shows it).</summary>
+    /// <summary>The agent's open calls, oldest first: rung and not yet ended (a page opened or reloaded during calls shows them).</summary>
     [Orleans.Concurrency.ReadOnly]
-    [Alias("CurrentCall")]
-    Task<CallPush?> GetCurrentCallAsync();
+    [Alias("OpenCalls")]
+    Task<ImmutableArray<CallPush>> GetOpenCallsAsync();
 
     /// <summary>
-    /// Ends the current call if it is <paramref name="callId"/> and tells every open desktop; returns how many were told,
-    /// or null when <paramref name="callId"/> is not the current call.
+    /// Marks the open call <paramref name="callId"/> answered and pushes it again to every open desktop; returns how many
+    /// got it, or null when <paramref name="callId"/> is not an open call.
+    /// </summary>
+    [Alias("AnswerCall")]
+    Task<int?> AnswerCallAsync(string callId);
+
+    /// <summary>
+    /// Ends the open call <paramref name="callId"/> and tells every open desktop; returns how many were told, or null when
+    /// <paramref name="callId"/> is not an open call.
     /// </summary>
     [Alias("EndCall")]
     Task<int?> EndCallAsync(string callId);
 
-    /// <summary>A customer the agent is watching changed; the agent's desktops get the fresh card if the customer is on the current call.</summary>
+    /// <summary>A customer the agent is watching changed; the agent's desktops get the fresh card for every open call the customer is on.</summary>
     [Orleans.Concurrency.OneWay]
     [Alias("CustomerChanged")]
     Task CustomerChangedAsync(string customerId);

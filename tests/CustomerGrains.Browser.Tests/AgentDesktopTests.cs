@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CustomerGrains.Testing;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -66,6 +67,54 @@ public sealed class AgentDesktopTests(DesktopHost host, BrowserFixture browsers)
             $"the screen-pop of {caller.Ani} to show {id} at tier A");
     }
 
+    private sealed record Household(Caller Caller, string Valuable, string Complaining, string Angry);
+
+    /// <summary>
+    /// Three customers on one number: a valuable calm one (a year of large purchases), one with a single small purchase and
+    /// an open critical complaint, and an angry one (a bad mood noted an hour ago, no complaint) with two small purchases.
+    /// Waits until the screen-pop lists all three, the valuable one at tier A.
+    /// </summary>
+    private async Task<Household> SeedHouseholdAsync()
+    {
+        var caller = NewCaller();
+        var now = DateTimeOffset.UtcNow;
+        var (valuable, complaining, angry) = ($"{caller.CustomerId}-v", $"{caller.CustomerId}-k", $"{caller.CustomerId}-a");
+        var events = new List<JsonObject>
+        {
+            EventJson.Profile($"{valuable}-p", valuable, now.AddDays(-300), "Vera Valuable", [caller.Phone]),
+            EventJson.Profile($"{complaining}-p", complaining, now.AddDays(-200), "Carl Complaint", [caller.Phone]),
+            EventJson.Profile($"{angry}-p", angry, now.AddDays(-200), "Anna Angry", [caller.Phone]),
+            EventJson.Purchase($"{complaining}-b", complaining, now.AddDays(-100), 30m),
+            EventJson.Event("complaintOpened", $"{complaining}-k9", complaining, now.AddHours(-3),
+                new JsonObject { ["complaintId"] = "k9", ["severity"] = "critical", ["category"] = "safety" }, "crm"),
+            EventJson.Purchase($"{angry}-b1", angry, now.AddDays(-120), 50m),
+            EventJson.Purchase($"{angry}-b2", angry, now.AddDays(-60), 50m),
+            EventJson.Contact($"{angry}-c", angry, now.AddHours(-1), emotion: "angry"),
+        };
+        events.AddRange(Enumerable.Range(0, 10).Select(i => EventJson.Purchase($"{valuable}-b{i}", valuable, now.AddDays(-280 + 28 * i), 400m)));
+        await host.PostAsync([.. events]);
+        await host.Api.WaitForAppliedEventsAsync(valuable, 11);
+        await host.Api.WaitForAppliedEventsAsync(complaining, 3);
+        await host.Api.WaitForAppliedEventsAsync(angry, 4);
+        await Eventually.UntilAsync(
+            () => host.ScreenPopAsync(caller.Ani, DesktopHost.AgentKey),
+            pop => CardOf(pop, valuable) is { } v && v.GetProperty("customer").GetProperty("value").GetProperty("tier").GetString() == "A"
+                && CardOf(pop, complaining) is not null && CardOf(pop, angry) is not null,
+            $"the screen-pop of {caller.Ani} to list the household, {valuable} at tier A");
+        return new Household(caller, valuable, complaining, angry);
+    }
+
+    private async Task<IPage> RingHouseholdAsync(Household household)
+    {
+        var page = await SignedInDesktopAsync("agent1", "agent-demo-1");
+        await host.RingAsync($"call-{household.Caller.CustomerId}", household.Caller.Ani, "agent1");
+        await Expect(ShownCall(page).Locator(".member")).ToHaveCountAsync(3);
+        return page;
+    }
+
+    private static Task<string[]> RowOrderAsync(IPage page) =>
+        ShownCall(page).Locator(".member").EvaluateAllAsync<string[]>("members => members.map(m => m.dataset.customerId)");
+
     private static JsonElement? CardOf(JsonElement pop, string customerId) =>
         pop.GetProperty("customers").EnumerateArray()
             .Where(c => c.GetProperty("customer").GetProperty("customerId").GetString() == customerId)
@@ -113,6 +162,18 @@ public sealed class AgentDesktopTests(DesktopHost host, BrowserFixture browsers)
 
     private static ILocator CardOn(IPage page, string customerId) => page.Locator($".card[data-customer-id=\"{customerId}\"]");
 
+    /// <summary>The call on screen (each open call has a view; the others are hidden).</summary>
+    private static ILocator ShownCall(IPage page) => page.Locator(".call-view:not([hidden])");
+
+    private static ILocator RowOf(IPage page, string customerId) => ShownCall(page).Locator($".member[data-customer-id=\"{customerId}\"] .row");
+
+    /// <summary>A wording of the page's <c>texts.json</c> (as served), e.g. <c>("stages", "stability")</c>.</summary>
+    private static Task<string> TextAsync(IPage page, string group, string name) =>
+        page.EvaluateAsync<string>("async ([g, n]) => (await (await fetch('texts.json')).json())[g][n]", new[] { group, name });
+
+    /// <summary>A phone as the desktop shows it to an agent: the last four digits after one fixed mark, whatever the layout.</summary>
+    private static string MaskedOnDesk(string phone) => $"••• {new string([.. phone.Where(char.IsAsciiDigit)])[^4..]}";
+
     private static string TierText(JsonElement card)
     {
         var value = card.GetProperty("customer").GetProperty("value");
@@ -139,20 +200,31 @@ public sealed class AgentDesktopTests(DesktopHost host, BrowserFixture browsers)
         Assert.True(ring.GetProperty("desktops").GetInt32() >= 1, $"the ring reached no desktop: {ring}");
 
         var card = CardOn(page, caller.CustomerId);
-        await Expect(page.Locator("#call-banner")).ToContainTextAsync($"call {callId}");
+        await Expect(ShownCall(page).Locator(".call-banner")).ToContainTextAsync($"call {callId}");
         await Expect(card).ToBeVisibleAsync();
         var pop = await host.ScreenPopAsync(caller.Ani, DesktopHost.AgentKey);
         var expected = CardOf(pop, caller.CustomerId) ?? throw new InvalidOperationException($"{caller.CustomerId} is not in {pop}");
         await Expect(card.Locator("[data-field=tier] .v")).ToHaveTextAsync(TierText(expected));
-        await Expect(card.Locator("[data-field=stage] .v")).ToHaveTextAsync(expected.GetProperty("customer").GetProperty("lifecycle").GetProperty("stage").GetString()!);
+        var stage = expected.GetProperty("customer").GetProperty("lifecycle").GetProperty("stage").GetString()!;
+        await Expect(card.Locator("[data-field=stage] .v")).ToHaveTextAsync(await TextAsync(page, "stages", stage));
         var script = expected.GetProperty("decision").GetProperty("treatment").GetProperty("recoveryScript").GetString();
         Assert.Equal(AngryRecoveryScript, script);
-        await Expect(card.Locator("[data-field=treatment] .v")).ToHaveTextAsync(AngryRecoveryScript);
+        // The script in plain words, first on the card, drawn as recovery; an apology and the compensation in the tier's currency.
+        var title = await page.EvaluateAsync<string>("async (n) => (await (await fetch('texts.json')).json()).scripts[n].title", AngryRecoveryScript);
+        await Expect(card.Locator("[data-field=treatment] .v")).ToHaveTextAsync(title);
+        var steps = card.Locator("[data-field=todo] li");
+        await Expect(steps.First).ToContainTextAsync(title);
+        await Expect(steps.First).ToHaveClassAsync(new Regex("kind-recovery"));
+        await Expect(card.Locator("[data-field=todo]")).ToContainTextAsync("Apologise for the open complaint (k1)");
+        var limit = expected.GetProperty("decision").GetProperty("treatment").GetProperty("compensationLimit").GetDecimal();
+        await Expect(card.Locator("[data-field=todo]")).ToContainTextAsync($"compensation of up to €{limit:0}");
+        await Expect(card.Locator("[data-field=net-value]")).ToContainTextAsync("€");
 
-        // The agent sees the last four digits only, exactly as the screen-pop masks them for the agent role.
+        // The agent sees the last four digits only, as the screen-pop masks them, in one format; the calling number is marked.
         var masked = Phones(expected);
         Assert.All(masked, p => Assert.Contains('•', p));
-        await Expect(card.Locator("[data-field=phones]")).ToHaveTextAsync(string.Join(", ", masked));
+        await Expect(card.Locator("[data-field=phones]")).ToHaveTextAsync(string.Join(", ", masked.Select(m => MaskedOnDesk(m) + " (calling)")));
+        await Expect(ShownCall(page).Locator(".call-title")).ToHaveTextAsync($"Call from {MaskedOnDesk(caller.Phone)}");
         await Expect(card).Not.ToContainTextAsync(caller.Phone);
         await Expect(card).Not.ToContainTextAsync($"{caller.CustomerId}@example.com");
         await Expect(card.Locator("[data-field=complaints] li")).ToHaveTextAsync([new System.Text.RegularExpressions.Regex("k1")]);
@@ -188,7 +260,8 @@ public sealed class AgentDesktopTests(DesktopHost host, BrowserFixture browsers)
         var pop = await host.ScreenPopAsync(caller.Ani, DesktopHost.SupervisorKey);
         var expected = CardOf(pop, caller.CustomerId)!.Value;
         Assert.Equal([caller.Phone], Phones(expected));
-        await Expect(card.Locator("[data-field=phones]")).ToHaveTextAsync(caller.Phone);
+        await Expect(card.Locator("[data-field=phones]")).ToHaveTextAsync($"{caller.Phone} (calling)");
+        await Expect(ShownCall(page).Locator(".call-title")).ToHaveTextAsync($"Call from {caller.Ani}");
         await Expect(card.Locator("[data-field=email]")).ToHaveTextAsync($"{caller.CustomerId}@example.com");
         Assert.Empty(pageErrors);
         Assert.Empty(uncaughtErrors);
@@ -241,6 +314,10 @@ public sealed class AgentDesktopTests(DesktopHost host, BrowserFixture browsers)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
         await Expect(user).ToBeFocusedAsync();
         await Expect(page.Locator("body")).ToHaveAttributeAsync("data-connected", "false");
+        // Signed out means no name and no sign-out button left in the header.
+        await Expect(page.Locator("#who")).ToBeHiddenAsync();
+        await Expect(page.GetByText("Ada Agent")).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToHaveCountAsync(0);
         Assert.Empty(pageErrors);
         Assert.Empty(uncaughtErrors);
     }
@@ -264,7 +341,7 @@ public sealed class AgentDesktopTests(DesktopHost host, BrowserFixture browsers)
     }
 
     [Fact]
-    public async Task A_reload_during_a_call_brings_the_call_back_and_a_hang_up_shows_the_call_ended()
+    public async Task A_call_rings_is_answered_survives_a_reload_and_a_hang_up_shows_it_ended()
     {
         var caller = NewCaller();
         await SeedAsync(caller);
@@ -272,14 +349,20 @@ public sealed class AgentDesktopTests(DesktopHost host, BrowserFixture browsers)
         var callId = $"call-{caller.CustomerId}";
         await host.RingAsync(callId, caller.Ani, "agent1");
         await Expect(CardOn(page, caller.CustomerId)).ToBeVisibleAsync();
+        await Expect(page.Locator("#status")).ToContainTextAsync("Ringing");
+        await Expect(ShownCall(page).Locator(".call-state")).ToHaveAttributeAsync("data-state", "ringing");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, await host.CallAsync(callId, "agent1", "answer"));
         await Expect(page.Locator("#status")).ToContainTextAsync("On call");
+        await Expect(ShownCall(page).Locator(".call-state")).ToContainTextAsync("On call since");
 
         await page.ReloadAsync();
         await Expect(CardOn(page, caller.CustomerId)).ToBeVisibleAsync();
-        await Expect(page.Locator("#call-banner")).ToContainTextAsync($"call {callId}");
+        await Expect(ShownCall(page).Locator(".call-banner")).ToContainTextAsync($"call {callId}");
+        await Expect(ShownCall(page).Locator(".call-state")).ToContainTextAsync("On call since");
 
         Assert.Equal(System.Net.HttpStatusCode.OK, await host.EndCallAsync(callId, "agent1"));
-        await Expect(page.Locator("#call-state")).ToContainTextAsync("Call ended at");
+        await Expect(ShownCall(page).Locator(".call-state")).ToContainTextAsync("Call ended at");
         await Expect(page.Locator("#status")).ToContainTextAsync("Call ended");
         await Expect(page.Locator("body")).ToHaveAttributeAsync("data-call", "ended");
         // The card stays for the wrap-up note.
@@ -294,25 +377,148 @@ public sealed class AgentDesktopTests(DesktopHost host, BrowserFixture browsers)
         var line = Random.Shared.Next(0, 10_000).ToString("0000", CultureInfo.InvariantCulture);
         await host.RingAsync($"unknown-{line}", $"(646) 555-{line}", "agent1");
 
-        var unknown = page.Locator("#unknown-caller");
+        var unknown = ShownCall(page).Locator(".unknown");
         await Expect(unknown).ToBeVisibleAsync();
         await Expect(unknown.GetByRole(AriaRole.Heading)).ToHaveTextAsync("No customer on record for this number");
         await Expect(unknown).ToContainTextAsync($"+1646555{line}");
-        await Expect(page.Locator("#cards .card")).ToHaveCountAsync(0);
+        await Expect(ShownCall(page).Locator(".call-banner")).ToContainTextAsync("unknown caller");
+        await Expect(page.Locator(".card")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task A_household_is_listed_who_needs_attention_first_the_first_expanded_and_a_critical_complaint_is_escalated()
+    {
+        var household = await SeedHouseholdAsync();
+        var page = await RingHouseholdAsync(household);
+
+        // The screen-pop lists the most valuable first; the desktop puts the open complaint, then the anger, before value.
+        var pop = await host.ScreenPopAsync(household.Caller.Ani, DesktopHost.AgentKey);
+        Assert.Equal(household.Valuable, pop.GetProperty("customers")[0].GetProperty("customer").GetProperty("customerId").GetString());
+        Assert.Equal([household.Complaining, household.Angry, household.Valuable], await RowOrderAsync(page));
+        await Expect(RowOf(page, household.Complaining)).ToHaveAttributeAsync("aria-expanded", "true");
+        await Expect(CardOn(page, household.Complaining)).ToBeVisibleAsync();
+        await Expect(CardOn(page, household.Angry)).ToBeHiddenAsync();
+        await Expect(CardOn(page, household.Valuable)).ToBeHiddenAsync();
+        await Expect(RowOf(page, household.Complaining)).ToContainTextAsync("Carl Complaint");
+        await Expect(RowOf(page, household.Complaining)).ToContainTextAsync("1 open complaint");
+        await Expect(RowOf(page, household.Angry)).ToContainTextAsync("mood: angry");
+        await Expect(RowOf(page, household.Valuable)).ToContainTextAsync("Tier A");
+
+        // What to do now starts with the escalation, in words, drawn as one.
+        var first = CardOn(page, household.Complaining).Locator("[data-field=todo] li").First;
+        await Expect(first).ToContainTextAsync("Escalate now: complaint k9 is critical");
+        await Expect(first).ToHaveClassAsync(new Regex("kind-escalate"));
+        // One purchase: no chance-still-buying figure, but why not; no dash anywhere on the card.
+        await Expect(CardOn(page, household.Complaining).Locator("[data-field=p-alive]")).ToContainTextAsync("Not measured yet");
+        await Expect(CardOn(page, household.Complaining)).Not.ToContainTextAsync("–");
+        await Expect(ShownCall(page)).Not.ToContainTextAsync("null");
+
+        await RowOf(page, household.Valuable).ClickAsync();
+        await Expect(RowOf(page, household.Valuable)).ToHaveAttributeAsync("aria-expanded", "true");
+        await Expect(CardOn(page, household.Valuable).Locator("[data-field=p-alive]")).ToHaveTextAsync(new Regex(@"^\d+%"));
+        Assert.Empty(pageErrors);
+        Assert.Empty(uncaughtErrors);
+    }
+
+    [Fact]
+    public async Task A_live_update_of_a_collapsed_customer_marks_the_row_changed_until_it_is_opened()
+    {
+        var household = await SeedHouseholdAsync();
+        var page = await RingHouseholdAsync(household);
+        var row = RowOf(page, household.Valuable);
+        await Expect(row.Locator(".changed")).ToBeHiddenAsync();
+
+        await host.PostAsync(EventJson.ComplaintOpened($"{household.Valuable}-k5", household.Valuable, DateTimeOffset.UtcNow, "k5"));
+        await Expect(row.Locator(".changed")).ToBeVisibleAsync();
+        await Expect(row).ToContainTextAsync("1 open complaint");
+        // The rows stay where they were (nothing jumps under the agent's pointer), and only the changed one is marked.
+        Assert.Equal([household.Complaining, household.Angry, household.Valuable], await RowOrderAsync(page));
+        await Expect(RowOf(page, household.Angry).Locator(".changed")).ToBeHiddenAsync();
+
+        await row.ClickAsync();
+        await Expect(row.Locator(".changed")).ToBeHiddenAsync();
+        await Expect(CardOn(page, household.Valuable).Locator("[data-field=complaints]")).ToContainTextAsync("k5");
+        Assert.Empty(uncaughtErrors);
+    }
+
+    [Fact]
+    public async Task A_second_call_waits_in_the_list_instead_of_replacing_the_call_being_worked_on()
+    {
+        var (first, second) = (NewCaller(), NewCaller());
+        await SeedAsync(first);
+        await SeedAsync(second);
+        var page = await SignedInDesktopAsync("agent1", "agent-demo-1");
+        var (firstCall, secondCall) = ($"call-{first.CustomerId}", $"call-{second.CustomerId}");
+        await host.RingAsync(firstCall, first.Ani, "agent1");
+        await Expect(CardOn(page, first.CustomerId)).ToBeVisibleAsync();
+        Assert.Equal(System.Net.HttpStatusCode.OK, await host.CallAsync(firstCall, "agent1", "answer"));
+        await Expect(page.Locator("#status")).ToContainTextAsync("On call");
+
+        await host.RingAsync(secondCall, second.Ani, "agent1");
+        var tabs = page.Locator("#call-list .call-tab");
+        await Expect(tabs).ToHaveCountAsync(2);
+        await Expect(page.Locator("#status")).ToContainTextAsync("1 more ringing");
+        await Expect(CardOn(page, first.CustomerId)).ToBeVisibleAsync();
+        await Expect(CardOn(page, second.CustomerId)).ToBeHiddenAsync();
+
+        await page.Locator($"#call-list .call-tab[data-call-id=\"{secondCall}\"]").ClickAsync();
+        await Expect(CardOn(page, second.CustomerId)).ToBeVisibleAsync();
+        await Expect(CardOn(page, first.CustomerId)).ToBeHiddenAsync();
+
+        // The first call is hung up: its tab says so; opened and closed, it leaves the second call alone on screen.
+        Assert.Equal(System.Net.HttpStatusCode.OK, await host.EndCallAsync(firstCall, "agent1"));
+        var firstTab = page.Locator($"#call-list .call-tab[data-call-id=\"{firstCall}\"]");
+        await Expect(firstTab).ToContainTextAsync("ended");
+        await firstTab.ClickAsync();
+        await ShownCall(page).GetByRole(AriaRole.Button, new() { Name = "Close this call" }).ClickAsync();
+        await Expect(page.Locator("#call-list")).ToBeHiddenAsync();
+        await Expect(CardOn(page, second.CustomerId)).ToBeVisibleAsync();
+        await Expect(page.Locator(".call-view")).ToHaveCountAsync(1);
+        Assert.Empty(uncaughtErrors);
+    }
+
+    [Fact]
+    public async Task The_desktop_has_no_serious_accessibility_violations_signed_out_refused_and_on_a_household_call()
+    {
+        var page = await OpenDesktopAsync();
+        await ExpectAccessibleAsync(page, "the sign-in form");
+        await SignInAsync(page, "agent1", "not-the-password");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Wrong user id or password");
+        await ExpectAccessibleAsync(page, "a refused sign-in");
+
+        var household = await SeedHouseholdAsync();
+        await page.GetByLabel("Password").FillAsync("agent-demo-1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await ExpectConnectedAsync(page);
+        await host.RingAsync($"call-{household.Caller.CustomerId}", household.Caller.Ani, "agent1");
+        await Expect(ShownCall(page).Locator(".member")).ToHaveCountAsync(3);
+        await RowOf(page, household.Valuable).ClickAsync();
+        await Expect(CardOn(page, household.Valuable)).ToBeVisibleAsync();
+        await ExpectAccessibleAsync(page, "a household call");
+    }
+
+    /// <summary>axe-core (Deque's, injected by the test) finds nothing serious or critical on the page as it is now.</summary>
+    private static async Task ExpectAccessibleAsync(IPage page, string what)
+    {
+        var result = await page.RunAxe();
+        var serious = result.Violations
+            .Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(" | ", v.Nodes.Select(n => n.Html))}")
+            .ToList();
+        Assert.True(serious.Count == 0, $"axe found serious violations on {what}:\n{string.Join("\n", serious)}");
     }
 
     [Theory]
     [InlineData(400)]
     [InlineData(800)]
     [InlineData(1400)]
-    public async Task A_call_fits_the_width_without_horizontal_scrolling(int width)
+    public async Task A_household_call_fits_the_width_without_horizontal_scrolling(int width)
     {
-        var caller = NewCaller();
-        await SeedAsync(caller);
+        var household = await SeedHouseholdAsync();
         var page = await SignedInDesktopAsync("agent1", "agent-demo-1");
         await page.SetViewportSizeAsync(width, 900);
-        await host.RingAsync($"call-{caller.CustomerId}", caller.Ani, "agent1");
-        await Expect(CardOn(page, caller.CustomerId)).ToBeVisibleAsync();
+        await host.RingAsync($"call-{household.Caller.CustomerId}", household.Caller.Ani, "agent1");
+        await Expect(CardOn(page, household.Complaining)).ToBeVisibleAsync();
 
         var (scroll, client) = (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth"),
             await page.EvaluateAsync<int>("() => document.documentElement.clientWidth"));
@@ -378,7 +584,8 @@ public sealed class AgentDesktopTests(DesktopHost host, BrowserFixture browsers)
         await Expect(page.Locator("#status")).ToContainTextAsync("reconnecting");
         // The page says the card may be stale, and a note that cannot be saved says so in red with the reason.
         await Expect(page.Locator("#connection-lost")).ToBeVisibleAsync();
-        await Expect(page.Locator("#cards")).ToHaveClassAsync(new Regex("stale"));
+        await Expect(page.Locator("#calls")).ToHaveClassAsync(new Regex("stale"));
+        await Expect(CardOn(page, "restart-1").GetByText("Possibly out of date")).ToBeVisibleAsync();
         await CardOn(page, "restart-1").GetByLabel("Note").FillAsync("Called while the engine was down");
         await CardOn(page, "restart-1").GetByRole(AriaRole.Button, new() { Name = "Add note" }).ClickAsync();
         var saved = CardOn(page, "restart-1").Locator(".note-form + .saved");
@@ -390,7 +597,8 @@ public sealed class AgentDesktopTests(DesktopHost host, BrowserFixture browsers)
         await Expect(page.Locator("body")).ToHaveAttributeAsync("data-connected", "true", new() { Timeout = 60_000 });
         await Expect(page.Locator("#sign-in")).ToBeHiddenAsync();
         await Expect(page.Locator("#connection-lost")).ToBeHiddenAsync();
-        await Expect(page.Locator("#cards")).Not.ToHaveClassAsync(new Regex("stale"));
+        await Expect(page.Locator("#calls")).Not.ToHaveClassAsync(new Regex("stale"));
+        await Expect(CardOn(page, "restart-1").GetByText("Possibly out of date")).ToBeHiddenAsync();
         using var api = new ApiClient(own.BaseAddress);
         using var ring = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/calls", UriKind.Relative))
         {
@@ -399,7 +607,7 @@ public sealed class AgentDesktopTests(DesktopHost host, BrowserFixture browsers)
         ring.Headers.Add("X-Api-Key", DesktopHost.CtiKey);
         using var answer = await api.Http.SendAsync(ring, TestContext.Current.CancellationToken);
         Assert.True(answer.IsSuccessStatusCode, await answer.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        await Expect(page.Locator("#call-banner")).ToContainTextAsync("call after-restart");
+        await Expect(page.Locator(".call-view[data-call-id=after-restart] .call-banner")).ToContainTextAsync("call after-restart");
         // The browser reports its failed connections while the host is down; no script error may come of them.
         Assert.Empty(uncaughtErrors);
     }

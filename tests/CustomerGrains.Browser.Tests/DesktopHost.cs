@@ -72,7 +72,7 @@ public sealed class DesktopHost : RunningHost, IAsyncLifetime
     /// <summary>The telephony system announces a ringing call (<c>POST /api/calls</c> with the CTI key); returns the response.</summary>
     public async Task<JsonElement> RingAsync(string callId, string ani, string agentId)
     {
-        lastCalls[agentId] = callId;
+        rung.Enqueue((agentId, callId));
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/calls", UriKind.Relative))
         {
             Content = JsonContent.Create(new { callId, ani, dnis = "800 555 0100", agentId }),
@@ -84,12 +84,15 @@ public sealed class DesktopHost : RunningHost, IAsyncLifetime
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> lastCalls = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(string AgentId, string CallId)> rung = new();
 
     /// <summary>The telephony system hangs up (<c>POST /api/calls/{callId}/end</c>); returns the status.</summary>
-    public async Task<HttpStatusCode> EndCallAsync(string callId, string agentId)
+    public Task<HttpStatusCode> EndCallAsync(string callId, string agentId) => CallAsync(callId, agentId, "end");
+
+    /// <summary>The telephony system says the agent picked up (<c>answer</c>) or hung up (<c>end</c>); returns the status.</summary>
+    public async Task<HttpStatusCode> CallAsync(string callId, string agentId, string change)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/calls/{Uri.EscapeDataString(callId)}/end", UriKind.Relative))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/calls/{Uri.EscapeDataString(callId)}/{change}", UriKind.Relative))
         {
             Content = JsonContent.Create(new { agentId }),
         };
@@ -98,14 +101,13 @@ public sealed class DesktopHost : RunningHost, IAsyncLifetime
         return response.StatusCode;
     }
 
-    /// <summary>Hangs up every call a test rang, so the next test's page does not open on it (a page shows the call in progress).</summary>
+    /// <summary>Hangs up every call a test rang, so the next test's page does not open on it (a page shows the open calls).</summary>
     public async Task EndCallsAsync()
     {
-        foreach (var (agentId, callId) in lastCalls)
+        while (rung.TryDequeue(out var call))
         {
-            await EndCallAsync(callId, agentId);
+            await EndCallAsync(call.CallId, call.AgentId);
         }
-        lastCalls.Clear();
     }
 }
 

@@ -98,6 +98,19 @@ internal sealed class History
         Preferences = ImmutableDictionary<string, string>.Empty.Add(key, value),
     });
 
+    public History Offer(DateTimeOffset at, string offerId, Domain.Decisions.ActionKind kind, string action, OfferOutcome outcome, decimal spend = 0m) => Apply(new OfferRecorded
+    {
+        EventId = NextId(), CustomerId = State.CustomerId, OccurredAt = at, Source = "marketing", OfferId = offerId, Kind = kind,
+        Action = action, Outcome = outcome, Spend = spend,
+    });
+
+    /// <summary>A profile change stating phones and, optionally, the customer's time zone.</summary>
+    public History Locale(DateTimeOffset at, string? phone = null, string? timeZone = null) => Apply(new ProfileChanged
+    {
+        EventId = NextId(), CustomerId = State.CustomerId, OccurredAt = at, Source = "crm",
+        Phones = phone is null ? null : [phone], TimeZone = timeZone,
+    });
+
     public History Cancel(DateTimeOffset at, string? reason = null) => Apply(new CustomerCancelled
     {
         EventId = NextId(), CustomerId = State.CustomerId, OccurredAt = at, Source = "crm", Reason = reason,

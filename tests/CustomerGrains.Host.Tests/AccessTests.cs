@@ -55,6 +55,7 @@ public sealed class AccessTests(AccessHost host) : IClassFixture<AccessHost>
         ["GET /api/agent/events"] = [Agent, Supervisor],
         ["POST /api/customers/{id}/notes"] = [Agent, Supervisor],
         ["POST /api/calls"] = [Cti, Supervisor],
+        ["POST /api/calls/{callId}/answer"] = [Cti, Supervisor],
         ["POST /api/calls/{callId}/end"] = [Cti, Supervisor],
         ["GET /api/screenpop"] = [Agent, Supervisor, "service:customers:read"],
         ["GET /api/customers/{id}"] = [Supervisor, "service:customers:read"],

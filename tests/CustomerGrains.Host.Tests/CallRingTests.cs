@@ -104,12 +104,17 @@ public sealed class CallRingTests(SharedHost host)
         // Ended once: again, or an agent nobody knows, is refused saying why.
         (status, answer) = await ScreenPopTests.PostAsync(host, $"/api/calls/{callId}/end", new { agentId = "super1" }, ScreenPopTests.CtiKey);
         Assert.Equal(HttpStatusCode.NotFound, status);
-        Assert.Contains("is not the current call of super1", answer.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("is not an open call of super1", answer.GetProperty("detail").GetString(), StringComparison.Ordinal);
         (status, answer) = await ScreenPopTests.PostAsync(host, $"/api/calls/{callId}/end", new { agentId = "nobody" }, ScreenPopTests.CtiKey);
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("'nobody' is not a configured agent", answer.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
-        // The supervisor leaves no open desktop behind for the other tests: closed, and seen closed by the engine.
+        await CloseSupervisorFeedAsync(feed);
+    }
+
+    /// <summary>The supervisor leaves no open desktop behind for the other tests: closed, and seen closed by the engine.</summary>
+    private async Task CloseSupervisorFeedAsync(DesktopFeed feed)
+    {
         feed.Dispose();
         await Eventually.UntilAsync(async () =>
         {
@@ -117,5 +122,40 @@ public sealed class CallRingTests(SharedHost host)
             return probe.GetProperty("desktops").GetInt32() == 0;
         }, "the closed desktop to be dropped");
         await ScreenPopTests.PostAsync(host, $"/api/calls/probe-{run}/end", new { agentId = "super1" }, ScreenPopTests.CtiKey);
+    }
+
+    [Fact]
+    public async Task A_second_call_queues_beside_the_first_a_page_opened_then_gets_both_and_an_answer_marks_one_on_call()
+    {
+        var (first, second) = ($"queued-1-{run}", $"queued-2-{run}");
+        foreach (var callId in new[] { first, second })
+        {
+            var (rang, _) = await ScreenPopTests.PostAsync(host, "/api/calls", new { callId, ani = "+1 646 555 0166", agentId = "super1" }, ScreenPopTests.CtiKey);
+            Assert.Equal(HttpStatusCode.OK, rang);
+        }
+
+        // The second ring did not replace the first: a page opened now gets both, oldest first, both still ringing.
+        var feed = await DesktopFeed.OpenAsync(host.Api.Http, ScreenPopTests.SupervisorKey, Ct);
+        var ready = await feed.NextAsync("ready", Ct);
+        Assert.Equal("EUR", ready.GetProperty("currency").GetString());
+        var shown = await feed.NextCallAsync(first, Ct);
+        Assert.False(shown.TryGetProperty("answeredAt", out var none) && none.ValueKind != System.Text.Json.JsonValueKind.Null, shown.ToString());
+        await feed.NextCallAsync(second, Ct);
+
+        var (status, answer) = await ScreenPopTests.PostAsync(host, $"/api/calls/{second}/answer", new { agentId = "super1" }, ScreenPopTests.CtiKey);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(answer.GetProperty("desktops").GetInt32() >= 1, answer.ToString());
+        var answered = await feed.NextCallAsync(second, Ct);
+        Assert.True(DateTimeOffset.UtcNow - answered.GetProperty("answeredAt").GetDateTimeOffset() < TimeSpan.FromMinutes(1), answered.ToString());
+
+        // Hanging up one leaves the other open; a call that never rang cannot be answered.
+        (status, _) = await ScreenPopTests.PostAsync(host, $"/api/calls/{first}/end", new { agentId = "super1" }, ScreenPopTests.CtiKey);
+        Assert.Equal(HttpStatusCode.OK, status);
+        (status, answer) = await ScreenPopTests.PostAsync(host, $"/api/calls/never-{run}/answer", new { agentId = "super1" }, ScreenPopTests.CtiKey);
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Contains("is not an open call of super1", answer.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        (status, _) = await ScreenPopTests.PostAsync(host, $"/api/calls/{second}/end", new { agentId = "super1" }, ScreenPopTests.CtiKey);
+        Assert.Equal(HttpStatusCode.OK, status);
+        await CloseSupervisorFeedAsync(feed);
     }
 }

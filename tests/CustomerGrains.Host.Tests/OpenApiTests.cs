@@ -73,7 +73,7 @@ public sealed class OpenApiTests(SharedHost host)
         var union = schemas["InteractionEvent"];
         Assert.Equal("type", union.Discriminator!.PropertyName);
         Assert.Equal(
-            ["cancellation", "complaintOpened", "complaintResolved", "contact", "engagement", "note", "profileChanged", "purchase", "return", "survey"],
+            ["cancellation", "complaintOpened", "complaintResolved", "contact", "engagement", "note", "offer", "profileChanged", "purchase", "return", "survey"],
             union.Discriminator.Mapping!.Keys.Order());
 
         var purchase = schemas["InteractionEventPurchaseMade"].Properties!;

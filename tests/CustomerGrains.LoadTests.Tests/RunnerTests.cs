@@ -47,7 +47,7 @@ public sealed class RunnerTests
         Assert.Equal(500 + 1000, planned, precision: 6);
         Assert.Equal(TimeSpan.FromSeconds(25), duration);
         // The 50th iteration of a ramp 0 -> 10/s over 10 s (count = t^2 / 2) is due at 10 s.
-        Assert.Equal(10, ScenarioRun.TimeForCount(0, 1, 50), precision: 9);
+        Assert.Equal(10, ArrivalSchedule.TimeForCount(0, 1, 50), precision: 9);
     }
 
     [Fact]

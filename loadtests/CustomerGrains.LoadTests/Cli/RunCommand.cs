@@ -33,8 +33,17 @@ internal static class RunCommand
         }
         var name = cli.Words[1];
         var rate = cli.Double("rate", 500);
+        var copies = cli.Get("copies") is { } copiesText ? int.Parse(copiesText, CultureInfo.InvariantCulture) : (int?)null;
+        if (copies is < 1 or > 16_384)
+        {
+            await output.WriteLineAsync($"--copies {copies}: a closed loop needs from 1 to 16384 copies.");
+            return Error;
+        }
         var profile = new LoadProfile(rate, cli.Duration("ramp", TimeSpan.FromSeconds(10)), cli.Duration("duration", TimeSpan.FromSeconds(60)),
-            cli.Duration("warm-up", TimeSpan.FromSeconds(5)), cli.Get("arrivals", "constant") == "poisson" ? Arrivals.Poisson : Arrivals.Constant);
+            cli.Duration("warm-up", TimeSpan.FromSeconds(5)), cli.Get("arrivals", "constant") == "poisson" ? Arrivals.Poisson : Arrivals.Constant)
+        {
+            Copies = copies,
+        };
         var settings = new RunSettings
         {
             LateAfter = TimeSpan.FromMilliseconds(cli.Double("late-ms", 2)),
@@ -49,7 +58,7 @@ internal static class RunCommand
         var gateways = cli.Get("cluster")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var outDirectory = Path.GetFullPath(cli.Get("out") ?? Paths.NewRun(name));
         var dataDirectory = Path.GetFullPath(cli.Get("data", Paths.DefaultSeed));
-        var connections = cli.Int("connections", 256);
+        var connectionsText = cli.Get("connections", "auto");
         var timeout = cli.Duration("timeout", TimeSpan.FromSeconds(10));
         var baselineOption = cli.Get("baseline", "auto");
         var baselinePool = cli.Int("baseline-pool", 32);
@@ -64,6 +73,8 @@ internal static class RunCommand
         var wrkConnections = cli.Int("wrk-connections", 16);
         var wrkThreads = cli.Int("wrk-threads", 1);
         var senders = cli.Int("senders", 2);
+        var realtimeText = cli.Get("realtime", "on");
+        var maxLagText = cli.Get("max-lag", "0.2,1");
         // The screen-pop is an agent endpoint: the runner calls it as an agent (the embedded default's demo agent by default).
         var apiKey = cli.Get("api-key", Environment.GetEnvironmentVariable("CUSTOMERGRAINS_API_KEY") ?? "demo-service-key");
         if (SeedCommand.Unknown(cli, output))
@@ -71,7 +82,32 @@ internal static class RunCommand
             return Error;
         }
 
-        settings = settings with { Senders = senders };
+        if (realtimeText is not ("on" or "off" or "true"))
+        {
+            await output.WriteLineAsync($"--realtime '{realtimeText}': expected on (ask for real-time priority for the sender threads, the default) or off.");
+            return Error;
+        }
+        ConnectionPlan connectionPlan;
+        GeneratorLimits limits;
+        try
+        {
+            connectionPlan = ConnectionPlan.Parse(connectionsText, PeakRequestRate(name, rate, ingestRate, batchEvents), targets.Count, copies);
+            limits = GeneratorLimits.Parse(maxLagText);
+        }
+        catch (FormatException ex)
+        {
+            await output.WriteLineAsync(ex.Message);
+            return Error;
+        }
+        var realtime = realtimeText != "off";
+        // Said before the run starts, so a fallback to normal priority is seen at once, not only in the report.
+        var priority = realtime ? RealtimePriority.Probe() : RealtimePriority.Off;
+        if (realtime)
+        {
+            await output.WriteLineAsync($"sender threads: {priority.Description}");
+        }
+
+        settings = settings with { Senders = senders, Realtime = realtime, GeneratorLimits = limits };
         var header = new List<string>
         {
             $"target: {(gateways is null ? string.Join(", ", targets) : $"cluster gateways {string.Join(", ", gateways)} through the typed client (ingest and floors over HTTP {string.Join(", ", targets)})")}",
@@ -79,9 +115,10 @@ internal static class RunCommand
             string.Create(CultureInfo.InvariantCulture,
                 $"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; runner built {Build}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC; late start = more than {settings.LateAfter.TotalMilliseconds:0.#} ms after the intended time"),
             string.Create(CultureInfo.InvariantCulture,
-                $"dispatch: {settings.Senders} sender thread(s) wait for each intended start (sleep, then spin within {settings.SpinWithin.TotalMicroseconds:0} µs) and send it themselves; the dispatch lag is the send's delay after its intended time"),
+                $"dispatch: {settings.Senders} sender thread(s) at {priority.Description} wait for each intended start (sleep, then spin within {settings.SpinWithin.TotalMicroseconds:0} µs) and send it themselves; the dispatch lag is the send's delay after its intended time; the generator counts as the bottleneck above {limits}"),
+            connectionPlan.Description,
         };
-        using var http = new HttpTarget(targets, connections, timeout, apiKey);
+        using var http = new HttpTarget(targets, connectionPlan.PerHost, timeout, apiKey);
         ClusterTarget? cluster = null;
         PostgresBaseline? baseline = null;
         try
@@ -115,7 +152,7 @@ internal static class RunCommand
             var startedAt = DateTimeOffset.UtcNow;
             var results = await LoadRunner.RunAsync(stages, settings, cancellation);
             var wrkResult = wrk > TimeSpan.Zero && results.Any(r => r.Name == "floor-http")
-                ? await CrossCheckAsync(new Uri(targets[0], "/api/ping"), wrk, wrkThreads, wrkConnections, header, output, cancellation)
+                ? await CrossCheckAsync(new Uri(targets[0], "/api/ping"), wrk, wrkThreads, wrkConnections, apiKey, header, output, cancellation)
                 : null;
             var run = new RunResult($"CustomerGrains load run: {name}", startedAt, $"CustomerGrains.LoadTests {cli.Text}", header, results,
                 [.. thresholds.Select(t => t.Evaluate(results))]) { Wrk = wrkResult };
@@ -126,6 +163,10 @@ internal static class RunCommand
             foreach (var outcome in run.Thresholds)
             {
                 await output.WriteLineAsync($"threshold {outcome.Threshold}: measured {ReportFigures.F(outcome.Actual, "0.###")} -> {(outcome.Passed ? "passed" : "FAILED")}{(outcome.Problem is null ? "" : $" ({outcome.Problem})")}");
+            }
+            if (ReportFigures.GeneratorWarning(run) is { } warning)
+            {
+                await output.WriteLineAsync(warning);
             }
             await output.WriteLineAsync($"report: {report} (also report.html, summary.csv, percentiles.csv, timeline.csv)");
             return run.Passed ? Passed : ThresholdBreached;
@@ -144,13 +185,13 @@ internal static class RunCommand
     }
 
     /// <summary>wrk right after the floors, on the HTTP floor's endpoint; a missing or failing wrk is said in the header, not fatal.</summary>
-    private static async Task<WrkResult?> CrossCheckAsync(Uri url, TimeSpan duration, int threads, int connections, List<string> header,
+    private static async Task<WrkResult?> CrossCheckAsync(Uri url, TimeSpan duration, int threads, int connections, string apiKey, List<string> header,
         TextWriter output, CancellationToken cancellation)
     {
         await output.WriteLineAsync($"wrk: {threads} thread(s), {connections} connections, {duration.TotalSeconds:0} s on {url} ...");
         try
         {
-            return await Wrk.RunAsync(url, duration, threads, connections, cancellation);
+            return await Wrk.RunAsync(url, duration, threads, connections, apiKey, cancellation);
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or FormatException)
         {
@@ -160,6 +201,17 @@ internal static class RunCommand
             return null;
         }
     }
+
+    /// <summary>
+    /// The most requests a second the scenario sends at once, for <c>--connections auto</c>: the agents' and the
+    /// services' reads together in <c>mixed</c>, with the ingest requests beside them.
+    /// </summary>
+    internal static double PeakRequestRate(string scenario, double rate, double ingestRate, int batchEvents) => scenario switch
+    {
+        "mixed" => (2 * rate) + (ingestRate / Math.Max(1, batchEvents)),
+        "ingest-burst" => (ingestRate / Math.Max(1, batchEvents)) + Math.Min(5, rate),
+        _ => rate,
+    };
 
 #if DEBUG
     private const string Build = "Debug";

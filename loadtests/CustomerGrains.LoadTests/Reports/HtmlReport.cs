@@ -41,6 +41,12 @@ internal static class HtmlReport
             Table(html, ["threshold", "measured", "result"], run.Thresholds.Select(t => new[]
                 { t.Threshold.ToString(), ReportFigures.F(t.Actual, "0.###"), t.Passed ? "passed" : "FAILED" }));
         }
+        html.Append("<h2>Generator self-check</h2>");
+        if (ReportFigures.GeneratorWarning(run) is { } warning)
+        {
+            html.Append("<p><strong>").Append(System.Net.WebUtility.HtmlEncode(warning)).Append("</strong></p>");
+        }
+        Table(html, ReportFigures.SelfCheckColumns, ReportFigures.SelfCheckRows(run));
         html.Append("<h2>The generator's own cost</h2>");
         Table(html, ReportFigures.GeneratorColumns, ReportFigures.GeneratorRows(run));
 

@@ -21,6 +21,8 @@ internal static class MarkdownReport
         md.AppendLine();
         md.AppendLine("## Summary").AppendLine();
         md.Append(Summary(run));
+        md.AppendLine().AppendLine("## Generator self-check").AppendLine();
+        md.Append(SelfCheck(run));
         if (Comparison(run) is { Length: > 0 } comparison)
         {
             md.AppendLine().AppendLine("## Engine beside the baseline and the floors").AppendLine();
@@ -68,6 +70,18 @@ internal static class MarkdownReport
     {
         var md = new StringBuilder();
         Table(md, ReportFigures.SummaryColumns, ReportFigures.Rows(run).Select(r => ReportFigures.SummaryCells(r.Scenario, r.Figures, r.Label)));
+        return md.ToString();
+    }
+
+    /// <summary>The self-check table, after the warning when the generator was the bottleneck somewhere (also printed on the console).</summary>
+    public static string SelfCheck(RunResult run)
+    {
+        var md = new StringBuilder();
+        if (ReportFigures.GeneratorWarning(run) is { } warning)
+        {
+            md.Append("**").Append(warning).AppendLine("**").AppendLine();
+        }
+        Table(md, ReportFigures.SelfCheckColumns, ReportFigures.SelfCheckRows(run));
         return md.ToString();
     }
 

@@ -126,6 +126,17 @@ internal static class ReportFigures
         s.OpenModel ? $"{s.LateIterations} (> {F(s.LateAfter.TotalMilliseconds, "0.#")} ms)" : "closed model",
     ]);
 
+    /// <summary>The generator's self-check per scenario: whether its own dispatch lag let it measure the server, and its threads' priority.</summary>
+    public static IEnumerable<string[]> SelfCheckRows(RunResult run) =>
+        run.Scenarios.Select(s => new[] { s.Name, s.SelfCheck.Text, s.SenderPriority });
+
+    public static readonly string[] SelfCheckColumns = ["scenario", "generator self-check (dispatch lag against its limits)", "sender threads"];
+
+    /// <summary>The console's and the report's warning line when the generator was the bottleneck anywhere; null when it never was.</summary>
+    public static string? GeneratorWarning(RunResult run) => run.GeneratorBound is { Count: > 0 } bound
+        ? $"WARNING: the generator was the bottleneck in {string.Join(", ", bound.Select(s => s.Name))}: its own dispatch lag was over its limits, so those latencies are partly the generator's, not the server's."
+        : null;
+
     public static readonly string[] GeneratorColumns =
         ["scenario (stage)", "generator CPU (cores)", "cores on machine", "KB allocated / iteration", "GC gen0/1/2", "dispatch lag p50 ms", "dispatch lag p99 ms", "dispatch lag max ms", "late starts"];
 

@@ -19,6 +19,7 @@ public static class ReportWriter
     /// <summary>The summary table and the comparison with the baseline and the floors as Markdown, for the console.</summary>
     public static string ConsoleSummary(RunResult run) =>
         MarkdownReport.Summary(run)
+        + Environment.NewLine + MarkdownReport.SelfCheck(run)
         + (MarkdownReport.Comparison(run) is { Length: > 0 } comparison ? Environment.NewLine + comparison : "")
         + (MarkdownReport.Wrk(run) is { Length: > 0 } wrk ? Environment.NewLine + wrk : "");
 }

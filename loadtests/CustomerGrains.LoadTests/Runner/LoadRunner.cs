@@ -15,6 +15,15 @@ public sealed record RunSettings
     /// </summary>
     public int Senders { get; init; } = 2;
 
+    /// <summary>
+    /// Whether the sender threads ask for real-time priority (<see cref="RealtimePriority"/>); where it is not
+    /// permitted they run at normal priority and the result says why.
+    /// </summary>
+    public bool Realtime { get; init; }
+
+    /// <summary>The dispatch lag above which the generator counts as the bottleneck of a scenario (<see cref="GeneratorCheck"/>).</summary>
+    public GeneratorLimits GeneratorLimits { get; init; } = GeneratorLimits.Default;
+
     /// <summary>How close to an intended start a sender stops sleeping and spins (see <see cref="Pacer"/>).</summary>
     public TimeSpan SpinWithin { get; init; } = TimeSpan.FromMicroseconds(60);
 
@@ -129,7 +138,11 @@ public static class LoadRunner
         var (planned, duration) = LoadSimulation.Plan(resolved);
         return new ScenarioResult(scenario.Name, scenario.Role, run.IsOpenModel, scenario.Notes, duration, planned, run.Started, run.Late,
             settings.LateAfter, Figures(run.Iteration), [.. run.Steps.Select(Figures)], run.Lag, run.Timeline, generator,
-            scenario.ExtraFigures?.Invoke() ?? []);
+            scenario.ExtraFigures?.Invoke() ?? [])
+        {
+            SelfCheck = GeneratorCheck.Assess(run.Lag, run.IsOpenModel, settings.GeneratorLimits),
+            SenderPriority = run.IsOpenModel ? run.SenderPriority.Description : "closed model: copies run on the thread pool",
+        };
     }
 
     private static StepFigures Figures(StepStats stats) =>

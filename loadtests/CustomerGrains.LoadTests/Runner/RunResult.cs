@@ -39,6 +39,12 @@ public sealed record ScenarioResult(
     GeneratorFigures Generator,
     IReadOnlyList<(string Name, string Value)> Extra)
 {
+    /// <summary>Whether the generator kept its dispatch lag within its limits (<see cref="GeneratorCheck"/>).</summary>
+    public GeneratorVerdict SelfCheck { get; init; } = new(false, false, "not checked");
+
+    /// <summary>How the sender threads were scheduled: real-time or normal priority, and why.</summary>
+    public string SenderPriority { get; init; } = "";
+
     public double TargetRate => Duration.TotalSeconds <= 0 ? 0 : PlannedIterations / Duration.TotalSeconds;
 
     public double AchievedRate => Duration.TotalSeconds <= 0 ? 0 : Iterations.Requests / Duration.TotalSeconds;
@@ -53,6 +59,9 @@ public sealed record RunResult(string Title, DateTimeOffset StartedAt, string Co
     IReadOnlyList<ScenarioResult> Scenarios, IReadOnlyList<ThresholdOutcome> Thresholds)
 {
     public bool Passed => Thresholds.All(t => t.Passed);
+
+    /// <summary>The scenarios where the generator's own dispatch lag was over its limits.</summary>
+    public IReadOnlyList<ScenarioResult> GeneratorBound => [.. Scenarios.Where(s => s.SelfCheck.Bottleneck)];
 
     /// <summary>The outside tool's closed-loop measurement of the HTTP floor in the same run (<c>--wrk</c>), if asked for.</summary>
     public WrkResult? Wrk { get; init; }

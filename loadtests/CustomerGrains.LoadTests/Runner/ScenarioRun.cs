@@ -17,6 +17,8 @@ internal sealed class ScenarioRun
     private readonly Recorder lag = Latency.NewRecorder();
     private readonly int senders;
     private readonly long spinTicks;
+    private readonly bool realtime;
+    private RealtimePriority.Outcome priority = RealtimePriority.Off;
     private int phases;
     private long iterations;
     private long late;
@@ -34,6 +36,7 @@ internal sealed class ScenarioRun
         lateTicks = Latency.Ticks(settings.LateAfter);
         senders = Math.Max(1, settings.Senders);
         spinTicks = Latency.Ticks(settings.SpinWithin);
+        realtime = settings.Realtime;
         Steps = [.. scenario.Steps.Select(s => new StepStats(s.Name))];
         Iteration = new StepStats(scenario.Name);
     }
@@ -55,6 +58,9 @@ internal sealed class ScenarioRun
     public long Late => Volatile.Read(ref late);
 
     public long InFlight => Volatile.Read(ref inFlight);
+
+    /// <summary>The scheduling the sender threads got (real-time or normal, and why).</summary>
+    public RealtimePriority.Outcome SenderPriority => Volatile.Read(ref priority);
 
     public bool IsOpenModel => Scenario.Simulations.All(s => s is not LoadSimulation.ConstantPhase);
 
@@ -171,7 +177,7 @@ internal sealed class ScenarioRun
         return Task.WhenAll(done);
     }
 
-    private static Task OnThread(string name, Action body)
+    private Task OnThread(string name, Action body)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
@@ -179,6 +185,10 @@ internal sealed class ScenarioRun
             try
             {
                 Pacer.PrepareThread();
+                if (realtime)
+                {
+                    Volatile.Write(ref priority, RealtimePriority.Enter());
+                }
                 body();
                 done.SetResult();
             }
@@ -197,25 +207,10 @@ internal sealed class ScenarioRun
     /// <summary>Sender <paramref name="sender"/>'s share of one phase: every start whose index modulo the sender count is its own.</summary>
     private void Dispatch(LoadSimulation.InjectPhase phase, long origin, int sender, int seed, CancellationToken stop)
     {
-        var seconds = phase.During.TotalSeconds;
-        var end = origin + Latency.Ticks(phase.During);
-        var a = phase.FromPerSecond;
-        var b = (phase.ToPerSecond - phase.FromPerSecond) / seconds;   // rate(t) = a + b t; count(t) = a t + b t^2 / 2
         // Every sender draws the same Poisson gaps (same seed), so together they follow one schedule.
-        var gaps = Scenario.Arrivals == Arrivals.Poisson ? new Random(seed) : null;
-        var count = 0.0;
-        for (long index = 0; !stop.IsCancellationRequested; index++)
+        var schedule = new ArrivalSchedule(phase.FromPerSecond, phase.ToPerSecond, phase.During, Scenario.Arrivals, seed, sender, senders);
+        while (!stop.IsCancellationRequested && schedule.TryNext(out var t))
         {
-            count += gaps is null ? 1 : -Math.Log(1 - gaps.NextDouble());
-            if (index % senders != sender)
-            {
-                continue;
-            }
-            var t = TimeForCount(a, b, count);
-            if (double.IsNaN(t) || t >= seconds)
-            {
-                break;
-            }
             var intended = origin + (long)(t * Stopwatch.Frequency);
             _ = Pacer.WaitUntil(intended, spinTicks, stop);
             if (stop.IsCancellationRequested)
@@ -226,18 +221,7 @@ internal sealed class ScenarioRun
             // Sent from this thread up to its first await; the rest continues on the pool.
             _ = IterateAsync(intended, Interlocked.Increment(ref iterations) - 1, recording, closed: false);
         }
-        _ = Pacer.WaitUntil(end, spinTicks, stop);
-    }
-
-    /// <summary>The time at which a + b t integrates to <paramref name="count"/>; NaN if it never does.</summary>
-    internal static double TimeForCount(double a, double b, double count)
-    {
-        if (Math.Abs(b) < 1e-12)
-        {
-            return a > 0 ? count / a : double.NaN;
-        }
-        var discriminant = (a * a) + (2 * b * count);
-        return discriminant < 0 ? double.NaN : (-a + Math.Sqrt(discriminant)) / b;
+        _ = Pacer.WaitUntil(origin + Latency.Ticks(phase.During), spinTicks, stop);
     }
 
     /// <summary>The closed model: each copy starts its next iteration when the previous one ended.</summary>

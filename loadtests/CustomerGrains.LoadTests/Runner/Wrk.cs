@@ -26,8 +26,11 @@ public sealed record WrkResult(string Command, long Requests, double Seconds, do
 /// <summary>Runs the outside tool <c>wrk</c> (Debian package <c>wrk</c>) and reads its report.</summary>
 public static partial class Wrk
 {
-    /// <summary>Runs <c>wrk --latency</c> against <paramref name="url"/>; throws when wrk is missing or fails.</summary>
-    public static async Task<WrkResult> RunAsync(Uri url, TimeSpan duration, int threads, int connections, CancellationToken cancellation)
+    /// <summary>
+    /// Runs <c>wrk --latency</c> against <paramref name="url"/>, sending <c>X-Api-Key</c> as the runner does on every
+    /// request (so both make the host do the same work); throws when wrk is missing or fails.
+    /// </summary>
+    public static async Task<WrkResult> RunAsync(Uri url, TimeSpan duration, int threads, int connections, string? apiKey, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(url);
         var seconds = Math.Max(1, (int)Math.Round(duration.TotalSeconds));
@@ -37,7 +40,7 @@ public static partial class Wrk
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        string[] arguments = [$"-t{threads}", $"-c{connections}", $"-d{seconds}s", "--latency", url.ToString()];
+        string[] arguments = [$"-t{threads}", $"-c{connections}", $"-d{seconds}s", "--latency", .. KeyHeader(apiKey), url.ToString()];
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -50,8 +53,14 @@ public static partial class Wrk
         {
             throw new InvalidOperationException($"wrk exited with {process.ExitCode}: {await error}");
         }
-        return Parse(await output, "wrk " + string.Join(' ', arguments));
+        // The command as the report shows it: the key itself is not written into reports.
+        return Parse(await output, "wrk " + string.Join(' ', arguments.Select(a => a.StartsWith(KeyHeaderName, StringComparison.Ordinal) ? $"'{KeyHeaderName}: …'" : a)));
     }
+
+    private const string KeyHeaderName = "X-Api-Key";
+
+    /// <summary>wrk's arguments that send the key, none without one.</summary>
+    internal static string[] KeyHeader(string? apiKey) => string.IsNullOrEmpty(apiKey) ? [] : ["-H", $"{KeyHeaderName}: {apiKey}"];
 
     /// <summary>Reads wrk's text report (with its <c>--latency</c> distribution).</summary>
     public static WrkResult Parse(string output, string command)

@@ -6,15 +6,28 @@ using CustomerGrains.LoadTests.Runner;
 
 namespace CustomerGrains.LoadTests.Scenarios;
 
-/// <summary>The load profile every scenario of a run shares: ramp to the rate, hold it, warm up before.</summary>
+/// <summary>
+/// The load profile every scenario of a run shares: ramp to the rate, hold it, warm up before (open model); or, with
+/// <see cref="Copies"/>, that many copies sending back to back for the duration (closed loop, as wrk does).
+/// </summary>
 public sealed record LoadProfile(double Rate, TimeSpan Ramp, TimeSpan Duration, TimeSpan WarmUp, Arrivals Arrivals)
 {
-    public IReadOnlyList<LoadSimulation> Simulations(double rate) => Ramp > TimeSpan.Zero
+    /// <summary>The closed loop's copies (each sends its next request when its last answer arrived); null for the open model.</summary>
+    public int? Copies { get; init; }
+
+    public IReadOnlyList<LoadSimulation> Simulations(double rate) => Copies is { } copies
+        ? [LoadSimulation.KeepConstant(copies, Duration)]
+        : Ramp > TimeSpan.Zero
         ? [LoadSimulation.RampingInject(rate, TimeSpan.FromSeconds(1), Ramp), LoadSimulation.Inject(rate, TimeSpan.FromSeconds(1), Duration)]
         : [LoadSimulation.Inject(rate, TimeSpan.FromSeconds(1), Duration)];
 
-    /// <summary>The warm-up runs at a fifth of the rate: enough to open connections and compile the hot paths, without heating the server before the spike.</summary>
-    public IReadOnlyList<LoadSimulation> WarmUpSimulations(double rate) => [LoadSimulation.Inject(Math.Max(1, rate / 5), TimeSpan.FromSeconds(1), WarmUp)];
+    /// <summary>
+    /// The warm-up runs at a fifth of the rate: enough to open connections and compile the hot paths, without heating
+    /// the server before the spike. A closed loop warms up with all its copies (its connections are its copies).
+    /// </summary>
+    public IReadOnlyList<LoadSimulation> WarmUpSimulations(double rate) => Copies is { } copies
+        ? [LoadSimulation.KeepConstant(copies, WarmUp)]
+        : [LoadSimulation.Inject(Math.Max(1, rate / 5), TimeSpan.FromSeconds(1), WarmUp)];
 
     public Scenario Scenario(string name, ScenarioRole role, double rate, params Step[] steps) => new(name, steps, Simulations(rate))
     {
@@ -24,8 +37,11 @@ public sealed record LoadProfile(double Rate, TimeSpan Ramp, TimeSpan Duration, 
         Arrivals = Arrivals,
     };
 
-    public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"load: ramp 0 -> {Rate:0.#}/s over {Ramp.TotalSeconds:0.#} s, then {Rate:0.#}/s for {Duration.TotalSeconds:0.#} s ({Arrivals.ToString().ToLowerInvariant()} arrivals, open model); warm-up {WarmUp.TotalSeconds:0.#} s at a fifth of the rate, not counted");
+    public string Describe() => Copies is { } copies
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"load: closed loop, {copies} copies back to back for {Duration.TotalSeconds:0.#} s (each sends when its last answer arrived: the rate is the most the target answers with that many requests in flight; latencies are service times, coordinated omission applies); warm-up {WarmUp.TotalSeconds:0.#} s, not counted")
+        : string.Create(CultureInfo.InvariantCulture,
+            $"load: ramp 0 -> {Rate:0.#}/s over {Ramp.TotalSeconds:0.#} s, then {Rate:0.#}/s for {Duration.TotalSeconds:0.#} s ({Arrivals.ToString().ToLowerInvariant()} arrivals, open model); warm-up {WarmUp.TotalSeconds:0.#} s at a fifth of the rate, not counted");
 }
 
 /// <summary>The scenarios of the runner, as stages: the engine first, then the baseline, then the floors.</summary>
@@ -47,7 +63,7 @@ public sealed class ScenarioCatalog(EngineApi engine, PostgresBaseline? baseline
         engine.LookupDescription,
         engine.DecisionDescription,
         string.Create(CultureInfo.InvariantCulture, $"customers chosen Zipf-distributed (exponent {zipfExponent}) over {EngineApi.Count(engine.Seed.PhoneNumbers.Length)} phone numbers of {EngineApi.Count(engine.Seed.CustomerIds.Length)} customers"),
-        baseline is null ? "baseline: none (--baseline none)" : $"baseline: {baseline.Description}; it answers the fields of the engine's compact card (profile with masked phones and e-mail, tier, lifecycle stage, recommended treatment, the last 10 interactions with a one-line description) as one JSON document in one query by phone number, called from the runner without an HTTP layer (which favours it by about the HTTP floor); bytes/resp compares the sizes of the two answers",
+        baseline is null ? "baseline: none (--baseline none)" : $"baseline: {baseline.Description}; it answers the engine's compact screen-pop under the same field names (every customer of the number, most valuable first: name, masked phones and e-mail, tier and its service, net value, stage, recovery script, apologise and compensation, actions, last mood, open complaints, the last 10 interactions with a one-line description) as one JSON document in one query by phone number, called from the runner without an HTTP layer (which favours it by about the HTTP floor); bytes/resp compares the sizes of the two answers",
     ];
 
     public IReadOnlyList<IReadOnlyList<Scenario>> Stages(string name, bool floors, string? killPid, TimeSpan killAt, double ingestRate, int batchEvents) => name switch
@@ -73,7 +89,7 @@ public sealed class ScenarioCatalog(EngineApi engine, PostgresBaseline? baseline
     [
         profile.Scenario(name, ScenarioRole.Baseline, profile.Rate,
             new Step("screenpop-sql", c => baseline.ScreenPopAsync(engine.Seed.PhoneNumbers[Phones.Next()], c.Cancellation)))
-            with { Notes = ["The compact card's fields (profile masked, tier, stage, treatment, last 10 interactions) as JSON from PostgreSQL in one query by phone number, same rate and customer distribution."] },
+            with { Notes = ["The compact screen-pop's answer, same fields under the same names (every customer of the number, contact data masked, tier, stage, treatment, open complaints, last 10 interactions), as JSON from PostgreSQL in one query by phone number, same rate and customer distribution."] },
     ];
 
     private IEnumerable<IReadOnlyList<Scenario>> FloorStages(bool floors)
@@ -115,7 +131,7 @@ public sealed class ScenarioCatalog(EngineApi engine, PostgresBaseline? baseline
     {
         var probes = new VisibilityProbes(engine.Http, run, 64);
         return new Scenario("event-to-visible", [new Step("post", probes.PostAsync), new Step("visible", probes.VisibleAsync)],
-            profile.Simulations(Math.Min(5, profile.Rate)))
+            (profile with { Copies = null }).Simulations(Math.Min(5, profile.Rate)))
         {
             Role = ScenarioRole.Companion,
             WarmUp = profile.WarmUp,

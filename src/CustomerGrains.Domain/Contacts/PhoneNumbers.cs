@@ -99,6 +99,18 @@ public sealed class PhoneNumberNormalizer
         };
     }
 
+    /// <summary>The region (ISO 3166 code) a phone number belongs to, null when it is not a phone number or has no single region.</summary>
+    public string? Region(string? input)
+    {
+        if (Normalize(input).E164 is not { } e164)
+        {
+            return null;
+        }
+        var number = Util.Parse(e164, DefaultRegion);
+        var region = Util.GetRegionCodeForNumber(number) ?? Util.GetRegionCodeForCountryCode(number.CountryCode);
+        return region is null or "ZZ" or "001" ? null : region;
+    }
+
     private static string RegionOf(PhoneNumber number) =>
         Util.GetRegionCodeForCountryCode(number.CountryCode) is { } region && region != "ZZ"
             ? $"{region} (+{number.CountryCode})"

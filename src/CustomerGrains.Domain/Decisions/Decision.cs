@@ -27,7 +27,11 @@ public sealed record Decision(
     IReadOnlyList<NextAction> Actions,
     IReadOnlyList<WithheldAction> Withheld,
     MarketingDecision Marketing,
-    SelectionDecision Selection);
+    SelectionDecision Selection)
+{
+    /// <summary>Actions the rules called for but the policy holds back for now (the matrices, a spent budget, too soon since the last offer); the reasons say which.</summary>
+    public IReadOnlyList<WithheldAction> HeldBack { get; init; } = [];
+}
 
 /// <summary>The tier's service: its display name, service level and routing priority (1 is served first; raised by mood and open complaints).</summary>
 public sealed record ServiceDecision(string Tier, string TierName, string ServiceLevel, int RoutingPriority, IReadOnlyList<Reason> Reasons);
@@ -49,8 +53,18 @@ public sealed record Treatment(string? RecoveryScript, Emotion? Emotion, bool Ap
     public IReadOnlyList<string> Patterns { get; init; } = [];
 }
 
-/// <summary>A next best action: what to do, on which channel (the customer consented to it), within which budget; <see cref="Category"/> for cross-selling.</summary>
-public sealed record NextAction(ActionKind Kind, string Action, ConsentChannel Channel, decimal Budget, string? Category, IReadOnlyList<Reason> Reasons);
+/// <summary>
+/// A next best action: what to do, on which channel (the customer consented to it), within which budget (for care and
+/// birthdays what is left of the period's budget after accepted offers); <see cref="Category"/> for cross-selling.
+/// </summary>
+public sealed record NextAction(ActionKind Kind, string Action, ConsentChannel Channel, decimal Budget, string? Category, IReadOnlyList<Reason> Reasons)
+{
+    /// <summary>Made for this customer's own needs rather than a campaign's (the marketing matrices say so for high individuality or focus).</summary>
+    public bool Personalised { get; init; }
+
+    /// <summary>The occasion the action is for: the holiday's name (from the policy's calendar) or <c>birthday</c>; null for none.</summary>
+    public string? Occasion { get; init; }
+}
 
 /// <summary>An action the rules called for but the customer's consent does not allow; the reasons say both.</summary>
 public sealed record WithheldAction(ActionKind Kind, string Action, ConsentChannel Channel, string? Category, IReadOnlyList<Reason> Reasons);

@@ -1,3 +1,4 @@
+using CustomerGrains.Domain.Contacts;
 using CustomerGrains.Domain.Events;
 using CustomerGrains.Domain.Lifecycle;
 using CustomerGrains.Domain.Needs;
@@ -42,14 +43,21 @@ public static class DecisionEngine
 
         // Both matrices and retention split on the same value judgement: made once, its reason shared.
         var (high, valueReason) = HighValue(value, policy);
-        var treatment = Treat(state, value, tier, context.Now, policy, out var emotionBoost);
+        var marketing = Market(needs, policy, high, valueReason);
+        var selection = Select(needs, policy, high, valueReason);
+        var cells = new MatrixCells(policy.Matrices, marketing.Mode, selection.Quadrant);
+        var treatment = Treat(state, value, tier, context.Now, policy, cells, out var emotionBoost);
         var service = Serve(state, value, tierName, tier, policy, emotionBoost);
         var actions = new List<NextAction>(4);
         var withheld = new List<WithheldAction>(0);
-        var offers = new Offers(state, actions, withheld);
+        var held = new List<WithheldAction>(0);
+        var offers = new Offers(state, context.Now, actions, withheld, held, cells);
         ProposeActions(state, value, lifecycle, needs, context, policy, tierName, tier, (high, valueReason), offers);
         return new Decision(state.CustomerId, context.Now, policy.Version, lifecycle.Stage, service, treatment, actions, withheld,
-            Market(needs, policy, high, valueReason), Select(needs, policy, high, valueReason));
+            marketing, selection)
+        {
+            HeldBack = held,
+        };
     }
 
     private static ServiceDecision Serve(CustomerState state, ValueView value, string tierName, TierPolicy tier, Policy policy, int emotionBoost)
@@ -75,7 +83,7 @@ public static class DecisionEngine
         return new ServiceDecision(tierName, tier.DisplayName, tier.ServiceLevel, priority, reasons);
     }
 
-    private static Treatment Treat(CustomerState state, ValueView value, TierPolicy tier, DateTimeOffset now, Policy policy, out int emotionBoost)
+    private static Treatment Treat(CustomerState state, ValueView value, TierPolicy tier, DateTimeOffset now, Policy policy, MatrixCells cells, out int emotionBoost)
     {
         var reasons = new List<Reason>(3);
         string? script = null;
@@ -130,6 +138,7 @@ public static class DecisionEngine
 
         var apologise = false;
         var compensate = false;
+        var limit = tier.CompensationLimit;
         OpenComplaint? oldest = null, gravest = null;
         foreach (var complaint in state.OpenComplaints.Values)
         {
@@ -162,15 +171,23 @@ public static class DecisionEngine
                 compensate = true;
                 reasons.Add(new Reason("treatment.compensation",
                     $"complaint {gravest.ComplaintId} is {EnumNames.Of(gravest.Severity)}: compensation up to {Formats.Money(tier.CompensationLimit)} ({tier.DisplayName})"));
+                if (cells.CompensationCap() is { } cap && cap.Amount < limit)
+                {
+                    limit = cap.Amount;
+                    compensate = cap.Amount > 0;
+                    reasons.Add(new Reason("matrix.compensation", compensate
+                        ? $"the {cap.Cell} holds compensation to the policy floor of {Formats.Money(cap.Amount)}"
+                        : $"no compensation: the {cap.Cell} holds compensation to the policy floor of {Formats.Money(0)}"));
+                }
             }
         }
         if (firm)
         {
             reasons.Add(new Reason("treatment.firm", compensate
-                ? $"firm measures, by the policy: compensation no higher than {Formats.Money(tier.CompensationLimit)}, no escalation and nothing beyond the complaint rules"
+                ? $"firm measures, by the policy: compensation no higher than {Formats.Money(limit)}, no escalation and nothing beyond the complaint rules"
                 : "firm measures, by the policy: no compensation beyond the complaint rules, no escalation"));
         }
-        return new Treatment(script, emotion, apologise, compensate, compensate ? tier.CompensationLimit : 0, reasons)
+        return new Treatment(script, emotion, apologise, compensate, compensate ? limit : 0, reasons)
         {
             Firm = firm,
             InformSupervisor = informSupervisor,
@@ -220,25 +237,28 @@ public static class DecisionEngine
         var retention = policy.Retention;
         // The policy lists the valuable tiers (uncalibrated, the tier served as); uncalibrated, the net value alone may also say so.
         var listed = retention.Tiers.Contains(tierName);
-        var valuable = listed || (!value.IsCalibrated && worth.High);
-        var why = listed ? $"tier {tierName} is valuable" : worth.Why.Text;
+        var retainedBy = offers.Cells.Retaining();
+        var valuable = listed || retainedBy is not null || (!value.IsCalibrated && worth.High);
+        var why = listed ? $"tier {tierName} is valuable"
+            : retainedBy is not null ? $"the {retainedBy} is worth retaining whatever the tier"
+            : worth.Why.Text;
         if (valuable)
         {
             if (stage == LifecycleStage.Decline)
             {
-                offers.Add(ActionKind.Retention, retention.Action, retention.Channel, retention.Budget, null,
+                offers.Add(ActionKind.Retention, retention.Action, retention.Channel, Budget.Fixed(retention.Budget), null,
                     new Reason("action.retention", $"declining ({FirstRule(lifecycle)}) and {why}"));
             }
             else if (stage != LifecycleStage.Churned && IsListed(context.Reason, retention.ContactReasons))
             {
-                offers.Add(ActionKind.Retention, retention.Action, retention.Channel, retention.Budget, null,
+                offers.Add(ActionKind.Retention, retention.Action, retention.Channel, Budget.Fixed(retention.Budget), null,
                     new Reason("action.retention.contactReason", $"in touch to '{context.Reason}' and {why}"));
             }
         }
 
         if (stage == LifecycleStage.Churned && state.NetSpend >= policy.WinBack.MinPastNetSpend)
         {
-            offers.Add(ActionKind.WinBack, policy.WinBack.Action, policy.WinBack.Channel, policy.WinBack.Budget, null,
+            offers.Add(ActionKind.WinBack, policy.WinBack.Action, policy.WinBack.Channel, Budget.Fixed(policy.WinBack.Budget), null,
                 new Reason("action.winBack", $"churned after a net spend of {Formats.Money(state.NetSpend)} (valuable from {Formats.Money(policy.WinBack.MinPastNetSpend)})"));
         }
 
@@ -252,25 +272,43 @@ public static class DecisionEngine
                 {
                     break;
                 }
-                offers.Add(ActionKind.CrossSell, crossSell.Action, crossSell.Channel, 0, affinity.Category,
+                offers.Add(ActionKind.CrossSell, crossSell.Action, crossSell.Channel, Budget.Fixed(0), affinity.Category,
                     new Reason("action.crossSell", $"stable, and {Formats.Number(affinity.Share, "P0")} of the category interest is in {affinity.Category}"));
                 offered++;
             }
         }
 
+        var zone = needs.Zone ?? LocalZone.Of(state, policy.Calendar);
         var active = LifecycleView.IsActive(stage) || stage == LifecycleStage.Decline;
-        if (active && tier.Care is { } care)
+        if (active && tier.Care is { } care && Occasion(care, zone, context.Now, policy.Calendar) is var (due, occasion, when) && due)
         {
-            offers.Add(ActionKind.Care, care.Action, care.Channel, care.Budget, null,
-                new Reason("action.care", $"tier {tierName} ({tier.DisplayName}) care: {care.Action} within {Formats.Money(care.Budget)}"));
+            offers.Add(ActionKind.Care, care.Action, care.Channel, new Budget(care.Budget, care.PeriodDays, care.MinIntervalDays), null,
+                new Reason("action.care", $"tier {tierName} ({tier.DisplayName}) care: {care.Action}{when} within {Formats.Money(care.Budget)} per {care.PeriodDays} days"),
+                occasion);
         }
 
-        if (stage != LifecycleStage.Churned && state.Birthday is { } birthday && DaysToBirthday(birthday.Value, context.Now) is var days
+        if (stage != LifecycleStage.Churned && state.Birthday is { } birthday && DaysToBirthday(birthday.Value, context.Now, zone.Zone()) is var days
             && days <= policy.Birthday.WithinDays)
         {
-            offers.Add(ActionKind.Birthday, policy.Birthday.Action, policy.Birthday.Channel, tier.BirthdayBudget, null,
-                new Reason("action.birthday", (days == 0 ? "birthday today" : $"birthday in {days} day(s)") + $": within {Formats.Money(tier.BirthdayBudget)}"));
+            offers.Add(ActionKind.Birthday, policy.Birthday.Action, policy.Birthday.Channel, new Budget(tier.BirthdayBudget, 365, policy.Birthday.MinIntervalDays), null,
+                new Reason("action.birthday", (days == 0 ? "birthday today" : $"birthday in {days} day(s)") + $" ({zone.TimeZone} time): within {Formats.Money(tier.BirthdayBudget)}"),
+                "birthday");
         }
+    }
+
+    /// <summary>Whether a care action is due now: always for one of any time; before a holiday of the customer's region within the calendar's days.</summary>
+    private static (bool Due, string? Occasion, string When) Occasion(CarePolicy care, LocalZone zone, DateTimeOffset now, CalendarPolicy calendar)
+    {
+        if (care.Occasion == CareOccasion.Anytime)
+        {
+            return (true, null, "");
+        }
+        if (calendar.NextHoliday(zone.Region, zone.Today(now)) is { } next && next.Days <= calendar.WithinDays)
+        {
+            var when = next.Days == 0 ? "today" : $"in {next.Days} day(s)";
+            return (true, next.Holiday.Name, $" for {next.Holiday.Name} {when} ({zone.Region} holiday calendar, {zone.TimeZone} time)");
+        }
+        return (false, null, "");
     }
 
     private static MarketingDecision Market(NeedProfileView needs, Policy policy, bool high, Reason valueReason)
@@ -362,9 +400,13 @@ public static class DecisionEngine
     }
 
     /// <summary>Days from <paramref name="now"/>'s UTC day to the next birthday (0 on the day); 29 February is kept on 28 February in other years.</summary>
-    public static int DaysToBirthday(DateOnly birthday, DateTimeOffset now)
+    public static int DaysToBirthday(DateOnly birthday, DateTimeOffset now) => DaysToBirthday(birthday, now, TimeZoneInfo.Utc);
+
+    /// <summary>Days from <paramref name="now"/>'s day in <paramref name="zone"/> (the customer's) to the next birthday (0 on the day).</summary>
+    public static int DaysToBirthday(DateOnly birthday, DateTimeOffset now, TimeZoneInfo zone)
     {
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        ArgumentNullException.ThrowIfNull(zone);
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
         var next = InYear(birthday, today.Year);
         if (next < today)
         {
@@ -394,15 +436,59 @@ public static class DecisionEngine
 
     private static string FirstRule(LifecycleView lifecycle) => lifecycle.Reasons.Count > 0 ? lifecycle.Reasons[0].Text : "declining";
 
-    /// <summary>Adds an action when the customer consented to its channel, else records it as withheld with the reason.</summary>
-    private readonly struct Offers(CustomerState state, List<NextAction> actions, List<WithheldAction> withheld)
+    /// <summary>
+    /// Adds an action unless the customer's matrix cells hold it back (recorded as held back with the reason), when the
+    /// customer consented to its channel, else records it as withheld with the reason.
+    /// </summary>
+    private readonly struct Offers(CustomerState state, DateTimeOffset now, List<NextAction> actions, List<WithheldAction> withheld, List<WithheldAction> held, MatrixCells cells)
     {
-        public void Add(ActionKind kind, string action, ConsentChannel channel, decimal budget, string? category, Reason why)
+        public MatrixCells Cells => cells;
+
+        public void Add(ActionKind kind, string action, ConsentChannel channel, Budget budget, string? category, Reason why, string? occasion = null)
         {
+            var amount = budget.Amount;
+            Reason? left = null;
+            if (cells.Holding(kind) is { } cell)
+            {
+                held.Add(new WithheldAction(kind, action, channel, category,
+                    [why, new Reason("matrix.hold", $"held back: the {cell} makes no {EnumNames.Of(kind)} offer")]));
+                return;
+            }
+            if (budget.PeriodDays is { } period)
+            {
+                var since = now.AddDays(-period);
+                var (spent, last) = state.OffersOf(kind, action, since, now);
+                amount = budget.Amount - spent;
+                if (spent > 0 && amount <= 0)
+                {
+                    held.Add(new WithheldAction(kind, action, channel, category, [why, new Reason("budget.spent",
+                        $"held back: the budget of {Formats.Money(budget.Amount)} per {period} days is spent ({Formats.Money(spent)} in accepted offers since {Formats.Day(since)})")]));
+                    return;
+                }
+                if (last is { } at && (now - at).TotalDays < budget.MinIntervalDays)
+                {
+                    held.Add(new WithheldAction(kind, action, channel, category, [why, new Reason("budget.interval",
+                        $"held back: last offered on {Formats.Day(at)}; not again before {Formats.Day(at.AddDays(budget.MinIntervalDays))} (at least {budget.MinIntervalDays} days apart)")]));
+                    return;
+                }
+                if (spent > 0)
+                {
+                    left = new Reason("budget.remaining", $"{Formats.Money(amount)} of the {Formats.Money(budget.Amount)} budget per {period} days left ({Formats.Money(spent)} spent)");
+                }
+            }
             if (state.HasConsent(channel))
             {
-                actions.Add(new NextAction(kind, action, channel, budget, category,
-                    [why, new Reason("consent.granted", $"consented to {EnumNames.Of(channel)}")]));
+                var personalisedBy = cells.Personalising();
+                List<Reason> reasons = [why, new Reason("consent.granted", $"consented to {EnumNames.Of(channel)}")];
+                if (left is not null)
+                {
+                    reasons.Add(left);
+                }
+                if (personalisedBy is not null)
+                {
+                    reasons.Add(new Reason("matrix.personalised", $"personalise it to the customer's own needs ({personalisedBy})"));
+                }
+                actions.Add(new NextAction(kind, action, channel, amount, category, reasons) { Personalised = personalisedBy is not null, Occasion = occasion });
             }
             else
             {
@@ -410,5 +496,40 @@ public static class DecisionEngine
                     [why, new Reason("consent.missing", $"withheld: no marketing consent for {EnumNames.Of(channel)}")]));
             }
         }
+    }
+
+    /// <summary>The customer's two cells of the policy's matrices: what they hold back, cap, retain and personalise.</summary>
+    private readonly struct MatrixCells(MatrixPolicy matrices, MarketingMode mode, SelectionQuadrant quadrant)
+    {
+        private MatrixCell Mode => matrices.Modes.GetValueOrDefault(mode) ?? MatrixCell.Neutral;
+
+        private MatrixCell Quadrant => matrices.Quadrants.GetValueOrDefault(quadrant) ?? MatrixCell.Neutral;
+
+        private string ModeName => $"marketing mode {EnumNames.Of(mode)}";
+
+        private string QuadrantName => $"selection quadrant {EnumNames.Of(quadrant)}";
+
+        /// <summary>The cell that holds back offers of <paramref name="kind"/>, null when neither does.</summary>
+        public string? Holding(ActionKind kind) =>
+            Mode.Hold.Contains(kind) ? ModeName : Quadrant.Hold.Contains(kind) ? QuadrantName : null;
+
+        /// <summary>The lower compensation cap of the two cells and the cell that sets it, null when neither caps it.</summary>
+        public (decimal Amount, string Cell)? CompensationCap() => (Mode.CompensationCap, Quadrant.CompensationCap) switch
+        {
+            ({ } m, { } q) => m <= q ? (m, ModeName) : (q, QuadrantName),
+            ({ } m, null) => (m, ModeName),
+            (null, { } q) => (q, QuadrantName),
+            _ => null,
+        };
+
+        public string? Retaining() => Mode.Retain ? ModeName : Quadrant.Retain ? QuadrantName : null;
+
+        public string? Personalising() => Mode.Personalised ? ModeName : Quadrant.Personalised ? QuadrantName : null;
+    }
+
+    /// <summary>What an action may spend: a fixed amount, or a budget per period of days spent by accepted offers, with the least days between two offers.</summary>
+    private readonly record struct Budget(decimal Amount, int? PeriodDays, int MinIntervalDays)
+    {
+        public static Budget Fixed(decimal amount) => new(amount, null, 0);
     }
 }

@@ -26,7 +26,7 @@ public sealed record EngineRules(ScoringModel Scoring, Policy Policy, LifecycleO
         };
         var lifecycle = LifecycleEvaluator.Evaluate(state, now, value.PAlive, Lifecycle);
         var segment = Scoring.Population.Segments?.GetValueOrDefault(tier);
-        var needs = NeedProfile.Of(state, now, Needs, segment);
+        var needs = NeedProfile.Of(state, now, Needs, segment, Contacts.LocalZone.Of(state, Policy.Calendar));
         return new Assessment(value, valueView, lifecycle, needs);
     }
 

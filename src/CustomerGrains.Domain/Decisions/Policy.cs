@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using CustomerGrains.Domain.Events;
 
 namespace CustomerGrains.Domain.Decisions;
@@ -25,6 +27,12 @@ public sealed record Policy(
     /// <summary>How customers are judged before the population is measured (optional in the file; default: served as C, nobody high value).</summary>
     public UncalibratedPolicy Uncalibrated { get; init; } = UncalibratedPolicy.Default;
 
+    /// <summary>What each marketing mode and selection quadrant changes in the offers (optional in the file; default: nothing).</summary>
+    public MatrixPolicy Matrices { get; init; } = MatrixPolicy.None;
+
+    /// <summary>Holidays and time zones per region (optional in the file; default: no holidays, UTC).</summary>
+    public CalendarPolicy Calendar { get; init; } = CalendarPolicy.None;
+
     /// <summary>The resource name of the default policy embedded in this assembly.</summary>
     public const string DefaultResourceName = "default-policy.json";
 
@@ -50,8 +58,23 @@ public sealed record Policy(
 /// <summary>What a value tier gets: the service level and routing priority (1 is served first), how much compensation an agent may grant, and the tier's care action and birthday budget.</summary>
 public sealed record TierPolicy(string DisplayName, string ServiceLevel, int RoutingPriority, decimal CompensationLimit, CarePolicy? Care, decimal BirthdayBudget);
 
-/// <summary>A care action for a tier (a personal gift, a holiday gift, a greeting), its budget per customer and the channel it goes out on.</summary>
-public sealed record CarePolicy(string Action, decimal Budget, ConsentChannel Channel);
+/// <summary>
+/// A care action for a tier (a personal gift, a holiday gift, a greeting), its budget per customer per <see cref="PeriodDays"/>
+/// and the channel it goes out on. Accepted offers (<c>offer</c> events) spend the budget; a new offer waits at least
+/// <see cref="MinIntervalDays"/> after the last one; a <see cref="CareOccasion.Holiday"/> action is due only before a
+/// holiday of the customer's region (<see cref="CalendarPolicy"/>).
+/// </summary>
+public sealed record CarePolicy(string Action, decimal Budget, ConsentChannel Channel)
+{
+    public int PeriodDays { get; init; } = 365;
+
+    public int MinIntervalDays { get; init; }
+
+    public CareOccasion Occasion { get; init; }
+}
+
+/// <summary>When a care action is due: at any time, or before a holiday of the customer's region.</summary>
+public enum CareOccasion { Anytime, Holiday }
 
 /// <summary>
 /// Service recovery: the script per mood, used while the mood was noted no longer than <see cref="MaxAgeDays"/> ago, and
@@ -102,7 +125,70 @@ public sealed record WinBackPolicy(string Action, ConsentChannel Channel, decima
 public sealed record CrossSellPolicy(string Action, ConsentChannel Channel, double MinAffinityShare, int MaxCategories);
 
 /// <summary>The birthday action, offered when the birthday is at most <see cref="WithinDays"/> ahead; the budget is the tier's.</summary>
-public sealed record BirthdayPolicy(string Action, ConsentChannel Channel, int WithinDays);
+public sealed record BirthdayPolicy(string Action, ConsentChannel Channel, int WithinDays)
+{
+    /// <summary>The least number of days between two birthday offers (the budget is the tier's per year). Default 300.</summary>
+    public int MinIntervalDays { get; init; } = 300;
+}
+
+/// <summary>
+/// The holiday calendar: per region (ISO 3166 code) its time zone and holidays. A customer's region is their phone's
+/// (national numbers read in <see cref="DefaultRegion"/>), else <see cref="DefaultRegion"/>; a holiday care action is due
+/// when a holiday of that region is at most <see cref="WithinDays"/> ahead in the customer's local time.
+/// </summary>
+public sealed record CalendarPolicy(string DefaultRegion, int WithinDays, ImmutableDictionary<string, RegionCalendar> Regions)
+{
+    public static CalendarPolicy None { get; } = new("US", 0, ImmutableDictionary<string, RegionCalendar>.Empty);
+
+    private readonly Lazy<Contacts.PhoneNumberNormalizer> phones = new(() => new Contacts.PhoneNumberNormalizer(DefaultRegion));
+
+    /// <summary>Reads customers' phones to find their region.</summary>
+    [JsonIgnore]
+    public Contacts.PhoneNumberNormalizer Phones => phones.Value;
+
+    /// <summary>The next holiday of <paramref name="region"/> on or after <paramref name="today"/>, and how many days ahead it is.</summary>
+    public (Holiday Holiday, int Days)? NextHoliday(string region, DateOnly today)
+    {
+        if (!Regions.TryGetValue(region, out var calendar))
+        {
+            return null;
+        }
+        (Holiday, int)? next = null;
+        foreach (var holiday in calendar.Holidays)
+        {
+            if (holiday.Next(today) is { } day && (next is null || day.DayNumber - today.DayNumber < next.Value.Item2))
+            {
+                next = (holiday, day.DayNumber - today.DayNumber);
+            }
+        }
+        return next;
+    }
+}
+
+/// <summary>A region's time zone (IANA id) and holidays.</summary>
+public sealed record RegionCalendar(string TimeZone, ImmutableArray<Holiday> Holidays);
+
+/// <summary>A holiday: every year on its month and day, or once when <see cref="Year"/> is set (a movable feast such as Easter).</summary>
+[JsonConverter(typeof(HolidayJsonConverter))]
+public sealed record Holiday(string Name, int Month, int Day, int? Year)
+{
+    /// <summary>The date as the policy file writes it: MM-dd every year, yyyy-MM-dd for one year.</summary>
+    public string Date => Year is { } year ? $"{year:D4}-{Month:D2}-{Day:D2}" : $"{Month:D2}-{Day:D2}";
+
+    /// <summary>The holiday's next day on or after <paramref name="today"/>, null when it was a one-off in the past.</summary>
+    public DateOnly? Next(DateOnly today)
+    {
+        if (Year is { } year)
+        {
+            var once = new DateOnly(year, Month, Day);
+            return once >= today ? once : null;
+        }
+        var day = On(today.Year);
+        return day >= today ? day : On(today.Year + 1);
+    }
+
+    private DateOnly On(int year) => new(year, Month, Math.Min(Day, DateTime.DaysInMonth(year, Month)));
+}
 
 /// <summary>Where the marketing matrices split high from low: value by net-value percentile, individuality by distance to the segment.</summary>
 public sealed record MarketingPolicy(double HighValuePercentile, double HighIndividuality);
@@ -117,6 +203,28 @@ public sealed record UncalibratedPolicy(string ServeAsTier, decimal? HighNetValu
     public static UncalibratedPolicy Default { get; } = new("C", null);
 }
 
+/// <summary>
+/// The marketing matrices as policy: per marketing mode (value x individuality) and per selection quadrant (value x
+/// capability match) what the customer's cell changes in the decision. Both cells of a customer apply.
+/// </summary>
+public sealed record MatrixPolicy(
+    [property: JsonPropertyName("marketing")] ImmutableDictionary<MarketingMode, MatrixCell> Modes,
+    [property: JsonPropertyName("selection")] ImmutableDictionary<SelectionQuadrant, MatrixCell> Quadrants)
+{
+    public static MatrixPolicy None { get; } = new(ImmutableDictionary<MarketingMode, MatrixCell>.Empty, ImmutableDictionary<SelectionQuadrant, MatrixCell>.Empty);
+}
+
+/// <summary>
+/// What one cell of a matrix does: the action kinds it <see cref="Hold"/>s back (e.g. no care spend on an abandon customer),
+/// the most compensation an agent may grant (<see cref="CompensationCap"/>, the policy floor; null for the tier's limit),
+/// whether the customer is worth retaining whatever the tier (<see cref="Retain"/>), and whether offers are personalised
+/// (<see cref="Personalised"/>: made for this customer's needs rather than a campaign's).
+/// </summary>
+public sealed record MatrixCell(ImmutableArray<ActionKind> Hold, decimal? CompensationCap, bool Retain, bool Personalised)
+{
+    public static MatrixCell Neutral { get; } = new([], null, false, false);
+}
+
 /// <summary>What the company serves well, and the match score (0..1) from which a customer's needs count as well matched.</summary>
 public sealed record CapabilityPolicy(ImmutableArray<string> Categories, ImmutableArray<Channel> Channels, double GoodMatch);
 
@@ -124,4 +232,50 @@ public sealed record CapabilityPolicy(ImmutableArray<string> Categories, Immutab
 public sealed record PolicyError(string Path, string Reason)
 {
     public override string ToString() => $"{Path}: {Reason}";
+}
+
+/// <summary>A holiday in the policy document's form, {"name": ..., "date": "12-25"}, the form <see cref="PolicyJson"/> reads.</summary>
+internal sealed class HolidayJsonConverter : JsonConverter<Holiday>
+{
+    public override Holiday Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        string? name = null, date = null;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("A holiday is an object with a name and a date.");
+        }
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            var property = reader.GetString();
+            reader.Read();
+            if (string.Equals(property, "name", StringComparison.OrdinalIgnoreCase))
+            {
+                name = reader.GetString();
+            }
+            else if (string.Equals(property, "date", StringComparison.OrdinalIgnoreCase))
+            {
+                date = reader.GetString();
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+        var parts = date?.Split('-') ?? [];
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        return (name, parts.Length) switch
+        {
+            (not null, 2) => new Holiday(name, int.Parse(parts[0], culture), int.Parse(parts[1], culture), null),
+            (not null, 3) => new Holiday(name, int.Parse(parts[1], culture), int.Parse(parts[2], culture), int.Parse(parts[0], culture)),
+            _ => throw new JsonException($"A holiday needs a name and a date (MM-dd or yyyy-MM-dd); got '{date}'."),
+        };
+    }
+
+    public override void Write(Utf8JsonWriter writer, Holiday value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("name", value.Name);
+        writer.WriteString("date", value.Date);
+        writer.WriteEndObject();
+    }
 }

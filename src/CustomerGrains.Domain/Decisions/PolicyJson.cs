@@ -42,7 +42,7 @@ public static class PolicyJson
 
     private static Policy Read(Node root)
     {
-        root.Only("version", "tiers", "recovery", "complaints", "retention", "winBack", "crossSell", "birthday", "marketing", "capabilities", "uncalibrated");
+        root.Only("version", "tiers", "recovery", "complaints", "retention", "winBack", "crossSell", "birthday", "marketing", "capabilities", "uncalibrated", "matrices", "calendar");
         var version = root.Text("version");
         var tiers = root.Object("tiers") is { } t ? Tiers(t) : ImmutableDictionary<string, TierPolicy>.Empty;
         return new Policy(
@@ -58,7 +58,130 @@ public static class PolicyJson
             root.Object("capabilities") is { } cap ? Capabilities(cap) : null!)
         {
             Uncalibrated = root.Has("uncalibrated") && root.Object("uncalibrated") is { } u ? Uncalibrated(u) : UncalibratedPolicy.Default,
+            Matrices = root.Has("matrices") && root.Object("matrices") is { } mx ? Matrices(mx) : MatrixPolicy.None,
+            Calendar = root.Has("calendar") && root.Object("calendar") is { } cal ? Calendar(cal) : CalendarPolicy.None,
         };
+    }
+
+    private static CalendarPolicy Calendar(Node node)
+    {
+        node.Only("defaultRegion", "withinDays", "regions");
+        var regions = ImmutableDictionary.CreateBuilder<string, RegionCalendar>(StringComparer.Ordinal);
+        if (node.Object("regions") is { } r)
+        {
+            foreach (var property in r.Element.EnumerateObject())
+            {
+                if (property.Name.Length != 2 || !property.Name.All(char.IsAsciiLetterUpper) || !Contacts.PhoneNumberNormalizer.IsSupportedRegion(property.Name))
+                {
+                    r.Fail(property.Name, "must be an ISO 3166 region code in capitals, such as DE, US or GB");
+                    continue;
+                }
+                if (r.Object(property.Name) is { } region)
+                {
+                    regions[property.Name] = Region(region);
+                }
+            }
+        }
+        var defaultRegion = node.Text("defaultRegion");
+        if (defaultRegion is not null && !regions.ContainsKey(defaultRegion))
+        {
+            node.Fail("defaultRegion", $"'{defaultRegion}' is not one of the calendar's regions ({string.Join(", ", regions.Keys.Order(StringComparer.Ordinal))})");
+        }
+        return new CalendarPolicy(defaultRegion ?? "", node.Int("withinDays", 0, 60) ?? 0, regions.ToImmutable());
+    }
+
+    private static RegionCalendar Region(Node node)
+    {
+        node.Only("timeZone", "holidays");
+        var zone = node.Text("timeZone");
+        if (zone is not null && !TimeZones.IsKnown(zone))
+        {
+            node.Fail("timeZone", $"'{zone}' is not a time zone this service knows; use an IANA id such as Europe/Berlin");
+        }
+        var holidays = ImmutableArray.CreateBuilder<Holiday>();
+        if (node.Element.TryGetProperty("holidays", out var list) && list.ValueKind == JsonValueKind.Array)
+        {
+            var i = 0;
+            foreach (var item in list.EnumerateArray())
+            {
+                var holiday = new Node(item, $"{node.Path}.holidays[{i}]", node.Errors);
+                if (holiday.IsObject())
+                {
+                    holiday.Only("name", "date");
+                    var name = holiday.Text("name");
+                    var date = holiday.Text("date");
+                    if (date is not null && ParseHoliday(date) is { } parsed)
+                    {
+                        if (name is not null)
+                        {
+                            holidays.Add(new Holiday(name, parsed.Month, parsed.Day, parsed.Year));
+                        }
+                    }
+                    else if (date is not null)
+                    {
+                        holiday.Fail("date", $"'{date}' is not a date: write MM-dd for every year (12-25) or yyyy-MM-dd for one year (2027-03-28)");
+                    }
+                }
+                i++;
+            }
+        }
+        else
+        {
+            node.Fail("holidays", "must be an array of holidays ({\"name\": ..., \"date\": \"12-25\"})");
+        }
+        return new RegionCalendar(zone ?? "", holidays.ToImmutable());
+    }
+
+    private static (int Month, int Day, int? Year)? ParseHoliday(string text)
+    {
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", culture, System.Globalization.DateTimeStyles.None, out var once))
+        {
+            return (once.Month, once.Day, once.Year);
+        }
+        // Every year: read in a leap year so that 02-29 is a date (kept on the 28th in other years).
+        return DateOnly.TryParseExact("2000-" + text, "yyyy-MM-dd", culture, System.Globalization.DateTimeStyles.None, out var yearly)
+            ? (yearly.Month, yearly.Day, null)
+            : null;
+    }
+
+    private static MatrixPolicy Matrices(Node node)
+    {
+        node.Only("marketing", "selection");
+        return new MatrixPolicy(
+            node.Has("marketing") && node.Object("marketing") is { } m ? Cells<MarketingMode>(m) : MatrixPolicy.None.Modes,
+            node.Has("selection") && node.Object("selection") is { } s ? Cells<SelectionQuadrant>(s) : MatrixPolicy.None.Quadrants);
+    }
+
+    private static ImmutableDictionary<T, MatrixCell> Cells<T>(Node node) where T : struct, Enum
+    {
+        node.Only([.. Enum.GetValues<T>().Select(v => EnumNames.Of(v))]);
+        var cells = ImmutableDictionary.CreateBuilder<T, MatrixCell>();
+        foreach (var value in Enum.GetValues<T>())
+        {
+            var name = EnumNames.Of(value);
+            if (!node.Has(name) || node.Object(name) is not { } cell)
+            {
+                continue;
+            }
+            cell.Only("hold", "compensationCap", "retain", "personalised");
+            var holdNames = cell.Has("hold") ? cell.Strings("hold", minCount: 0) : [];
+            var hold = ImmutableArray.CreateBuilder<ActionKind>(holdNames.Length);
+            for (var i = 0; i < holdNames.Length; i++)
+            {
+                if (EnumNames.TryParse<ActionKind>(holdNames[i], out var kind))
+                {
+                    hold.Add(kind);
+                }
+                else
+                {
+                    cell.Fail($"hold[{i}]", $"unknown action '{holdNames[i]}'; expected one of {EnumNames.List<ActionKind>()}");
+                }
+            }
+            cells[value] = new MatrixCell(hold.ToImmutable(), cell.Has("compensationCap") ? cell.Money("compensationCap") : null,
+                cell.Has("retain") && cell.Bool("retain") == true, cell.Has("personalised") && cell.Bool("personalised") == true);
+        }
+        return cells.ToImmutable();
     }
 
     private static UncalibratedPolicy Uncalibrated(Node node)
@@ -105,8 +228,13 @@ public static class PolicyJson
 
     private static CarePolicy Care(Node node)
     {
-        node.Only("action", "budget", "channel");
-        return new CarePolicy(node.Text("action") ?? "", node.Money("budget") ?? 0, node.Enum<ConsentChannel>("channel") ?? default);
+        node.Only("action", "budget", "channel", "periodDays", "minIntervalDays", "occasion");
+        return new CarePolicy(node.Text("action") ?? "", node.Money("budget") ?? 0, node.Enum<ConsentChannel>("channel") ?? default)
+        {
+            PeriodDays = node.Has("periodDays") ? node.Int("periodDays", 1, 3660) ?? 0 : 365,
+            MinIntervalDays = node.Has("minIntervalDays") ? node.Int("minIntervalDays", 0, 3660) ?? 0 : 0,
+            Occasion = node.Has("occasion") ? node.Enum<CareOccasion>("occasion") ?? default : CareOccasion.Anytime,
+        };
     }
 
     private static RecoveryPolicy Recovery(Node node)
@@ -182,8 +310,11 @@ public static class PolicyJson
 
     private static BirthdayPolicy Birthday(Node node)
     {
-        node.Only("action", "channel", "withinDays");
-        return new BirthdayPolicy(node.Text("action") ?? "", node.Enum<ConsentChannel>("channel") ?? default, node.Int("withinDays", 0, 60) ?? 0);
+        node.Only("action", "channel", "withinDays", "minIntervalDays");
+        return new BirthdayPolicy(node.Text("action") ?? "", node.Enum<ConsentChannel>("channel") ?? default, node.Int("withinDays", 0, 60) ?? 0)
+        {
+            MinIntervalDays = node.Has("minIntervalDays") ? node.Int("minIntervalDays", 0, 366) ?? 0 : 300,
+        };
     }
 
     private static MarketingPolicy Marketing(Node node)

@@ -19,6 +19,7 @@ namespace CustomerGrains.Domain.Events;
 [JsonDerivedType(typeof(ProfileChanged), "profileChanged")]
 [JsonDerivedType(typeof(CustomerCancelled), "cancellation")]
 [JsonDerivedType(typeof(NoteAdded), "note")]
+[JsonDerivedType(typeof(OfferRecorded), "offer")]
 public abstract record InteractionEvent
 {
     public required string EventId { get; init; }
@@ -41,6 +42,9 @@ public sealed record PurchaseMade : InteractionEvent
     public decimal Discount { get; init; }
     public PaymentMethod? PaymentMethod { get; init; }
     public Channel? Channel { get; init; }
+
+    /// <summary>Why the customer bought (e.g. gift, replacement, event), when the shop knows: part of the need profile's why.</summary>
+    public string? Reason { get; init; }
 
     /// <summary>The amount's worth in the base currency, set at ingest (never read from a client); null in events logged before it.</summary>
     public Conversion? Conversion { get; init; }
@@ -125,6 +129,9 @@ public sealed record ProfileChanged : InteractionEvent
     public DateOnly? Birthday { get; init; }
     public ImmutableDictionary<ConsentChannel, bool>? Consents { get; init; }
     public ImmutableDictionary<string, string>? Preferences { get; init; }
+
+    /// <summary>The customer's time zone (an IANA id such as <c>Europe/Berlin</c>): preferred hours, birthdays and holidays are in its local time.</summary>
+    public string? TimeZone { get; init; }
     public override string TypeName => "profileChanged";
 }
 
@@ -142,6 +149,24 @@ public sealed record NoteAdded : InteractionEvent
     public string? AgentId { get; init; }
     public override string TypeName => "note";
 }
+
+/// <summary>
+/// An offer made to the customer under a next best action (a care gift, a birthday greeting, a retention offer), and what
+/// became of it: made, accepted, declined. <see cref="Spend"/> is what an accepted offer cost the company, in the base
+/// currency: it is spent from the action's budget. Several events of one <see cref="OfferId"/> tell its story.
+/// </summary>
+public sealed record OfferRecorded : InteractionEvent
+{
+    public required string OfferId { get; init; }
+    public required Decisions.ActionKind Kind { get; init; }
+    public required string Action { get; init; }
+    public required OfferOutcome Outcome { get; init; }
+    public decimal Spend { get; init; }
+    public override string TypeName => "offer";
+}
+
+/// <summary>What became of an offer: made (not yet answered), accepted (its spend is taken from the budget), declined.</summary>
+public enum OfferOutcome { Offered, Accepted, Declined }
 
 public enum Channel { Phone, Email, Chat, Store, Web, App }
 

@@ -102,6 +102,7 @@ public static class InteractionJson
                 Discount = r.Decimal("discount", required: false),
                 PaymentMethod = r.Enum<PaymentMethod>("paymentMethod", required: false),
                 Channel = r.Enum<Channel>("channel", required: false),
+                Reason = r.String("reason", required: false),
             },
             "return" => new OrderReturned
             {
@@ -156,6 +157,7 @@ public static class InteractionJson
                 Birthday = r.Date("birthday"),
                 Consents = r.EnumMap<ConsentChannel, bool>("consents", (item, path) => item.Boolean(path)),
                 Preferences = r.StringMap("preferences"),
+                TimeZone = r.String("timeZone", required: false),
             },
             "cancellation" => new CustomerCancelled
             {
@@ -168,10 +170,19 @@ public static class InteractionJson
                 Text = r.String("text", required: true) ?? "",
                 AgentId = r.String("agentId", required: false),
             },
+            "offer" => new OfferRecorded
+            {
+                EventId = eventId, CustomerId = customerId, OccurredAt = occurredAt, Source = source,
+                OfferId = r.Id("offerId"),
+                Kind = r.Enum<Decisions.ActionKind>("kind", required: true) ?? default,
+                Action = r.String("action", required: true) ?? "",
+                Outcome = r.Enum<OfferOutcome>("outcome", required: true) ?? default,
+                Spend = r.Decimal("spend", required: false),
+            },
             null => null,
             _ => r.Fail<InteractionEvent>("type",
                 $"unknown event type '{type}'; expected one of purchase, return, contact, complaintOpened, " +
-                "complaintResolved, survey, engagement, profileChanged, cancellation, note"),
+                "complaintResolved, survey, engagement, profileChanged, cancellation, note, offer"),
         };
         return errors.Count == before ? result : null;
     }

@@ -126,6 +126,7 @@ public static class InteractionValidator
                 check.Amount(p.Amount, "amount", mustBePositive: false);
                 check.Amount(p.Discount, "discount", mustBePositive: false);
                 check.Currency(p.Currency, e.OccurredAt);
+                check.Text(p.Reason, "reason", options.MaxTextLength);
                 if (check.Count(p.Lines.Length, "lines", options.MaxLines))
                 {
                     for (var i = 0; i < p.Lines.Length; i++)
@@ -180,6 +181,15 @@ public static class InteractionValidator
                 check.Text(n.Text, "text", options.MaxTextLength, required: true);
                 check.Id(n.AgentId, "agentId", required: false);
                 break;
+            case OfferRecorded o:
+                check.Id(o.OfferId, "offerId");
+                check.Text(o.Action, "action", options.MaxShortTextLength, required: true);
+                check.Amount(o.Spend, "spend", mustBePositive: false);
+                if (o.Spend > 0 && o.Outcome != OfferOutcome.Accepted)
+                {
+                    check.Fail("spend", $"must be 0 for an offer {EnumNames.Of(o.Outcome)}: only an accepted offer spends its budget");
+                }
+                break;
         }
         return errors.Count == before;
     }
@@ -206,9 +216,13 @@ public static class InteractionValidator
     private static void ValidateProfile(ProfileChanged pc, DateTimeOffset now, ValidationOptions options, Checker check)
     {
         if (pc.Name is null && pc.Phones is null && pc.Email is null && pc.Birthday is null
-            && pc.Consents is null && pc.Preferences is null)
+            && pc.Consents is null && pc.Preferences is null && pc.TimeZone is null)
         {
-            check.Fail("", "a profile change must change at least one of name, phones, email, birthday, consents, preferences");
+            check.Fail("", "a profile change must change at least one of name, phones, email, birthday, consents, preferences, timeZone");
+        }
+        if (pc.TimeZone is { } zone && check.Text(zone, "timeZone", options.MaxShortTextLength, required: true) && !TimeZones.IsKnown(zone))
+        {
+            check.Fail("timeZone", $"'{Shorten(zone)}' is not a time zone this service knows; use an IANA id such as Europe/Berlin or America/New_York");
         }
         check.Text(pc.Name, "name", options.MaxShortTextLength);
         if (check.Text(pc.Email, "email", options.MaxShortTextLength) && pc.Email is { Length: > 0 } email

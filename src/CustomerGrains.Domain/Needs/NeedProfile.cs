@@ -24,7 +24,7 @@ public static class NeedProfile
     /// <summary>Trait entries besides the categories: four dayparts, the weekend, up to six channels, two of price, basket and rhythm.</summary>
     private const int FixedTraits = 15;
 
-    public static NeedProfileView Of(CustomerState state, DateTimeOffset now, NeedOptions options, SegmentAverages? segment)
+    public static NeedProfileView Of(CustomerState state, DateTimeOffset now, NeedOptions options, SegmentAverages? segment, Contacts.LocalZone? zone = null)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(options);
@@ -65,7 +65,12 @@ public static class NeedProfile
             state.LastEmotion,
             OpenComplaints(state, now),
             traits,
-            segment is null ? null : Individuality(traits, segment.Traits));
+            segment is null ? null : Individuality(traits, segment.Traits))
+        {
+            Zone = zone,
+            Why = Why(state, now, options),
+            LocalPreferredHour = contacts > 0 && zone is not null ? LocalHour(ArgMax(state.ContactHours), zone, now) : null,
+        };
     }
 
     /// <summary>
@@ -123,33 +128,56 @@ public static class NeedProfile
 
     private static List<CategoryAffinity> Categories(CustomerState state, DateTimeOffset now, NeedOptions options, Dictionary<string, double> traits)
     {
-        // The decayed scores first (their total is the shares' denominator), then one affinity per category.
-        var count = state.CategoryAffinity.Count;
-        Span<double> scores = count <= 64 ? stackalloc double[count] : new double[count];
-        var total = 0d;
-        var i = 0;
-        foreach (var score in state.CategoryAffinity.Values)
+        var ranked = Ranked(state.CategoryAffinity, now, traits, CategoryGroup);
+        var top = new List<CategoryAffinity>(Math.Min(ranked.Count, options.TopCategories));
+        foreach (var (category, score, share) in ranked.Take(options.TopCategories))
         {
-            scores[i] = score.ValueAt(now, CustomerState.CategoryHalfLife);
-            total += scores[i++];
+            top.Add(new CategoryAffinity(category, score, share));
+        }
+        return top;
+    }
+
+    /// <summary>The why: reasons of contacts, complaints, purchases, returns and cancellations, decayed, strongest first.</summary>
+    private static List<ReasonShare> Why(CustomerState state, DateTimeOffset now, NeedOptions options)
+    {
+        var ranked = Ranked(state.WhyReasons, now, null, "");
+        var top = new List<ReasonShare>(Math.Min(ranked.Count, options.TopCategories));
+        foreach (var (reason, score, share) in ranked.Take(options.TopCategories))
+        {
+            top.Add(new ReasonShare(reason, score, share));
+        }
+        return top;
+    }
+
+    /// <summary>
+    /// Decaying scores as of <paramref name="now"/> with their shares of the total, strongest first (ties by key); each share
+    /// is also written to <paramref name="traits"/> under <paramref name="traitGroup"/> when given.
+    /// </summary>
+    private static List<(string Key, double Score, double Share)> Ranked(Dictionary<string, DecayingScore> scores, DateTimeOffset now,
+        Dictionary<string, double>? traits, string traitGroup)
+    {
+        var all = new List<(string Key, double Score, double Share)>(scores.Count);
+        var total = 0d;
+        foreach (var (key, score) in scores)
+        {
+            var value = score.ValueAt(now, CustomerState.CategoryHalfLife);
+            all.Add((key, value, 0));
+            total += value;
         }
         if (total <= 0)
         {
             return [];
         }
-        var all = new List<CategoryAffinity>(count);
-        i = 0;
-        foreach (var category in state.CategoryAffinity.Keys)
+        for (var i = 0; i < all.Count; i++)
         {
-            var share = scores[i] / total;
-            all.Add(new CategoryAffinity(category, scores[i++], share));
-            traits[CategoryGroup + category] = share;
+            var (key, value, _) = all[i];
+            all[i] = (key, value, value / total);
+            if (traits is not null)
+            {
+                traits[traitGroup + key] = value / total;
+            }
         }
-        all.Sort(static (a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.Category, b.Category));
-        if (all.Count > options.TopCategories)
-        {
-            all.RemoveRange(options.TopCategories, all.Count - options.TopCategories);
-        }
+        all.Sort(static (a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.Key, b.Key));
         return all;
     }
 
@@ -291,6 +319,13 @@ public static class NeedProfile
     }
 
     /// <summary>The index of the largest count; the earliest on a tie.</summary>
+    /// <summary>A UTC hour of day in the customer's time zone, at the zone's offset of <paramref name="now"/> (whole hours; a half-hour zone rounds down).</summary>
+    private static int LocalHour(int utcHour, Contacts.LocalZone zone, DateTimeOffset now)
+    {
+        var offset = (int)Math.Floor(zone.Zone().GetUtcOffset(now).TotalHours);
+        return ((utcHour + offset) % 24 + 24) % 24;
+    }
+
     private static int ArgMax(int[] counts)
     {
         var best = 0;

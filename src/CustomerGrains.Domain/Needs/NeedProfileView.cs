@@ -30,7 +30,7 @@ public sealed record SegmentAverages(string Segment, IReadOnlyDictionary<string,
 /// the mood at the last contact, open complaints, and how individual the needs are against the segment.
 /// </summary>
 /// <param name="Categories">The strongest category affinities as of the moment, strongest first.</param>
-/// <param name="PreferredHour">The UTC hour of day with the most contacts and engagements.</param>
+/// <param name="PreferredHour">The UTC hour of day with the most contacts and engagements (<see cref="LocalPreferredHour"/> in the customer's time).</param>
 /// <param name="PreferredWeekday">The weekday with the most contacts and engagements.</param>
 /// <param name="ContactObservations">How many contacts and engagements the hour and weekday preferences rest on.</param>
 /// <param name="PreferredChannel">The channel with the largest share of the customer's dealings.</param>
@@ -65,4 +65,17 @@ public sealed record NeedProfileView(
     EmotionNote? LastEmotion,
     IReadOnlyList<OpenComplaintView> OpenComplaints,
     IReadOnlyDictionary<string, double> Traits,
-    double? Individuality);
+    double? Individuality)
+{
+    /// <summary>The customer's time zone and holiday region, and where they come from (profile, phone, default).</summary>
+    public Contacts.LocalZone? Zone { get; init; }
+
+    /// <summary>The why: the reasons the customer buys, calls, complains, returns or leaves, decayed like the categories, strongest first.</summary>
+    public IReadOnlyList<ReasonShare> Why { get; init; } = [];
+
+    /// <summary><see cref="PreferredHour"/> in the customer's time zone (<see cref="Zone"/>); null without contacts or a zone.</summary>
+    public int? LocalPreferredHour { get; init; }
+}
+
+/// <summary>One reason of the customer's dealings (a contact's reason, a complaint's category, a purchase's or return's reason), its decayed score and share.</summary>
+public sealed record ReasonShare(string Reason, double Score, double Share);

@@ -63,3 +63,9 @@ public sealed record StageTransition(Lifecycle.LifecycleStage? From, Lifecycle.L
 
 /// <summary>One of the latest interactions: its id, type (wire name), event time and a one-line description.</summary>
 public sealed record RecentInteraction(string EventId, string Type, DateTimeOffset At, string Summary);
+
+/// <summary>
+/// An offer made under a next best action and what became of it (the latest outcome by event time): when it was first
+/// made, its outcome and when, and what an accepted offer cost.
+/// </summary>
+public sealed record OfferFact(Decisions.ActionKind Kind, string Action, DateTimeOffset OfferedAt, OfferOutcome Outcome, DateTimeOffset OutcomeAt, decimal Spend);

@@ -76,6 +76,15 @@ public sealed class CustomerState : IJsonOnDeserialized
     [JsonInclude] public Dictionary<string, StatedPreference> Preferences { get; private set; } = new(StringComparer.Ordinal);
     [JsonInclude] public CancellationNote? Cancellation { get; private set; }
 
+    /// <summary>The customer's own time zone (IANA id) as the profile last stated it.</summary>
+    [JsonInclude] public Stamped<string>? TimeZone { get; private set; }
+
+    /// <summary>How many offers <see cref="Offers"/> keeps (the earliest made are dropped first).</summary>
+    public const int OfferLimit = 100;
+
+    /// <summary>Offers made under next best actions by offer id, at most <see cref="OfferLimit"/>: the budgets they spent and when they were made.</summary>
+    [JsonInclude] public Dictionary<string, OfferFact> Offers { get; private set; } = new(StringComparer.Ordinal);
+
     // Need statistics: sufficient statistics of the need profile, each updated in O(1) per event.
 
     /// <summary>How fast category affinity fades: a purchase counts half as much after this long. Changing it needs a replay.</summary>
@@ -98,6 +107,19 @@ public sealed class CustomerState : IJsonOnDeserialized
 
     /// <summary>Interest per category from order lines and engagements, decaying with <see cref="CategoryHalfLife"/>.</summary>
     [JsonInclude] public Dictionary<string, DecayingScore> CategoryAffinity { get; private set; } = new(StringComparer.Ordinal);
+
+    /// <summary>How many distinct reasons <see cref="WhyReasons"/> keeps (the weakest goes first).</summary>
+    public const int WhyReasonLimit = 50;
+
+    /// <summary>The longest reason kept in <see cref="WhyReasons"/>; longer ones are cut.</summary>
+    public const int WhyReasonLength = 64;
+
+    /// <summary>
+    /// The why of the need profile: per reason (normalised: trimmed, lower case, at most <see cref="WhyReasonLength"/>
+    /// characters) of contacts, complaints (their category), purchases, returns and cancellations, decaying with
+    /// <see cref="CategoryHalfLife"/>; at most <see cref="WhyReasonLimit"/>.
+    /// </summary>
+    [JsonInclude] public Dictionary<string, DecayingScore> WhyReasons { get; private set; } = new(StringComparer.Ordinal);
 
     /// <summary>Purchases per sales channel (purchases without a channel are not counted).</summary>
     [JsonInclude] public Dictionary<Channel, int> PurchaseChannels { get; private set; } = [];
@@ -207,7 +229,11 @@ public sealed class CustomerState : IJsonOnDeserialized
             case ProfileChanged pc: ApplyProfile(pc); break;
             case NoteAdded:
                 break;
+            case OfferRecorded o:
+                ApplyOffer(o);
+                break;
             case CustomerCancelled x:
+                AddReason(x.Reason, x.OccurredAt);
                 if (Cancellation is null || x.OccurredAt > Cancellation.At)
                 {
                     Cancellation = new CancellationNote(x.Reason, x.OccurredAt);
@@ -290,6 +316,7 @@ public sealed class CustomerState : IJsonOnDeserialized
 
     private void ApplyReturn(OrderReturned r)
     {
+        AddReason(r.Reason, r.OccurredAt);
         var amount = Counted(r.Amount, Factor(r.Currency, r.Conversion, -r.Amount));
         ReturnCount++;
         ReturnedAmount += amount;
@@ -359,8 +386,28 @@ public sealed class CustomerState : IJsonOnDeserialized
         return longest;
     }
 
+    private void AddReason(string? reason, DateTimeOffset at)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            return;
+        }
+        var key = string.Join(' ', reason.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant();
+        if (key.Length > WhyReasonLength)
+        {
+            key = key[..WhyReasonLength];
+        }
+        WhyReasons[key] = WhyReasons.TryGetValue(key, out var score) ? score.Add(1, at, CategoryHalfLife) : new DecayingScore(1, at);
+        if (WhyReasons.Count > WhyReasonLimit)
+        {
+            var now = LastEventAt ?? at;
+            WhyReasons.Remove(WhyReasons.Where(x => x.Key != key).MinBy(x => x.Value.ValueAt(now, CategoryHalfLife)).Key);
+        }
+    }
+
     private void ApplyPurchaseNeeds(PurchaseMade p, decimal? factor)
     {
+        AddReason(p.Reason, p.OccurredAt);
         if (p.Channel is { } channel)
         {
             PurchaseChannels[channel] = PurchaseChannels.GetValueOrDefault(channel) + 1;
@@ -430,6 +477,7 @@ public sealed class CustomerState : IJsonOnDeserialized
     private void ApplyContact(CustomerContacted c)
     {
         CountContactTime(c.OccurredAt);
+        AddReason(c.Reason, c.OccurredAt);
         Contacts[c.Channel] = Contacts.TryGetValue(c.Channel, out var s)
             ? new ChannelContacts(s.Count + 1, s.TotalSeconds + c.DurationSeconds, c.OccurredAt > s.LastAt ? c.OccurredAt : s.LastAt)
             : new ChannelContacts(1, c.DurationSeconds, c.OccurredAt);
@@ -442,6 +490,7 @@ public sealed class CustomerState : IJsonOnDeserialized
     private void ApplyComplaintOpened(ComplaintOpened o)
     {
         ComplaintCount++;
+        AddReason(o.Category, o.OccurredAt);
         if (!ResolvedComplaints.ContainsKey(o.ComplaintId))
         {
             OpenComplaints[o.ComplaintId] = new OpenComplaint(o.ComplaintId, o.Severity, o.Category, o.OccurredAt);
@@ -524,10 +573,58 @@ public sealed class CustomerState : IJsonOnDeserialized
                 Consents[channel] = new ConsentNote(granted, at);
             }
         }
+        TimeZone = Newer(TimeZone, pc.TimeZone, at);
         foreach (var (key, value) in pc.Preferences ?? [])
         {
             SetPreference(key, value, pc.Source, at);
         }
+    }
+
+    private void ApplyOffer(OfferRecorded o)
+    {
+        if (Offers.TryGetValue(o.OfferId, out var known))
+        {
+            var later = o.OccurredAt >= known.OutcomeAt;
+            Offers[o.OfferId] = known with
+            {
+                OfferedAt = o.OccurredAt < known.OfferedAt ? o.OccurredAt : known.OfferedAt,
+                Outcome = later ? o.Outcome : known.Outcome,
+                OutcomeAt = later ? o.OccurredAt : known.OutcomeAt,
+                Spend = later ? o.Spend : known.Spend,
+            };
+            return;
+        }
+        Offers[o.OfferId] = new OfferFact(o.Kind, o.Action, o.OccurredAt, o.Outcome, o.OccurredAt, o.Spend);
+        if (Offers.Count > OfferLimit)
+        {
+            Offers.Remove(Offers.MinBy(x => x.Value.OfferedAt).Key);
+        }
+    }
+
+    /// <summary>
+    /// What accepted offers of <paramref name="kind"/> and <paramref name="action"/> spent from <paramref name="since"/> up to
+    /// <paramref name="now"/>, and when such an offer was last made (any outcome) up to <paramref name="now"/>.
+    /// </summary>
+    public (decimal Spent, DateTimeOffset? LastOfferedAt) OffersOf(Decisions.ActionKind kind, string action, DateTimeOffset since, DateTimeOffset now)
+    {
+        var spent = 0m;
+        DateTimeOffset? last = null;
+        foreach (var offer in Offers.Values)
+        {
+            if (offer.Kind != kind || !string.Equals(offer.Action, action, StringComparison.OrdinalIgnoreCase) || offer.OfferedAt > now)
+            {
+                continue;
+            }
+            if (last is null || offer.OfferedAt > last)
+            {
+                last = offer.OfferedAt;
+            }
+            if (offer.Outcome == OfferOutcome.Accepted && offer.OutcomeAt > since && offer.OutcomeAt <= now)
+            {
+                spent += offer.Spend;
+            }
+        }
+        return (spent, last);
     }
 
     /// <summary>Records a stated preference unless a newer statement of the same key is already known.</summary>

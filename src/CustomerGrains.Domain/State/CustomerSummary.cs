@@ -83,6 +83,9 @@ public sealed record CustomerSummary(
     CancellationNote? Cancellation,
     IReadOnlyList<RecentInteraction> RecentInteractions)
 {
+    /// <summary>The time zone the customer stated in their profile (IANA id), null when none.</summary>
+    public string? TimeZone { get; init; }
+
     public static CustomerSummary Of(CustomerState s, DateTimeOffset asOf) => new(
         s.CustomerId,
         asOf,
@@ -106,5 +109,8 @@ public sealed record CustomerSummary(
         s.LastNps,
         s.Engagements,
         s.Cancellation,
-        s.RecentInteractions);
+        s.RecentInteractions)
+    {
+        TimeZone = s.TimeZone?.Value,
+    };
 }

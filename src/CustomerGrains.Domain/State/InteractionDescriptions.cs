@@ -27,6 +27,7 @@ public static class InteractionDescriptions
             CustomerCancelled x => "cancelled" + (x.Reason is { } why ? $" ({why})" : ""),
             NoteAdded n => "note" + (n.AgentId is { } agent ? $" by {agent}" : "") + ": "
                 + (n.Text.Length > MaxNoteLength ? n.Text[..MaxNoteLength] + "…" : n.Text),
+            OfferRecorded o => $"{o.Action} offer {o.OfferId} {EnumNames.Of(o.Outcome)}" + (o.Spend > 0 ? $", spent {Formats.Money(o.Spend)}" : ""),
             _ => e.TypeName,
         };
     }
@@ -41,6 +42,7 @@ public static class InteractionDescriptions
         if (pc.Email is not null) yield return "email";
         if (pc.Birthday is not null) yield return "birthday";
         if (pc.Consents is not null) yield return "consents";
+        if (pc.TimeZone is not null) yield return "time zone";
         if (pc.Preferences is { } prefs) yield return "preferences " + string.Join(", ", prefs.Keys.Order(StringComparer.Ordinal));
     }
 }

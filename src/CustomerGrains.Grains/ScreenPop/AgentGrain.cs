@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace CustomerGrains.Grains.ScreenPop;
 
 /// <summary>
-/// One agent: the open desktops (observers on the silos that hold the pages' connections) and the current call.
+/// One agent: the open desktops (observers on the silos that hold the pages' connections) and the open calls.
 /// Kept in memory only: desktops refresh their subscription every few seconds, so after a silo failure the grain
 /// is activated again elsewhere and learns its desktops within one refresh.
 /// </summary>
@@ -17,8 +17,11 @@ internal sealed partial class AgentGrain(TimeProvider time, ILogger<AgentGrain> 
     /// <summary>How long the customers of a call stay watched (the longest call worth following live).</summary>
     public static readonly TimeSpan CallWatch = TimeSpan.FromHours(2);
 
+    /// <summary>At most this many calls are open at once; a further ring drops the oldest (its hang-up was lost).</summary>
+    public const int MaxOpenCalls = 8;
+
     private readonly Dictionary<IAgentDesktop, DateTimeOffset> desktops = [];
-    private CallPush? current;
+    private ImmutableList<CallPush> open = [];
 
     public Task SubscribeAsync(IAgentDesktop desktop)
     {
@@ -35,7 +38,9 @@ internal sealed partial class AgentGrain(TimeProvider time, ILogger<AgentGrain> 
     public async Task<int> RingAsync(CallPush call)
     {
         ArgumentNullException.ThrowIfNull(call);
-        current = call;
+        // Calls whose hang-up never came are not kept for ever: gone after the watch, and the oldest beyond the limit.
+        var kept = open.RemoveAll(c => c.CallId == call.CallId || time.GetUtcNow() - c.RangAt > CallWatch);
+        open = kept.Count >= MaxOpenCalls ? kept.RemoveRange(0, kept.Count - MaxOpenCalls + 1).Add(call) : kept.Add(call);
         var agentId = this.GetPrimaryKeyString();
         // Watch first, so a change that lands while the card is on its way still reaches the desktop.
         await Task.WhenAll(call.Cards.Select(c =>
@@ -43,33 +48,54 @@ internal sealed partial class AgentGrain(TimeProvider time, ILogger<AgentGrain> 
         return await NotifyAsync(d => d.OnCallAsync(call));
     }
 
-    public Task<CallPush?> GetCurrentCallAsync() => Task.FromResult(current);
+    public Task<ImmutableArray<CallPush>> GetOpenCallsAsync() => Task.FromResult(open.ToImmutableArray());
 
-    public async Task<int?> EndCallAsync(string callId)
+    public async Task<int?> AnswerCallAsync(string callId)
     {
-        if (current?.CallId != callId)
+        var i = open.FindIndex(c => c.CallId == callId);
+        if (i < 0)
         {
             return null;
         }
-        current = null;
+        var answered = open[i] with { AnsweredAt = open[i].AnsweredAt ?? time.GetUtcNow() };
+        open = open.SetItem(i, answered);
+        return await NotifyAsync(d => d.OnCallAsync(answered));
+    }
+
+    public async Task<int?> EndCallAsync(string callId)
+    {
+        if (open.Find(c => c.CallId == callId) is not { } call)
+        {
+            return null;
+        }
+        open = open.Remove(call);
         var endedAt = time.GetUtcNow();
         return await NotifyAsync(d => d.OnCallEndedAsync(callId, endedAt));
     }
 
     public async Task CustomerChangedAsync(string customerId)
     {
-        if (current is not { } call || !call.Cards.Any(c => c.Customer.CustomerId == customerId))
+        if (!open.Any(c => OnCall(c, customerId)))
         {
             return;
         }
         var card = await GrainFactory.GetGrain<ICustomerGrain>(customerId).GetCardAsync(new DecisionQuery { Channel = "phone" });
-        if (card is null || !ReferenceEquals(current, call))
+        if (card is null)
         {
             return;
         }
-        current = call with { Cards = [.. call.Cards.Select(c => c.Customer.CustomerId == customerId ? card : c)] };
-        await NotifyAsync(d => d.OnCardChangedAsync(call.CallId, card));
+        // Every open call the customer is on (still open after the read) gets the fresh card.
+        var changed = open.Where(c => OnCall(c, customerId)).ToList();
+        open = open.ConvertAll(c => OnCall(c, customerId)
+            ? c with { Cards = [.. c.Cards.Select(x => x.Customer.CustomerId == customerId ? card : x)] }
+            : c);
+        foreach (var call in changed)
+        {
+            await NotifyAsync(d => d.OnCardChangedAsync(call.CallId, card));
+        }
     }
+
+    private static bool OnCall(CallPush call, string customerId) => call.Cards.Any(c => c.Customer.CustomerId == customerId);
 
     private async Task<int> NotifyAsync(Func<IAgentDesktop, Task> send)
     {

@@ -110,10 +110,10 @@ internal static class OpenApiDocs
             }
             switch (name)
             {
-                case "eventId" or "customerId" or "orderId" or "complaintId" or "agentId":
+                case "eventId" or "customerId" or "orderId" or "complaintId" or "agentId" or "offerId":
                     (field.MinLength, field.MaxLength) = (1, limits.MaxIdLength);
                     break;
-                case "source" or "name" or "email" or "category":
+                case "source" or "name" or "email" or "category" or "action":
                     field.MaxLength = limits.MaxShortTextLength;
                     break;
                 case "reason" or "text":
@@ -121,6 +121,14 @@ internal static class OpenApiDocs
                     break;
                 case "amount" or "discount" or "unitPrice":
                     (field.Minimum, field.Maximum) = ("0", amount);
+                    break;
+                case "spend":
+                    (field.Minimum, field.Maximum) = ("0", amount);
+                    field.Description = "What an accepted offer cost, in the base currency; spent from the action's budget. Must be 0 unless the outcome is accepted.";
+                    break;
+                case "timeZone":
+                    field.MaxLength = limits.MaxShortTextLength;
+                    field.Description = "The customer's time zone, an IANA id such as Europe/Berlin: preferred hours, birthday and holidays are read in it.";
                     break;
                 case "quantity":
                     (field.Minimum, field.Maximum) = ("1", limits.MaxQuantity.ToString(CultureInfo.InvariantCulture));

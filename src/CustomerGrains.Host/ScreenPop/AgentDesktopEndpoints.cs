@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Threading.Channels;
 using CustomerGrains.Abstractions;
+using CustomerGrains.Grains.Service;
 using CustomerGrains.Host.Agents;
 using CustomerGrains.Host.Api;
 using Microsoft.AspNetCore.Http.Json;
@@ -12,9 +13,9 @@ namespace CustomerGrains.Host.ScreenPop;
 /// <summary>
 /// <c>GET /api/agent/events</c>: the agent desktop's live connection (server-sent events). The silo that holds the
 /// connection registers an observer with the agent's grain, wherever that grain lives, so a ring announced on any
-/// silo reaches the page: <c>ready</c> once subscribed, <c>call</c> when a call rings, <c>card</c> when a customer on
-/// the call changes, <c>ended</c> when the telephony system hangs up (a page opened during a call gets that call after
-/// <c>ready</c>). Cards are masked for the signed-in role, and every pop is recorded in the audit trail. Every
+/// silo reaches the page: <c>ready</c> once subscribed (with the base currency), <c>call</c> when a call rings or is
+/// answered, <c>card</c> when a customer on an open call changes, <c>ended</c> when the telephony system hangs up (a page
+/// opened during calls gets the open calls after <c>ready</c>). Cards are masked for the signed-in role, and every pop is recorded in the audit trail. Every
 /// <see cref="AgentOptions.SessionCheckInterval"/> the connection renews its subscription (the grain drops desktops
 /// silent for a minute) and checks its session: one that ended (signed out, user removed or given another role,
 /// longest lifetime reached) gets <c>signed-out</c> with the reason and the feed ends. A user has at most
@@ -27,7 +28,7 @@ internal static partial class AgentDesktopEndpoints
         api.MapGet("/agent/events", StreamAsync)
             .RequireAuthorization(Roles.ServesCustomers)
             .WithName("AgentEvents")
-            .WithSummary("The signed-in agent's live desktop feed (text/event-stream): ready, call and card events")
+            .WithSummary("The signed-in agent's live desktop feed (text/event-stream): ready, call, card and ended events")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .Produces(StatusCodes.Status401Unauthorized)
             .Produces(StatusCodes.Status403Forbidden)
@@ -37,7 +38,7 @@ internal static partial class AgentDesktopEndpoints
 
     private static async Task StreamAsync(
         HttpContext context, ClaimsPrincipal user, IGrainFactory grains, Auditing auditing, AgentSessions sessions,
-        IOptions<AgentOptions> agentOptions, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime, ILoggerFactory loggers,
+        IOptions<AgentOptions> agentOptions, IOptions<MoneyOptions> money, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime, ILoggerFactory loggers,
         CancellationToken requestAborted)
     {
         var (agentId, role) = user.Caller();
@@ -86,9 +87,10 @@ internal static partial class AgentDesktopEndpoints
         try
         {
             await agent.SubscribeAsync(reference);
-            await SendAsync("ready", new { agentId, role });
-            // A page opened (or reloaded) during a call shows that call again.
-            if (await agent.GetCurrentCallAsync() is { } ongoing)
+            // The page shows money in the engine's base currency (the budgets and sums are counted in it).
+            await SendAsync("ready", new { agentId, role, currency = money.Value.BaseCurrency });
+            // A page opened (or reloaded) during calls shows them again, oldest first.
+            foreach (var ongoing in await agent.GetOpenCallsAsync())
             {
                 inbox.Writer.TryWrite(() => PopAsync(ongoing, $"call {ongoing.CallId} from {ongoing.E164}, shown again on a new page"));
             }

@@ -33,10 +33,19 @@ internal static class ScreenPopEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .Produces(StatusCodes.Status401Unauthorized)
             .Produces(StatusCodes.Status403Forbidden);
+        api.MapPost("/calls/{callId}/answer", AnswerCallAsync)
+            .RequireAuthorization(Roles.AnnouncesCalls)
+            .WithName("CallAnswered")
+            .WithSummary("The agent picked up: marks the agent's open call answered and tells the agent's open desktops (the call shows as on call instead of ringing)")
+            .Produces<CallEndResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .Produces(StatusCodes.Status401Unauthorized)
+            .Produces(StatusCodes.Status403Forbidden);
         api.MapPost("/calls/{callId}/end", EndCallAsync)
             .RequireAuthorization(Roles.AnnouncesCalls)
             .WithName("CallEnded")
-            .WithSummary("The telephony system hung up: ends the agent's current call and tells the agent's open desktops")
+            .WithSummary("The telephony system hung up: ends that open call of the agent (other calls stay queued) and tells the agent's open desktops")
             .Produces<CallEndResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -134,17 +143,24 @@ internal static class ScreenPopEndpoints
         return Results.Ok(new CallResponse(call.CallId, agentId, call.Ani, call.E164, desktops, cards.Length));
     }
 
-    private static async Task<IResult> EndCallAsync(string callId, CallEndRequest request, IGrainFactory grains, AgentDirectory agents)
+    private static Task<IResult> AnswerCallAsync(string callId, CallEndRequest request, IGrainFactory grains, AgentDirectory agents) =>
+        ChangeCallAsync(callId, request, "answer", agents, agent => grains.GetGrain<IAgentGrain>(agent).AnswerCallAsync(callId));
+
+    private static Task<IResult> EndCallAsync(string callId, CallEndRequest request, IGrainFactory grains, AgentDirectory agents) =>
+        ChangeCallAsync(callId, request, "hang-up", agents, agent => grains.GetGrain<IAgentGrain>(agent).EndCallAsync(callId));
+
+    /// <summary>An answer or hang-up for one of the agent's open calls: 400 for an unknown agent, 404 for a call that is not open.</summary>
+    private static async Task<IResult> ChangeCallAsync(string callId, CallEndRequest request, string what, AgentDirectory agents, Func<string, Task<int?>> change)
     {
         if (agents.FindDesktopUser(request.AgentId) is not { } agent)
         {
-            return Problems.BadRequest("The hang-up is invalid; nothing was ended",
+            return Problems.BadRequest($"The {what} is invalid; nothing was changed",
                 $"agentId: '{Shortened(request.AgentId ?? "")}' is not a configured agent or supervisor");
         }
-        return await grains.GetGrain<IAgentGrain>(agent.Id).EndCallAsync(callId) is { } desktops
+        return await change(agent.Id) is { } desktops
             ? Results.Ok(new CallEndResponse(callId, agent.Id, desktops))
             : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such call",
-                detail: $"Call '{Shortened(callId)}' is not the current call of {agent.Id} (it ended already, or another call rang since).");
+                detail: $"Call '{Shortened(callId)}' is not an open call of {agent.Id} (it ended already, or never rang).");
     }
 
     private static string Shortened(string text) => text.Length > MaxCallFieldLength ? text[..MaxCallFieldLength] + "…" : text;
@@ -178,8 +194,8 @@ public sealed record CallResponse(string CallId, string AgentId, string Ani, str
 /// <summary>A page of the audit trail, newest first; <c>next</c> is the <c>before</c> of the following page.</summary>
 public sealed record AuditPage(IReadOnlyList<AuditEntry> Entries, long? Next);
 
-/// <summary>The body of <c>POST /api/calls/{callId}/end</c>: whose call ended.</summary>
+/// <summary>The body of <c>POST /api/calls/{callId}/answer</c> and <c>/end</c>: whose call was answered or ended.</summary>
 public sealed record CallEndRequest(string? AgentId);
 
-/// <summary>What a hang-up did: which call of which agent ended, and how many open desktops were told.</summary>
+/// <summary>What an answer or hang-up did: which call of which agent changed, and how many open desktops were told.</summary>
 public sealed record CallEndResponse(string CallId, string AgentId, int Desktops);

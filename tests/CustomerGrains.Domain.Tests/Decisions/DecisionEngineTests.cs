@@ -235,7 +235,6 @@ public sealed class DecisionEngineTests
 
     [Theory]
     [InlineData("A", "personalGiftOrEvent", ConsentChannel.Post, 150)]
-    [InlineData("B", "holidayGift", ConsentChannel.Post, 40)]
     [InlineData("C", "greeting", ConsentChannel.Email, 2)]
     public void Care_actions_follow_the_tier_within_its_budget(string tier, string action, ConsentChannel channel, int budget)
     {
