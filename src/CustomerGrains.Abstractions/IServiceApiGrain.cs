@@ -42,6 +42,34 @@ public interface IServiceApiGrain : IGrainWithIntegerKey
     [ReadOnly]
     [Alias("GetDecision")]
     Task<Domain.Decisions.Decision?> GetDecisionAsync(string customerId, DecisionQuery query, string caller);
+
+    /// <summary>A page of the customers of <paramref name="query"/> with their count (as <c>GET /api/customers</c>), or its problems; audited for <paramref name="caller"/>.</summary>
+    [ReadOnly]
+    [Alias("ListCustomers")]
+    Task<CustomerPageAnswer> ListCustomersAsync(CustomerListQuery query, string caller);
+
+    /// <summary>A page of the members of the saved segment <paramref name="name"/> with their count, its paging's problems, or that it is unknown; audited for <paramref name="caller"/>.</summary>
+    [ReadOnly]
+    [Alias("SegmentMembers")]
+    Task<CustomerPageAnswer> SegmentMembersAsync(string name, string? after, int? limit, string caller);
+
+    /// <summary>The saved segment <paramref name="name"/> with its count now, or null.</summary>
+    [ReadOnly]
+    [Alias("GetSegment")]
+    Task<SavedSegment?> GetSegmentAsync(string name);
+
+    /// <summary>Every saved segment by name, each with its count now.</summary>
+    [ReadOnly]
+    [Alias("ListSegments")]
+    Task<ImmutableArray<SavedSegment>> ListSegmentsAsync();
+
+    /// <summary>Saves the segment <paramref name="name"/> (created or replaced), or answers every problem of the definition and saves nothing.</summary>
+    [Alias("SaveSegment")]
+    Task<SegmentSaveAnswer> SaveSegmentAsync(string name, SegmentDefinition definition);
+
+    /// <summary>Deletes the segment <paramref name="name"/>; false when none was saved under it.</summary>
+    [Alias("DeleteSegment")]
+    Task<bool> DeleteSegmentAsync(string name);
 }
 
 /// <summary>What an ingest did: the events now in the log, those that were there already, or why nothing was accepted.</summary>

@@ -10,7 +10,7 @@ namespace CustomerGrains.Client;
 
 /// <summary>
 /// What a backend service asks the engine through the silos' gateways: it ingests events, pops the customers of a phone
-/// number, reads a customer's snapshot or decision, or many at once. Every call is tried again after transient failures
+/// number, reads a customer's snapshot or decision, or many at once, lists customers by filter and keeps saved segments. Every call is tried again after transient failures
 /// (<see cref="CustomerGrainsClientOptions.Attempts"/>, with jittered exponential pauses).
 /// </summary>
 public interface ICustomerGrainsClient
@@ -41,6 +41,34 @@ public interface ICustomerGrainsClient
     /// failing the batch. Throws <see cref="ArgumentException"/> naming every problem of an invalid query.
     /// </summary>
     Task<CustomerBatch> ReadBatchAsync(CustomerBatchQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A page of the customers a filter holds, sorted and paged as <see cref="CustomerListQuery"/> says, with their count
+    /// (as <c>GET /api/customers</c>). Throws <see cref="ArgumentException"/> naming every problem of an invalid query.
+    /// </summary>
+    Task<CustomerPage> ListCustomersAsync(CustomerListQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Saves the segment <paramref name="name"/> (created or replaced) and answers it with its count now. Throws
+    /// <see cref="ArgumentException"/> naming every problem of an invalid name or definition; then nothing is saved.
+    /// </summary>
+    Task<SavedSegment> SaveSegmentAsync(string name, SegmentDefinition definition, CancellationToken cancellationToken = default);
+
+    /// <summary>The saved segment <paramref name="name"/> with its count now, or null when none is saved under it.</summary>
+    Task<SavedSegment?> GetSegmentAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Every saved segment by name, each with its count now.</summary>
+    Task<ImmutableArray<SavedSegment>> ListSegmentsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A page of the segment's members in its sort, with their count; <paramref name="after"/> is the
+    /// <see cref="CustomerPage.Next"/> of the previous page. Null when no segment is saved under <paramref name="name"/>;
+    /// throws <see cref="ArgumentException"/> for a bad cursor or limit.
+    /// </summary>
+    Task<CustomerPage?> GetSegmentMembersAsync(string name, string? after = null, int? limit = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the segment <paramref name="name"/>; false when none was saved under it.</summary>
+    Task<bool> DeleteSegmentAsync(string name, CancellationToken cancellationToken = default);
 
     /// <summary>An empty grain call: the floor of a call through this client (for load tests and health probes).</summary>
     Task PingAsync(CancellationToken cancellationToken = default);
@@ -128,8 +156,40 @@ internal sealed class CustomerGrainsClient(IClusterClient cluster, CustomerGrain
     {
         ArgumentNullException.ThrowIfNull(query);
         var answer = await CallAsync(grains => ServiceApi(grains).ReadBatchAsync(query, serviceName), cancellationToken);
-        return answer.Batch ?? throw new ArgumentException($"The batch read is invalid: {string.Join("; ", answer.Problems)}", nameof(query));
+        return answer.Batch ?? throw Refused("The batch read", answer.Problems, nameof(query));
     }
+
+    public async Task<CustomerPage> ListCustomersAsync(CustomerListQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var answer = await CallAsync(grains => ServiceApi(grains).ListCustomersAsync(query, serviceName), cancellationToken);
+        return answer.Page ?? throw Refused("The list", answer.Problems, nameof(query));
+    }
+
+    public async Task<SavedSegment> SaveSegmentAsync(string name, SegmentDefinition definition, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var answer = await CallAsync(grains => ServiceApi(grains).SaveSegmentAsync(name, definition), cancellationToken);
+        return answer.Segment ?? throw Refused("The segment", answer.Problems, nameof(definition));
+    }
+
+    public Task<SavedSegment?> GetSegmentAsync(string name, CancellationToken cancellationToken = default) =>
+        CallAsync(grains => ServiceApi(grains).GetSegmentAsync(name), cancellationToken);
+
+    public Task<ImmutableArray<SavedSegment>> ListSegmentsAsync(CancellationToken cancellationToken = default) =>
+        CallAsync(grains => ServiceApi(grains).ListSegmentsAsync(), cancellationToken);
+
+    public async Task<CustomerPage?> GetSegmentMembersAsync(string name, string? after = null, int? limit = null, CancellationToken cancellationToken = default)
+    {
+        var answer = await CallAsync(grains => ServiceApi(grains).SegmentMembersAsync(name, after, limit, serviceName), cancellationToken);
+        return answer.UnknownSegment ? null : answer.Page ?? throw Refused("The page", answer.Problems, nameof(after));
+    }
+
+    public Task<bool> DeleteSegmentAsync(string name, CancellationToken cancellationToken = default) =>
+        CallAsync(grains => ServiceApi(grains).DeleteSegmentAsync(name), cancellationToken);
+
+    private static ArgumentException Refused(string what, ImmutableArray<string> problems, string parameter) =>
+        new($"{what} is invalid: {string.Join("; ", problems)}", parameter);
 
     public Task PingAsync(CancellationToken cancellationToken = default) =>
         cluster.GetGrain<IPingGrain>(0).PingAsync().WaitAsync(cancellationToken);

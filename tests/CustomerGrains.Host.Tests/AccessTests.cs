@@ -7,7 +7,7 @@ namespace CustomerGrains.Host.Tests;
 /// <summary>A host with the demo users plus one service key per scope (and one with none), configured by id.</summary>
 public sealed class AccessHost : RunningHost, IAsyncLifetime
 {
-    public static readonly string[] Scopes = ["interactions:write", "customers:read", "decisions:read", "policy:write", "maintenance", "privacy"];
+    public static readonly string[] Scopes = ["interactions:write", "customers:read", "decisions:read", "policy:write", "maintenance", "privacy", "segments:write"];
 
     /// <summary>The key of the service with <paramref name="scope"/> (none: the service with no scope).</summary>
     public static string KeyOf(string? scope) => $"access-test-{scope ?? "none"}-key";
@@ -71,6 +71,12 @@ public sealed class AccessTests(AccessHost host) : IClassFixture<AccessHost>
         ["POST /api/maintenance/lifecycle-sweep"] = [Admin, "service:maintenance"],
         ["POST /api/maintenance/population-refresh"] = [Admin, "service:maintenance"],
         ["GET /api/diagnostics/delivery"] = [Admin, "service:maintenance"],
+        ["GET /api/customers"] = [Supervisor, "service:customers:read", "service:decisions:read", "service:segments:write"],
+        ["GET /api/segments"] = [Supervisor, "service:customers:read", "service:decisions:read", "service:segments:write"],
+        ["GET /api/segments/{name}"] = [Supervisor, "service:customers:read", "service:decisions:read", "service:segments:write"],
+        ["GET /api/segments/{name}/members"] = [Supervisor, "service:customers:read", "service:decisions:read", "service:segments:write"],
+        ["PUT /api/segments/{name}"] = [Supervisor, "service:segments:write"],
+        ["DELETE /api/segments/{name}"] = [Supervisor, "service:segments:write"],
     };
 
     private static string? KeyOf(string caller) => caller switch
@@ -120,7 +126,7 @@ public sealed class AccessTests(AccessHost host) : IClassFixture<AccessHost>
     {
         var space = endpoint.IndexOf(' ', StringComparison.Ordinal);
         var method = endpoint[..space] == "*" ? HttpMethod.Get : new HttpMethod(endpoint[..space]);
-        var path = endpoint[(space + 1)..].Replace("{id}", "access-probe", StringComparison.Ordinal).Replace("{callId}", "access-probe", StringComparison.Ordinal).Replace("{documentName}", "v1", StringComparison.Ordinal)
+        var path = endpoint[(space + 1)..].Replace("{id}", "access-probe", StringComparison.Ordinal).Replace("{callId}", "access-probe", StringComparison.Ordinal).Replace("{name}", "access-probe", StringComparison.Ordinal).Replace("{documentName}", "v1", StringComparison.Ordinal)
             .Replace("{documentName?}", "v1", StringComparison.Ordinal);
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
         if (method != HttpMethod.Get)

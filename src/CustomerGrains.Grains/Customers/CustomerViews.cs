@@ -90,7 +90,33 @@ internal static class CustomerViews
             customer.Stage is { } stage ? EnumNames.Of(stage) : null,
             assessment.Lifecycle.Changed ? now : assessment.Lifecycle.NextReviewAt,
             assessment.Needs.Traits,
-            now);
+            now)
+        {
+            Figures = SegmentFiguresOf(customer, rules, assessment, now),
+        };
+    }
+
+    /// <summary>
+    /// What lists and segments filter the customer by. The matrices do not depend on the contact channel; a policy that
+    /// cannot decide for the customer leaves the modes out rather than the row unwritten.
+    /// </summary>
+    private static SegmentFigures SegmentFiguresOf(CustomerState customer, EngineRules rules, Assessment assessment, DateTimeOffset now)
+    {
+        Decision? decision = null;
+        try
+        {
+            decision = rules.Decide(customer, assessment, new DecisionContext(Channel.Phone, null, now));
+        }
+        catch (Exception ex) when (IsModelFailure(ex))
+        {
+            // The row still carries tier, value and P(alive).
+        }
+        return new SegmentFigures(
+            assessment.ValueView.Tier,
+            assessment.Value.NetValue,
+            assessment.Value.PAlive,
+            decision is null ? null : EnumNames.Of(decision.Marketing.Mode),
+            decision is null ? null : EnumNames.Of(decision.Selection.Quadrant));
     }
 
     private static ValueFigures Figures(ValueScore score, EngineRules rules) => new()

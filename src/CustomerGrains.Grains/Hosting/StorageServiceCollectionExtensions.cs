@@ -1,5 +1,6 @@
 using CustomerGrains.Grains.Log;
 using CustomerGrains.Grains.Rules;
+using CustomerGrains.Grains.Segments;
 using CustomerGrains.Grains.Value;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,6 +41,8 @@ public static class StorageServiceCollectionExtensions
         services.AddPerBackend<ICustomerReadModel, SqliteCustomerReadModel, PostgresCustomerReadModel>();
         services.AddPerBackend<IPolicyStore, SqlitePolicyStore, PostgresPolicyStore>();
         services.AddPerBackend<ICustomerAlerts, SqliteCustomerAlerts, PostgresCustomerAlerts>();
+        services.AddPerBackend<ISegmentStore, SqliteSegmentStore, PostgresSegmentStore>();
+        services.AddSingleton<CustomerSegments>();
         services.AddSingleton<SchemaMigrations>();
         services.AddSingleton<PopulationMeasurement>();
         return services;

@@ -1,7 +1,9 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using CustomerGrains.Abstractions;
 using CustomerGrains.Domain.Contacts;
 using CustomerGrains.Grains.ScreenPop;
+using CustomerGrains.Grains.Segments;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
@@ -14,7 +16,8 @@ namespace CustomerGrains.Grains.Service;
 /// </summary>
 [StatelessWorker]
 internal sealed class ServiceApiGrain(
-    EventIntake intake, PhoneNumberNormalizer phoneNumbers, IAuditTrail audit, IOptions<ReadOptions> options, TimeProvider time)
+    EventIntake intake, PhoneNumberNormalizer phoneNumbers, CustomerSegments segments, IAuditTrail audit, IOptions<ReadOptions> options,
+    TimeProvider time)
     : Grain, IServiceApiGrain, IGrainReader
 {
     /// <summary>The role audit entries of typed-client callers are recorded in.</summary>
@@ -81,6 +84,30 @@ internal sealed class ServiceApiGrain(
             await RecordAsync(caller, [customerId], "decision", $"typed client, channel {query.Channel}");
         }
         return decision;
+    }
+
+    public async Task<CustomerPageAnswer> ListCustomersAsync(CustomerListQuery query, string caller) =>
+        await AuditedAsync(await segments.ListAsync(query, CancellationToken.None), caller, "typed client, customer list");
+
+    public async Task<CustomerPageAnswer> SegmentMembersAsync(string name, string? after, int? limit, string caller) =>
+        await AuditedAsync(await segments.MembersAsync(name, after, limit, CancellationToken.None), caller, $"typed client, segment {name}");
+
+    public Task<SavedSegment?> GetSegmentAsync(string name) => segments.GetAsync(name, CancellationToken.None);
+
+    public Task<ImmutableArray<SavedSegment>> ListSegmentsAsync() => segments.ListSegmentsAsync(CancellationToken.None);
+
+    public Task<SegmentSaveAnswer> SaveSegmentAsync(string name, SegmentDefinition definition) => segments.SaveAsync(name, definition, CancellationToken.None);
+
+    public Task<bool> DeleteSegmentAsync(string name) => segments.DeleteAsync(name, CancellationToken.None);
+
+    /// <summary>The answer, after recording the customers of its page (if any) as seen by <paramref name="caller"/>.</summary>
+    private async Task<CustomerPageAnswer> AuditedAsync(CustomerPageAnswer answer, string caller, string detail)
+    {
+        if (answer.Page is { Customers.Length: > 0 } page)
+        {
+            await RecordAsync(caller, page.Customers.Select(c => c.CustomerId), "list", detail);
+        }
+        return answer;
     }
 
     // Inside a silo a read is tried once: the typed client tries the whole call again after a transient failure.

@@ -21,16 +21,18 @@ internal static class CustomerReadModelSql
     public const string Upsert = """
         INSERT INTO customer_read_model (customer_id, first_seen_at, first_purchase_at, repeat_purchases, last_repeat_at,
             repeat_net_spend, call_minutes, complaints, returns, last_purchase_at, purchases, net_spend, stage, next_review_at,
-            need_traits, updated_at)
+            need_traits, updated_at, tier, net_value, p_alive, marketing_mode, selection_quadrant)
         VALUES (@id, @seen, @first, @repeat, @last_repeat, @repeat_net, @minutes, @complaints, @returns, @last, @purchases, @net,
-            @stage, @review, @traits, @updated)
+            @stage, @review, @traits, @updated, @tier, @net_value, @p_alive, @marketing, @quadrant)
         ON CONFLICT (customer_id) DO UPDATE SET
             first_seen_at = excluded.first_seen_at, first_purchase_at = excluded.first_purchase_at,
             repeat_purchases = excluded.repeat_purchases, last_repeat_at = excluded.last_repeat_at,
             repeat_net_spend = excluded.repeat_net_spend, call_minutes = excluded.call_minutes,
             complaints = excluded.complaints, returns = excluded.returns, last_purchase_at = excluded.last_purchase_at,
             purchases = excluded.purchases, net_spend = excluded.net_spend, stage = excluded.stage,
-            next_review_at = excluded.next_review_at, need_traits = excluded.need_traits, updated_at = excluded.updated_at
+            next_review_at = excluded.next_review_at, need_traits = excluded.need_traits, updated_at = excluded.updated_at,
+            tier = excluded.tier, net_value = excluded.net_value, p_alive = excluded.p_alive,
+            marketing_mode = excluded.marketing_mode, selection_quadrant = excluded.selection_quadrant
         """;
 
     /// <summary>One page of the population in key order, after <c>@after</c>, at most <c>@limit</c> rows.</summary>

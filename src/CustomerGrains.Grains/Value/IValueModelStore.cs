@@ -1,3 +1,4 @@
+using CustomerGrains.Abstractions;
 using CustomerGrains.Domain.Value;
 
 namespace CustomerGrains.Grains.Value;
@@ -38,7 +39,14 @@ public sealed record CustomerReadModelRow(
     string? Stage,
     DateTimeOffset? NextReviewAt,
     IReadOnlyDictionary<string, double>? NeedTraits,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>What a list of customers filters and sorts by; null when the models could not assess the customer.</summary>
+    public SegmentFigures? Figures { get; init; }
+}
+
+/// <summary>The assessment a customer's row carries for segments: tier, net value, P(alive), marketing mode, selection quadrant (wire names).</summary>
+public sealed record SegmentFigures(string Tier, double NetValue, double PAlive, string? MarketingMode, string? SelectionQuadrant);
 
 /// <summary>A customer as the population measurement sees it: value inputs and normalised need traits.</summary>
 public sealed record PopulationMember(ValueInputs Inputs, IReadOnlyDictionary<string, double>? NeedTraits);
@@ -56,4 +64,13 @@ public interface ICustomerReadModel
 
     /// <summary>The ids of customers after <paramref name="after"/> in key order, at most <paramref name="maxCount"/>.</summary>
     Task<IReadOnlyList<string>> IdsAfterAsync(string after, int maxCount, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// At most <paramref name="maxCount"/> customers of a valid, normalised <paramref name="query"/>, in its sort, after its
+    /// cursor.
+    /// </summary>
+    Task<IReadOnlyList<CustomerListing>> ListAsync(CustomerListQuery query, int maxCount, CancellationToken cancellationToken);
+
+    /// <summary>How many customers the filter of a valid, normalised <paramref name="query"/> holds (with its sort's figure).</summary>
+    Task<int> CountAsync(CustomerListQuery query, CancellationToken cancellationToken);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CustomerGrains.Abstractions;
 using CustomerGrains.Domain.Value;
 using CustomerGrains.Grains.Storage;
 using Npgsql;
@@ -121,7 +122,38 @@ public sealed class PostgresCustomerReadModel(PostgresDatabase database) : ICust
         p.Add(PostgresValues.Time("review", row.NextReviewAt));
         p.Add(PostgresValues.Text("traits", CustomerReadModelSql.Traits(row.NeedTraits)));
         p.AddWithValue("updated", row.UpdatedAt.UtcDateTime);
+        var figures = row.Figures;
+        p.Add(PostgresValues.Text("tier", figures?.Tier));
+        p.Add(PostgresValues.Double("net_value", figures?.NetValue));
+        p.Add(PostgresValues.Double("p_alive", figures?.PAlive));
+        p.Add(PostgresValues.Text("marketing", figures?.MarketingMode));
+        p.Add(PostgresValues.Text("quadrant", figures?.SelectionQuadrant));
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<CustomerListing>> ListAsync(CustomerListQuery query, int maxCount, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, CustomerListSql.Page(query, maxCount));
+        await using var r = await command.ExecuteReaderAsync(cancellationToken);
+        return await CustomerListSql.ReadAsync(r, PostgresValues.OptionalTime, cancellationToken);
+    }
+
+    public async Task<int> CountAsync(CustomerListQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, CustomerListSql.Count(query));
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, (string Text, List<CustomerListSql.Parameter> Parameters) statement)
+    {
+        var command = new NpgsqlCommand(statement.Text, connection);
+        foreach (var (name, value) in statement.Parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        return command;
     }
 
     public IAsyncEnumerable<PopulationMember> ReadPopulationAsync(CancellationToken cancellationToken) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CustomerGrains.Abstractions;
 using CustomerGrains.Domain.Value;
 using CustomerGrains.Grains.Hosting;
 using CustomerGrains.Grains.Log;
@@ -107,7 +108,7 @@ public sealed class SqliteCustomerReadModel : ICustomerReadModel, IAsyncDisposab
     private static readonly string[] Parameters =
     [
         "@id", "@seen", "@first", "@repeat", "@last_repeat", "@repeat_net", "@minutes", "@complaints", "@returns", "@last",
-        "@purchases", "@net", "@stage", "@review", "@traits", "@updated",
+        "@purchases", "@net", "@stage", "@review", "@traits", "@updated", "@tier", "@net_value", "@p_alive", "@marketing", "@quadrant",
     ];
 
     private readonly SqliteDatabase database;
@@ -152,6 +153,12 @@ public sealed class SqliteCustomerReadModel : ICustomerReadModel, IAsyncDisposab
                 p[13].Value = Time(row.NextReviewAt);
                 p[14].Value = (object?)CustomerReadModelSql.Traits(row.NeedTraits) ?? DBNull.Value;
                 p[15].Value = SqliteDatabase.Time(row.UpdatedAt);
+                var figures = row.Figures;
+                p[16].Value = (object?)figures?.Tier ?? DBNull.Value;
+                p[17].Value = (object?)figures?.NetValue ?? DBNull.Value;
+                p[18].Value = (object?)figures?.PAlive ?? DBNull.Value;
+                p[19].Value = (object?)figures?.MarketingMode ?? DBNull.Value;
+                p[20].Value = (object?)figures?.SelectionQuadrant ?? DBNull.Value;
                 await command.ExecuteNonQueryAsync(ct);
             }
             await transaction.CommitAsync(ct);
@@ -192,6 +199,32 @@ public sealed class SqliteCustomerReadModel : ICustomerReadModel, IAsyncDisposab
             await using var r = await command.ExecuteReaderAsync(ct);
             return await CustomerReadModelSql.ReadIdsAsync(r, ct);
         }, cancellationToken);
+
+    public Task<IReadOnlyList<CustomerListing>> ListAsync(CustomerListQuery query, int maxCount, CancellationToken cancellationToken) =>
+        database.WithConnectionAsync(async (connection, ct) =>
+        {
+            await using var command = Command(connection, CustomerListSql.Page(query, maxCount));
+            await using var r = await command.ExecuteReaderAsync(ct);
+            return await CustomerListSql.ReadAsync(r, OptionalTime, ct);
+        }, cancellationToken);
+
+    public Task<int> CountAsync(CustomerListQuery query, CancellationToken cancellationToken) =>
+        database.WithConnectionAsync(async (connection, ct) =>
+        {
+            await using var command = Command(connection, CustomerListSql.Count(query));
+            return Convert.ToInt32(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        }, cancellationToken);
+
+    private static SqliteCommand Command(SqliteConnection connection, (string Text, List<CustomerListSql.Parameter> Parameters) statement)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = statement.Text;
+        foreach (var (name, value) in statement.Parameters)
+        {
+            command.Parameters.AddWithValue("@" + name, value);
+        }
+        return command;
+    }
 
     private static object Time(DateTimeOffset? at) => (object?)SqliteDatabase.Time(at) ?? DBNull.Value;
 

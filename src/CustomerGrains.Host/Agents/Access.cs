@@ -42,6 +42,12 @@ public static class Access
     /// <summary>Runs maintenance now.</summary>
     public const string Maintain = "maintain";
 
+    /// <summary>Lists customers by filter (<c>GET /api/customers</c>) and reads saved segments and their members.</summary>
+    public const string ReadSegments = "read-segments";
+
+    /// <summary>Saves and deletes segments.</summary>
+    public const string WriteSegments = "write-segments";
+
     private sealed record Rule(string Policy, string[] Roles, string[] Scopes);
 
     private static readonly Rule[] Rules =
@@ -59,6 +65,8 @@ public static class Access
         new(ReadPolicy, [Agents.Roles.Supervisor, Agents.Roles.Admin], [Agents.Scopes.DecisionsRead, Agents.Scopes.PolicyWrite]),
         new(WritePolicy, [Agents.Roles.Admin], [Agents.Scopes.PolicyWrite]),
         new(Maintain, [Agents.Roles.Admin], [Agents.Scopes.Maintenance]),
+        new(ReadSegments, [Agents.Roles.Supervisor], [Agents.Scopes.CustomersRead, Agents.Scopes.DecisionsRead, Agents.Scopes.SegmentsWrite]),
+        new(WriteSegments, [Agents.Roles.Supervisor], [Agents.Scopes.SegmentsWrite]),
     ];
 
     /// <summary>Adds every policy, and the fallback: an endpoint that names none needs a signed-in caller.</summary>

@@ -208,6 +208,7 @@ public static class Scopes
     public const string PolicyWrite = "policy:write";
     public const string Maintenance = "maintenance";
     public const string Privacy = "privacy";
+    public const string SegmentsWrite = "segments:write";
 
-    public static readonly IReadOnlyList<string> All = [InteractionsWrite, CustomersRead, DecisionsRead, PolicyWrite, Maintenance, Privacy];
+    public static readonly IReadOnlyList<string> All = [InteractionsWrite, CustomersRead, DecisionsRead, PolicyWrite, Maintenance, Privacy, SegmentsWrite];
 }

@@ -85,6 +85,7 @@ public static class HostExtensions
         api.MapNoteEndpoints();
         api.MapInteractionEndpoints();
         api.MapCustomerEndpoints();
+        api.MapSegmentEndpoints();
         api.MapDecisionEndpoints();
         api.MapPolicyEndpoints();
         api.MapAlertEndpoints();
