@@ -33,4 +33,7 @@ internal sealed partial class CustomerGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Snapshot of customer {CustomerId} could not be written; it will be rebuilt from the log")]
     private partial void LogSnapshotFailed(Exception ex, string customerId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Customer {CustomerId} deactivated ({Reason})")]
+    private partial void LogDeactivated(string customerId, DeactivationReasonCode reason);
 }

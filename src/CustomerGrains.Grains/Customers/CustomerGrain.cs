@@ -82,8 +82,11 @@ internal sealed partial class CustomerGrain(
         ScheduleFlush();
     }
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
         await SaveIfChangedAsync(cancellationToken);
+        LogDeactivated(this.GetPrimaryKeyString(), reason.ReasonCode);
+    }
 
     // Applying: events delivered from the log partition, or read from the log, in the customer's sequence.
 

@@ -50,6 +50,12 @@ public static class CustomerGrainsSiloBuilderExtensions
         });
 
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, DeliveryKeeper>();
+        // Idle customers are deactivated after Orleans' collection age (15 minutes unless Orleans:Collection says
+        // otherwise) and come back from their snapshot when next asked; when the process nears its memory limit the
+        // least recently used go first, instead of the silo running out of memory.
+        services.AddOptions<Orleans.Configuration.GrainCollectionOptions>()
+            .Configure(o => o.EnableActivationSheddingOnMemoryPressure = true)
+            .Bind(configuration.GetSection("Orleans:Collection"));
         return silo;
     }
 
