@@ -110,7 +110,7 @@ public static class PolicyJson
                     holiday.Only("name", "date");
                     var name = holiday.Text("name");
                     var date = holiday.Text("date");
-                    if (date is not null && ParseHoliday(date) is { } parsed)
+                    if (date is not null && Holiday.TryParseDate(date, out var parsed))
                     {
                         if (name is not null)
                         {
@@ -130,19 +130,6 @@ public static class PolicyJson
             node.Fail("holidays", "must be an array of holidays ({\"name\": ..., \"date\": \"12-25\"})");
         }
         return new RegionCalendar(zone ?? "", holidays.ToImmutable());
-    }
-
-    private static (int Month, int Day, int? Year)? ParseHoliday(string text)
-    {
-        var culture = System.Globalization.CultureInfo.InvariantCulture;
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", culture, System.Globalization.DateTimeStyles.None, out var once))
-        {
-            return (once.Month, once.Day, once.Year);
-        }
-        // Every year: read in a leap year so that 02-29 is a date (kept on the 28th in other years).
-        return DateOnly.TryParseExact("2000-" + text, "yyyy-MM-dd", culture, System.Globalization.DateTimeStyles.None, out var yearly)
-            ? (yearly.Month, yearly.Day, null)
-            : null;
     }
 
     private static MatrixPolicy Matrices(Node node)
