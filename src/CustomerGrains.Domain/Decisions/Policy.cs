@@ -33,6 +33,9 @@ public sealed record Policy(
     /// <summary>Holidays and time zones per region (optional in the file; default: no holidays, UTC).</summary>
     public CalendarPolicy Calendar { get; init; } = CalendarPolicy.None;
 
+    /// <summary>What each contact channel changes in the service and the actions (optional in the file; default: nothing, every channel alike).</summary>
+    public ImmutableDictionary<Channel, ChannelPolicy> Channels { get; init; } = ImmutableDictionary<Channel, ChannelPolicy>.Empty;
+
     /// <summary>The resource name of the default policy embedded in this assembly.</summary>
     public const string DefaultResourceName = "default-policy.json";
 
@@ -57,6 +60,17 @@ public sealed record Policy(
 
 /// <summary>What a value tier gets: the service level and routing priority (1 is served first), how much compensation an agent may grant, and the tier's care action and birthday budget.</summary>
 public sealed record TierPolicy(string DisplayName, string ServiceLevel, int RoutingPriority, decimal CompensationLimit, CarePolicy? Care, decimal BirthdayBudget);
+
+/// <summary>
+/// What a contact on one channel changes: the service level per tier on this channel (<see cref="ServiceLevels"/>, e.g. an
+/// answer within 4 hours by e-mail; a tier not listed keeps its own), how many levels the routing priority rises
+/// (<see cref="PriorityBoost"/>, e.g. a customer standing at the counter), and the action kinds not offered in a contact on this
+/// channel (<see cref="Hold"/>, e.g. no cross-selling in the answer to a service e-mail). Every field is optional in the file.
+/// </summary>
+public sealed record ChannelPolicy(ImmutableDictionary<string, string> ServiceLevels, int PriorityBoost, ImmutableArray<ActionKind> Hold)
+{
+    public static ChannelPolicy Neutral { get; } = new(ImmutableDictionary<string, string>.Empty, 0, []);
+}
 
 /// <summary>
 /// A care action for a tier (a personal gift, a holiday gift, a greeting), its budget per customer per <see cref="PeriodDays"/>

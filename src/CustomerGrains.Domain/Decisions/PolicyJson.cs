@@ -42,7 +42,7 @@ public static class PolicyJson
 
     private static Policy Read(Node root)
     {
-        root.Only("version", "tiers", "recovery", "complaints", "retention", "winBack", "crossSell", "birthday", "marketing", "capabilities", "uncalibrated", "matrices", "calendar");
+        root.Only("version", "tiers", "recovery", "complaints", "retention", "winBack", "crossSell", "birthday", "marketing", "capabilities", "uncalibrated", "matrices", "calendar", "channels");
         var version = root.Text("version");
         var tiers = root.Object("tiers") is { } t ? Tiers(t) : ImmutableDictionary<string, TierPolicy>.Empty;
         return new Policy(
@@ -60,7 +60,57 @@ public static class PolicyJson
             Uncalibrated = root.Has("uncalibrated") && root.Object("uncalibrated") is { } u ? Uncalibrated(u) : UncalibratedPolicy.Default,
             Matrices = root.Has("matrices") && root.Object("matrices") is { } mx ? Matrices(mx) : MatrixPolicy.None,
             Calendar = root.Has("calendar") && root.Object("calendar") is { } cal ? Calendar(cal) : CalendarPolicy.None,
+            Channels = root.Has("channels") && root.Object("channels") is { } ch ? Channels(ch) : ImmutableDictionary<Channel, ChannelPolicy>.Empty,
         };
+    }
+
+    private static ImmutableDictionary<Channel, ChannelPolicy> Channels(Node node)
+    {
+        node.Only([.. Enum.GetValues<Channel>().Select(c => EnumNames.Of(c))]);
+        var channels = ImmutableDictionary.CreateBuilder<Channel, ChannelPolicy>();
+        foreach (var channel in Enum.GetValues<Channel>())
+        {
+            var name = EnumNames.Of(channel);
+            if (!node.Has(name) || node.Object(name) is not { } entry)
+            {
+                continue;
+            }
+            entry.Only("serviceLevels", "priorityBoost", "hold");
+            var levels = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+            if (entry.Has("serviceLevels") && entry.Object("serviceLevels") is { } l)
+            {
+                l.Only([.. Policy.TierNames]);
+                foreach (var tier in Policy.TierNames)
+                {
+                    if (l.Has(tier) && l.Text(tier) is { } level)
+                    {
+                        levels[tier] = level;
+                    }
+                }
+            }
+            channels[channel] = new ChannelPolicy(levels.ToImmutable(), entry.Has("priorityBoost") ? entry.Int("priorityBoost", 0, 9) ?? 0 : 0,
+                entry.Has("hold") ? ActionKinds(entry, "hold") : []);
+        }
+        return channels.ToImmutable();
+    }
+
+    /// <summary>A list of action kinds (<c>retention</c>, <c>care</c>, ...), each unknown one reported with its index.</summary>
+    private static ImmutableArray<ActionKind> ActionKinds(Node node, string name)
+    {
+        var names = node.Strings(name, minCount: 0);
+        var kinds = ImmutableArray.CreateBuilder<ActionKind>(names.Length);
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (EnumNames.TryParse<ActionKind>(names[i], out var kind))
+            {
+                kinds.Add(kind);
+            }
+            else
+            {
+                node.Fail($"{name}[{i}]", $"unknown action '{names[i]}'; expected one of {EnumNames.List<ActionKind>()}");
+            }
+        }
+        return kinds.ToImmutable();
     }
 
     private static CalendarPolicy Calendar(Node node)
@@ -152,20 +202,7 @@ public static class PolicyJson
                 continue;
             }
             cell.Only("hold", "compensationCap", "retain", "personalised");
-            var holdNames = cell.Has("hold") ? cell.Strings("hold", minCount: 0) : [];
-            var hold = ImmutableArray.CreateBuilder<ActionKind>(holdNames.Length);
-            for (var i = 0; i < holdNames.Length; i++)
-            {
-                if (EnumNames.TryParse<ActionKind>(holdNames[i], out var kind))
-                {
-                    hold.Add(kind);
-                }
-                else
-                {
-                    cell.Fail($"hold[{i}]", $"unknown action '{holdNames[i]}'; expected one of {EnumNames.List<ActionKind>()}");
-                }
-            }
-            cells[value] = new MatrixCell(hold.ToImmutable(), cell.Has("compensationCap") ? cell.Money("compensationCap") : null,
+            cells[value] = new MatrixCell(cell.Has("hold") ? ActionKinds(cell, "hold") : [], cell.Has("compensationCap") ? cell.Money("compensationCap") : null,
                 cell.Has("retain") && cell.Bool("retain") == true, cell.Has("personalised") && cell.Bool("personalised") == true);
         }
         return cells.ToImmutable();
