@@ -89,28 +89,28 @@ public static class PolicyJson
                 }
             }
             channels[channel] = new ChannelPolicy(levels.ToImmutable(), entry.Has("priorityBoost") ? entry.Int("priorityBoost", 0, 9) ?? 0 : 0,
-                entry.Has("hold") ? ActionKinds(entry, "hold") : []);
+                entry.Has("hold") ? Names<ActionKind>(entry, "hold", "action") : []);
         }
         return channels.ToImmutable();
     }
 
-    /// <summary>A list of action kinds (<c>retention</c>, <c>care</c>, ...), each unknown one reported with its index.</summary>
-    private static ImmutableArray<ActionKind> ActionKinds(Node node, string name)
+    /// <summary>A list of enum names (action kinds, channels), each unknown one reported with its index as an unknown <paramref name="what"/>.</summary>
+    private static ImmutableArray<T> Names<T>(Node node, string name, string what) where T : struct, Enum
     {
         var names = node.Strings(name, minCount: 0);
-        var kinds = ImmutableArray.CreateBuilder<ActionKind>(names.Length);
+        var values = ImmutableArray.CreateBuilder<T>(names.Length);
         for (var i = 0; i < names.Length; i++)
         {
-            if (EnumNames.TryParse<ActionKind>(names[i], out var kind))
+            if (EnumNames.TryParse<T>(names[i], out var value))
             {
-                kinds.Add(kind);
+                values.Add(value);
             }
             else
             {
-                node.Fail($"{name}[{i}]", $"unknown action '{names[i]}'; expected one of {EnumNames.List<ActionKind>()}");
+                node.Fail($"{name}[{i}]", $"unknown {what} '{names[i]}'; expected one of {EnumNames.List<T>()}");
             }
         }
-        return kinds.ToImmutable();
+        return values.ToImmutable();
     }
 
     private static CalendarPolicy Calendar(Node node)
@@ -202,7 +202,7 @@ public static class PolicyJson
                 continue;
             }
             cell.Only("hold", "compensationCap", "retain", "personalised");
-            cells[value] = new MatrixCell(cell.Has("hold") ? ActionKinds(cell, "hold") : [], cell.Has("compensationCap") ? cell.Money("compensationCap") : null,
+            cells[value] = new MatrixCell(cell.Has("hold") ? Names<ActionKind>(cell, "hold", "action") : [], cell.Has("compensationCap") ? cell.Money("compensationCap") : null,
                 cell.Has("retain") && cell.Bool("retain") == true, cell.Has("personalised") && cell.Bool("personalised") == true);
         }
         return cells.ToImmutable();
@@ -350,20 +350,7 @@ public static class PolicyJson
     private static CapabilityPolicy Capabilities(Node node)
     {
         node.Only("categories", "channels", "goodMatch");
-        var channelNames = node.Strings("channels", minCount: 0);
-        var channels = ImmutableArray.CreateBuilder<Channel>(channelNames.Length);
-        for (var i = 0; i < channelNames.Length; i++)
-        {
-            if (EnumNames.TryParse<Channel>(channelNames[i], out var channel))
-            {
-                channels.Add(channel);
-            }
-            else
-            {
-                node.Fail($"channels[{i}]", $"unknown channel '{channelNames[i]}'; expected one of {EnumNames.List<Channel>()}");
-            }
-        }
-        return new CapabilityPolicy(node.Strings("categories", minCount: 0), channels.ToImmutable(), node.Number("goodMatch", 0, 1) ?? 0);
+        return new CapabilityPolicy(node.Strings("categories", minCount: 0), Names<Channel>(node, "channels", "channel"), node.Number("goodMatch", 0, 1) ?? 0);
     }
 
     /// <summary>A JSON object at a path, with readers that add an error per bad field and return null for it.</summary>
