@@ -87,6 +87,24 @@ public sealed class OpenApiTests(SharedHost host)
     }
 
     [Fact]
+    public void A_policy_calendars_holidays_are_a_name_and_a_date_in_the_forms_the_policy_accepts()
+    {
+        var schemas = Parse().Components!.Schemas!;
+
+        var holiday = schemas["RegionCalendar"].Properties!["holidays"].Items!;
+        Assert.Equal(JsonSchemaType.Object, holiday.Type);
+        Assert.Equal(["date", "name"], holiday.Required!.Order(StringComparer.Ordinal));
+        Assert.Equal(["date", "name"], holiday.Properties!.Keys.Order(StringComparer.Ordinal));
+        var date = holiday.Properties["date"];
+        Assert.Equal(JsonSchemaType.String, date.Type);
+        var pattern = new System.Text.RegularExpressions.Regex(date.Pattern!);
+        Assert.True(pattern.IsMatch("12-25") && pattern.IsMatch("2027-03-28"), date.Pattern);
+        Assert.False(pattern.IsMatch("christmas") || pattern.IsMatch("25.12."), date.Pattern);
+        Assert.Contains("MM-dd", date.Description, StringComparison.Ordinal);
+        Assert.Contains("yyyy-MM-dd", date.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_interactive_reference_is_served_to_signed_in_callers_only()
     {
         using var anonymous = await host.Api.Anonymous.GetAsync(new Uri("/api/reference/", UriKind.Relative), Ct);

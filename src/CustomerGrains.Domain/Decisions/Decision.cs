@@ -31,6 +31,9 @@ public sealed record Decision(
 {
     /// <summary>Actions the rules called for but the policy holds back for now (the matrices, a spent budget, too soon since the last offer); the reasons say which.</summary>
     public IReadOnlyList<WithheldAction> HeldBack { get; init; } = [];
+
+    /// <summary>The channel of the contact the decision is for: the policy's channel rules may change the service level, priority and actions.</summary>
+    public Channel Channel { get; init; } = Channel.Phone;
 }
 
 /// <summary>The tier's service: its display name, service level and routing priority (1 is served first; raised by mood and open complaints).</summary>
@@ -66,7 +69,7 @@ public sealed record NextAction(ActionKind Kind, string Action, ConsentChannel C
     public string? Occasion { get; init; }
 }
 
-/// <summary>An action the rules called for but the customer's consent does not allow; the reasons say both.</summary>
+/// <summary>An action the rules called for but the customer's consent, the contact's channel, the matrices or the budget does not allow; the reasons say which.</summary>
 public sealed record WithheldAction(ActionKind Kind, string Action, ConsentChannel Channel, string? Category, IReadOnlyList<Reason> Reasons);
 
 public sealed record MarketingDecision(MarketingMode Mode, IReadOnlyList<Reason> Reasons);

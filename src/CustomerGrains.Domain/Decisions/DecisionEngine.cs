@@ -21,6 +21,9 @@ namespace CustomerGrains.Domain.Decisions;
 /// <item>Actions: retention (declining, or in touch to cancel, and of a valuable tier), win-back (churned and past
 /// net spend shows they were valuable), cross-sell (stable, by category affinity), care by tier, and the birthday
 /// within the policy's days. A marketing action needs the customer's consent for its channel, else it is withheld.</item>
+/// <item>Channel: the contact's channel may serve the tier at another service level (an e-mail answer within hours rather than a
+/// senior agent on the line), raise the routing priority and hold action kinds back in a contact on it, as the policy's
+/// channel rules say.</item>
 /// <item>Marketing mode from value x individuality; selection quadrant from value x capability match.</item>
 /// </list>
 /// </summary>
@@ -47,22 +50,26 @@ public static class DecisionEngine
         var selection = Select(needs, policy, high, valueReason);
         var cells = new MatrixCells(policy.Matrices, marketing.Mode, selection.Quadrant);
         var treatment = Treat(state, value, tier, context.Now, policy, cells, out var emotionBoost);
-        var service = Serve(state, value, tierName, tier, policy, emotionBoost);
+        var contact = policy.Channels.GetValueOrDefault(context.Channel) ?? ChannelPolicy.Neutral;
+        var service = Serve(state, value, tierName, tier, policy, emotionBoost, (context.Channel, contact));
         var actions = new List<NextAction>(4);
         var withheld = new List<WithheldAction>(0);
         var held = new List<WithheldAction>(0);
-        var offers = new Offers(state, context.Now, actions, withheld, held, cells);
+        var offers = new Offers(state, context.Now, actions, withheld, held, cells, (context.Channel, contact));
         ProposeActions(state, value, lifecycle, needs, context, policy, tierName, tier, (high, valueReason), offers);
         return new Decision(state.CustomerId, context.Now, policy.Version, lifecycle.Stage, service, treatment, actions, withheld,
             marketing, selection)
         {
             HeldBack = held,
+            Channel = context.Channel,
         };
     }
 
-    private static ServiceDecision Serve(CustomerState state, ValueView value, string tierName, TierPolicy tier, Policy policy, int emotionBoost)
+    private static ServiceDecision Serve(CustomerState state, ValueView value, string tierName, TierPolicy tier, Policy policy, int emotionBoost,
+        (Channel Name, ChannelPolicy Policy) channel)
     {
         var priority = tier.RoutingPriority;
+        var level = tier.ServiceLevel;
         var reasons = new List<Reason>(4);
         if (value.Tier == ValueView.Uncalibrated)
         {
@@ -70,6 +77,17 @@ public static class DecisionEngine
                 $"tier uncalibrated: the customer population has not been measured yet, so a profitable customer (net value {Formats.Money(Math.Round(value.NetValue, 2))}) is served as tier {tierName} by the policy"));
         }
         reasons.Add(new("service.tier", $"tier {tierName} ({tier.DisplayName}): {tier.ServiceLevel}, routing priority {tier.RoutingPriority}"));
+        var channelName = EnumNames.Of(channel.Name);
+        if (channel.Policy.ServiceLevels.TryGetValue(tierName, out var onChannel) && onChannel != level)
+        {
+            level = onChannel;
+            reasons.Add(new Reason("service.channel", $"in touch by {channelName}: tier {tierName} is served as {onChannel} on this channel"));
+        }
+        if (channel.Policy.PriorityBoost > 0)
+        {
+            priority = Math.Max(1, priority - channel.Policy.PriorityBoost);
+            reasons.Add(new Reason("service.channel.priority", $"in touch by {channelName}: the channel raises the priority by {channel.Policy.PriorityBoost} to {priority}"));
+        }
         if (emotionBoost > 0)
         {
             priority = Math.Max(1, priority - emotionBoost);
@@ -80,7 +98,7 @@ public static class DecisionEngine
             priority = Math.Max(1, priority - policy.Complaints.PriorityBoost);
             reasons.Add(new Reason("service.complaint", $"an open complaint raises the priority by {policy.Complaints.PriorityBoost} to {priority}"));
         }
-        return new ServiceDecision(tierName, tier.DisplayName, tier.ServiceLevel, priority, reasons);
+        return new ServiceDecision(tierName, tier.DisplayName, level, priority, reasons);
     }
 
     private static Treatment Treat(CustomerState state, ValueView value, TierPolicy tier, DateTimeOffset now, Policy policy, MatrixCells cells, out int emotionBoost)
@@ -440,7 +458,8 @@ public static class DecisionEngine
     /// Adds an action unless the customer's matrix cells hold it back (recorded as held back with the reason), when the
     /// customer consented to its channel, else records it as withheld with the reason.
     /// </summary>
-    private readonly struct Offers(CustomerState state, DateTimeOffset now, List<NextAction> actions, List<WithheldAction> withheld, List<WithheldAction> held, MatrixCells cells)
+    private readonly struct Offers(CustomerState state, DateTimeOffset now, List<NextAction> actions, List<WithheldAction> withheld, List<WithheldAction> held, MatrixCells cells,
+        (Channel Name, ChannelPolicy Policy) contact)
     {
         public MatrixCells Cells => cells;
 
@@ -448,6 +467,12 @@ public static class DecisionEngine
         {
             var amount = budget.Amount;
             Reason? left = null;
+            if (contact.Policy.Hold.Contains(kind))
+            {
+                held.Add(new WithheldAction(kind, action, channel, category,
+                    [why, new Reason("channel.hold", $"held back: no {EnumNames.Of(kind)} offer in a contact by {EnumNames.Of(contact.Name)} (the policy's channel rules)")]));
+                return;
+            }
             if (cells.Holding(kind) is { } cell)
             {
                 held.Add(new WithheldAction(kind, action, channel, category,

@@ -33,6 +33,9 @@ public sealed record Policy(
     /// <summary>Holidays and time zones per region (optional in the file; default: no holidays, UTC).</summary>
     public CalendarPolicy Calendar { get; init; } = CalendarPolicy.None;
 
+    /// <summary>What each contact channel changes in the service and the actions (optional in the file; default: nothing, every channel alike).</summary>
+    public ImmutableDictionary<Channel, ChannelPolicy> Channels { get; init; } = ImmutableDictionary<Channel, ChannelPolicy>.Empty;
+
     /// <summary>The resource name of the default policy embedded in this assembly.</summary>
     public const string DefaultResourceName = "default-policy.json";
 
@@ -57,6 +60,17 @@ public sealed record Policy(
 
 /// <summary>What a value tier gets: the service level and routing priority (1 is served first), how much compensation an agent may grant, and the tier's care action and birthday budget.</summary>
 public sealed record TierPolicy(string DisplayName, string ServiceLevel, int RoutingPriority, decimal CompensationLimit, CarePolicy? Care, decimal BirthdayBudget);
+
+/// <summary>
+/// What a contact on one channel changes: the service level per tier on this channel (<see cref="ServiceLevels"/>, e.g. an
+/// answer within 4 hours by e-mail; a tier not listed keeps its own), how many levels the routing priority rises
+/// (<see cref="PriorityBoost"/>, e.g. a customer standing at the counter), and the action kinds not offered in a contact on this
+/// channel (<see cref="Hold"/>, e.g. no cross-selling in the answer to a service e-mail). Every field is optional in the file.
+/// </summary>
+public sealed record ChannelPolicy(ImmutableDictionary<string, string> ServiceLevels, int PriorityBoost, ImmutableArray<ActionKind> Hold)
+{
+    public static ChannelPolicy Neutral { get; } = new(ImmutableDictionary<string, string>.Empty, 0, []);
+}
 
 /// <summary>
 /// A care action for a tier (a personal gift, a holiday gift, a greeting), its budget per customer per <see cref="PeriodDays"/>
@@ -175,6 +189,28 @@ public sealed record Holiday(string Name, int Month, int Day, int? Year)
     /// <summary>The date as the policy file writes it: MM-dd every year, yyyy-MM-dd for one year.</summary>
     public string Date => Year is { } year ? $"{year:D4}-{Month:D2}-{Day:D2}" : $"{Month:D2}-{Day:D2}";
 
+    /// <summary>
+    /// Reads a holiday's date as the policy file writes it: <c>MM-dd</c> for every year (read in a leap year, so <c>02-29</c>
+    /// is a date, kept on the 28th in other years) or <c>yyyy-MM-dd</c> for one year. False for anything else.
+    /// </summary>
+    public static bool TryParseDate(string? text, out (int Month, int Day, int? Year) date)
+    {
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        const System.Globalization.DateTimeStyles Exact = System.Globalization.DateTimeStyles.None;
+        if (text is not null && DateOnly.TryParseExact(text, "yyyy-MM-dd", culture, Exact, out var once))
+        {
+            date = (once.Month, once.Day, once.Year);
+            return true;
+        }
+        if (text is not null && DateOnly.TryParseExact("2000-" + text, "yyyy-MM-dd", culture, Exact, out var yearly))
+        {
+            date = (yearly.Month, yearly.Day, null);
+            return true;
+        }
+        date = default;
+        return false;
+    }
+
     /// <summary>The holiday's next day on or after <paramref name="today"/>, null when it was a one-off in the past.</summary>
     public DateOnly? Next(DateOnly today)
     {
@@ -261,14 +297,9 @@ internal sealed class HolidayJsonConverter : JsonConverter<Holiday>
                 reader.Skip();
             }
         }
-        var parts = date?.Split('-') ?? [];
-        var culture = System.Globalization.CultureInfo.InvariantCulture;
-        return (name, parts.Length) switch
-        {
-            (not null, 2) => new Holiday(name, int.Parse(parts[0], culture), int.Parse(parts[1], culture), null),
-            (not null, 3) => new Holiday(name, int.Parse(parts[1], culture), int.Parse(parts[2], culture), int.Parse(parts[0], culture)),
-            _ => throw new JsonException($"A holiday needs a name and a date (MM-dd or yyyy-MM-dd); got '{date}'."),
-        };
+        return name is not null && Holiday.TryParseDate(date, out var parsed)
+            ? new Holiday(name, parsed.Month, parsed.Day, parsed.Year)
+            : throw new JsonException($"A holiday needs a name and a date (MM-dd or yyyy-MM-dd); got '{date}'.");
     }
 
     public override void Write(Utf8JsonWriter writer, Holiday value, JsonSerializerOptions options)

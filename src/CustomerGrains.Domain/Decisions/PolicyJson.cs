@@ -42,7 +42,7 @@ public static class PolicyJson
 
     private static Policy Read(Node root)
     {
-        root.Only("version", "tiers", "recovery", "complaints", "retention", "winBack", "crossSell", "birthday", "marketing", "capabilities", "uncalibrated", "matrices", "calendar");
+        root.Only("version", "tiers", "recovery", "complaints", "retention", "winBack", "crossSell", "birthday", "marketing", "capabilities", "uncalibrated", "matrices", "calendar", "channels");
         var version = root.Text("version");
         var tiers = root.Object("tiers") is { } t ? Tiers(t) : ImmutableDictionary<string, TierPolicy>.Empty;
         return new Policy(
@@ -60,7 +60,57 @@ public static class PolicyJson
             Uncalibrated = root.Has("uncalibrated") && root.Object("uncalibrated") is { } u ? Uncalibrated(u) : UncalibratedPolicy.Default,
             Matrices = root.Has("matrices") && root.Object("matrices") is { } mx ? Matrices(mx) : MatrixPolicy.None,
             Calendar = root.Has("calendar") && root.Object("calendar") is { } cal ? Calendar(cal) : CalendarPolicy.None,
+            Channels = root.Has("channels") && root.Object("channels") is { } ch ? Channels(ch) : ImmutableDictionary<Channel, ChannelPolicy>.Empty,
         };
+    }
+
+    private static ImmutableDictionary<Channel, ChannelPolicy> Channels(Node node)
+    {
+        node.Only([.. Enum.GetValues<Channel>().Select(c => EnumNames.Of(c))]);
+        var channels = ImmutableDictionary.CreateBuilder<Channel, ChannelPolicy>();
+        foreach (var channel in Enum.GetValues<Channel>())
+        {
+            var name = EnumNames.Of(channel);
+            if (!node.Has(name) || node.Object(name) is not { } entry)
+            {
+                continue;
+            }
+            entry.Only("serviceLevels", "priorityBoost", "hold");
+            var levels = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+            if (entry.Has("serviceLevels") && entry.Object("serviceLevels") is { } l)
+            {
+                l.Only([.. Policy.TierNames]);
+                foreach (var tier in Policy.TierNames)
+                {
+                    if (l.Has(tier) && l.Text(tier) is { } level)
+                    {
+                        levels[tier] = level;
+                    }
+                }
+            }
+            channels[channel] = new ChannelPolicy(levels.ToImmutable(), entry.Has("priorityBoost") ? entry.Int("priorityBoost", 0, 9) ?? 0 : 0,
+                entry.Has("hold") ? Names<ActionKind>(entry, "hold", "action") : []);
+        }
+        return channels.ToImmutable();
+    }
+
+    /// <summary>A list of enum names (action kinds, channels), each unknown one reported with its index as an unknown <paramref name="what"/>.</summary>
+    private static ImmutableArray<T> Names<T>(Node node, string name, string what) where T : struct, Enum
+    {
+        var names = node.Strings(name, minCount: 0);
+        var values = ImmutableArray.CreateBuilder<T>(names.Length);
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (EnumNames.TryParse<T>(names[i], out var value))
+            {
+                values.Add(value);
+            }
+            else
+            {
+                node.Fail($"{name}[{i}]", $"unknown {what} '{names[i]}'; expected one of {EnumNames.List<T>()}");
+            }
+        }
+        return values.ToImmutable();
     }
 
     private static CalendarPolicy Calendar(Node node)
@@ -110,7 +160,7 @@ public static class PolicyJson
                     holiday.Only("name", "date");
                     var name = holiday.Text("name");
                     var date = holiday.Text("date");
-                    if (date is not null && ParseHoliday(date) is { } parsed)
+                    if (date is not null && Holiday.TryParseDate(date, out var parsed))
                     {
                         if (name is not null)
                         {
@@ -130,19 +180,6 @@ public static class PolicyJson
             node.Fail("holidays", "must be an array of holidays ({\"name\": ..., \"date\": \"12-25\"})");
         }
         return new RegionCalendar(zone ?? "", holidays.ToImmutable());
-    }
-
-    private static (int Month, int Day, int? Year)? ParseHoliday(string text)
-    {
-        var culture = System.Globalization.CultureInfo.InvariantCulture;
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", culture, System.Globalization.DateTimeStyles.None, out var once))
-        {
-            return (once.Month, once.Day, once.Year);
-        }
-        // Every year: read in a leap year so that 02-29 is a date (kept on the 28th in other years).
-        return DateOnly.TryParseExact("2000-" + text, "yyyy-MM-dd", culture, System.Globalization.DateTimeStyles.None, out var yearly)
-            ? (yearly.Month, yearly.Day, null)
-            : null;
     }
 
     private static MatrixPolicy Matrices(Node node)
@@ -165,20 +202,7 @@ public static class PolicyJson
                 continue;
             }
             cell.Only("hold", "compensationCap", "retain", "personalised");
-            var holdNames = cell.Has("hold") ? cell.Strings("hold", minCount: 0) : [];
-            var hold = ImmutableArray.CreateBuilder<ActionKind>(holdNames.Length);
-            for (var i = 0; i < holdNames.Length; i++)
-            {
-                if (EnumNames.TryParse<ActionKind>(holdNames[i], out var kind))
-                {
-                    hold.Add(kind);
-                }
-                else
-                {
-                    cell.Fail($"hold[{i}]", $"unknown action '{holdNames[i]}'; expected one of {EnumNames.List<ActionKind>()}");
-                }
-            }
-            cells[value] = new MatrixCell(hold.ToImmutable(), cell.Has("compensationCap") ? cell.Money("compensationCap") : null,
+            cells[value] = new MatrixCell(cell.Has("hold") ? Names<ActionKind>(cell, "hold", "action") : [], cell.Has("compensationCap") ? cell.Money("compensationCap") : null,
                 cell.Has("retain") && cell.Bool("retain") == true, cell.Has("personalised") && cell.Bool("personalised") == true);
         }
         return cells.ToImmutable();
@@ -326,20 +350,7 @@ public static class PolicyJson
     private static CapabilityPolicy Capabilities(Node node)
     {
         node.Only("categories", "channels", "goodMatch");
-        var channelNames = node.Strings("channels", minCount: 0);
-        var channels = ImmutableArray.CreateBuilder<Channel>(channelNames.Length);
-        for (var i = 0; i < channelNames.Length; i++)
-        {
-            if (EnumNames.TryParse<Channel>(channelNames[i], out var channel))
-            {
-                channels.Add(channel);
-            }
-            else
-            {
-                node.Fail($"channels[{i}]", $"unknown channel '{channelNames[i]}'; expected one of {EnumNames.List<Channel>()}");
-            }
-        }
-        return new CapabilityPolicy(node.Strings("categories", minCount: 0), channels.ToImmutable(), node.Number("goodMatch", 0, 1) ?? 0);
+        return new CapabilityPolicy(node.Strings("categories", minCount: 0), Names<Channel>(node, "channels", "channel"), node.Number("goodMatch", 0, 1) ?? 0);
     }
 
     /// <summary>A JSON object at a path, with readers that add an error per bad field and return null for it.</summary>

@@ -32,7 +32,15 @@ public static class NeedProfile
 
         var categories = Categories(state, now, options, traits);
         var contacts = Sum(state.ContactHours);
-        Dayparts(state, contacts, traits);
+        var local = zone is not null && state.ContactMinutes.Count > 0 ? LocalTimes(state.ContactMinutes, zone.Zone()) : ((int[] Hours, int[] Weekdays)?)null;
+        if (local is { } times)
+        {
+            Dayparts(times.Hours, times.Weekdays, state.ContactMinutes.Count, traits);
+        }
+        else
+        {
+            Dayparts(state.ContactHours, state.ContactWeekdays, contacts, traits);
+        }
         var channelShares = ChannelShares(state, traits);
         var price = Price(state, options, traits);
         double? basket = state.OrdersWithLines > 0 ? (double)state.BasketItems / state.OrdersWithLines : null;
@@ -69,7 +77,8 @@ public static class NeedProfile
         {
             Zone = zone,
             Why = Why(state, now, options),
-            LocalPreferredHour = contacts > 0 && zone is not null ? LocalHour(ArgMax(state.ContactHours), zone, now) : null,
+            LocalPreferredHour = local is { } hours ? ArgMax(hours.Hours) : null,
+            LocalPreferredWeekday = local is { } days ? (DayOfWeek)ArgMax(days.Weekdays) : null,
         };
     }
 
@@ -181,8 +190,11 @@ public static class NeedProfile
         return all;
     }
 
-    /// <summary>Contact times in four dayparts (night 0-6, morning 6-12, afternoon 12-18, evening 18-24 UTC) and the weekend share.</summary>
-    private static void Dayparts(CustomerState state, int contacts, Dictionary<string, double> traits)
+    /// <summary>
+    /// Contact times in four dayparts (night 0-6, morning 6-12, afternoon 12-18, evening 18-24) and the weekend share, from
+    /// counts per hour and weekday: local ones when the customer's time zone is known, else UTC.
+    /// </summary>
+    private static void Dayparts(int[] hours, int[] weekdays, int contacts, Dictionary<string, double> traits)
     {
         if (contacts == 0)
         {
@@ -193,12 +205,29 @@ public static class NeedProfile
             var count = 0;
             for (var hour = part * 6; hour < (part + 1) * 6; hour++)
             {
-                count += state.ContactHours[hour];
+                count += hours[hour];
             }
             traits[DaypartKeys[part]] = (double)count / contacts;
         }
-        var weekend = state.ContactWeekdays[(int)DayOfWeek.Saturday] + state.ContactWeekdays[(int)DayOfWeek.Sunday];
+        var weekend = weekdays[(int)DayOfWeek.Saturday] + weekdays[(int)DayOfWeek.Sunday];
         traits["time.weekend"] = (double)weekend / contacts;
+    }
+
+    /// <summary>
+    /// The latest contact times per local hour and weekday: each instant converted with the zone's rules at that instant, so a
+    /// call at 14:00 UTC counts at 15:00 in Berlin in winter and at 16:00 in summer.
+    /// </summary>
+    private static (int[] Hours, int[] Weekdays) LocalTimes(List<int> minutes, TimeZoneInfo zone)
+    {
+        var hours = new int[24];
+        var weekdays = new int[7];
+        foreach (var minute in minutes)
+        {
+            var local = TimeZoneInfo.ConvertTime(CustomerState.ContactEpoch.AddMinutes(minute), zone);
+            hours[local.Hour]++;
+            weekdays[(int)local.DayOfWeek]++;
+        }
+        return (hours, weekdays);
     }
 
     /// <summary>
@@ -319,13 +348,6 @@ public static class NeedProfile
     }
 
     /// <summary>The index of the largest count; the earliest on a tie.</summary>
-    /// <summary>A UTC hour of day in the customer's time zone, at the zone's offset of <paramref name="now"/> (whole hours; a half-hour zone rounds down).</summary>
-    private static int LocalHour(int utcHour, Contacts.LocalZone zone, DateTimeOffset now)
-    {
-        var offset = (int)Math.Floor(zone.Zone().GetUtcOffset(now).TotalHours);
-        return ((utcHour + offset) % 24 + 24) % 24;
-    }
-
     private static int ArgMax(int[] counts)
     {
         var best = 0;

@@ -25,13 +25,13 @@ public sealed record SegmentAverages(string Segment, IReadOnlyDictionary<string,
 
 /// <summary>
 /// What a service person asks about a customer's needs: what (category affinities), when (contact hour
-/// and weekday, UTC), where (channel), how many (basket), what price (price sensitivity), how to pay,
+/// and weekday, UTC and local; the dayparts of the traits in local time when the time zone is known), where (channel), how many (basket), what price (price sensitivity), how to pay,
 /// how often (inter-purchase time); plus stated preferences, experience gaps with the key experience,
 /// the mood at the last contact, open complaints, and how individual the needs are against the segment.
 /// </summary>
 /// <param name="Categories">The strongest category affinities as of the moment, strongest first.</param>
 /// <param name="PreferredHour">The UTC hour of day with the most contacts and engagements (<see cref="LocalPreferredHour"/> in the customer's time).</param>
-/// <param name="PreferredWeekday">The weekday with the most contacts and engagements.</param>
+/// <param name="PreferredWeekday">The UTC weekday with the most contacts and engagements (<see cref="LocalPreferredWeekday"/> in the customer's time).</param>
 /// <param name="ContactObservations">How many contacts and engagements the hour and weekday preferences rest on.</param>
 /// <param name="PreferredChannel">The channel with the largest share of the customer's dealings.</param>
 /// <param name="ChannelShares">Per channel its share of contacts, purchases and engagements.</param>
@@ -73,8 +73,14 @@ public sealed record NeedProfileView(
     /// <summary>The why: the reasons the customer buys, calls, complains, returns or leaves, decayed like the categories, strongest first.</summary>
     public IReadOnlyList<ReasonShare> Why { get; init; } = [];
 
-    /// <summary><see cref="PreferredHour"/> in the customer's time zone (<see cref="Zone"/>); null without contacts or a zone.</summary>
+    /// <summary>
+    /// The hour of day with the most of the latest contacts and engagements in the customer's time zone (<see cref="Zone"/>),
+    /// each read with the zone's rules at its own instant (daylight saving); null without contacts or a zone.
+    /// </summary>
     public int? LocalPreferredHour { get; init; }
+
+    /// <summary>The weekday with the most of the latest contacts and engagements in the customer's time zone; null without contacts or a zone.</summary>
+    public DayOfWeek? LocalPreferredWeekday { get; init; }
 }
 
 /// <summary>One reason of the customer's dealings (a contact's reason, a complaint's category, a purchase's or return's reason), its decayed score and share.</summary>

@@ -105,6 +105,19 @@ public sealed class CustomerState : IJsonOnDeserialized
     /// <summary>Contacts and engagements per weekday (index = <see cref="DayOfWeek"/>, Sunday = 0).</summary>
     [JsonInclude] public int[] ContactWeekdays { get; private set; } = new int[7];
 
+    /// <summary>How many contact times <see cref="ContactMinutes"/> keeps (the earliest are dropped first).</summary>
+    public const int ContactTimeLimit = 200;
+
+    /// <summary>
+    /// The instants of the latest contacts and engagements, as minutes since <see cref="ContactEpoch"/>, earliest first, at most
+    /// <see cref="ContactTimeLimit"/>: the need profile reads each in the customer's time zone with the zone's rules at that
+    /// instant (daylight saving), which one histogram of UTC hours cannot give.
+    /// </summary>
+    [JsonInclude] public List<int> ContactMinutes { get; private set; } = [];
+
+    /// <summary>The origin of <see cref="ContactMinutes"/>.</summary>
+    public static readonly DateTimeOffset ContactEpoch = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     /// <summary>Interest per category from order lines and engagements, decaying with <see cref="CategoryHalfLife"/>.</summary>
     [JsonInclude] public Dictionary<string, DecayingScore> CategoryAffinity { get; private set; } = new(StringComparer.Ordinal);
 
@@ -443,6 +456,18 @@ public sealed class CustomerState : IJsonOnDeserialized
         var utc = at.UtcDateTime;
         ContactHours[utc.Hour]++;
         ContactWeekdays[(int)utc.DayOfWeek]++;
+        var minute = (int)Math.Clamp((at - ContactEpoch).TotalMinutes, 0, int.MaxValue);
+        // Events arrive mostly in order: appended; a late one is inserted in its place.
+        var i = ContactMinutes.Count;
+        while (i > 0 && ContactMinutes[i - 1] > minute)
+        {
+            i--;
+        }
+        ContactMinutes.Insert(i, minute);
+        if (ContactMinutes.Count > ContactTimeLimit)
+        {
+            ContactMinutes.RemoveAt(0);
+        }
     }
 
     private int FindDay(DateOnly day)

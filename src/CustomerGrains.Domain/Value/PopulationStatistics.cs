@@ -26,6 +26,12 @@ public sealed record PopulationStatistics(
     /// </summary>
     public double? ComplaintsPerYear { get; init; }
 
+    /// <summary>
+    /// The 80/20/30 report: per tier (A to D) the share of customers, of revenue and of profit so far, and of net value ahead;
+    /// null for a population measured before the report existed.
+    /// </summary>
+    public IReadOnlyList<TierShare>? TierShares { get; init; }
+
     /// <summary>Before any population is measured: no tier but D, no RFM code, no percentile.</summary>
     public static PopulationStatistics Uncalibrated { get; } = new(0, 0, TierThresholds.Uncalibrated, null, [], []);
 
@@ -68,12 +74,19 @@ public sealed record PopulationStatistics(
 
         var tiers = TierThresholds.FromPopulation(netValues);
         var counts = new int[4];
+        var revenue = new double[4];
+        var profit = new double[4];
+        var netValue = new double[4];
         var sums = new Dictionary<string, double>[4];
         var withTraits = new int[4];
         for (var i = 0; i < netValues.Length; i++)
         {
             var tier = (int)tiers.Classify(netValues[i]);
             counts[tier]++;
+            var spend = customers[i].TotalNetSpend;
+            revenue[tier] += spend;
+            profit[tier] += (model.Options.Margin * spend) - ValueScorer.ServiceCostToDate(customers[i], model.Options);
+            netValue[tier] += netValues[i];
             if (traits?[i] is { } customerTraits)
             {
                 var sum = sums[tier] ??= new Dictionary<string, double>(StringComparer.Ordinal);
@@ -113,6 +126,7 @@ public sealed record PopulationStatistics(
         {
             Segments = segments.Count > 0 ? segments.ToImmutable() : null,
             ComplaintsPerYear = complaints / years,
+            TierShares = TierReport.Of(counts, revenue, profit, netValue),
         };
     }
 

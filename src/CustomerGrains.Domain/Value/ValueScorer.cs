@@ -121,12 +121,18 @@ public static class ValueScorer
         return GammaGamma.ConditionalExpectedSpendCore(g.P, g.Q, g.Gamma, count, zbar);
     }
 
-    private static double ExpectedCostToServe(in ValueInputs inputs, DateTimeOffset now, ValueModel model)
+    /// <summary>What serving the customer has cost so far: call minutes, complaints and returns at their costs.</summary>
+    public static double ServiceCostToDate(in ValueInputs inputs, ValueModelOptions options)
     {
-        ValueModelOptions options = model.Options;
-        double observed = (inputs.CallMinutes * options.CostPerCallMinute)
+        ArgumentNullException.ThrowIfNull(options);
+        return (inputs.CallMinutes * options.CostPerCallMinute)
             + (inputs.ComplaintCount * options.CostPerComplaint)
             + (inputs.ReturnCount * options.CostPerReturn);
+    }
+
+    private static double ExpectedCostToServe(in ValueInputs inputs, DateTimeOffset now, ValueModel model)
+    {
+        double observed = ServiceCostToDate(inputs, model.Options);
         if (observed == 0)
         {
             return 0;

@@ -39,6 +39,9 @@ public static class Access
     /// <summary>Installs a policy or tries a candidate.</summary>
     public const string WritePolicy = "write-policy";
 
+    /// <summary>Reads what the population measurement found (the tier report): figures about tiers, no one customer's data.</summary>
+    public const string ReadPopulation = "read-population";
+
     /// <summary>Runs maintenance now.</summary>
     public const string Maintain = "maintain";
 
@@ -64,6 +67,7 @@ public static class Access
         new(ReadAlerts, [Agents.Roles.Supervisor], [Agents.Scopes.DecisionsRead]),
         new(ReadPolicy, [Agents.Roles.Supervisor, Agents.Roles.Admin], [Agents.Scopes.DecisionsRead, Agents.Scopes.PolicyWrite]),
         new(WritePolicy, [Agents.Roles.Admin], [Agents.Scopes.PolicyWrite]),
+        new(ReadPopulation, [Agents.Roles.Supervisor, Agents.Roles.Admin], [Agents.Scopes.DecisionsRead, Agents.Scopes.Maintenance]),
         new(Maintain, [Agents.Roles.Admin], [Agents.Scopes.Maintenance]),
         new(ReadSegments, [Agents.Roles.Supervisor], [Agents.Scopes.CustomersRead, Agents.Scopes.DecisionsRead, Agents.Scopes.SegmentsWrite]),
         new(WriteSegments, [Agents.Roles.Supervisor], [Agents.Scopes.SegmentsWrite]),

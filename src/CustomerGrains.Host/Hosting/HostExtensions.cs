@@ -89,6 +89,7 @@ public static class HostExtensions
         api.MapDecisionEndpoints();
         api.MapPolicyEndpoints();
         api.MapAlertEndpoints();
+        api.MapPopulationEndpoints();
         api.MapDiagnosticsEndpoints();
         return app;
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CustomerGrains.Domain.Decisions;
 using CustomerGrains.Domain.Events;
 using CustomerGrains.Grains.Service;
 using CustomerGrains.Host.Agents;
@@ -74,6 +75,11 @@ internal static class OpenApiDocs
                 var ingest = context.ApplicationServices.GetRequiredService<IOptions<IngestOptions>>().Value;
                 DescribeLimits(schema, ingest.Validation);
             }
+            else if (type == typeof(RegionCalendar) && schema.Properties is { } members && members.TryGetValue("holidays", out var list) && list is OpenApiSchema holidays)
+            {
+                // A holiday is written by its own converter, so the generator sees no members and leaves the items free.
+                holidays.Items = HolidaySchema();
+            }
             return Task.CompletedTask;
         });
     });
@@ -84,6 +90,26 @@ internal static class OpenApiDocs
         Content = new Dictionary<string, OpenApiMediaType>
         {
             ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference("ProblemDetails", document) },
+        },
+    };
+
+    /// <summary>A holiday as the policy file writes it, {name, date}, with the date forms <see cref="Holiday.TryParseDate"/> accepts.</summary>
+    private static OpenApiSchema HolidaySchema() => new()
+    {
+        Type = JsonSchemaType.Object,
+        Description = "A holiday of the region: every year on its month and day (MM-dd), or once (yyyy-MM-dd, for a movable feast such as Easter).",
+        Required = new HashSet<string>(StringComparer.Ordinal) { "name", "date" },
+        AdditionalPropertiesAllowed = false,
+        Properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal)
+        {
+            ["name"] = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, Description = "The holiday's name, e.g. christmas; care offers name it as their occasion." },
+            ["date"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Pattern = "^(\\d{4}-)?\\d{2}-\\d{2}$",
+                Description = "MM-dd for every year (12-25; 02-29 falls on the 28th in other years) or yyyy-MM-dd for one year (2027-03-28).",
+                Examples = [System.Text.Json.Nodes.JsonValue.Create("12-25"), System.Text.Json.Nodes.JsonValue.Create("2027-03-28")],
+            },
         },
     };
 

@@ -76,6 +76,86 @@ public sealed class WhyAndLocalTimeTests
     }
 
     [Fact]
+    public void Each_call_is_read_with_the_daylight_saving_rule_of_its_own_moment_not_todays()
+    {
+        // Calls at 14:00 UTC: three in July (16:00 in Berlin, summer time) and two in January (15:00, winter time).
+        // Read in January, a fixed winter offset would have said 15:00 for all five.
+        var h = new History().Locale(T0, phone: "+49 30 1234567");
+        for (var i = 0; i < 3; i++)
+        {
+            h.Contact(new DateTimeOffset(2026, 7, 6 + i, 14, 0, 0, TimeSpan.Zero));
+        }
+        for (var i = 0; i < 2; i++)
+        {
+            h.Contact(new DateTimeOffset(2027, 1, 11 + i, 14, 0, 0, TimeSpan.Zero));
+        }
+
+        var needs = Needs(h, new DateTimeOffset(2027, 1, 20, 12, 0, 0, TimeSpan.Zero));
+
+        Assert.Equal((14, 16, "Europe/Berlin"), (needs.PreferredHour, needs.LocalPreferredHour, needs.Zone!.TimeZone));
+    }
+
+    [Fact]
+    public void Dayparts_are_local_across_the_spring_change_of_the_clocks()
+    {
+        // Berlin moves from UTC+1 to UTC+2 at 01:00 UTC on 29 March 2026. A call at 04:30 UTC is at night before (05:30)
+        // and in the morning after (06:30); in UTC all five would be night calls.
+        var h = new History().Locale(T0, timeZone: "Europe/Berlin");
+        h.Contact(new DateTimeOffset(2026, 3, 26, 4, 30, 0, TimeSpan.Zero));
+        h.Contact(new DateTimeOffset(2026, 3, 27, 4, 30, 0, TimeSpan.Zero));
+        h.Contact(new DateTimeOffset(2026, 3, 30, 4, 30, 0, TimeSpan.Zero));
+        h.Contact(new DateTimeOffset(2026, 3, 31, 4, 30, 0, TimeSpan.Zero));
+        h.Contact(new DateTimeOffset(2026, 4, 1, 4, 30, 0, TimeSpan.Zero));
+
+        var local = Needs(h, new DateTimeOffset(2026, 4, 2, 12, 0, 0, TimeSpan.Zero));
+        var utc = NeedProfile.Of(h.State, new DateTimeOffset(2026, 4, 2, 12, 0, 0, TimeSpan.Zero), new NeedOptions(), null);
+
+        Assert.Equal((0.4, 0.6), (local.Traits["daypart.night"], local.Traits["daypart.morning"]));
+        Assert.Equal(6, local.LocalPreferredHour);
+        Assert.Equal(1.0, utc.Traits["daypart.night"]);
+        Assert.False(utc.Traits.ContainsKey("daypart.morning") && utc.Traits["daypart.morning"] > 0);
+    }
+
+    [Fact]
+    public void A_late_friday_evening_in_utc_is_a_local_saturday_and_counts_for_the_weekend()
+    {
+        // 22:30 UTC on Friday 3 and 10 July 2026 is 00:30 on Saturday in Berlin (summer time); 09:00 UTC on a Monday stays a Monday.
+        var h = new History().Locale(T0, timeZone: "Europe/Berlin")
+            .Contact(new DateTimeOffset(2026, 7, 3, 22, 30, 0, TimeSpan.Zero))
+            .Contact(new DateTimeOffset(2026, 7, 10, 22, 30, 0, TimeSpan.Zero))
+            .Contact(new DateTimeOffset(2026, 7, 13, 9, 0, 0, TimeSpan.Zero));
+        var now = new DateTimeOffset(2026, 7, 20, 12, 0, 0, TimeSpan.Zero);
+
+        var local = Needs(h, now);
+        var utc = NeedProfile.Of(h.State, now, new NeedOptions(), null);
+
+        Assert.Equal((DayOfWeek.Friday, DayOfWeek.Saturday), (local.PreferredWeekday, local.LocalPreferredWeekday));
+        Assert.Equal(2.0 / 3, local.Traits["time.weekend"], 9);
+        Assert.Equal(0, utc.Traits["time.weekend"]);
+        Assert.Null(utc.LocalPreferredWeekday);
+    }
+
+    [Fact]
+    public void A_late_call_lands_in_its_place_and_only_the_latest_calls_are_kept_for_local_time()
+    {
+        var h = new History();
+        var at = new DateTimeOffset(2026, 1, 5, 14, 0, 0, TimeSpan.Zero);
+        for (var i = 0; i < Domain.State.CustomerState.ContactTimeLimit + 5; i++)
+        {
+            h.Contact(at.AddDays(i));
+        }
+        h.Contact(at.AddDays(-30));
+        h.Contact(at.AddDays(100).AddMinutes(1));
+
+        var kept = h.State.ContactMinutes;
+        Assert.Equal(Domain.State.CustomerState.ContactTimeLimit, kept.Count);
+        Assert.Equal(kept.Order(), kept);
+        Assert.Equal(at.AddDays(Domain.State.CustomerState.ContactTimeLimit + 4), Domain.State.CustomerState.ContactEpoch.AddMinutes(kept[^1]));
+        Assert.Contains((int)(at.AddDays(100).AddMinutes(1) - Domain.State.CustomerState.ContactEpoch).TotalMinutes, kept);
+        Assert.Equal(Domain.State.CustomerState.ContactTimeLimit + 7, h.State.ContactHours.Sum());
+    }
+
+    [Fact]
     public void A_customer_without_phone_or_stated_zone_is_in_the_calendars_default_region()
     {
         var zone = LocalZone.Of(new History().Contact(T0).State, Policy.Default.Calendar);
