@@ -42,6 +42,9 @@ public static class Access
     /// <summary>Runs maintenance now.</summary>
     public const string Maintain = "maintain";
 
+    /// <summary>Answers a customer's data rights: exports everything held about them, or erases it.</summary>
+    public const string CustomerDataRights = "customer-data-rights";
+
     private sealed record Rule(string Policy, string[] Roles, string[] Scopes);
 
     private static readonly Rule[] Rules =
@@ -59,6 +62,7 @@ public static class Access
         new(ReadPolicy, [Agents.Roles.Supervisor, Agents.Roles.Admin], [Agents.Scopes.DecisionsRead, Agents.Scopes.PolicyWrite]),
         new(WritePolicy, [Agents.Roles.Admin], [Agents.Scopes.PolicyWrite]),
         new(Maintain, [Agents.Roles.Admin], [Agents.Scopes.Maintenance]),
+        new(CustomerDataRights, [Agents.Roles.Supervisor], [Agents.Scopes.Privacy]),
     ];
 
     /// <summary>Adds every policy, and the fallback: an endpoint that names none needs a signed-in caller.</summary>

@@ -85,6 +85,7 @@ public static class HostExtensions
         api.MapNoteEndpoints();
         api.MapInteractionEndpoints();
         api.MapCustomerEndpoints();
+        api.MapPrivacyEndpoints();
         api.MapDecisionEndpoints();
         api.MapPolicyEndpoints();
         api.MapAlertEndpoints();
