@@ -98,6 +98,50 @@ public sealed class PrivacyScenario
         Assert.Contains(audit, a => a.GetProperty("path").GetString() == "screenpop" && a.GetProperty("detail").GetString()!.Contains(E164, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Checks the API after an erasure: the customer is unknown to reads and to the screen-pop, the export lists only
+    /// tombstones and an audit trail without personal data, and a second erasure erases nothing more.
+    /// </summary>
+    public async Task AssertForgottenAsync(ApiClient api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.GetCustomerAsync(CustomerId)).Status);
+        Assert.DoesNotContain(CustomerId, await ScreenPopAsync(api));
+        var (status, export) = await ExportAsync(api);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Empty(FoundIn(export.GetRawText()));
+        Assert.False(export.TryGetProperty("profile", out _) || export.TryGetProperty("snapshot", out _), export.GetRawText());
+        Assert.Empty(export.GetProperty("notes").EnumerateArray());
+        var events = export.GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal(Events, events.Count);
+        Assert.All(events, e => Assert.True(e.GetProperty("erased").GetBoolean()));
+        var erasure = Assert.Single(export.GetProperty("audit").EnumerateArray(), a => a.GetProperty("path").GetString() == "erase");
+        Assert.Equal($"{Events} events, 1 phone numbers", erasure.GetProperty("detail").GetString()![..$"{Events} events, 1 phone numbers".Length]);
+
+        var (again, second) = await EraseAsync(api, DemoKeys.Service);
+        Assert.True(again == HttpStatusCode.OK, second.ToString());
+        Assert.Equal(0, second.GetProperty("erasedEvents").GetInt32());
+        Assert.Equal(Events, second.GetProperty("lastSequence").GetInt64());
+    }
+
+    /// <summary>
+    /// After an erasure: the old events sent again are duplicates and bring nothing back; a new event of the id starts a
+    /// new, empty customer.
+    /// </summary>
+    public async Task AssertLaterEventsStartAnEmptyCustomerAsync(ApiClient api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        var (resent, duplicates) = await api.PostEventsAsync(Batch());
+        Assert.Equal(HttpStatusCode.Accepted, resent);
+        Assert.Equal(Events, duplicates.GetProperty("duplicates").GetArrayLength());
+        var (status, _) = await api.PostEventsAsync(EventJson.Batch(EventJson.Purchase($"{CustomerId}-later", CustomerId, DateTimeOffset.UtcNow.AddMinutes(-1), 20m)));
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        var snapshot = await api.WaitForAppliedEventsAsync(CustomerId, 1, TimeSpan.FromSeconds(60));
+        Assert.Equal(1, snapshot.GetProperty("appliedEvents").GetInt32());
+        Assert.Empty(FoundIn(snapshot.GetRawText()));
+        Assert.Equal(1, snapshot.GetProperty("purchases").GetProperty("purchases").GetInt32());
+    }
+
     /// <summary>The personal values found in <paramref name="text"/>.</summary>
     public IReadOnlyList<string> FoundIn(string text) =>
         [.. PersonalValues.Where(v => text.Contains(v, StringComparison.OrdinalIgnoreCase))];

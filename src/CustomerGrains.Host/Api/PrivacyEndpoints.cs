@@ -4,6 +4,7 @@ using CustomerGrains.Abstractions;
 using CustomerGrains.Domain.Decisions;
 using CustomerGrains.Domain.Events;
 using CustomerGrains.Domain.State;
+using CustomerGrains.Grains.Hosting;
 using CustomerGrains.Grains.Log;
 using CustomerGrains.Grains.ScreenPop;
 using CustomerGrains.Host.Agents;
@@ -12,7 +13,8 @@ namespace CustomerGrains.Host.Api;
 
 /// <summary>
 /// A customer's data rights: <c>GET /api/customers/{id}/export</c> answers everything the engine holds about the customer
-/// in one document (GDPR articles 15 and 20).
+/// in one document (GDPR articles 15 and 20); <c>POST /api/customers/{id}/erase</c> erases the customer's personal data
+/// from every store the engine controls (article 17).
 /// </summary>
 internal static class PrivacyEndpoints
 {
@@ -30,7 +32,34 @@ internal static class PrivacyEndpoints
             .Produces<CustomerExport>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        api.MapPost("/customers/{id}/erase", EraseAsync)
+            .RequireAuthorization(Access.CustomerDataRights)
+            .WithName("EraseCustomer")
+            .WithSummary("Erases the customer's personal data: logged events become tombstones, the snapshot, read model row and phone book entries go, audit details are erased")
+            .WithDescription("Idempotent: erasing again answers 200 with nothing more erased. The log keeps each event's position, sequence " +
+                             "number, id, type and times (so ordering and exactly-once delivery hold and a resent event stays a duplicate). " +
+                             "Events of the id appended afterwards start a new, empty customer. The erasure is audited without personal data. " +
+                             "An id without any event is 404.")
+            .Produces<ErasureResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return api;
+    }
+
+    private static async Task<IResult> EraseAsync(
+        string id, IGrainFactory grains, IAuditTrail audit, Auditing auditing, StorageBackend storage, HttpContext context, ClaimsPrincipal user,
+        CancellationToken cancellationToken)
+    {
+        var erasure = await grains.GetGrain<ICustomerGrain>(id).EraseAsync();
+        if (erasure.LastSequence == 0)
+        {
+            return Problems.UnknownCustomer(id);
+        }
+        var details = await audit.EraseDetailsAsync(id, cancellationToken);
+        await auditing.RecordAsync(user, [id], "erase",
+            $"{erasure.ErasedEvents} events, {erasure.UnlinkedPhones} phone numbers, {details} audit details erased", cancellationToken);
+        await storage.DropReplacedContentAsync(context.RequestServices, cancellationToken);
+        return Results.Ok(new ErasureResponse(id, erasure.ErasedAt, erasure.LastSequence, erasure.ErasedEvents, erasure.UnlinkedPhones, details));
     }
 
     private static async Task<IResult> ExportAsync(
@@ -114,6 +143,13 @@ public sealed record ExportedEvent(long Position, long Sequence, string EventId,
         return new ExportedEvent(record.Position, record.Sequence, record.EventId, false, document.RootElement.Clone());
     }
 }
+
+/// <summary>
+/// What an erasure did now: the customer's events up to <paramref name="LastSequence"/> are tombstones; <paramref name="ErasedEvents"/>
+/// of them, <paramref name="UnlinkedPhones"/> phone numbers and <paramref name="ErasedAuditDetails"/> audit details were erased by this
+/// call (all 0 when the customer was erased before).
+/// </summary>
+public sealed record ErasureResponse(string CustomerId, DateTimeOffset ErasedAt, long LastSequence, int ErasedEvents, int UnlinkedPhones, int ErasedAuditDetails);
 
 /// <summary>A note an agent wrote about the customer.</summary>
 public sealed record ExportedNote(string EventId, DateTimeOffset At, string? AgentId, string Text);
