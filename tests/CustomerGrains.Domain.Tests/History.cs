@@ -87,6 +87,13 @@ internal sealed class History
         Consents = ImmutableDictionary<ConsentChannel, bool>.Empty.Add(channel, granted),
     });
 
+    public History Consent(DateTimeOffset at, ConsentChannel channel, ConsentPurpose purpose, bool granted, string source = "crm") => Apply(new ProfileChanged
+    {
+        EventId = NextId(), CustomerId = State.CustomerId, OccurredAt = at, Source = source,
+        ConsentsByPurpose = ImmutableDictionary<ConsentChannel, ImmutableDictionary<ConsentPurpose, bool>>.Empty
+            .Add(channel, ImmutableDictionary<ConsentPurpose, bool>.Empty.Add(purpose, granted)),
+    });
+
     public History Birthday(DateTimeOffset at, DateOnly birthday) => Apply(new ProfileChanged
     {
         EventId = NextId(), CustomerId = State.CustomerId, OccurredAt = at, Source = "crm", Birthday = birthday,
