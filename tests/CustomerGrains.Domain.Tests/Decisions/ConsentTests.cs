@@ -1,7 +1,5 @@
 using CustomerGrains.Domain.Decisions;
 using CustomerGrains.Domain.Events;
-using CustomerGrains.Domain.Lifecycle;
-using CustomerGrains.Domain.Needs;
 using static CustomerGrains.Domain.Tests.History;
 
 namespace CustomerGrains.Domain.Tests.Decisions;
@@ -11,26 +9,17 @@ public sealed class ConsentTests
 {
     private static readonly DateTimeOffset LastMonthly = T0.AddDays(8 * 30);
 
-    private static Decision Decide(History h, DateTimeOffset now, double pAlive, string tier = "A", double percentile = 0.9, Policy? policy = null)
-    {
-        var lifecycle = LifecycleEvaluator.Evaluate(h.State, now, pAlive, new LifecycleOptions());
-        h.State.RecordStage(lifecycle, now);
-        var needs = NeedProfile.Of(h.State, now, new NeedOptions(), null);
-        var value = new ValueView(pAlive, NetValue: 1000m, Clv: 1200m, tier, percentile);
-        return DecisionEngine.Decide(h.State, value, lifecycle, needs, new DecisionContext(Channel.Phone, null, now), policy ?? Policy.Default);
-    }
-
     [Fact]
     public void A_withdrawal_for_one_purpose_holds_from_the_next_decision_and_the_reasons_say_when_and_by_whom()
     {
         var h = new History().Purchases(T0, count: 9, everyDays: 30).Consent(T0, ConsentChannel.Phone).Consent(T0, ConsentChannel.Email);
         var declineAt = LastMonthly.AddDays(100);
-        var before = Decide(h, declineAt, pAlive: 0.3);
+        var before = h.Decide(declineAt, pAlive: 0.3);
         var retention = Assert.Single(before.Actions, a => a.Kind == ActionKind.Retention);
         Assert.Contains("for offers", retention.Reasons.Single(r => r.Rule == "consent.granted").Text, StringComparison.Ordinal);
 
         h.Consent(declineAt.AddHours(1), retention.Channel, ConsentPurpose.Offers, granted: false, source: "web-preferences");
-        var after = Decide(h, declineAt.AddHours(2), pAlive: 0.3);
+        var after = h.Decide(declineAt.AddHours(2), pAlive: 0.3);
 
         Assert.DoesNotContain(after.Actions, a => a.Kind == ActionKind.Retention);
         var withheld = Assert.Single(after.Withheld, a => a.Kind == ActionKind.Retention);
@@ -114,7 +103,7 @@ public sealed class ConsentTests
                 }
             }
             var now = T0.AddDays(random.Next(30, 700));
-            var decision = Decide(h, now, pAlive: random.NextDouble(), tier: tiers[random.Next(tiers.Length)], percentile: random.NextDouble());
+            var decision = h.Decide(now, pAlive: random.NextDouble(), tier: tiers[random.Next(tiers.Length)], percentile: random.NextDouble());
             foreach (var action in decision.Actions)
             {
                 var purpose = action.Kind.PurposeOf();

@@ -18,16 +18,7 @@ public sealed class SqliteAuditTrailTests
         var at = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
         await audit.AppendAsync([new AuditEntry(0, at, "super1", "supervisor", "c-1", "snapshot", null)], ct);
 
-        foreach (var change in new[] { "UPDATE audit_trail SET actor = 'nobody'", "DELETE FROM audit_trail" })
-        {
-            var refused = await Assert.ThrowsAsync<SqliteException>(() => databases.Log.WriteAsync(async (connection, token) =>
-            {
-                await using var command = connection.CreateCommand();
-                command.CommandText = change;
-                return await command.ExecuteNonQueryAsync(token);
-            }, ct));
-            Assert.Contains("append-only", refused.Message, StringComparison.Ordinal);
-        }
+        await AssertRefusedAsync(databases, "append-only", "UPDATE audit_trail SET actor = 'nobody'", "DELETE FROM audit_trail");
         var kept = Assert.Single(await audit.ReadAsync("c-1", null, 10, ct));
         Assert.Equal(("super1", "snapshot"), (kept.Actor, kept.Path));
         SqliteConnection.ClearAllPools();
@@ -47,21 +38,28 @@ public sealed class SqliteAuditTrailTests
             new AuditEntry(0, at, "agent1", "agent", "c-2", "screenpop", "ani +16465550199"),
         ], ct);
 
-        foreach (var change in new[] { "UPDATE audit_trail SET detail = 'forged'", "UPDATE audit_trail SET detail = '[erased]', actor = 'nobody'" })
-        {
-            var refused = await Assert.ThrowsAsync<SqliteException>(() => databases.Log.WriteAsync(async (connection, token) =>
-            {
-                await using var command = connection.CreateCommand();
-                command.CommandText = change;
-                return await command.ExecuteNonQueryAsync(token);
-            }, ct));
-            Assert.Contains("only a detail can be erased", refused.Message, StringComparison.Ordinal);
-        }
+        await AssertRefusedAsync(databases, "only a detail can be erased",
+            "UPDATE audit_trail SET detail = 'forged'", "UPDATE audit_trail SET detail = '[erased]', actor = 'nobody'");
         Assert.Equal(1, await audit.EraseDetailsAsync("c-1", ct));
         Assert.Equal(0, await audit.EraseDetailsAsync("c-1", ct));
         var erased = Assert.Single(await audit.ReadAsync("c-1", null, 10, ct));
         Assert.Equal(("agent1", "screenpop", at, AuditEntry.ErasedDetail), (erased.Actor, erased.Path, erased.At, erased.Detail));
         Assert.Equal("ani +16465550199", Assert.Single(await audit.ReadAsync("c-2", null, 10, ct)).Detail);
         SqliteConnection.ClearAllPools();
+    }
+
+    /// <summary>Runs each statement on the trail's file and checks it is refused with <paramref name="message"/>.</summary>
+    private static async Task AssertRefusedAsync(EmbeddedDatabases databases, string message, params string[] changes)
+    {
+        foreach (var change in changes)
+        {
+            var refused = await Assert.ThrowsAsync<SqliteException>(() => databases.Log.WriteAsync(async (connection, token) =>
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = change;
+                return await command.ExecuteNonQueryAsync(token);
+            }, TestContext.Current.CancellationToken));
+            Assert.Contains(message, refused.Message, StringComparison.Ordinal);
+        }
     }
 }
