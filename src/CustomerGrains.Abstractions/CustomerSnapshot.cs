@@ -85,6 +85,8 @@ public sealed record CustomerSnapshot
                 Birthday = s.Birthday,
                 TimeZone = s.TimeZone,
                 Consents = s.Consents.ToImmutableDictionary(c => EnumNames.Of(c.Key), c => c.Value.Granted),
+                ConsentDetails = [.. s.ConsentsInForce.Select(c =>
+                    new ConsentInfo(EnumNames.Of(c.Channel), EnumNames.Of(c.Purpose), c.Note.Granted, c.Note.At, c.Note.Source))],
                 Preferences = s.Preferences.ToImmutableDictionary(
                     x => x.Key, x => new PreferenceInfo(x.Value.Value, x.Value.Source, x.Value.At)),
             },
@@ -149,13 +151,24 @@ public sealed record ProfileInfo
     [Id(2)] public string? Email { get; init; }
     /// <summary>Birthday.</summary>
     [Id(3)] public DateOnly? Birthday { get; init; }
-    /// <summary>Marketing consent per channel (absent means no).</summary>
+    /// <summary>The consent per channel stated for every purpose (absent means no statement of that kind); <see cref="ConsentDetails"/> is what decisions obey.</summary>
     [Id(4)] public ImmutableDictionary<string, bool> Consents { get; init; } = ImmutableDictionary<string, bool>.Empty;
     /// <summary>Stated preferences by key.</summary>
     [Id(5)] public ImmutableDictionary<string, PreferenceInfo> Preferences { get; init; } = ImmutableDictionary<string, PreferenceInfo>.Empty;
     /// <summary>The time zone the customer stated (IANA id); the need profile's <c>zone</c> says which one is in use and why.</summary>
     [Id(6)] public string? TimeZone { get; init; }
+    /// <summary>The consent in force per channel and purpose (offers, care), with when and by which system it was stated; a channel and purpose not listed has no consent.</summary>
+    [Id(7)] public ImmutableArray<ConsentInfo> ConsentDetails { get; init; } = [];
 }
+
+/// <summary>The consent in force for approaching the customer on a channel for a purpose: granted or withdrawn, when, and by which system.</summary>
+[GenerateSerializer, Immutable, Alias("CustomerGrains.ConsentInfo")]
+public sealed record ConsentInfo(
+    [property: Id(0)] string Channel,
+    [property: Id(1)] string Purpose,
+    [property: Id(2)] bool Granted,
+    [property: Id(3)] DateTimeOffset At,
+    [property: Id(4)] string? Source);
 
 /// <summary>A stated preference, its source and when it was stated.</summary>
 [GenerateSerializer, Immutable, Alias("CustomerGrains.PreferenceInfo")]

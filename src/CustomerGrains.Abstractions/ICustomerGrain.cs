@@ -66,7 +66,24 @@ public interface ICustomerGrain : IGrainWithStringKey
     /// </summary>
     [Alias("LinkPhones")]
     Task LinkPhonesAsync();
+
+    /// <summary>
+    /// Erases the customer: the customer's events in the log become tombstones, the phone book forgets the customer's
+    /// numbers, the stored snapshot and the read model row are replaced by an empty customer, and this activation resets
+    /// and deactivates. Events appended later start a new, empty customer. Idempotent.
+    /// </summary>
+    [Alias("Erase")]
+    Task<CustomerErasure> EraseAsync();
 }
+
+/// <summary>What an erasure did: when, the customer's last sequence number in the log (0: the customer never had an event), the events erased now and the numbers unlinked.</summary>
+[GenerateSerializer, Immutable, Alias("CustomerGrains.CustomerErasure")]
+public sealed record CustomerErasure(
+    [property: Id(0)] string CustomerId,
+    [property: Id(1)] DateTimeOffset ErasedAt,
+    [property: Id(2)] long LastSequence,
+    [property: Id(3)] int ErasedEvents,
+    [property: Id(4)] int UnlinkedPhones);
 
 /// <summary>What a decision is asked for: the contact's channel (camelCase, e.g. <c>phone</c>) and reason, and optionally a later moment or a candidate policy.</summary>
 [GenerateSerializer, Immutable, Alias("CustomerGrains.DecisionQuery")]

@@ -41,15 +41,40 @@ public sealed class PostgresStoreTests(PostgresServer server)
         await using var audit = new PostgresAuditTrail(database);
         await audit.AppendAsync([new AuditEntry(0, Day, "super1", "supervisor", "c-1", "snapshot", null)], Ct);
 
-        foreach (var change in new[] { "UPDATE audit_trail SET actor = 'nobody'", "DELETE FROM audit_trail", "TRUNCATE audit_trail" })
+        await AssertRefusedAsync(database, "append-only", "UPDATE audit_trail SET actor = 'nobody'", "DELETE FROM audit_trail", "TRUNCATE audit_trail");
+        var kept = Assert.Single(await audit.ReadAsync("c-1", null, 10, Ct));
+        Assert.Equal(("super1", "snapshot"), (kept.Actor, kept.Path));
+    }
+
+    /// <summary>Runs each statement and checks it is refused with <paramref name="message"/>.</summary>
+    private static async Task AssertRefusedAsync(PostgresDatabase database, string message, params string[] changes)
+    {
+        foreach (var change in changes)
         {
             await using var connection = await database.OpenAsync(Ct);
             await using var command = new Npgsql.NpgsqlCommand(change, connection);
             var refused = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => command.ExecuteNonQueryAsync(Ct));
-            Assert.Contains("append-only", refused.MessageText, StringComparison.Ordinal);
+            Assert.Contains(message, refused.MessageText, StringComparison.Ordinal);
         }
-        var kept = Assert.Single(await audit.ReadAsync("c-1", null, 10, Ct));
-        Assert.Equal(("super1", "snapshot"), (kept.Actor, kept.Path));
+    }
+
+    [Fact]
+    public async Task An_erasure_replaces_the_details_of_the_customers_audit_entries_and_nothing_else_can_change_them()
+    {
+        await using var database = await MigratedAsync();
+        await using var audit = new PostgresAuditTrail(database);
+        await audit.AppendAsync([
+            new AuditEntry(0, Day, "agent1", "agent", "c-1", "screenpop", "ani +16465550100"),
+            new AuditEntry(0, Day, "agent1", "agent", "c-2", "screenpop", "ani +16465550199"),
+        ], Ct);
+
+        await AssertRefusedAsync(database, "only a detail can be erased",
+            "UPDATE audit_trail SET detail = 'forged'", "UPDATE audit_trail SET detail = '[erased]', actor = 'nobody'");
+        Assert.Equal(1, await audit.EraseDetailsAsync("c-1", Ct));
+        Assert.Equal(0, await audit.EraseDetailsAsync("c-1", Ct));
+        var erased = Assert.Single(await audit.ReadAsync("c-1", null, 10, Ct));
+        Assert.Equal(("agent1", "screenpop", Day, AuditEntry.ErasedDetail), (erased.Actor, erased.Path, erased.At, erased.Detail));
+        Assert.Equal("ani +16465550199", Assert.Single(await audit.ReadAsync("c-2", null, 10, Ct)).Detail);
     }
 
     [Fact]

@@ -21,6 +21,20 @@ internal sealed class History
     /// <summary>The events applied so far, in the order they were applied.</summary>
     public IReadOnlyList<InteractionEvent> Events => applied;
 
+    /// <summary>
+    /// The decision for a phone contact at <paramref name="now"/>: the lifecycle evaluated (and recorded) with
+    /// <paramref name="pAlive"/>, the need profile, and a value view of the given tier and percentile.
+    /// </summary>
+    public Domain.Decisions.Decision Decide(DateTimeOffset now, double pAlive, string tier = "A", double percentile = 0.9, Domain.Decisions.Policy? policy = null)
+    {
+        var lifecycle = Domain.Lifecycle.LifecycleEvaluator.Evaluate(State, now, pAlive, new Domain.Lifecycle.LifecycleOptions());
+        State.RecordStage(lifecycle, now);
+        var needs = Domain.Needs.NeedProfile.Of(State, now, new Domain.Needs.NeedOptions(), null);
+        var value = new Domain.Decisions.ValueView(pAlive, NetValue: 1000m, Clv: 1200m, tier, percentile);
+        return Domain.Decisions.DecisionEngine.Decide(State, value, lifecycle, needs, new Domain.Decisions.DecisionContext(Channel.Phone, null, now),
+            policy ?? Domain.Decisions.Policy.Default);
+    }
+
     public History Apply(InteractionEvent e)
     {
         State.Apply(e);
@@ -85,6 +99,13 @@ internal sealed class History
     {
         EventId = NextId(), CustomerId = State.CustomerId, OccurredAt = at, Source = "crm",
         Consents = ImmutableDictionary<ConsentChannel, bool>.Empty.Add(channel, granted),
+    });
+
+    public History Consent(DateTimeOffset at, ConsentChannel channel, ConsentPurpose purpose, bool granted, string source = "crm") => Apply(new ProfileChanged
+    {
+        EventId = NextId(), CustomerId = State.CustomerId, OccurredAt = at, Source = source,
+        ConsentsByPurpose = ImmutableDictionary<ConsentChannel, ImmutableDictionary<ConsentPurpose, bool>>.Empty
+            .Add(channel, ImmutableDictionary<ConsentPurpose, bool>.Empty.Add(purpose, granted)),
     });
 
     public History Birthday(DateTimeOffset at, DateOnly birthday) => Apply(new ProfileChanged

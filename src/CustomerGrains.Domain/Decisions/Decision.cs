@@ -5,6 +5,13 @@ namespace CustomerGrains.Domain.Decisions;
 
 public enum ActionKind { Retention, CrossSell, WinBack, Care, Birthday }
 
+/// <summary>The purpose an action approaches the customer for: care gifts and greetings are care, the rest are offers.</summary>
+public static class ActionPurposes
+{
+    public static Events.ConsentPurpose PurposeOf(this ActionKind kind) =>
+        kind is ActionKind.Care or ActionKind.Birthday ? Events.ConsentPurpose.Care : Events.ConsentPurpose.Offers;
+}
+
 /// <summary>The value x individuality matrix: customised (high, high), frequency marketing (high, low), mass marketing (low, low), abandon (low, high).</summary>
 public enum MarketingMode { Customised, Frequency, Mass, Abandon }
 

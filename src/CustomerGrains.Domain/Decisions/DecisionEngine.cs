@@ -501,10 +501,12 @@ public static class DecisionEngine
                     left = new Reason("budget.remaining", $"{Formats.Money(amount)} of the {Formats.Money(budget.Amount)} budget per {period} days left ({Formats.Money(spent)} spent)");
                 }
             }
-            if (state.HasConsent(channel))
+            var purpose = kind.PurposeOf();
+            if (state.ConsentFor(channel, purpose) is { Granted: true } consent)
             {
                 var personalisedBy = cells.Personalising();
-                List<Reason> reasons = [why, new Reason("consent.granted", $"consented to {EnumNames.Of(channel)}")];
+                List<Reason> reasons = [why, new Reason("consent.granted",
+                    $"consented to {EnumNames.Of(channel)} for {EnumNames.Of(purpose)} on {Formats.Day(consent.At)}{(consent.Source is { } source ? $" ({source})" : "")}")];
                 if (left is not null)
                 {
                     reasons.Add(left);
@@ -518,7 +520,9 @@ public static class DecisionEngine
             else
             {
                 withheld.Add(new WithheldAction(kind, action, channel, category,
-                    [why, new Reason("consent.missing", $"withheld: no marketing consent for {EnumNames.Of(channel)}")]));
+                    [why, new Reason("consent.missing", state.ConsentFor(channel, purpose) is { } withdrawn
+                        ? $"withheld: consent to {EnumNames.Of(channel)} for {EnumNames.Of(purpose)} withdrawn on {Formats.Day(withdrawn.At)}{(withdrawn.Source is { } from ? $" ({from})" : "")}"
+                        : $"withheld: no consent to {EnumNames.Of(channel)} for {EnumNames.Of(purpose)}")]));
             }
         }
     }

@@ -127,7 +127,11 @@ public sealed record ProfileChanged : InteractionEvent
     public ImmutableArray<string>? Phones { get; init; }
     public string? Email { get; init; }
     public DateOnly? Birthday { get; init; }
+    /// <summary>Consent per channel for every purpose (<see cref="ConsentPurpose"/>): true grants, false withdraws.</summary>
     public ImmutableDictionary<ConsentChannel, bool>? Consents { get; init; }
+
+    /// <summary>Consent per channel and purpose, e.g. e-mail for care but not for offers; for one purpose it overrides an older statement in <see cref="Consents"/>.</summary>
+    public ImmutableDictionary<ConsentChannel, ImmutableDictionary<ConsentPurpose, bool>>? ConsentsByPurpose { get; init; }
     public ImmutableDictionary<string, string>? Preferences { get; init; }
 
     /// <summary>The customer's time zone (an IANA id such as <c>Europe/Berlin</c>): preferred hours, birthdays and holidays are in its local time.</summary>
@@ -187,3 +191,9 @@ public enum EngagementKind { WebVisit, EmailOpen, AppSession }
 
 /// <summary>A channel the customer can consent (or not) to be approached on for marketing.</summary>
 public enum ConsentChannel { Email, Sms, Phone, Post, App }
+
+/// <summary>
+/// What the customer may be approached for: <see cref="Offers"/> (retention, cross-selling, win-back) or <see cref="Care"/>
+/// (care gifts, birthday and holiday greetings). New values are appended.
+/// </summary>
+public enum ConsentPurpose { Offers, Care }

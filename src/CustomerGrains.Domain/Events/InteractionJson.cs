@@ -156,6 +156,7 @@ public static class InteractionJson
                 Email = r.String("email", required: false),
                 Birthday = r.Date("birthday"),
                 Consents = r.EnumMap<ConsentChannel, bool>("consents", (item, path) => item.Boolean(path)),
+                ConsentsByPurpose = r.EnumMap<ConsentChannel, ImmutableDictionary<ConsentPurpose, bool>>("consentsByPurpose", (item, path) => item.BooleanMap<ConsentPurpose>(path)),
                 Preferences = r.StringMap("preferences"),
                 TimeZone = r.String("timeZone", required: false),
             },
@@ -226,6 +227,28 @@ public static class InteractionJson
             public bool Boolean(string path) => Element.ValueKind is JsonValueKind.True or JsonValueKind.False
                 ? Element.GetBoolean()
                 : Parent.Fail<bool>(path, "must be true or false");
+
+            /// <summary>An object of true/false values keyed by the names of <typeparamref name="TKey"/>.</summary>
+            public ImmutableDictionary<TKey, bool> BooleanMap<TKey>(string path) where TKey : struct, Enum
+            {
+                if (Element.ValueKind != JsonValueKind.Object)
+                {
+                    return Parent.Fail<ImmutableDictionary<TKey, bool>>(path, "must be an object");
+                }
+                var builder = ImmutableDictionary.CreateBuilder<TKey, bool>();
+                foreach (var property in Element.EnumerateObject())
+                {
+                    if (!TryText(() => property.Name, out var name) || !EnumNames.TryParse<TKey>(name, out var key))
+                    {
+                        Parent.Fail<object>(path, $"has an unknown key; expected one of {EnumNames.List<TKey>()}");
+                    }
+                    else
+                    {
+                        builder[key] = new Item(property.Value, Reader, Parent).Boolean($"{path}.{name}");
+                    }
+                }
+                return builder.ToImmutable();
+            }
         }
 
         public T Fail<T>(string field, string message)

@@ -216,9 +216,9 @@ public static class InteractionValidator
     private static void ValidateProfile(ProfileChanged pc, DateTimeOffset now, ValidationOptions options, Checker check)
     {
         if (pc.Name is null && pc.Phones is null && pc.Email is null && pc.Birthday is null
-            && pc.Consents is null && pc.Preferences is null && pc.TimeZone is null)
+            && pc.Consents is null && pc.ConsentsByPurpose is null && pc.Preferences is null && pc.TimeZone is null)
         {
-            check.Fail("", "a profile change must change at least one of name, phones, email, birthday, consents, preferences, timeZone");
+            check.Fail("", "a profile change must change at least one of name, phones, email, birthday, consents, consentsByPurpose, preferences, timeZone");
         }
         if (pc.TimeZone is { } zone && check.Text(zone, "timeZone", options.MaxShortTextLength, required: true) && !TimeZones.IsKnown(zone))
         {

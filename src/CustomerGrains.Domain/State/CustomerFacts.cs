@@ -30,7 +30,15 @@ public sealed record NpsNote(int Score, DateTimeOffset At);
 /// <summary>A stated preference ("seat: window"), where it came from and when.</summary>
 public sealed record StatedPreference(string Value, string Source, DateTimeOffset At);
 
-public sealed record ConsentNote(bool Granted, DateTimeOffset At);
+/// <summary>The consent statement in force for one channel and purpose.</summary>
+public sealed record ConsentInForce(ConsentChannel Channel, ConsentPurpose Purpose, ConsentNote Note);
+
+/// <summary>A consent statement: granted or withdrawn, when, and by which system.</summary>
+public sealed record ConsentNote(bool Granted, DateTimeOffset At)
+{
+    /// <summary>The system that reported the statement (the profile change's source); null in snapshots from before it was kept.</summary>
+    public string? Source { get; init; }
+}
 
 public sealed record CancellationNote(string? Reason, DateTimeOffset At);
 

@@ -72,7 +72,11 @@ public sealed class CustomerState : IJsonOnDeserialized
     [JsonInclude] public Stamped<List<string>>? Phones { get; private set; }
     [JsonInclude] public Stamped<string>? Email { get; private set; }
     [JsonInclude] public Stamped<DateOnly>? Birthday { get; private set; }
+    /// <summary>The latest consent statement per channel that holds for every purpose.</summary>
     [JsonInclude] public Dictionary<ConsentChannel, ConsentNote> Consents { get; private set; } = [];
+
+    /// <summary>The latest consent statement per channel and purpose; a newer statement in <see cref="Consents"/> overrides it.</summary>
+    [JsonInclude] public Dictionary<ConsentChannel, Dictionary<ConsentPurpose, ConsentNote>> PurposeConsents { get; private set; } = [];
     [JsonInclude] public Dictionary<string, StatedPreference> Preferences { get; private set; } = new(StringComparer.Ordinal);
     [JsonInclude] public CancellationNote? Cancellation { get; private set; }
 
@@ -595,7 +599,21 @@ public sealed class CustomerState : IJsonOnDeserialized
         {
             if (!Consents.TryGetValue(channel, out var known) || at >= known.At)
             {
-                Consents[channel] = new ConsentNote(granted, at);
+                Consents[channel] = new ConsentNote(granted, at) { Source = pc.Source };
+            }
+        }
+        foreach (var (channel, purposes) in pc.ConsentsByPurpose ?? [])
+        {
+            if (!PurposeConsents.TryGetValue(channel, out var notes))
+            {
+                PurposeConsents[channel] = notes = [];
+            }
+            foreach (var (purpose, granted) in purposes)
+            {
+                if (!notes.TryGetValue(purpose, out var known) || at >= known.At)
+                {
+                    notes[purpose] = new ConsentNote(granted, at) { Source = pc.Source };
+                }
             }
         }
         TimeZone = Newer(TimeZone, pc.TimeZone, at);
@@ -661,8 +679,27 @@ public sealed class CustomerState : IJsonOnDeserialized
         }
     }
 
-    /// <summary>Whether the customer has granted marketing consent for <paramref name="channel"/> (no answer is no).</summary>
-    public bool HasConsent(ConsentChannel channel) => Consents.TryGetValue(channel, out var c) && c.Granted;
+    /// <summary>
+    /// The statement in force for approaching the customer on <paramref name="channel"/> for <paramref name="purpose"/>: the
+    /// newer of the channel's statement for every purpose and its statement for this purpose (the latter when both are of
+    /// the same moment); null when the customer never said.
+    /// </summary>
+    public ConsentNote? ConsentFor(ConsentChannel channel, ConsentPurpose purpose)
+    {
+        var general = Consents.GetValueOrDefault(channel);
+        var specific = PurposeConsents.TryGetValue(channel, out var notes) ? notes.GetValueOrDefault(purpose) : null;
+        return general is null || (specific is not null && specific.At >= general.At) ? specific : general;
+    }
+
+    /// <summary>Every channel and purpose the customer made a statement about, with the statement in force (<see cref="ConsentFor"/>).</summary>
+    public IReadOnlyList<ConsentInForce> ConsentsInForce() =>
+        [.. Consents.Keys.Union(PurposeConsents.Keys).Order().SelectMany(channel => Enum.GetValues<ConsentPurpose>()
+            .Select(purpose => (channel, purpose, note: ConsentFor(channel, purpose)))
+            .Where(x => x.note is not null)
+            .Select(x => new ConsentInForce(x.channel, x.purpose, x.note!)))];
+
+    /// <summary>Whether the customer has granted consent to be approached on <paramref name="channel"/> for <paramref name="purpose"/> (no answer is no).</summary>
+    public bool HasConsent(ConsentChannel channel, ConsentPurpose purpose) => ConsentFor(channel, purpose)?.Granted == true;
 
     private static Stamped<T>? Newer<T>(Stamped<T>? current, T? value, DateTimeOffset at) where T : class =>
         value is not null && (current is null || at >= current.At) ? new Stamped<T>(value, at) : current;

@@ -86,6 +86,9 @@ public sealed record CustomerSummary(
     /// <summary>The time zone the customer stated in their profile (IANA id), null when none.</summary>
     public string? TimeZone { get; init; }
 
+    /// <summary>The consent in force per channel and purpose the customer made a statement about.</summary>
+    public IReadOnlyList<ConsentInForce> ConsentsInForce { get; init; } = [];
+
     public static CustomerSummary Of(CustomerState s, DateTimeOffset asOf) => new(
         s.CustomerId,
         asOf,
@@ -112,5 +115,6 @@ public sealed record CustomerSummary(
         s.RecentInteractions)
     {
         TimeZone = s.TimeZone?.Value,
+        ConsentsInForce = s.ConsentsInForce(),
     };
 }

@@ -41,7 +41,7 @@ public static class InteractionDescriptions
         if (pc.Phones is not null) yield return "phones";
         if (pc.Email is not null) yield return "email";
         if (pc.Birthday is not null) yield return "birthday";
-        if (pc.Consents is not null) yield return "consents";
+        if (pc.Consents is not null || pc.ConsentsByPurpose is not null) yield return "consents";
         if (pc.TimeZone is not null) yield return "time zone";
         if (pc.Preferences is { } prefs) yield return "preferences " + string.Join(", ", prefs.Keys.Order(StringComparer.Ordinal));
     }

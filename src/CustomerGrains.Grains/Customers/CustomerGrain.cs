@@ -165,7 +165,7 @@ internal sealed partial class CustomerGrain(
         lastPosition = record.Position;
         unsavedChanges++;
         version++;
-        if (quarantine.Holds(record.EventId))
+        if (record.IsErased || quarantine.Holds(record.EventId))
         {
             return;
         }
@@ -325,6 +325,28 @@ internal sealed partial class CustomerGrain(
             throw new InvalidOperationException($"The phone book could not be written for {customer.CustomerId}; see the log.");
         }
         await SaveIfChangedAsync(CancellationToken.None);
+    }
+
+    public async Task<CustomerErasure> EraseAsync()
+    {
+        var id = customer.CustomerId;
+        var now = time.GetUtcNow();
+        // The log first: it is the source of truth, so nothing erased can come back from it into a new snapshot.
+        var erased = await log.EraseCustomerAsync(id, now, CancellationToken.None);
+        var unlinked = phones.Linked.Count;
+        customer = new CustomerState(id);
+        quarantine = new Quarantine([]);
+        lastSequence = Math.Max(lastSequence, erased.LastSequence);
+        version++;
+        // Fails (and the erasure with it, to be tried again) when the phone book cannot be written.
+        await phones.SyncAsync(GrainFactory, id, null);
+        stored.State = new CustomerGrainState { LastSequence = lastSequence, LastPosition = lastPosition, Customer = customer };
+        await stored.WriteStateAsync(CancellationToken.None);
+        unsavedChanges = 0;
+        readModelStale = false;
+        await readModel.DeleteAsync(id, CancellationToken.None);
+        DeactivateOnIdle();
+        return new CustomerErasure(id, now, erased.LastSequence, erased.ErasedEvents, unlinked);
     }
 
     // Answering: from memory, as of now (served from the card cache) or as of a later moment asked for.

@@ -58,6 +58,13 @@ public abstract class StorageBackend
     /// <summary>How this silo finds the others: localhost for the embedded default, the membership table in PostgreSQL for a cluster.</summary>
     internal abstract void UseClustering(ISiloBuilder silo, SiloSettings settings);
 
+    /// <summary>
+    /// After an erasure: drops what the storage still keeps of replaced content outside its tables. The embedded default
+    /// checkpoints and empties the write-ahead logs of its files (deleted content in the files themselves is zeroed as it is
+    /// deleted); PostgreSQL needs nothing here (old row versions cannot be read through SQL and are reclaimed by vacuum).
+    /// </summary>
+    public virtual Task DropReplacedContentAsync(IServiceProvider services, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>The file grain snapshots are written to when its writes must take turns and stay off the scheduler (SQLite); otherwise null.</summary>
     internal virtual SqliteDatabase? GrainStorageFile(IServiceProvider services) => null;
 }
@@ -86,6 +93,13 @@ internal sealed class SqliteBackend(IConfiguration configuration) : StorageBacke
         MigrateAsync(services.GetRequiredService<EmbeddedDatabases>(), cancellationToken);
 
     internal override SqliteDatabase? GrainStorageFile(IServiceProvider services) => services.GetRequiredService<EmbeddedDatabases>().Grains;
+
+    public override async Task DropReplacedContentAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var databases = services.GetRequiredService<EmbeddedDatabases>();
+        await databases.Log.TruncateWriteAheadLogAsync(cancellationToken);
+        await databases.Grains.TruncateWriteAheadLogAsync(cancellationToken);
+    }
 
     internal override void AddStorage(ISiloBuilder silo, string grainStorage)
     {

@@ -36,6 +36,14 @@ public interface IInteractionLog
     /// <summary>How far delivery of a partition is behind its appends, as of its last delivery checkpoint.</summary>
     Task<PartitionBacklog> ReadBacklogAsync(int partition, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Erases a customer's events: every record of <paramref name="customerId"/> keeps its position, partition, sequence
+    /// number, event id, type and times, and its payload (the event's content) is replaced by a tombstone
+    /// (<see cref="LogRecord.Tombstone"/>) in one transaction. Appends of the customer wait for it, so an event is either
+    /// erased or numbered after <see cref="LogErasure.LastSequence"/>. Idempotent: tombstones are not rewritten.
+    /// </summary>
+    Task<LogErasure> EraseCustomerAsync(string customerId, DateTimeOffset at, CancellationToken cancellationToken);
+
     /// <summary>Whether the storage answers now (for readiness).</summary>
     Task<bool> IsAvailableAsync(CancellationToken cancellationToken);
 }
@@ -49,6 +57,9 @@ public sealed record AppendResult(IReadOnlyList<AcceptedEvent> Accepted, IReadOn
 /// was appended (null when none is behind).
 /// </summary>
 public sealed record PartitionBacklog(int Partition, long Head, long Delivered, long Behind, DateTimeOffset? OldestBehindAppendedAt);
+
+/// <summary>What an erasure did: the customer's last sequence number in the log (0: no event ever) and how many events it erased now.</summary>
+public sealed record LogErasure(long LastSequence, int ErasedEvents);
 
 /// <summary>An event that is now in the log.</summary>
 public sealed record AcceptedEvent(string EventId, string CustomerId, int Partition, long Position, long Sequence);

@@ -14,7 +14,18 @@ public sealed record LogRecord(
     [property: Id(2)] string CustomerId,
     [property: Id(3)] long Sequence,
     [property: Id(4)] string EventId,
-    [property: Id(5)] string Payload);
+    [property: Id(5)] string Payload)
+{
+    /// <summary>How an erased event's payload starts: a tombstone holds only the moment of the erasure.</summary>
+    public const string TombstonePrefix = "{\"erased\":";
+
+    /// <summary>The payload an event is left with when its customer is erased at <paramref name="at"/>.</summary>
+    public static string Tombstone(DateTimeOffset at) =>
+        TombstonePrefix + "\"" + at.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture) + "\"}";
+
+    /// <summary>Whether the event was erased: its payload is a tombstone, its content gone.</summary>
+    public bool IsErased => Payload.StartsWith(TombstonePrefix, StringComparison.Ordinal);
+}
 
 /// <summary>Reads log records from a query whose columns are position, partition, customer_id, customer_seq, event_id, payload.</summary>
 internal static class LogRecordReader

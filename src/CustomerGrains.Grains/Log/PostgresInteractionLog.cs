@@ -283,6 +283,32 @@ public sealed class PostgresInteractionLog : IInteractionLog, IAsyncDisposable
         }
     }
 
+    public async Task<LogErasure> EraseCustomerAsync(string customerId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            // The customer's sequence row, locked: an append of this customer commits before (its rows are seen below and
+            // erased) or waits until this commits (and is numbered after the erasure).
+            await using var last = new NpgsqlCommand("SELECT last_seq FROM customer_sequence WHERE customer_id = @c FOR UPDATE", connection, transaction);
+            last.Parameters.AddWithValue("c", customerId);
+            var sequence = await last.ExecuteScalarAsync(cancellationToken) is long n ? n : 0;
+            await using var rewrite = new NpgsqlCommand(
+                "UPDATE interaction_log SET payload = @tombstone WHERE customer_id = @c AND NOT starts_with(payload, @prefix)", connection, transaction);
+            rewrite.Parameters.AddWithValue("tombstone", LogRecord.Tombstone(at));
+            rewrite.Parameters.AddWithValue("c", customerId);
+            rewrite.Parameters.AddWithValue("prefix", LogRecord.TombstonePrefix);
+            var rows = await rewrite.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return new LogErasure(sequence, rows);
+        }
+        catch (Exception ex) when (PostgresDatabase.IsUnavailable(ex))
+        {
+            throw new LogUnavailableException($"The events of customer {customerId} at {database.Describe} could not be erased: {ex.Message}", ex);
+        }
+    }
+
     public async Task<bool> IsAvailableAsync(CancellationToken cancellationToken)
     {
         try

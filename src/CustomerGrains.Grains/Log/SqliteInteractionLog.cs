@@ -230,6 +230,25 @@ public sealed class SqliteInteractionLog : IInteractionLog, IAsyncDisposable
                 r.IsDBNull(3) ? null : SqliteDatabase.ParseTime(r.GetString(3)));
         }, cancellationToken);
 
+    // The one writer of the file: appends of this customer come before (and are erased) or after (numbered later).
+    public Task<LogErasure> EraseCustomerAsync(string customerId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, ct) =>
+        {
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            await using var last = Command(connection, transaction, "SELECT last_seq FROM customer_sequence WHERE customer_id = $c", "$c");
+            last.Parameters[0].Value = customerId;
+            var sequence = await last.ExecuteScalarAsync(ct) is long n ? n : 0;
+            await using var rewrite = Command(connection, transaction, """
+                UPDATE interaction_log SET payload = $tombstone WHERE customer_id = $c AND substr(payload, 1, length($prefix)) <> $prefix
+                """, "$tombstone", "$c", "$prefix");
+            rewrite.Parameters[0].Value = LogRecord.Tombstone(at);
+            rewrite.Parameters[1].Value = customerId;
+            rewrite.Parameters[2].Value = LogRecord.TombstonePrefix;
+            var rows = await rewrite.ExecuteNonQueryAsync(ct);
+            await transaction.CommitAsync(ct);
+            return new LogErasure(sequence, rows);
+        }, cancellationToken);
+
     public async Task<bool> IsAvailableAsync(CancellationToken cancellationToken)
     {
         try

@@ -98,7 +98,15 @@ public sealed class AuditJournal : IDisposable
     /// <summary>Completes when <paramref name="entries"/> are on disk; they come back with their sequence numbers as ids.</summary>
     public Task<AuditEntry[]> AppendAsync(IReadOnlyList<AuditEntry> entries)
     {
-        var pending = new Pending(entries, new TaskCompletionSource<AuditEntry[]>(TaskCreationOptions.RunContinuationsAsynchronously));
+        return Enqueue(new Pending(entries, new TaskCompletionSource<AuditEntry[]>(TaskCreationOptions.RunContinuationsAsynchronously)));
+    }
+
+    /// <summary>Closes the file being written (when it holds anything) and starts a new one, so the old one can be deleted once released.</summary>
+    public Task RollAsync() =>
+        Enqueue(new Pending([], new TaskCompletionSource<AuditEntry[]>(TaskCreationOptions.RunContinuationsAsynchronously), Roll: true));
+
+    private Task<AuditEntry[]> Enqueue(Pending pending)
+    {
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(stopping, this);
@@ -219,14 +227,17 @@ public sealed class AuditJournal : IDisposable
         }
         try
         {
-            written(all);
+            if (all.Count > 0)
+            {
+                written(all);
+            }
         }
 #pragma warning disable CA1031 // The entries are durable whatever the listener does; they are found again at the next start.
         catch (Exception)
 #pragma warning restore CA1031
         {
         }
-        if (segment.Length >= segmentBytes)
+        if (segment.Length >= segmentBytes || (segment.Length > 0 && group.Exists(p => p.Roll)))
         {
             segment.Dispose();
             lock (closedSegments)
@@ -362,5 +373,5 @@ public sealed class AuditJournal : IDisposable
         }
     }
 
-    private sealed record Pending(IReadOnlyList<AuditEntry> Entries, TaskCompletionSource<AuditEntry[]> Done);
+    private sealed record Pending(IReadOnlyList<AuditEntry> Entries, TaskCompletionSource<AuditEntry[]> Done, bool Roll = false);
 }

@@ -10,6 +10,9 @@ namespace CustomerGrains.Grains.ScreenPop;
 /// <summary>One look at a customer's data: who (actor and role), whom, when, through which path, and what identified the customer.</summary>
 public sealed record AuditEntry(long Id, DateTimeOffset At, string Actor, string Role, string CustomerId, string Path, string? Detail)
 {
+    /// <summary>The detail of an entry about an erased customer.</summary>
+    public const string ErasedDetail = "[erased]";
+
     /// <summary>The longest actor id recorded (a sign-in attempt or a typed client may name anything).</summary>
     public const int MaxActor = 100;
 
@@ -31,6 +34,13 @@ public interface IAuditTrail
 
     /// <summary>The entries of <paramref name="customerId"/> (all customers when null), newest first, with ids below <paramref name="beforeId"/> when given.</summary>
     Task<IReadOnlyList<AuditEntry>> ReadAsync(string? customerId, long? beforeId, int maxCount, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For an erasure: replaces the detail of every entry about <paramref name="customerId"/> (which may name the number a call
+    /// came from) by <see cref="AuditEntry.ErasedDetail"/>, the one change the trail allows. Who, whom, when and the path stay.
+    /// Returns how many entries changed now.
+    /// </summary>
+    Task<int> EraseDetailsAsync(string customerId, CancellationToken cancellationToken);
 }
 
 /// <summary>Appends in groups: one transaction for the entries of every request waiting at that moment.</summary>
@@ -50,6 +60,12 @@ public abstract class GroupCommittedAuditTrail : IAuditTrail, IAsyncDisposable
     }
 
     public abstract Task<IReadOnlyList<AuditEntry>> ReadAsync(string? customerId, long? beforeId, int maxCount, CancellationToken cancellationToken);
+
+    public abstract Task<int> EraseDetailsAsync(string customerId, CancellationToken cancellationToken);
+
+    /// <summary>The statement of <see cref="EraseDetailsAsync"/>, in the parameter syntax both databases read.</summary>
+    internal const string EraseDetails =
+        "UPDATE audit_trail SET detail = '" + AuditEntry.ErasedDetail + "' WHERE customer_id = @c AND detail IS NOT NULL AND detail <> '" + AuditEntry.ErasedDetail + "'";
 
     protected abstract Task WriteAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken);
 
@@ -109,17 +125,44 @@ public sealed class SqliteAuditTrail : IAuditTrail, IAsyncDisposable
 
     public async Task<IReadOnlyList<AuditEntry>> ReadAsync(string? customerId, long? beforeId, int maxCount, CancellationToken cancellationToken)
     {
-        var appended = (await journal.Value.WaitAsync(cancellationToken)).LastSequence;
+        await WaitCopiedAsync(cancellationToken);
+        return await ReadTableAsync(customerId, beforeId, maxCount, cancellationToken);
+    }
+
+    /// <summary>
+    /// Erases the details in the table once every entry appended before is there, then starts a new journal file and
+    /// deletes the old ones, whose entries are all in the table: no file of the trail keeps the erased details.
+    /// </summary>
+    public async Task<int> EraseDetailsAsync(string customerId, CancellationToken cancellationToken)
+    {
+        var opened = await WaitCopiedAsync(cancellationToken);
+        var erased = await databases.Log.WriteAsync(async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = GroupCommittedAuditTrail.EraseDetails;
+            command.Parameters.AddWithValue("@c", customerId);
+            return await command.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
+        await opened.RollAsync().WaitAsync(cancellationToken);
+        await WaitCopiedAsync(cancellationToken);
+        opened.Release(Interlocked.Read(ref copiedUpTo));
+        return erased;
+    }
+
+    /// <summary>Waits until every entry made durable before the call is in the table.</summary>
+    private async Task<AuditJournal> WaitCopiedAsync(CancellationToken cancellationToken)
+    {
+        var opened = await journal.Value.WaitAsync(cancellationToken);
+        var appended = opened.LastSequence;
         while (true)
         {
             var next = Volatile.Read(ref copied);
             if (Interlocked.Read(ref copiedUpTo) >= appended)
             {
-                break;
+                return opened;
             }
             await next.Task.WaitAsync(cancellationToken);
         }
-        return await ReadTableAsync(customerId, beforeId, maxCount, cancellationToken);
     }
 
     private async Task<AuditJournal> OpenAsync()
@@ -258,6 +301,14 @@ public sealed class PostgresAuditTrail(PostgresDatabase database) : GroupCommitt
         command.Parameters.AddWithValue("path", entries.Select(e => e.Path).ToArray());
         command.Parameters.AddWithValue("detail", entries.Select(e => e.Detail).ToArray());
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public override async Task<int> EraseDetailsAsync(string customerId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(EraseDetails, connection);
+        command.Parameters.AddWithValue("c", customerId);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public override async Task<IReadOnlyList<AuditEntry>> ReadAsync(string? customerId, long? beforeId, int maxCount, CancellationToken cancellationToken)

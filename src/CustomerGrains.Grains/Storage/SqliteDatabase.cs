@@ -64,7 +64,9 @@ public sealed class SqliteDatabase
         {
             await connection.OpenAsync(cancellationToken);
             await using var pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+            // secure_delete: content that is deleted or replaced (an erased event, an old snapshot) is overwritten with zeros
+            // in the file, not left in free space where a copy of the file would still hold it.
+            pragma.CommandText = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;";
             await pragma.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }
@@ -84,6 +86,19 @@ public sealed class SqliteDatabase
         {
             await using var connection = await OpenAsync(cancellationToken);
             return await work(connection, cancellationToken);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Copies the write-ahead log into the file and empties it (a checkpoint in TRUNCATE mode), so that page images from
+    /// before an erasure are no longer in the WAL file. Best effort: a reader still holding old pages keeps them until
+    /// the next checkpoint that finds the WAL unused.
+    /// </summary>
+    public Task TruncateWriteAheadLogAsync(CancellationToken cancellationToken) =>
+        WriteAsync(async (connection, ct) =>
+        {
+            await using var checkpoint = connection.CreateCommand();
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+            return await checkpoint.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
 
     /// <summary>A time as stored: UTC, fixed width, so that text order is time order.</summary>

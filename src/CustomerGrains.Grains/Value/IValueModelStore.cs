@@ -56,6 +56,9 @@ public interface ICustomerReadModel
 {
     Task UpsertAsync(CustomerReadModelRow row, CancellationToken cancellationToken);
 
+    /// <summary>Removes the customer's row (an erased customer leaves the population, the sweep and <c>fit</c>).</summary>
+    Task DeleteAsync(string customerId, CancellationToken cancellationToken);
+
     /// <summary>Every customer, read in pages.</summary>
     IAsyncEnumerable<PopulationMember> ReadPopulationAsync(CancellationToken cancellationToken);
 

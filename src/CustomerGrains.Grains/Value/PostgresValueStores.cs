@@ -156,6 +156,14 @@ public sealed class PostgresCustomerReadModel(PostgresDatabase database) : ICust
         return command;
     }
 
+    public async Task DeleteAsync(string customerId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("DELETE FROM customer_read_model WHERE customer_id = @id", connection);
+        command.Parameters.AddWithValue("id", customerId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public IAsyncEnumerable<PopulationMember> ReadPopulationAsync(CancellationToken cancellationToken) =>
         CustomerReadModelSql.AllAsync(ReadPageAsync, cancellationToken);
 

@@ -122,6 +122,15 @@ public sealed class SqliteCustomerReadModel : ICustomerReadModel, IAsyncDisposab
 
     public Task UpsertAsync(CustomerReadModelRow row, CancellationToken cancellationToken) => upserts.SubmitAsync(row, cancellationToken);
 
+    public Task DeleteAsync(string customerId, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM customer_read_model WHERE customer_id = @id";
+            command.Parameters.AddWithValue("@id", customerId);
+            return await command.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
+
     private Task<IReadOnlyList<bool>> UpsertGroupAsync(IReadOnlyList<CustomerReadModelRow> rows, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, ct) =>
         {

@@ -50,6 +50,8 @@ public static class Access
 
     /// <summary>Saves and deletes segments.</summary>
     public const string WriteSegments = "write-segments";
+    /// <summary>Answers a customer's data rights: exports everything held about them, or erases it.</summary>
+    public const string CustomerDataRights = "customer-data-rights";
 
     private sealed record Rule(string Policy, string[] Roles, string[] Scopes);
 
@@ -71,6 +73,7 @@ public static class Access
         new(Maintain, [Agents.Roles.Admin], [Agents.Scopes.Maintenance]),
         new(ReadSegments, [Agents.Roles.Supervisor], [Agents.Scopes.CustomersRead, Agents.Scopes.DecisionsRead, Agents.Scopes.SegmentsWrite]),
         new(WriteSegments, [Agents.Roles.Supervisor], [Agents.Scopes.SegmentsWrite]),
+        new(CustomerDataRights, [Agents.Roles.Supervisor], [Agents.Scopes.Privacy]),
     ];
 
     /// <summary>Adds every policy, and the fallback: an endpoint that names none needs a signed-in caller.</summary>

@@ -86,6 +86,7 @@ public static class HostExtensions
         api.MapInteractionEndpoints();
         api.MapCustomerEndpoints();
         api.MapSegmentEndpoints();
+        api.MapPrivacyEndpoints();
         api.MapDecisionEndpoints();
         api.MapPolicyEndpoints();
         api.MapAlertEndpoints();

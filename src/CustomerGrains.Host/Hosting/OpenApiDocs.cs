@@ -176,6 +176,11 @@ internal static class OpenApiDocs
                     field.MaxItems = limits.MaxPhones;
                     field.Description = $"Phone numbers in any common format, each a possible number of its country (national numbers in Phones:DefaultRegion); at most {limits.MaxPhones}.";
                     break;
+                case "consentsByPurpose":
+                    field.Description = "Consent per channel (email, sms, phone, post, app) and purpose (offers: retention, cross-selling, win-back; " +
+                                        "care: care gifts, birthday and holiday greetings), e.g. {\"email\": {\"care\": true, \"offers\": false}}; " +
+                                        "the newest statement for a channel and purpose wins, whether given here or channel-wide under consents.";
+                    break;
                 case "preferences":
                     field.MaxProperties = limits.MaxPreferences;
                     field.Description = $"Stated preferences, key (1 to {limits.MaxPreferenceKeyLength} characters) to value (at most {limits.MaxShortTextLength}); at most {limits.MaxPreferences}.";

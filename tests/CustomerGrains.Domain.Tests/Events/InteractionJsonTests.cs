@@ -90,6 +90,7 @@ public sealed class InteractionJsonTests
             "\"type\":\"survey\",\"dimensions\":{\"price\":{\"expectation\":7,\"experience\":4.5,\"importance\":10}}",
             "\"type\":\"engagement\",\"kind\":\"appSession\"",
             "\"type\":\"profileChanged\",\"phones\":[\"(212) 555-0199\",\"+1 212 555 0100\"],\"birthday\":\"1980-02-29\",\"consents\":{\"post\":true},\"preferences\":{\"seat\":\"window\"}",
+            "\"type\":\"profileChanged\",\"consentsByPurpose\":{\"email\":{\"care\":true,\"offers\":false}}",
             "\"type\":\"cancellation\"",
             "\"type\":\"note\",\"text\":\"call back after 5\"",
         };
@@ -101,6 +102,18 @@ public sealed class InteractionJsonTests
             Assert.Equal(InteractionJson.Serialize(original), InteractionJson.Serialize(copy));
             Assert.Equal(original.GetType(), copy.GetType());
         }
+    }
+
+    [Fact]
+    public void Consent_per_purpose_is_read_per_channel_and_an_unknown_purpose_or_a_non_boolean_is_refused_naming_the_field()
+    {
+        var profile = Assert.IsType<ProfileChanged>(Single($"{{{Head},\"type\":\"profileChanged\",\"consentsByPurpose\":{{\"sms\":{{\"care\":true,\"offers\":false}}}}}}"));
+        Assert.Equal([(ConsentPurpose.Offers, false), (ConsentPurpose.Care, true)],
+            profile.ConsentsByPurpose![ConsentChannel.Sms].OrderBy(x => x.Key).Select(x => (x.Key, x.Value)));
+
+        var bad = Parse($"{{{Head},\"type\":\"profileChanged\",\"consentsByPurpose\":{{\"sms\":{{\"ads\":true}},\"email\":{{\"care\":\"yes\"}}}}}}");
+        Assert.True(bad.Errors.Select(e => e.Field).Order().SequenceEqual(["consentsByPurpose.email.care", "consentsByPurpose.sms"]), string.Join("; ", bad.Errors));
+        Assert.Contains("offers, care", bad.Errors.Single(e => e.Field == "consentsByPurpose.sms").Message, StringComparison.Ordinal);
     }
 
     [Fact]

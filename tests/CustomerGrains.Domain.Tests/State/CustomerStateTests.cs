@@ -145,9 +145,9 @@ public sealed class CustomerStateTests
 
         Assert.Equal("new@example.com", state.Email!.Value);
         Assert.Equal("Ada", state.Name!.Value);
-        Assert.False(state.HasConsent(ConsentChannel.Email));
-        Assert.True(state.HasConsent(ConsentChannel.Sms));
-        Assert.False(state.HasConsent(ConsentChannel.Phone));
+        Assert.False(state.HasConsent(ConsentChannel.Email, ConsentPurpose.Offers));
+        Assert.True(state.HasConsent(ConsentChannel.Sms, ConsentPurpose.Care));
+        Assert.False(state.HasConsent(ConsentChannel.Phone, ConsentPurpose.Offers));
     }
 
     [Fact]

@@ -53,6 +53,30 @@ public sealed class SqliteInteractionLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_erasure_leaves_the_customers_records_in_place_as_tombstones_and_later_events_are_numbered_after_them()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var reason = new CustomerCancelled { EventId = "e2", CustomerId = "eve", OccurredAt = T0.AddMinutes(1), Source = "test", Reason = "moving to Quernheim" };
+        await log.AppendAsync([Event("e1", "eve"), Event("o1", "otto"), reason], ct);
+        var before = await log.ReadCustomerAsync("eve", 0, ct);
+
+        var erasure = await log.EraseCustomerAsync("eve", T0.AddDays(1), ct);
+
+        Assert.Equal(new LogErasure(2, 2), erasure);
+        var after = await log.ReadCustomerAsync("eve", 0, ct);
+        Assert.Equal(before.Select(r => (r.Position, r.Partition, r.Sequence, r.EventId)), after.Select(r => (r.Position, r.Partition, r.Sequence, r.EventId)));
+        Assert.All(after, r => Assert.True(r.IsErased));
+        Assert.DoesNotContain(after, r => r.Payload.Contains("Quernheim", StringComparison.Ordinal));
+        Assert.False(Assert.Single(await log.ReadCustomerAsync("otto", 0, ct)).IsErased);
+        Assert.Equal(new LogErasure(2, 0), await log.EraseCustomerAsync("eve", T0.AddDays(2), ct));
+
+        var resent = await log.AppendAsync([reason, Event("e3", "eve", 2)], ct);
+        Assert.Equal(["e2"], resent.Duplicates);
+        Assert.Equal(3, Assert.Single(resent.Accepted).Sequence);
+        Assert.Equal(new LogErasure(0, 0), await log.EraseCustomerAsync("nobody", T0, ct));
+    }
+
+    [Fact]
     public async Task Each_customer_gets_gap_free_sequence_numbers_and_the_log_a_growing_position()
     {
         var ct = TestContext.Current.CancellationToken;
