@@ -1,3 +1,4 @@
+using CustomerGrains.Grains.Diagnostics;
 using CustomerGrains.Grains.Hosting;
 using CustomerGrains.Grains.Log;
 using CustomerGrains.Grains.Storage;
@@ -45,6 +46,7 @@ public abstract class GroupCommittedAuditTrail : IAuditTrail, IAsyncDisposable
         if (entries.Count > 0)
         {
             await committer.SubmitAsync(entries, cancellationToken);
+            EngineMetrics.AuditAppends.Add(entries.Count);
         }
     }
 

@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Text.Json;
 using CustomerGrains.Abstractions;
 using CustomerGrains.Domain.Contacts;
 using CustomerGrains.Domain.Events;
+using CustomerGrains.Grains.Diagnostics;
 using CustomerGrains.Grains.Log;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -98,7 +100,11 @@ public sealed partial class EventIntake(
     {
         try
         {
+            var started = Stopwatch.GetTimestamp();
             var result = await log.AppendAsync([.. events.Select(rates.Stamp)], cancellationToken);
+            EngineMetrics.AppendDuration.RecordSince(started);
+            EngineMetrics.EventsAppended.Add(result.Accepted.Count);
+            EngineMetrics.EventsAcknowledged.Add(result.Accepted.Count + result.Duplicates.Count);
             return IngestOutcome.Appended(result.Accepted.Select(a => a.EventId), result.Duplicates);
         }
         catch (LogUnavailableException ex)

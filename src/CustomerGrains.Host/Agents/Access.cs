@@ -1,3 +1,5 @@
+using System.Net;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 
 namespace CustomerGrains.Host.Agents;
@@ -42,7 +44,14 @@ public static class Access
     /// <summary>Runs maintenance now.</summary>
     public const string Maintain = "maintain";
 
-    private sealed record Rule(string Policy, string[] Roles, string[] Scopes);
+    /// <summary>Scrapes the metrics (<c>/metrics</c>): anyone on the same machine (a local agent or sidecar), else operators.</summary>
+    public const string ReadMetrics = "read-metrics";
+
+    /// <summary>Opens the Orleans dashboard (when it is enabled): people who watch the cluster.</summary>
+    public const string OpenDashboard = "open-dashboard";
+
+    /// <summary>A policy: the roles it lets in, the scopes that let a service in, and (FromLoopback) whether any caller on the loopback address is let in, signed in or not.</summary>
+    private sealed record Rule(string Policy, string[] Roles, string[] Scopes, bool FromLoopback = false);
 
     private static readonly Rule[] Rules =
     [
@@ -59,6 +68,8 @@ public static class Access
         new(ReadPolicy, [Agents.Roles.Supervisor, Agents.Roles.Admin], [Agents.Scopes.DecisionsRead, Agents.Scopes.PolicyWrite]),
         new(WritePolicy, [Agents.Roles.Admin], [Agents.Scopes.PolicyWrite]),
         new(Maintain, [Agents.Roles.Admin], [Agents.Scopes.Maintenance]),
+        new(ReadMetrics, [Agents.Roles.Admin], [Agents.Scopes.Maintenance], FromLoopback: true),
+        new(OpenDashboard, [Agents.Roles.Supervisor, Agents.Roles.Admin], []),
     ];
 
     /// <summary>Adds every policy, and the fallback: an endpoint that names none needs a signed-in caller.</summary>
@@ -66,10 +77,24 @@ public static class Access
     {
         foreach (var rule in Rules)
         {
-            authorization.AddPolicy(rule.Policy, p => p.RequireAuthenticatedUser().RequireAssertion(context =>
-                rule.Roles.Any(context.User.IsInRole)
-                || (context.User.IsInRole(Agents.Roles.Service) && rule.Scopes.Any(s => context.User.HasClaim(Agents.Scopes.ClaimType, s)))));
+            authorization.AddPolicy(rule.Policy, p =>
+            {
+                if (!rule.FromLoopback)
+                {
+                    p.RequireAuthenticatedUser();
+                }
+                p.RequireAssertion(context => (rule.FromLoopback && IsLoopback(context.Resource)) || Allows(rule, context.User));
+            });
         }
         return authorization.SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
     }
+
+    private static bool Allows(Rule rule, ClaimsPrincipal user) =>
+        user.Identity?.IsAuthenticated == true
+        && (rule.Roles.Any(user.IsInRole)
+            || (user.IsInRole(Agents.Roles.Service) && rule.Scopes.Any(s => user.HasClaim(Agents.Scopes.ClaimType, s))));
+
+    /// <summary>The request came from this machine (after a trusted proxy's forwarded address, when proxies are trusted).</summary>
+    private static bool IsLoopback(object? resource) =>
+        resource is HttpContext { Connection.RemoteIpAddress: { } address } && IPAddress.IsLoopback(address);
 }

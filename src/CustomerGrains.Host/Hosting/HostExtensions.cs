@@ -24,6 +24,7 @@ public static class HostExtensions
     {
         AddConfigFile(builder.Configuration);
         builder.AddCustomerGrainsSilo();
+        builder.AddCustomerGrainsTelemetry();
         var services = builder.Services;
         services.AddValidatedOptions<IngestOptions>(builder.Configuration, IngestOptions.Section);
         services.AddValidatedOptions<MoneyOptions>(builder.Configuration, MoneyOptions.Section);
@@ -77,6 +78,7 @@ public static class HostExtensions
             .RequireAuthorization().ExcludeFromDescription();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapCustomerGrainsMetrics();
 
         var api = app.MapGroup("/api");
         api.MapAuthEndpoints();
