@@ -100,6 +100,8 @@ public sealed partial class EventIntake(
     {
         try
         {
+            using var activity = EngineActivities.Source.StartActivity(EngineActivities.Append);
+            activity?.SetTag("customergrains.events", events.Length);
             var started = Stopwatch.GetTimestamp();
             var result = await log.AppendAsync([.. events.Select(rates.Stamp)], cancellationToken);
             EngineMetrics.AppendDuration.RecordSince(started);

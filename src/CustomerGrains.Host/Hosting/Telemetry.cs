@@ -42,6 +42,7 @@ public static class Telemetry
                 .AddAspNetCoreInstrumentation()
                 .AddPrometheusExporter())
             .WithTracing(tracing => tracing
+                .AddSource(EngineActivities.SourceName)
                 .AddSource(OrleansActivitySources)
                 .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsOperational(http.Request.Path))
                 .AddNpgsql());
