@@ -25,6 +25,7 @@ public static class HostExtensions
         AddConfigFile(builder.Configuration);
         builder.AddCustomerGrainsSilo();
         builder.AddCustomerGrainsTelemetry();
+        builder.AddCustomerGrainsDashboard();
         var services = builder.Services;
         services.AddValidatedOptions<IngestOptions>(builder.Configuration, IngestOptions.Section);
         services.AddValidatedOptions<MoneyOptions>(builder.Configuration, MoneyOptions.Section);
@@ -79,6 +80,7 @@ public static class HostExtensions
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapCustomerGrainsMetrics();
+        app.MapCustomerGrainsDashboard();
 
         var api = app.MapGroup("/api");
         api.MapAuthEndpoints();
