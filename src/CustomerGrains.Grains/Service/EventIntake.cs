@@ -45,6 +45,8 @@ public sealed partial class EventIntake(
         var parsed = InteractionJson.ParseBatch(root, time.GetUtcNow(), limits.ValidationWith(phoneNumbers, rates));
         if (!parsed.IsValid)
         {
+            // Where the problems are, never what the values were: an event's fields may be personal data.
+            LogInvalid(logger, parsed.Errors.Count, string.Join(", ", parsed.Errors.Select(e => $"events[{e.Index}].{e.Field}").Distinct().Take(10)));
             return IngestOutcome.Invalid(InvalidBatch, parsed.Errors);
         }
         return await TooFarBehindAsync() ?? await AppendAsync(parsed.Events, cancellationToken);
@@ -123,6 +125,9 @@ public sealed partial class EventIntake(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A batch was refused: delivery is {Lag:0} s behind, more than the {Max:0} s allowed")]
     private static partial void LogBehind(ILogger logger, double lag, double max);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A batch was refused with {Count} problems, at {Fields}")]
+    private static partial void LogInvalid(ILogger logger, int count, string fields);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} events could not be appended to the interaction log")]
     private static partial void LogAppendFailed(ILogger logger, Exception ex, int count);

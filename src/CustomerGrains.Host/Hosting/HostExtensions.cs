@@ -26,6 +26,7 @@ public static class HostExtensions
         builder.AddCustomerGrainsSilo();
         builder.AddCustomerGrainsTelemetry();
         builder.AddCustomerGrainsDashboard();
+        builder.AddCustomerGrainsLogs();
         var services = builder.Services;
         services.AddValidatedOptions<IngestOptions>(builder.Configuration, IngestOptions.Section);
         services.AddValidatedOptions<MoneyOptions>(builder.Configuration, MoneyOptions.Section);
