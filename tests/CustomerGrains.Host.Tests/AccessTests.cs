@@ -42,6 +42,8 @@ public sealed class AccessTests(AccessHost host) : IClassFixture<AccessHost>
     {
         ["* /health/live"] = Everyone,
         ["* /health/ready"] = Everyone,
+        // These callers are all on loopback: from elsewhere only admin and service maintenance (MetricsTests).
+        ["* /metrics"] = Everyone,
         ["GET /openapi/{documentName}.json"] = Everyone,
         ["POST /api/auth/login"] = Everyone,
         ["GET /api/reference/{documentName?}"] = SignedIn,

@@ -4,6 +4,7 @@ using CustomerGrains.Domain.Decisions;
 using CustomerGrains.Domain.Events;
 using CustomerGrains.Domain.State;
 using CustomerGrains.Grains.Delivery;
+using CustomerGrains.Grains.Diagnostics;
 using CustomerGrains.Grains.Hosting;
 using CustomerGrains.Grains.Log;
 using CustomerGrains.Grains.Rules;
@@ -52,6 +53,7 @@ internal sealed partial class CustomerGrain(
     private IGrainTimer? flushTimer;
     private readonly Watchers watchers = new();
     private Quarantine quarantine = new([]);
+    private bool active;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -80,10 +82,17 @@ internal sealed partial class CustomerGrain(
         await CatchUpAsync(cancellationToken);
         await SyncDirectoryAsync();
         ScheduleFlush();
+        EngineMetrics.ActiveCustomers.Add(1);
+        active = true;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        if (active)
+        {
+            active = false;
+            EngineMetrics.ActiveCustomers.Add(-1);
+        }
         await SaveIfChangedAsync(cancellationToken);
         LogDeactivated(this.GetPrimaryKeyString(), reason.ReasonCode);
     }
@@ -189,11 +198,13 @@ internal sealed partial class CustomerGrain(
             RecordStage(at);
             customer.Apply(e);
             RecordStage(at);
+            EngineMetrics.EventsApplied.Add(1);
         }
         catch (Exception ex) when (ex is ArithmeticException or ArgumentException or InvalidOperationException or FormatException)
         {
             LogQuarantined(ex, record.EventId, record.Sequence, customer.CustomerId);
             quarantine.Hold(record, e.OccurredAt, ex);
+            EngineMetrics.EventsQuarantined.Add(1);
         }
     }
 
@@ -276,6 +287,7 @@ internal sealed partial class CustomerGrain(
             try
             {
                 await stored.WriteStateAsync(cancellationToken);
+                EngineMetrics.SnapshotWrites.Add(1);
                 unsavedChanges = 0;
                 readModelStale = true;
             }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using CustomerGrains.Grains.Diagnostics;
 using CustomerGrains.Grains.Hosting;
 using CustomerGrains.Grains.Log;
 using Microsoft.Extensions.Logging;
@@ -114,6 +116,9 @@ internal sealed partial class PartitionDeliveryGrain(
     /// <summary>Hands every customer in the read its records in one call, all customers at once; throws if any call failed.</summary>
     private async Task DeliverAsync(IReadOnlyList<LogRecord> records)
     {
+        using var activity = EngineActivities.Source.StartActivity(EngineActivities.Deliver, ActivityKind.Consumer);
+        activity?.SetTag("customergrains.partition", partition);
+        activity?.SetTag("customergrains.records", records.Count);
         var byCustomer = new Dictionary<string, List<LogRecord>>(StringComparer.Ordinal);
         foreach (var record in records)
         {

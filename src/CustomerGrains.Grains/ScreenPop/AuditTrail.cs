@@ -1,3 +1,4 @@
+using CustomerGrains.Grains.Diagnostics;
 using CustomerGrains.Grains.Hosting;
 using CustomerGrains.Grains.Log;
 using CustomerGrains.Grains.Storage;
@@ -56,6 +57,7 @@ public abstract class GroupCommittedAuditTrail : IAuditTrail, IAsyncDisposable
         if (entries.Count > 0)
         {
             await committer.SubmitAsync(entries, cancellationToken);
+            EngineMetrics.AuditAppends.Add(entries.Count);
         }
     }
 
@@ -120,6 +122,7 @@ public sealed class SqliteAuditTrail : IAuditTrail, IAsyncDisposable
         {
             // A caller that stops waiting does not withdraw its entries: they may already be durable.
             await (await journal.Value.WaitAsync(cancellationToken)).AppendAsync(entries).WaitAsync(cancellationToken);
+            EngineMetrics.AuditAppends.Add(entries.Count);
         }
     }
 

@@ -26,6 +26,22 @@ public sealed class DeliveryBacklogMonitor(IInteractionLog log, IOptions<Interac
         return new DeliveryBacklog(partitions.Sum(p => p.Behind), oldest is { } at ? Math.Max(0, (now - at).TotalSeconds) : null, partitions);
     }
 
+    /// <summary>
+    /// The latest reading that completed, for the delivery-lag gauges: a collection asks for a fresh one
+    /// (at most one query per <paramref name="maxAge"/>) and reports what is known now, never waiting on the store.
+    /// </summary>
+    public DeliveryBacklog? Latest(TimeSpan maxAge)
+    {
+        var reading = RecentAsync(maxAge);
+        if (reading.IsCompletedSuccessfully)
+        {
+            latest = reading.Result;
+        }
+        return latest;
+    }
+
+    private DeliveryBacklog? latest;
+
     /// <summary>A reading no older than <paramref name="maxAge"/>; one that failed is read again at the next call.</summary>
     public Task<DeliveryBacklog> RecentAsync(TimeSpan maxAge)
     {

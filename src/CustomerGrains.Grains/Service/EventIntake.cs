@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Text.Json;
 using CustomerGrains.Abstractions;
 using CustomerGrains.Domain.Contacts;
 using CustomerGrains.Domain.Events;
+using CustomerGrains.Grains.Diagnostics;
 using CustomerGrains.Grains.Log;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -43,6 +45,8 @@ public sealed partial class EventIntake(
         var parsed = InteractionJson.ParseBatch(root, time.GetUtcNow(), limits.ValidationWith(phoneNumbers, rates));
         if (!parsed.IsValid)
         {
+            // Where the problems are, never what the values were: an event's fields may be personal data.
+            LogInvalid(logger, parsed.Errors.Count, string.Join(", ", parsed.Errors.Select(e => $"events[{e.Index}].{e.Field}").Distinct().Take(10)));
             return IngestOutcome.Invalid(InvalidBatch, parsed.Errors);
         }
         return await TooFarBehindAsync() ?? await AppendAsync(parsed.Events, cancellationToken);
@@ -98,7 +102,13 @@ public sealed partial class EventIntake(
     {
         try
         {
+            using var activity = EngineActivities.Source.StartActivity(EngineActivities.Append);
+            activity?.SetTag("customergrains.events", events.Length);
+            var started = Stopwatch.GetTimestamp();
             var result = await log.AppendAsync([.. events.Select(rates.Stamp)], cancellationToken);
+            EngineMetrics.AppendDuration.RecordSince(started);
+            EngineMetrics.EventsAppended.Add(result.Accepted.Count);
+            EngineMetrics.EventsAcknowledged.Add(result.Accepted.Count + result.Duplicates.Count);
             return IngestOutcome.Appended(result.Accepted.Select(a => a.EventId), result.Duplicates);
         }
         catch (LogUnavailableException ex)
@@ -115,6 +125,9 @@ public sealed partial class EventIntake(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A batch was refused: delivery is {Lag:0} s behind, more than the {Max:0} s allowed")]
     private static partial void LogBehind(ILogger logger, double lag, double max);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A batch was refused with {Count} problems, at {Fields}")]
+    private static partial void LogInvalid(ILogger logger, int count, string fields);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} events could not be appended to the interaction log")]
     private static partial void LogAppendFailed(ILogger logger, Exception ex, int count);

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 
 namespace CustomerGrains.Host.Agents;
@@ -50,10 +52,18 @@ public static class Access
 
     /// <summary>Saves and deletes segments.</summary>
     public const string WriteSegments = "write-segments";
+
     /// <summary>Answers a customer's data rights: exports everything held about them, or erases it.</summary>
     public const string CustomerDataRights = "customer-data-rights";
 
-    private sealed record Rule(string Policy, string[] Roles, string[] Scopes);
+    /// <summary>Scrapes the metrics (<c>/metrics</c>): anyone on the same machine (a local agent or sidecar), else operators.</summary>
+    public const string ReadMetrics = "read-metrics";
+
+    /// <summary>Opens the Orleans dashboard (when it is enabled): people who watch the cluster.</summary>
+    public const string OpenDashboard = "open-dashboard";
+
+    /// <summary>A policy: the roles it lets in, the scopes that let a service in, and (FromLoopback) whether any caller on the loopback address is let in, signed in or not.</summary>
+    private sealed record Rule(string Policy, string[] Roles, string[] Scopes, bool FromLoopback = false);
 
     private static readonly Rule[] Rules =
     [
@@ -74,6 +84,8 @@ public static class Access
         new(ReadSegments, [Agents.Roles.Supervisor], [Agents.Scopes.CustomersRead, Agents.Scopes.DecisionsRead, Agents.Scopes.SegmentsWrite]),
         new(WriteSegments, [Agents.Roles.Supervisor], [Agents.Scopes.SegmentsWrite]),
         new(CustomerDataRights, [Agents.Roles.Supervisor], [Agents.Scopes.Privacy]),
+        new(ReadMetrics, [Agents.Roles.Admin], [Agents.Scopes.Maintenance], FromLoopback: true),
+        new(OpenDashboard, [Agents.Roles.Supervisor, Agents.Roles.Admin], []),
     ];
 
     /// <summary>Adds every policy, and the fallback: an endpoint that names none needs a signed-in caller.</summary>
@@ -81,10 +93,24 @@ public static class Access
     {
         foreach (var rule in Rules)
         {
-            authorization.AddPolicy(rule.Policy, p => p.RequireAuthenticatedUser().RequireAssertion(context =>
-                rule.Roles.Any(context.User.IsInRole)
-                || (context.User.IsInRole(Agents.Roles.Service) && rule.Scopes.Any(s => context.User.HasClaim(Agents.Scopes.ClaimType, s)))));
+            authorization.AddPolicy(rule.Policy, p =>
+            {
+                if (!rule.FromLoopback)
+                {
+                    p.RequireAuthenticatedUser();
+                }
+                p.RequireAssertion(context => (rule.FromLoopback && IsLoopback(context.Resource)) || Allows(rule, context.User));
+            });
         }
         return authorization.SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
     }
+
+    private static bool Allows(Rule rule, ClaimsPrincipal user) =>
+        user.Identity?.IsAuthenticated == true
+        && (rule.Roles.Any(user.IsInRole)
+            || (user.IsInRole(Agents.Roles.Service) && rule.Scopes.Any(s => user.HasClaim(Agents.Scopes.ClaimType, s))));
+
+    /// <summary>The request came from this machine (after a trusted proxy's forwarded address, when proxies are trusted).</summary>
+    private static bool IsLoopback(object? resource) =>
+        resource is HttpContext { Connection.RemoteIpAddress: { } address } && IPAddress.IsLoopback(address);
 }

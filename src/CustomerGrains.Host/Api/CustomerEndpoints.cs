@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Claims;
 using CustomerGrains.Abstractions;
+using CustomerGrains.Grains.Diagnostics;
 using CustomerGrains.Grains.Service;
 using CustomerGrains.Host.Agents;
 using Microsoft.AspNetCore.Authorization;
@@ -41,6 +43,7 @@ internal static class CustomerEndpoints
         CustomerBatchRequest request, GrainReads reads, Auditing auditing, IAuthorizationService authorization, IOptions<ReadOptions> options,
         ClaimsPrincipal user, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         var query = new CustomerBatchQuery
         {
             CustomerIds = request.CustomerIds is null ? [] : [.. request.CustomerIds.Select(id => id ?? "")],
@@ -63,12 +66,14 @@ internal static class CustomerEndpoints
         }
         var batch = await CustomerReads.ReadBatchAsync(reads, query, cancellationToken);
         await auditing.RecordAsync(user, batch.Found, query.View, query.Describe(), cancellationToken);
+        EngineMetrics.RecordRead(ReadPaths.Batch, started);
         return Results.Ok(batch);
     }
 
     private static async Task<IResult> GetCustomerAsync(
         string id, string? asOf, GrainReads reads, Auditing auditing, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         DateTimeOffset? at = null;
         if (asOf is not null)
         {
@@ -87,6 +92,7 @@ internal static class CustomerEndpoints
                 return Problems.UnknownCustomer(id);
             }
             await auditing.RecordAsync(user, [id], "snapshot", at is { } moment ? $"asOf {moment:O}" : null, cancellationToken);
+            EngineMetrics.RecordRead(ReadPaths.Snapshot, started);
             return Results.Ok(snapshot);
         }
         catch (ArgumentException ex)

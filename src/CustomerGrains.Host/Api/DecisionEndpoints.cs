@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Claims;
 using CustomerGrains.Abstractions;
 using CustomerGrains.Domain.Decisions;
 using CustomerGrains.Domain.Events;
+using CustomerGrains.Grains.Diagnostics;
 using CustomerGrains.Host.Agents;
 
 namespace CustomerGrains.Host.Api;
@@ -32,14 +34,17 @@ internal static class DecisionEndpoints
     private static async Task<IResult> GetDecisionAsync(
         string id, string? channel, string? reason, string? asOf, GrainReads reads, Auditing auditing, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         var (at, problem) = ParseQuery(channel, asOf);
         if (problem is not null)
         {
             return problem;
         }
         var query = new DecisionQuery { Channel = channel ?? "phone", Reason = reason, AsOf = at };
-        return await reads.ReadAsync(grains => DecideAsync(grains, id, query,
+        var answer = await reads.ReadAsync(grains => DecideAsync(grains, id, query,
             () => auditing.RecordAsync(user, [id], "decision", $"channel {query.Channel}", cancellationToken)), cancellationToken);
+        EngineMetrics.RecordRead(ReadPaths.Decision, started);
+        return answer;
     }
 
     /// <summary>

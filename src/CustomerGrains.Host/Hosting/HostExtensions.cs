@@ -24,6 +24,9 @@ public static class HostExtensions
     {
         AddConfigFile(builder.Configuration);
         builder.AddCustomerGrainsSilo();
+        builder.AddCustomerGrainsTelemetry();
+        builder.AddCustomerGrainsDashboard();
+        builder.AddCustomerGrainsLogs();
         var services = builder.Services;
         services.AddValidatedOptions<IngestOptions>(builder.Configuration, IngestOptions.Section);
         services.AddValidatedOptions<MoneyOptions>(builder.Configuration, MoneyOptions.Section);
@@ -77,6 +80,8 @@ public static class HostExtensions
             .RequireAuthorization().ExcludeFromDescription();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapCustomerGrainsMetrics();
+        app.MapCustomerGrainsDashboard();
 
         var api = app.MapGroup("/api");
         api.MapAuthEndpoints();

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Security.Claims;
 using CustomerGrains.Abstractions;
+using CustomerGrains.Grains.Diagnostics;
 using CustomerGrains.Grains.ScreenPop;
 using CustomerGrains.Host.Agents;
 using CustomerGrains.Host.Api;
@@ -65,6 +67,7 @@ internal static class ScreenPopEndpoints
     private static async Task<IResult> LookupAsync(
         string? ani, string? view, ScreenPopService screenPop, ScreenPopJson json, Auditing auditing, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         var full = view switch
         {
             null or "compact" => false,
@@ -86,10 +89,12 @@ internal static class ScreenPopEndpoints
         {
             var cards = await screenPop.CardsAsync(e164, cancellationToken);
             await auditing.RecordAsync(id, role, cards.Select(c => c.Customer.CustomerId), "screenpop", detail, cancellationToken);
+            EngineMetrics.RecordRead(ReadPaths.ScreenPopFull, started);
             return Results.Ok(new ScreenPopResponse(ani!, e164, [.. cards.Select(c => ScreenPopService.MaskFor(role, c))]));
         }
         var compact = await screenPop.CompactCardsAsync(e164, cancellationToken);
         await auditing.RecordAsync(id, role, compact.Select(c => c.CustomerId), "screenpop", detail, cancellationToken);
+        EngineMetrics.RecordRead(ReadPaths.ScreenPop, started);
         return json.Answer(ani!, e164, compact, mask: role != Roles.Supervisor);
     }
 
