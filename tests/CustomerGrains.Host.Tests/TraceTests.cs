@@ -42,6 +42,8 @@ public sealed class TraceTests : IAsyncLifetime
             $"--urls=http://127.0.0.1:{port}", $"--Storage:DataDirectory={data.Path}",
             $"--Orleans:SiloPort={TestEnvironment.FreePort().ToString(CultureInfo.InvariantCulture)}",
             $"--Orleans:GatewayPort={TestEnvironment.FreePort().ToString(CultureInfo.InvariantCulture)}",
+            // Spans are recorded when a collector is configured (none listens here: the export fails quietly).
+            $"--{Telemetry.OtlpEndpointSetting}=http://127.0.0.1:{TestEnvironment.FreePort().ToString(CultureInfo.InvariantCulture)}",
         ];
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {

@@ -12,7 +12,7 @@ namespace CustomerGrains.Host.Hosting;
 /// Metrics and traces through OpenTelemetry: the engine's meter, Orleans', ASP.NET Core's, .NET's runtime (GC, threads)
 /// and Npgsql's; spans of HTTP requests, Orleans grain calls (activity propagation) and Npgsql commands. Metrics are
 /// scraped at <c>/metrics</c> (Prometheus text; loopback, admin or service <c>maintenance</c>), and both are exported
-/// by OTLP when the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> setting names a collector.
+/// by OTLP when the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> setting names a collector; spans are recorded only then.
 /// </summary>
 public static class Telemetry
 {
@@ -40,15 +40,18 @@ public static class Telemetry
                 .AddNpgsqlInstrumentation()
                 .AddMeter(OrleansMeters)
                 .AddAspNetCoreInstrumentation()
-                .AddPrometheusExporter())
-            .WithTracing(tracing => tracing
-                .AddSource(EngineActivities.SourceName)
-                .AddSource(OrleansActivitySources)
-                .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsOperational(http.Request.Path))
-                .AddNpgsql());
+                .AddPrometheusExporter());
+        // Spans are recorded only when a collector takes them: without one, a span for every request and grain call
+        // would be made and dropped on the read path. (Another listener, a profiler or a test, still gets them.)
         if (builder.Configuration[OtlpEndpointSetting] is { Length: > 0 })
         {
-            telemetry.UseOtlpExporter();
+            telemetry
+                .WithTracing(tracing => tracing
+                    .AddSource(EngineActivities.SourceName)
+                    .AddSource(OrleansActivitySources)
+                    .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsOperational(http.Request.Path))
+                    .AddNpgsql())
+                .UseOtlpExporter();
         }
         return builder;
     }
