@@ -3,10 +3,15 @@ using CustomerGrains.Benchmarks.GrainCalls;
 
 // grain-calls: latency of grain calls in an in-process silo (HdrHistogram).
 // samples: what the micro-benchmarks compute for their sample customers.
+// state-size [CUSTOMERS] [--hold]: managed heap and snapshot bytes a customer's state costs, without the activation around it.
 // Anything else goes to BenchmarkDotNet (e.g. --filter '*', --list flat).
 if (args.Length > 0 && args[0] == "grain-calls")
 {
     return await GrainCallBenchmark.RunAsync(args[1..]);
+}
+if (args.Length > 0 && args[0] == "state-size")
+{
+    return CustomerGrains.Benchmarks.StateSize.Run(args[1..]);
 }
 if (args.Length > 0 && args[0] == "samples")
 {

@@ -162,7 +162,7 @@ public static class NeedProfile
     /// Decaying scores as of <paramref name="now"/> with their shares of the total, strongest first (ties by key); each share
     /// is also written to <paramref name="traits"/> under <paramref name="traitGroup"/> when given.
     /// </summary>
-    private static List<(string Key, double Score, double Share)> Ranked(Dictionary<string, DecayingScore> scores, DateTimeOffset now,
+    private static List<(string Key, double Score, double Share)> Ranked(IReadOnlyDictionary<string, DecayingScore> scores, DateTimeOffset now,
         Dictionary<string, double>? traits, string traitGroup)
     {
         var all = new List<(string Key, double Score, double Share)>(scores.Count);
@@ -194,7 +194,7 @@ public static class NeedProfile
     /// Contact times in four dayparts (night 0-6, morning 6-12, afternoon 12-18, evening 18-24) and the weekend share, from
     /// counts per hour and weekday: local ones when the customer's time zone is known, else UTC.
     /// </summary>
-    private static void Dayparts(int[] hours, int[] weekdays, int contacts, Dictionary<string, double> traits)
+    private static void Dayparts(IReadOnlyList<int> hours, IReadOnlyList<int> weekdays, int contacts, Dictionary<string, double> traits)
     {
         if (contacts == 0)
         {
@@ -217,7 +217,7 @@ public static class NeedProfile
     /// The latest contact times per local hour and weekday: each instant converted with the zone's rules at that instant, so a
     /// call at 14:00 UTC counts at 15:00 in Berlin in winter and at 16:00 in summer.
     /// </summary>
-    private static (int[] Hours, int[] Weekdays) LocalTimes(List<int> minutes, TimeZoneInfo zone)
+    private static (int[] Hours, int[] Weekdays) LocalTimes(IReadOnlyList<int> minutes, TimeZoneInfo zone)
     {
         var hours = new int[24];
         var weekdays = new int[7];
@@ -348,10 +348,10 @@ public static class NeedProfile
     }
 
     /// <summary>The index of the largest count; the earliest on a tie.</summary>
-    private static int ArgMax(int[] counts)
+    private static int ArgMax(IReadOnlyList<int> counts)
     {
         var best = 0;
-        for (var i = 1; i < counts.Length; i++)
+        for (var i = 1; i < counts.Count; i++)
         {
             if (counts[i] > counts[best])
             {
@@ -361,7 +361,7 @@ public static class NeedProfile
         return best;
     }
 
-    private static int Sum(int[] counts)
+    private static int Sum(IReadOnlyList<int> counts)
     {
         var sum = 0;
         foreach (var count in counts)

@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Text.Json.Serialization;
 using CustomerGrains.Domain.Events;
 using CustomerGrains.Domain.Lifecycle;
@@ -32,7 +33,8 @@ public sealed class CustomerState : IJsonOnDeserialized
     /// inputs read it in O(1). Not stored: it is summed again when a state is loaded.
     /// </summary>
     [JsonIgnore] public decimal PurchaseDaysNet { get; private set; }
-    [JsonInclude] public Dictionary<string, OrderFact> Orders { get; private set; } = new(StringComparer.Ordinal);
+    [JsonIgnore] public IReadOnlyDictionary<string, OrderFact> Orders => (IReadOnlyDictionary<string, OrderFact>?)orders ?? ReadOnlyDictionary<string, OrderFact>.Empty;
+    [JsonInclude] private Dictionary<string, OrderFact>? orders;
     [JsonInclude] public DateTimeOffset? FirstPurchaseAt { get; private set; }
     [JsonInclude] public DateTimeOffset? LastPurchaseAt { get; private set; }
     [JsonInclude] public int PurchaseCount { get; private set; }
@@ -49,23 +51,30 @@ public sealed class CustomerState : IJsonOnDeserialized
     /// Net amounts (purchases less refunds) per currency that could not be counted in <see cref="Currency"/>: events logged
     /// without a conversion in another currency, or converted to another base currency. Never summed as if they were one.
     /// </summary>
-    [JsonInclude] public Dictionary<string, decimal> Uncounted { get; private set; } = new(StringComparer.Ordinal);
+    [JsonIgnore] public IReadOnlyDictionary<string, decimal> Uncounted => (IReadOnlyDictionary<string, decimal>?)uncounted ?? ReadOnlyDictionary<string, decimal>.Empty;
+    [JsonInclude] private Dictionary<string, decimal>? uncounted;
 
-    [JsonInclude] public Dictionary<Channel, ChannelContacts> Contacts { get; private set; } = [];
+    [JsonIgnore] public IReadOnlyDictionary<Channel, ChannelContacts> Contacts => (IReadOnlyDictionary<Channel, ChannelContacts>?)contacts ?? ReadOnlyDictionary<Channel, ChannelContacts>.Empty;
+    [JsonInclude] private Dictionary<Channel, ChannelContacts>? contacts;
     [JsonInclude] public EmotionNote? LastEmotion { get; private set; }
-    [JsonInclude] public Dictionary<string, OpenComplaint> OpenComplaints { get; private set; } = new(StringComparer.Ordinal);
-    [JsonInclude] public Dictionary<string, ResolvedComplaint> ResolvedComplaints { get; private set; } = new(StringComparer.Ordinal);
+    [JsonIgnore] public IReadOnlyDictionary<string, OpenComplaint> OpenComplaints => (IReadOnlyDictionary<string, OpenComplaint>?)openComplaints ?? ReadOnlyDictionary<string, OpenComplaint>.Empty;
+    [JsonInclude] private Dictionary<string, OpenComplaint>? openComplaints;
+    [JsonIgnore] public IReadOnlyDictionary<string, ResolvedComplaint> ResolvedComplaints => (IReadOnlyDictionary<string, ResolvedComplaint>?)resolvedComplaints ?? ReadOnlyDictionary<string, ResolvedComplaint>.Empty;
+    [JsonInclude] private Dictionary<string, ResolvedComplaint>? resolvedComplaints;
     [JsonInclude] public int ComplaintCount { get; private set; }
 
     /// <summary>How many of the latest compensated complaint resolutions <see cref="CompensatedResolutions"/> keeps.</summary>
     public const int CompensatedResolutionLimit = 20;
 
     /// <summary>When complaints were resolved with compensation, oldest first, at most <see cref="CompensatedResolutionLimit"/> (the latest).</summary>
-    [JsonInclude] public List<DateTimeOffset> CompensatedResolutions { get; private set; } = [];
+    [JsonIgnore] public IReadOnlyList<DateTimeOffset> CompensatedResolutions => (IReadOnlyList<DateTimeOffset>?)compensatedResolutions ?? [];
+    [JsonInclude] private List<DateTimeOffset>? compensatedResolutions;
 
-    [JsonInclude] public Dictionary<EngagementKind, int> Engagements { get; private set; } = [];
+    [JsonIgnore] public IReadOnlyDictionary<EngagementKind, int> Engagements => (IReadOnlyDictionary<EngagementKind, int>?)engagements ?? ReadOnlyDictionary<EngagementKind, int>.Empty;
+    [JsonInclude] private Dictionary<EngagementKind, int>? engagements;
     [JsonInclude] public DateTimeOffset? LastEngagementAt { get; private set; }
-    [JsonInclude] public Dictionary<ExperienceDimension, DimensionScore> Experience { get; private set; } = [];
+    [JsonIgnore] public IReadOnlyDictionary<ExperienceDimension, DimensionScore> Experience => (IReadOnlyDictionary<ExperienceDimension, DimensionScore>?)experience ?? ReadOnlyDictionary<ExperienceDimension, DimensionScore>.Empty;
+    [JsonInclude] private Dictionary<ExperienceDimension, DimensionScore>? experience;
     [JsonInclude] public NpsNote? LastNps { get; private set; }
 
     [JsonInclude] public Stamped<string>? Name { get; private set; }
@@ -73,11 +82,14 @@ public sealed class CustomerState : IJsonOnDeserialized
     [JsonInclude] public Stamped<string>? Email { get; private set; }
     [JsonInclude] public Stamped<DateOnly>? Birthday { get; private set; }
     /// <summary>The latest consent statement per channel that holds for every purpose.</summary>
-    [JsonInclude] public Dictionary<ConsentChannel, ConsentNote> Consents { get; private set; } = [];
+    [JsonIgnore] public IReadOnlyDictionary<ConsentChannel, ConsentNote> Consents => (IReadOnlyDictionary<ConsentChannel, ConsentNote>?)consents ?? ReadOnlyDictionary<ConsentChannel, ConsentNote>.Empty;
+    [JsonInclude] private Dictionary<ConsentChannel, ConsentNote>? consents;
 
     /// <summary>The latest consent statement per channel and purpose; a newer statement in <see cref="Consents"/> overrides it.</summary>
-    [JsonInclude] public Dictionary<ConsentChannel, Dictionary<ConsentPurpose, ConsentNote>> PurposeConsents { get; private set; } = [];
-    [JsonInclude] public Dictionary<string, StatedPreference> Preferences { get; private set; } = new(StringComparer.Ordinal);
+    [JsonIgnore] public IReadOnlyDictionary<ConsentChannel, Dictionary<ConsentPurpose, ConsentNote>> PurposeConsents => (IReadOnlyDictionary<ConsentChannel, Dictionary<ConsentPurpose, ConsentNote>>?)purposeConsents ?? ReadOnlyDictionary<ConsentChannel, Dictionary<ConsentPurpose, ConsentNote>>.Empty;
+    [JsonInclude] private Dictionary<ConsentChannel, Dictionary<ConsentPurpose, ConsentNote>>? purposeConsents;
+    [JsonIgnore] public IReadOnlyDictionary<string, StatedPreference> Preferences => (IReadOnlyDictionary<string, StatedPreference>?)preferences ?? ReadOnlyDictionary<string, StatedPreference>.Empty;
+    [JsonInclude] private Dictionary<string, StatedPreference>? preferences;
     [JsonInclude] public CancellationNote? Cancellation { get; private set; }
 
     /// <summary>The customer's own time zone (IANA id) as the profile last stated it.</summary>
@@ -87,7 +99,8 @@ public sealed class CustomerState : IJsonOnDeserialized
     public const int OfferLimit = 100;
 
     /// <summary>Offers made under next best actions by offer id, at most <see cref="OfferLimit"/>: the budgets they spent and when they were made.</summary>
-    [JsonInclude] public Dictionary<string, OfferFact> Offers { get; private set; } = new(StringComparer.Ordinal);
+    [JsonIgnore] public IReadOnlyDictionary<string, OfferFact> Offers => (IReadOnlyDictionary<string, OfferFact>?)offers ?? ReadOnlyDictionary<string, OfferFact>.Empty;
+    [JsonInclude] private Dictionary<string, OfferFact>? offers;
 
     // Need statistics: sufficient statistics of the need profile, each updated in O(1) per event.
 
@@ -104,10 +117,15 @@ public sealed class CustomerState : IJsonOnDeserialized
     public const int StageHistoryLimit = 20;
 
     /// <summary>Contacts and engagements per hour of day (UTC, index 0-23): when the customer can be reached.</summary>
-    [JsonInclude] public int[] ContactHours { get; private set; } = new int[24];
+    [JsonIgnore] public IReadOnlyList<int> ContactHours => (IReadOnlyList<int>?)contactHours ?? NoContacts24;
+    [JsonInclude] private int[]? contactHours;
 
     /// <summary>Contacts and engagements per weekday (index = <see cref="DayOfWeek"/>, Sunday = 0).</summary>
-    [JsonInclude] public int[] ContactWeekdays { get; private set; } = new int[7];
+    [JsonIgnore] public IReadOnlyList<int> ContactWeekdays => (IReadOnlyList<int>?)contactWeekdays ?? NoContacts7;
+    [JsonInclude] private int[]? contactWeekdays;
+
+    private static readonly int[] NoContacts24 = new int[24];
+    private static readonly int[] NoContacts7 = new int[7];
 
     /// <summary>How many contact times <see cref="ContactMinutes"/> keeps (the earliest are dropped first).</summary>
     public const int ContactTimeLimit = 200;
@@ -117,13 +135,15 @@ public sealed class CustomerState : IJsonOnDeserialized
     /// <see cref="ContactTimeLimit"/>: the need profile reads each in the customer's time zone with the zone's rules at that
     /// instant (daylight saving), which one histogram of UTC hours cannot give.
     /// </summary>
-    [JsonInclude] public List<int> ContactMinutes { get; private set; } = [];
+    [JsonIgnore] public IReadOnlyList<int> ContactMinutes => (IReadOnlyList<int>?)contactMinutes ?? [];
+    [JsonInclude] private List<int>? contactMinutes;
 
     /// <summary>The origin of <see cref="ContactMinutes"/>.</summary>
     public static readonly DateTimeOffset ContactEpoch = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>Interest per category from order lines and engagements, decaying with <see cref="CategoryHalfLife"/>.</summary>
-    [JsonInclude] public Dictionary<string, DecayingScore> CategoryAffinity { get; private set; } = new(StringComparer.Ordinal);
+    [JsonIgnore] public IReadOnlyDictionary<string, DecayingScore> CategoryAffinity => (IReadOnlyDictionary<string, DecayingScore>?)categoryAffinity ?? ReadOnlyDictionary<string, DecayingScore>.Empty;
+    [JsonInclude] private Dictionary<string, DecayingScore>? categoryAffinity;
 
     /// <summary>How many distinct reasons <see cref="WhyReasons"/> keeps (the weakest goes first).</summary>
     public const int WhyReasonLimit = 50;
@@ -136,10 +156,12 @@ public sealed class CustomerState : IJsonOnDeserialized
     /// characters) of contacts, complaints (their category), purchases, returns and cancellations, decaying with
     /// <see cref="CategoryHalfLife"/>; at most <see cref="WhyReasonLimit"/>.
     /// </summary>
-    [JsonInclude] public Dictionary<string, DecayingScore> WhyReasons { get; private set; } = new(StringComparer.Ordinal);
+    [JsonIgnore] public IReadOnlyDictionary<string, DecayingScore> WhyReasons => (IReadOnlyDictionary<string, DecayingScore>?)whyReasons ?? ReadOnlyDictionary<string, DecayingScore>.Empty;
+    [JsonInclude] private Dictionary<string, DecayingScore>? whyReasons;
 
     /// <summary>Purchases per sales channel (purchases without a channel are not counted).</summary>
-    [JsonInclude] public Dictionary<Channel, int> PurchaseChannels { get; private set; } = [];
+    [JsonIgnore] public IReadOnlyDictionary<Channel, int> PurchaseChannels => (IReadOnlyDictionary<Channel, int>?)purchaseChannels ?? ReadOnlyDictionary<Channel, int>.Empty;
+    [JsonInclude] private Dictionary<Channel, int>? purchaseChannels;
 
     /// <summary>Items (sum of line quantities) of all orders that listed their lines.</summary>
     [JsonInclude] public long BasketItems { get; private set; }
@@ -156,7 +178,8 @@ public sealed class CustomerState : IJsonOnDeserialized
     /// <summary>The prices before discount (amount + discount) of discounted purchases: the denominator of discount depth.</summary>
     [JsonInclude] public decimal DiscountedListTotal { get; private set; }
 
-    [JsonInclude] public Dictionary<PaymentMethod, int> PaymentMethods { get; private set; } = [];
+    [JsonIgnore] public IReadOnlyDictionary<PaymentMethod, int> PaymentMethods => (IReadOnlyDictionary<PaymentMethod, int>?)paymentMethods ?? ReadOnlyDictionary<PaymentMethod, int>.Empty;
+    [JsonInclude] private Dictionary<PaymentMethod, int>? paymentMethods;
 
     /// <summary>The longest gap, in days, between two consecutive purchase days: the customer's own rhythm.</summary>
     [JsonInclude] public int LongestPurchaseGapDays { get; private set; }
@@ -165,7 +188,8 @@ public sealed class CustomerState : IJsonOnDeserialized
     [JsonInclude] public long SumSquaredPurchaseGapDays { get; private set; }
 
     /// <summary>Per dimension the survey answer before the latest one, to see whether the experience gap worsens.</summary>
-    [JsonInclude] public Dictionary<ExperienceDimension, DimensionScore> PreviousExperience { get; private set; } = [];
+    [JsonIgnore] public IReadOnlyDictionary<ExperienceDimension, DimensionScore> PreviousExperience => (IReadOnlyDictionary<ExperienceDimension, DimensionScore>?)previousExperience ?? ReadOnlyDictionary<ExperienceDimension, DimensionScore>.Empty;
+    [JsonInclude] private Dictionary<ExperienceDimension, DimensionScore>? previousExperience;
 
     /// <summary>The latest complaint resolution by event time.</summary>
     [JsonInclude] public ResolvedComplaint? LastComplaintResolution { get; private set; }
@@ -300,7 +324,7 @@ public sealed class CustomerState : IJsonOnDeserialized
             return conversion?.Rate ?? 1m;
         }
         var key = currency ?? target;
-        Uncounted[key] = Uncounted.GetValueOrDefault(key) + signedAmount;
+        (uncounted ??= [])[key] = Uncounted.GetValueOrDefault(key) + signedAmount;
         return null;
     }
 
@@ -327,7 +351,7 @@ public sealed class CustomerState : IJsonOnDeserialized
         // A return may have arrived before its order (out of order): it is then already counted in
         // ReturnedAmount and is now moved onto the order's day.
         var earlyReturn = Orders.TryGetValue(p.OrderId, out var known) && known.Amount == 0 ? known.Returned : 0m;
-        Orders[p.OrderId] = new OrderFact(day, (known?.Amount ?? 0) + amount, known?.Returned ?? 0);
+        (orders ??= [])[p.OrderId] = new OrderFact(day, (known?.Amount ?? 0) + amount, known?.Returned ?? 0);
         UpdateDay(day, amount, earlyReturn, orders: 1);
     }
 
@@ -339,7 +363,7 @@ public sealed class CustomerState : IJsonOnDeserialized
         ReturnedAmount += amount;
         if (Orders.TryGetValue(r.OrderId, out var order))
         {
-            Orders[r.OrderId] = order with { Returned = order.Returned + amount };
+            orders![r.OrderId] = order with { Returned = order.Returned + amount };
             if (order.Amount > 0)
             {
                 UpdateDay(order.Day, 0, amount, orders: 0);
@@ -348,7 +372,7 @@ public sealed class CustomerState : IJsonOnDeserialized
         else
         {
             // The order is not known (yet): remember the refund so a late order lands on its day net.
-            Orders[r.OrderId] = new OrderFact(DateOnly.FromDateTime(r.OccurredAt.UtcDateTime), 0, amount);
+            (orders ??= [])[r.OrderId] = new OrderFact(DateOnly.FromDateTime(r.OccurredAt.UtcDateTime), 0, amount);
         }
     }
 
@@ -414,11 +438,11 @@ public sealed class CustomerState : IJsonOnDeserialized
         {
             key = key[..WhyReasonLength];
         }
-        WhyReasons[key] = WhyReasons.TryGetValue(key, out var score) ? score.Add(1, at, CategoryHalfLife) : new DecayingScore(1, at);
+        (whyReasons ??= [])[key] = WhyReasons.TryGetValue(key, out var score) ? score.Add(1, at, CategoryHalfLife) : new DecayingScore(1, at);
         if (WhyReasons.Count > WhyReasonLimit)
         {
             var now = LastEventAt ?? at;
-            WhyReasons.Remove(WhyReasons.Where(x => x.Key != key).MinBy(x => x.Value.ValueAt(now, CategoryHalfLife)).Key);
+            whyReasons.Remove(WhyReasons.Where(x => x.Key != key).MinBy(x => x.Value.ValueAt(now, CategoryHalfLife)).Key);
         }
     }
 
@@ -427,11 +451,11 @@ public sealed class CustomerState : IJsonOnDeserialized
         AddReason(p.Reason, p.OccurredAt);
         if (p.Channel is { } channel)
         {
-            PurchaseChannels[channel] = PurchaseChannels.GetValueOrDefault(channel) + 1;
+            (purchaseChannels ??= [])[channel] = PurchaseChannels.GetValueOrDefault(channel) + 1;
         }
         if (p.PaymentMethod is { } method)
         {
-            PaymentMethods[method] = PaymentMethods.GetValueOrDefault(method) + 1;
+            (paymentMethods ??= [])[method] = PaymentMethods.GetValueOrDefault(method) + 1;
         }
         if (p.Discount > 0 && factor is not null)
         {
@@ -451,15 +475,15 @@ public sealed class CustomerState : IJsonOnDeserialized
     }
 
     private void AddAffinity(string category, double weight, DateTimeOffset at) =>
-        CategoryAffinity[category] = CategoryAffinity.TryGetValue(category, out var score)
+        (categoryAffinity ??= [])[category] = CategoryAffinity.TryGetValue(category, out var score)
             ? score.Add(weight, at, CategoryHalfLife)
             : new DecayingScore(weight, at);
 
     private void CountContactTime(DateTimeOffset at)
     {
         var utc = at.UtcDateTime;
-        ContactHours[utc.Hour]++;
-        ContactWeekdays[(int)utc.DayOfWeek]++;
+        (contactHours ??= new int[24])[utc.Hour]++;
+        (contactWeekdays ??= new int[7])[(int)utc.DayOfWeek]++;
         var minute = (int)Math.Clamp((at - ContactEpoch).TotalMinutes, 0, int.MaxValue);
         // Events arrive mostly in order: appended; a late one is inserted in its place.
         var i = ContactMinutes.Count;
@@ -467,10 +491,10 @@ public sealed class CustomerState : IJsonOnDeserialized
         {
             i--;
         }
-        ContactMinutes.Insert(i, minute);
+        (contactMinutes ??= []).Insert(i, minute);
         if (ContactMinutes.Count > ContactTimeLimit)
         {
-            ContactMinutes.RemoveAt(0);
+            contactMinutes.RemoveAt(0);
         }
     }
 
@@ -507,7 +531,7 @@ public sealed class CustomerState : IJsonOnDeserialized
     {
         CountContactTime(c.OccurredAt);
         AddReason(c.Reason, c.OccurredAt);
-        Contacts[c.Channel] = Contacts.TryGetValue(c.Channel, out var s)
+        (contacts ??= [])[c.Channel] = Contacts.TryGetValue(c.Channel, out var s)
             ? new ChannelContacts(s.Count + 1, s.TotalSeconds + c.DurationSeconds, c.OccurredAt > s.LastAt ? c.OccurredAt : s.LastAt)
             : new ChannelContacts(1, c.DurationSeconds, c.OccurredAt);
         if (c.Emotion is { } emotion && (LastEmotion is null || c.OccurredAt >= LastEmotion.At))
@@ -522,7 +546,7 @@ public sealed class CustomerState : IJsonOnDeserialized
         AddReason(o.Category, o.OccurredAt);
         if (!ResolvedComplaints.ContainsKey(o.ComplaintId))
         {
-            OpenComplaints[o.ComplaintId] = new OpenComplaint(o.ComplaintId, o.Severity, o.Category, o.OccurredAt);
+            (openComplaints ??= [])[o.ComplaintId] = new OpenComplaint(o.ComplaintId, o.Severity, o.Category, o.OccurredAt);
         }
     }
 
@@ -532,16 +556,17 @@ public sealed class CustomerState : IJsonOnDeserialized
         {
             LastComplaintResolution = new ResolvedComplaint(s.OccurredAt, s.Satisfied);
         }
-        OpenComplaints.Remove(s.ComplaintId);
-        ResolvedComplaints[s.ComplaintId] = new ResolvedComplaint(s.OccurredAt, s.Satisfied);
+        openComplaints?.Remove(s.ComplaintId);
+        (resolvedComplaints ??= [])[s.ComplaintId] = new ResolvedComplaint(s.OccurredAt, s.Satisfied);
         if (s.Compensated)
         {
             // Kept in time order, a late one in its place; past the limit the oldest goes (the pattern looks at recent ones).
-            var at = CompensatedResolutions.FindLastIndex(t => t <= s.OccurredAt) + 1;
-            CompensatedResolutions.Insert(at, s.OccurredAt);
-            if (CompensatedResolutions.Count > CompensatedResolutionLimit)
+            var kept = compensatedResolutions ??= [];
+            var at = kept.FindLastIndex(t => t <= s.OccurredAt) + 1;
+            kept.Insert(at, s.OccurredAt);
+            if (kept.Count > CompensatedResolutionLimit)
             {
-                CompensatedResolutions.RemoveAt(0);
+                kept.RemoveAt(0);
             }
         }
     }
@@ -553,16 +578,16 @@ public sealed class CustomerState : IJsonOnDeserialized
             var answer = new DimensionScore(score.Expectation, score.Experience, score.Importance, s.OccurredAt);
             if (!Experience.TryGetValue(dimension, out var known) || s.OccurredAt >= known.At)
             {
-                Experience[dimension] = answer;
+                (experience ??= [])[dimension] = answer;
                 if (known is not null)
                 {
-                    PreviousExperience[dimension] = known;
+                    (previousExperience ??= [])[dimension] = known;
                 }
             }
             else if (!PreviousExperience.TryGetValue(dimension, out var previous) || s.OccurredAt >= previous.At)
             {
                 // A late answer older than the latest: it may still be the one before the latest.
-                PreviousExperience[dimension] = answer;
+                (previousExperience ??= [])[dimension] = answer;
             }
         }
         if (s.Nps is { } nps && (LastNps is null || s.OccurredAt >= LastNps.At))
@@ -578,7 +603,7 @@ public sealed class CustomerState : IJsonOnDeserialized
         {
             AddAffinity(g.Category, EngagementAffinity, g.OccurredAt);
         }
-        Engagements[g.Kind] = Engagements.GetValueOrDefault(g.Kind) + 1;
+        (engagements ??= [])[g.Kind] = Engagements.GetValueOrDefault(g.Kind) + 1;
         if (LastEngagementAt is null || g.OccurredAt > LastEngagementAt)
         {
             LastEngagementAt = g.OccurredAt;
@@ -599,14 +624,14 @@ public sealed class CustomerState : IJsonOnDeserialized
         {
             if (!Consents.TryGetValue(channel, out var known) || at >= known.At)
             {
-                Consents[channel] = new ConsentNote(granted, at) { Source = pc.Source };
+                (consents ??= [])[channel] = new ConsentNote(granted, at) { Source = pc.Source };
             }
         }
         foreach (var (channel, purposes) in pc.ConsentsByPurpose ?? [])
         {
             if (!PurposeConsents.TryGetValue(channel, out var notes))
             {
-                PurposeConsents[channel] = notes = [];
+                (purposeConsents ??= [])[channel] = notes = [];
             }
             foreach (var (purpose, granted) in purposes)
             {
@@ -628,7 +653,7 @@ public sealed class CustomerState : IJsonOnDeserialized
         if (Offers.TryGetValue(o.OfferId, out var known))
         {
             var later = o.OccurredAt >= known.OutcomeAt;
-            Offers[o.OfferId] = known with
+            offers![o.OfferId] = known with
             {
                 OfferedAt = o.OccurredAt < known.OfferedAt ? o.OccurredAt : known.OfferedAt,
                 Outcome = later ? o.Outcome : known.Outcome,
@@ -637,10 +662,10 @@ public sealed class CustomerState : IJsonOnDeserialized
             };
             return;
         }
-        Offers[o.OfferId] = new OfferFact(o.Kind, o.Action, o.OccurredAt, o.Outcome, o.OccurredAt, o.Spend);
+        (offers ??= [])[o.OfferId] = new OfferFact(o.Kind, o.Action, o.OccurredAt, o.Outcome, o.OccurredAt, o.Spend);
         if (Offers.Count > OfferLimit)
         {
-            Offers.Remove(Offers.MinBy(x => x.Value.OfferedAt).Key);
+            offers.Remove(Offers.MinBy(x => x.Value.OfferedAt).Key);
         }
     }
 
@@ -675,7 +700,7 @@ public sealed class CustomerState : IJsonOnDeserialized
     {
         if (!Preferences.TryGetValue(key, out var known) || at >= known.At)
         {
-            Preferences[key] = new StatedPreference(value, source, at);
+            (preferences ??= [])[key] = new StatedPreference(value, source, at);
         }
     }
 

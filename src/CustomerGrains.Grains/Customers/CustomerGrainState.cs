@@ -10,11 +10,11 @@ namespace CustomerGrains.Grains.Customers;
 internal sealed class CustomerGrainState
 {
     /// <summary>
-    /// The shape the state is stored in. 6: the latest contact times (local hours across daylight saving); 5: offers made (budgets spent), the stated time zone, the reasons behind contacts, complaints, returns and purchases; 4: amounts counted in the base currency, others kept aside (uncounted); 3: the times of compensated complaint resolutions (for the complaint pattern);
+    /// The shape the state is stored in. 7: collections the customer never used are left out (null), not stored empty; 6: the latest contact times (local hours across daylight saving); 5: offers made (budgets spent), the stated time zone, the reasons behind contacts, complaints, returns and purchases; 4: amounts counted in the base currency, others kept aside (uncounted); 3: the times of compensated complaint resolutions (for the complaint pattern);
     /// 2: aggregates only (1 also kept every applied event id).
     /// Raise it whenever the stored shape or the meaning of a stored field changes.
     /// </summary>
-    public const int CurrentSchema = 6;
+    public const int CurrentSchema = 7;
 
     /// <summary>The stored form's version: a snapshot of another version is rebuilt from the log.</summary>
     public int Schema { get; set; } = CurrentSchema;

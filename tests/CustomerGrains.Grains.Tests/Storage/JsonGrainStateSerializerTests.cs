@@ -67,4 +67,46 @@ public sealed class JsonGrainStateSerializerTests
         Assert.DoesNotContain("$type", json, StringComparison.Ordinal);
         Assert.Contains("\"customerId\":\"c-1\"", json, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_stored_customer_goes_on_from_its_snapshot_exactly_as_the_customer_in_memory()
+    {
+        // The aggregates kept for late events (orders for their returns, open complaints for their resolution, the
+        // latest compensations) must survive the stored form: the same later events give the same customer.
+        var serializer = new JsonGrainStateSerializer();
+        var original = RichCustomer();
+        var copy = serializer.Deserialize<CustomerState>(serializer.Serialize(original))!;
+        InteractionEvent[] later =
+        [
+            new OrderReturned { EventId = "r2", CustomerId = "c-1", OccurredAt = T0.AddDays(16), Source = "shop", OrderId = "o1", Amount = 30m },
+            new ComplaintResolved { EventId = "q2", CustomerId = "c-1", OccurredAt = T0.AddDays(17), Source = "crm", ComplaintId = "x1", Satisfied = true, Compensated = true },
+            new CustomerContacted { EventId = "k2", CustomerId = "c-1", OccurredAt = T0.AddDays(18), Source = "cti", Channel = Channel.Phone, DurationSeconds = 60 },
+        ];
+        foreach (var e in later)
+        {
+            original.Apply(e);
+            copy.Apply(e);
+        }
+
+        Assert.Equal(serializer.Serialize(original).ToString(), serializer.Serialize(copy).ToString());
+        Assert.Equal(65m, copy.PurchaseDays.Sum(d => d.Net));
+        Assert.Empty(copy.OpenComplaints);
+        Assert.Single(copy.CompensatedResolutions);
+    }
+
+    [Fact]
+    public void A_customer_stores_only_the_collections_it_uses()
+    {
+        var s = new CustomerState("c-2");
+        s.Apply(new CustomerContacted { EventId = "k1", CustomerId = "c-2", OccurredAt = T0, Source = "cti", Channel = Channel.Chat, DurationSeconds = 90 });
+
+        var json = new JsonGrainStateSerializer().Serialize(s).ToString();
+
+        Assert.Contains("\"contacts\":{\"chat\"", json, StringComparison.Ordinal);
+        foreach (var unused in new[] { "orders", "offers", "consents", "preferences", "openComplaints", "purchaseChannels", "uncounted", "compensatedResolutions" })
+        {
+            Assert.DoesNotContain($"\"{unused}\"", json, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain("{}", json, StringComparison.Ordinal);
+    }
 }
