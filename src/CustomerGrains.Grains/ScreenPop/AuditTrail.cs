@@ -89,8 +89,10 @@ public abstract class GroupCommittedAuditTrail : IAuditTrail, IAsyncDisposable
 /// journal (<see cref="AuditJournal"/>: one write and one fsync per group of concurrent appends, on a thread and in
 /// files of its own, so a lookup never queues behind the interaction log's commits). A copier moves the journal's
 /// entries into the <c>audit_trail</c> table of the interaction database in large transactions, with the journal's
-/// sequence numbers as ids; entries not yet copied when the process stopped are copied at the next start. Reads wait
-/// until every entry appended before them is in the table.
+/// sequence numbers as ids; entries not yet copied when the process stopped are copied at the next start. The copier
+/// gathers for <see cref="CopyPause"/> before each copy, so a busy desk's lookups cost a few transactions a second on the
+/// log's write lane rather than one per group, unless a reader waits. Reads wait until every entry appended before them
+/// is in the table (and hurry the copy).
 /// </summary>
 public sealed class SqliteAuditTrail : IAuditTrail, IAsyncDisposable
 {
@@ -98,11 +100,15 @@ public sealed class SqliteAuditTrail : IAuditTrail, IAsyncDisposable
     private const int MaxCopy = 8192;
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long the copier gathers entries before a copy when nobody waits for it.</summary>
+    public static readonly TimeSpan CopyPause = TimeSpan.FromMilliseconds(250);
+
     private readonly EmbeddedDatabases databases;
     private readonly Lazy<Task<AuditJournal>> journal;
     private readonly Channel<IReadOnlyList<AuditEntry>> toTable =
         Channel.CreateUnbounded<IReadOnlyList<AuditEntry>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private TaskCompletionSource copied = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource hurry = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long copiedUpTo;
     private Task copier = Task.CompletedTask;
 
@@ -164,6 +170,7 @@ public sealed class SqliteAuditTrail : IAuditTrail, IAsyncDisposable
             {
                 return opened;
             }
+            Volatile.Read(ref hurry).TrySetResult();
             await next.Task.WaitAsync(cancellationToken);
         }
     }
@@ -191,6 +198,8 @@ public sealed class SqliteAuditTrail : IAuditTrail, IAsyncDisposable
         var batch = new List<AuditEntry>(MaxCopy);
         while (await toTable.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            await Task.WhenAny(Volatile.Read(ref hurry).Task, Task.Delay(CopyPause)).ConfigureAwait(false);
+            Interlocked.Exchange(ref hurry, new(TaskCreationOptions.RunContinuationsAsynchronously));
             batch.Clear();
             while (batch.Count < MaxCopy && toTable.Reader.TryRead(out var group))
             {
@@ -261,6 +270,7 @@ public sealed class SqliteAuditTrail : IAuditTrail, IAsyncDisposable
         var opened = await journal.Value;
         opened.Dispose();
         toTable.Writer.TryComplete();
+        Volatile.Read(ref hurry).TrySetResult();
         await copier;
     }
 
