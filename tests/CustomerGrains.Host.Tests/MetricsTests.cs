@@ -21,6 +21,7 @@ public sealed class MetricsTests(ProxiedHost host) : IClassFixture<ProxiedHost>
         "customergrains_events_acknowledged", "customergrains_events_appended", "customergrains_events_applied",
         "customergrains_log_append_duration", "customergrains_read_duration", "customergrains_customers_active",
         "customergrains_audit_appended", "customergrains_delivery_lag_events", "customergrains_delivery_lag_seconds",
+        "customergrains_events_visible_delay",
     ];
 
     [Fact]
@@ -49,6 +50,8 @@ public sealed class MetricsTests(ProxiedHost host) : IClassFixture<ProxiedHost>
         Assert.True(after.Sum("customergrains_events_appended") - before.Sum("customergrains_events_appended") >= 2, after.Text);
         Assert.True(after.Sum("customergrains_events_acknowledged") - before.Sum("customergrains_events_acknowledged") >= 2, after.Text);
         Assert.True(after.Sum("customergrains_events_applied") - before.Sum("customergrains_events_applied") >= 2, after.Text);
+        // Both events of the new customer were made visible (the first delivery activated it: its catch-up applied them).
+        Assert.True(after.Sum("customergrains_events_visible_delay", "_count") - before.Sum("customergrains_events_visible_delay", "_count") >= 2, after.Text);
         Assert.True(after.Sum("customergrains_log_append_duration", "_count") > before.Sum("customergrains_log_append_duration", "_count"), after.Text);
         Assert.True(after.Sum("customergrains_audit_appended") > before.Sum("customergrains_audit_appended"), after.Text);
         Assert.True(after.Sum("customergrains_customers_active") >= 1, after.Text);

@@ -47,6 +47,7 @@ internal sealed partial class CustomerGrain(
     private PhoneLinks phones = null!;
     private long lastSequence;
     private long lastPosition;
+    private long visibleRecordedTo;
     private long version;
     private int unsavedChanges;
     private bool readModelStale;
@@ -79,6 +80,8 @@ internal sealed partial class CustomerGrain(
                 quarantine = new Quarantine(state.Quarantined);
             }
         }
+        // What the snapshot holds was visible before this activation; what the catch-up applies becomes visible now.
+        visibleRecordedTo = lastSequence;
         await CatchUpAsync(cancellationToken);
         await SyncDirectoryAsync();
         ScheduleFlush();
@@ -120,6 +123,8 @@ internal sealed partial class CustomerGrain(
         }
         if (!changed)
         {
+            // Applied already by the catch-up of the activation this delivery caused, if not by an earlier delivery.
+            RecordVisible(records.Records);
             return;
         }
         if (quarantine.HasWork)
@@ -127,12 +132,30 @@ internal sealed partial class CustomerGrain(
             await SettleQuarantineAsync(CancellationToken.None);
         }
         await SyncDirectoryAsync();
+        RecordVisible(records.Records);
         await watchers.NotifyAsync(GrainFactory, customer.CustomerId, time.GetUtcNow());
         if (unsavedChanges >= snapshotOptions.Value.EveryEvents)
         {
             await SaveIfChangedAsync(CancellationToken.None);
         }
         ScheduleFlush();
+    }
+
+    /// <summary>
+    /// Records the time from append to visible of the delivered records applied by this activation and not recorded yet:
+    /// those this call applied, and those the activation's catch-up applied when this delivery activated the customer.
+    /// </summary>
+    private void RecordVisible(LogRecord[] delivered)
+    {
+        var now = time.GetUtcNow();
+        foreach (var item in delivered)
+        {
+            if (item.Sequence > visibleRecordedTo && item.Sequence <= lastSequence)
+            {
+                EngineMetrics.EventToVisible.Record(Math.Max(0, (now - item.AppendedAt).TotalMilliseconds));
+                visibleRecordedTo = item.Sequence;
+            }
+        }
     }
 
     private async Task CatchUpAsync(CancellationToken cancellationToken)

@@ -40,6 +40,13 @@ public static class EngineMetrics
     public static readonly Histogram<double> AppendDuration = Meter.CreateHistogram<double>(
         "customergrains.log.append.duration", "ms", "Duration of a durable append of a batch to the interaction log", advice: Milliseconds);
 
+    /// <summary>
+    /// How long after the log acknowledged an event its customer had applied it and linked its numbers (readable by every
+    /// read path): recorded by the customer for each event delivered to it live, not for replays on activation.
+    /// </summary>
+    public static readonly Histogram<double> EventToVisible = Meter.CreateHistogram<double>(
+        "customergrains.events.visible.delay", "ms", "Time from an event's append to the interaction log until its customer has applied it", advice: Milliseconds);
+
     /// <summary>How long a read took on the server, by path (<see cref="ReadPaths"/>), its audit entry included.</summary>
     public static readonly Histogram<double> ReadDuration = Meter.CreateHistogram<double>(
         "customergrains.read.duration", "ms", "Duration of a customer read on the server by path (screenpop, snapshot, decision, batch), audit included", advice: Milliseconds);

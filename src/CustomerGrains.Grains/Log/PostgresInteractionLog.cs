@@ -27,7 +27,7 @@ namespace CustomerGrains.Grains.Log;
 /// </summary>
 public sealed class PostgresInteractionLog : IInteractionLog, IAsyncDisposable
 {
-    private const string Columns = "position, partition, customer_id, customer_seq, event_id, payload";
+    private const string Columns = LogRecordReader.Columns;
 
     private readonly PostgresDatabase database;
     private readonly LogPartitioner partitioner;

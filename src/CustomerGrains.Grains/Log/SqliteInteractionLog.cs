@@ -157,14 +157,14 @@ public sealed class SqliteInteractionLog : IInteractionLog, IAsyncDisposable
 
     // Reads run on the thread pool (SqliteDatabase.WithConnectionAsync): never on a grain turn's thread.
     public Task<IReadOnlyList<LogRecord>> ReadPartitionAsync(int partition, long afterPosition, int maxCount, CancellationToken cancellationToken) =>
-        ReadAsync("""
-            SELECT position, partition, customer_id, customer_seq, event_id, payload FROM interaction_log
+        ReadAsync($"""
+            SELECT {LogRecordReader.Columns} FROM interaction_log
             WHERE partition = $a AND position > $b ORDER BY position LIMIT $c
             """, partition, afterPosition, maxCount, cancellationToken);
 
     public Task<IReadOnlyList<LogRecord>> ReadCustomerAsync(string customerId, long afterSequence, CancellationToken cancellationToken) =>
-        ReadAsync("""
-            SELECT position, partition, customer_id, customer_seq, event_id, payload FROM interaction_log
+        ReadAsync($"""
+            SELECT {LogRecordReader.Columns} FROM interaction_log
             WHERE customer_id = $a AND customer_seq > $b ORDER BY customer_seq LIMIT $c
             """, customerId, afterSequence, int.MaxValue, cancellationToken);
 
