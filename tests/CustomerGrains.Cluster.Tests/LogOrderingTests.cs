@@ -1,5 +1,4 @@
 using CustomerGrains.Domain.Events;
-using CustomerGrains.Grains.Hosting;
 using CustomerGrains.Grains.Log;
 using CustomerGrains.Grains.Storage;
 using CustomerGrains.Testing;

@@ -95,8 +95,14 @@ public sealed record ValidationOptions
 /// </summary>
 public static class InteractionValidator
 {
-    private const double MinScore = 0, MaxScore = 10;
-    private const int MaxContactSeconds = 86_400;
+    /// <summary>The lowest score of a survey's scales (nps, expectation, experience, importance).</summary>
+    public const double MinScore = 0;
+
+    /// <summary>The highest score of a survey's scales.</summary>
+    public const double MaxScore = 10;
+
+    /// <summary>The longest contact, in seconds (one day).</summary>
+    public const int MaxContactSeconds = 86_400;
 
     /// <summary>Adds one error per rule the event breaks to <paramref name="errors"/>; returns whether it had none.</summary>
     public static bool Validate(InteractionEvent e, int index, DateTimeOffset now, ValidationOptions options, List<FieldError> errors)

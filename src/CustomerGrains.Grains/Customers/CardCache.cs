@@ -6,7 +6,7 @@ namespace CustomerGrains.Grains.Customers;
 /// <summary>
 /// The compact card a call pops, computed once and served from memory until something it rests on changes: the
 /// customer's state (a new event, a recorded stage), the rules in force (a new model, population or policy), or time
-/// (the lifecycle's next review, when time alone may move the stage, or <see cref="Hosting.CardOptions.MaxAge"/> at the
+/// (the lifecycle's next review, when time alone may move the stage, or <see cref="CardOptions.MaxAge"/> at the
 /// latest, which bounds the drift of the figures that change continuously, such as P(alive) and recency). The card says
 /// when it was computed (<see cref="ScreenPopCard.AsOf"/>). Only the compact card is kept (about a kilobyte): the full
 /// snapshot and decision are computed on request, in microseconds, so a customer read once does not carry them.

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using CustomerGrains.Grains.Diagnostics;
-using CustomerGrains.Grains.Hosting;
 using CustomerGrains.Grains.Log;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

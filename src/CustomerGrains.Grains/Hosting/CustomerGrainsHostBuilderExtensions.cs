@@ -1,3 +1,5 @@
+using CustomerGrains.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace CustomerGrains.Grains.Hosting;
@@ -15,6 +17,11 @@ public static class CustomerGrainsHostBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var settings = SiloSettings.From(builder.Configuration);
+        // Read while the silo is built, not through IOptions; listed with the other options for the configuration reference.
+        foreach (var section in SiloSettings.Sections.Append(new BoundOptions(ClusterTlsOptions.Section, typeof(ClusterTlsOptions))))
+        {
+            builder.Services.AddSingleton(section);
+        }
         builder.UseOrleans(orleans =>
         {
             StorageBackend.From(builder.Configuration).UseClustering(orleans, settings);

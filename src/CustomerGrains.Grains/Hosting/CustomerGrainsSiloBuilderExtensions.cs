@@ -1,6 +1,7 @@
 using CustomerGrains.Abstractions;
-using CustomerGrains.Grains.Storage;
+using CustomerGrains.Grains.Customers;
 using CustomerGrains.Grains.Delivery;
+using CustomerGrains.Grains.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

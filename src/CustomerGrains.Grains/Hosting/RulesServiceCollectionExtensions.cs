@@ -4,7 +4,6 @@ using CustomerGrains.Grains.Maintenance;
 using CustomerGrains.Grains.Rules;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace CustomerGrains.Grains.Hosting;
 
@@ -13,10 +12,8 @@ internal static class RulesServiceCollectionExtensions
 {
     public static IServiceCollection AddRules(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<LifecycleOptions>().Bind(configuration.GetSection("Lifecycle")).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<LifecycleOptions>>(new DomainOptionsValidator<LifecycleOptions>("Lifecycle", o => o.Validate()));
-        services.AddOptions<NeedOptions>().Bind(configuration.GetSection("Needs")).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<NeedOptions>>(new DomainOptionsValidator<NeedOptions>("Needs", o => o.Validate()));
+        services.AddValidatedOptions<LifecycleOptions>(configuration, "Lifecycle", o => o.Validate());
+        services.AddValidatedOptions<NeedOptions>(configuration, "Needs", o => o.Validate());
         services.AddValidatedOptions<MaintenanceOptions>(configuration, MaintenanceOptions.Section);
         services.AddSingleton<RulesContext>();
         services.AddHostedService<RulesRefresher>();

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace CustomerGrains.Grains.Hosting;
 
 /// <summary>Identity and ports of a silo (configuration section <c>Orleans</c>).</summary>
@@ -41,14 +39,5 @@ public sealed class SiloOptions : ISelfValidatingOptions
         {
             yield return $"{nameof(SiloPort)} and {nameof(GatewayPort)} must differ (both {SiloPort})";
         }
-    }
-
-    /// <summary>Reads and validates the section now, for settings needed while the silo is being built.</summary>
-    public static SiloOptions From(Microsoft.Extensions.Configuration.IConfiguration configuration)
-    {
-        var options = new SiloOptions();
-        Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(configuration.GetSection(Section), options);
-        var failures = options.Validate().Select(f => $"{Section}:{f}").ToList();
-        return failures.Count == 0 ? options : throw new OptionsValidationException(Section, typeof(SiloOptions), failures);
     }
 }

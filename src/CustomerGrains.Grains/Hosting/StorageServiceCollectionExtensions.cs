@@ -1,10 +1,11 @@
 using CustomerGrains.Grains.Log;
 using CustomerGrains.Grains.Rules;
 using CustomerGrains.Grains.Segments;
+using CustomerGrains.Grains.Storage;
 using CustomerGrains.Grains.Value;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace CustomerGrains.Grains.Hosting;

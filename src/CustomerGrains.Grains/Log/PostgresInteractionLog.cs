@@ -1,5 +1,4 @@
 using CustomerGrains.Domain.Events;
-using CustomerGrains.Grains.Hosting;
 using CustomerGrains.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

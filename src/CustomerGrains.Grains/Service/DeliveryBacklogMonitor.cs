@@ -1,4 +1,3 @@
-using CustomerGrains.Grains.Hosting;
 using CustomerGrains.Grains.Log;
 using Microsoft.Extensions.Options;
 

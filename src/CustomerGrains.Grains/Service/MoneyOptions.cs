@@ -16,7 +16,10 @@ public sealed class MoneyOptions : ISelfValidatingOptions
     /// <summary>The ISO 4217 code every amount is counted in. Default EUR.</summary>
     public string BaseCurrency { get; set; } = "EUR";
 
-    /// <summary>Per currency, per day (yyyy-MM-dd) from which it holds: base units per unit. Default none.</summary>
+    /// <summary>
+    /// Per currency, per day (yyyy-MM-dd) from which it holds: base units per unit, e.g. <c>Money:Rates:USD:2026-01-01</c> = 0.92;
+    /// an amount in a currency without a rate on or before its day is refused. Default none.
+    /// </summary>
     public Dictionary<string, Dictionary<string, decimal>> Rates { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>The rate table; days that are not yyyy-MM-dd are left out (and reported by <see cref="Validate"/>).</summary>

@@ -25,19 +25,28 @@ internal static class AlertEndpoints
         })
         .RequireAuthorization(Access.ReadAlerts)
         .WithName("GetAlerts")
-        .WithSummary("Stage changes time alone caused (decline, churn), oldest first; page with after=<last id>");
+        .WithSummary("Stage changes time alone caused (decline, churn), oldest first; page with after=<last id>")
+        .Produces<IReadOnlyList<CustomerAlert>>();
 
         api.MapPost("/maintenance/lifecycle-sweep", async (IGrainFactory grains) =>
-            Results.Ok(new { reviewed = await grains.GetGrain<IMaintenanceGrain>(0).SweepLifecycleAsync() }))
+            Results.Ok(new LifecycleSweepResponse(await grains.GetGrain<IMaintenanceGrain>(0).SweepLifecycleAsync())))
             .RequireAuthorization(Access.Maintain)
             .WithName("SweepLifecycle")
-            .WithSummary("Reviews now the customers whose lifecycle review is due (otherwise done every minute)");
+            .WithSummary("Reviews now the customers whose lifecycle review is due (otherwise done every minute)")
+            .Produces<LifecycleSweepResponse>();
 
         api.MapPost("/maintenance/population-refresh", async (IGrainFactory grains) =>
-            Results.Ok(new { populationVersion = await grains.GetGrain<IMaintenanceGrain>(0).RefreshPopulationAsync() }))
+            Results.Ok(new PopulationRefreshResponse(await grains.GetGrain<IMaintenanceGrain>(0).RefreshPopulationAsync())))
             .RequireAuthorization(Access.Maintain)
             .WithName("RefreshPopulation")
-            .WithSummary("Measures the population (tier cut points, RFM quintiles) now instead of at the next scheduled time");
+            .WithSummary("Measures the population (tier cut points, RFM quintiles) now instead of at the next scheduled time")
+            .Produces<PopulationRefreshResponse>();
         return api;
     }
 }
+
+/// <summary>How many customers a lifecycle sweep reviewed.</summary>
+public sealed record LifecycleSweepResponse(int Reviewed);
+
+/// <summary>The version of the population measurement now in force (null when there are no customers to measure yet).</summary>
+public sealed record PopulationRefreshResponse(string? PopulationVersion);

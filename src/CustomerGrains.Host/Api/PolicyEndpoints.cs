@@ -15,7 +15,8 @@ internal static class PolicyEndpoints
         api.MapGet("/policy", (RulesContext rules) => Results.Json(rules.Current.Policy, PolicyDocument))
             .RequireAuthorization(Access.ReadPolicy)
             .WithName("GetPolicy")
-            .WithSummary("The service policy in force in this silo");
+            .WithSummary("The service policy in force in this silo")
+            .Produces<Policy>();
         api.MapPut("/policy", PutPolicyAsync)
             .RequireAuthorization(Access.WritePolicy)
             .Accepts<Policy>("application/json")

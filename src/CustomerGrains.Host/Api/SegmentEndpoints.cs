@@ -5,6 +5,8 @@ using System.Text.Json.Serialization;
 using CustomerGrains.Abstractions;
 using CustomerGrains.Grains.Segments;
 using CustomerGrains.Host.Agents;
+using CustomerGrains.Host.Hosting;
+using Microsoft.OpenApi;
 
 namespace CustomerGrains.Host.Api;
 
@@ -14,11 +16,31 @@ namespace CustomerGrains.Host.Api;
 /// </summary>
 internal static class SegmentEndpoints
 {
-    /// <summary>The query parameters of a list.</summary>
-    private static readonly string[] ListParameters =
-        ["tier", "stage", "minNetValue", "maxNetValue", "minPAlive", "maxPAlive", "marketingMode", "quadrant", "sort", "limit", "cursor"];
+    /// <summary>The query parameters of a page: read by the handlers themselves, so every problem is named at once.</summary>
+    private static readonly QueryParameter[] PageQuery =
+    [
+        new("limit", JsonSchemaType.Integer, $"How many customers a page holds, 1 to {CustomerListQuery.MaxLimit} (default {CustomerListQuery.DefaultLimit})."),
+        new("cursor", JsonSchemaType.String, "The next of the previous page; absent for the first page."),
+    ];
 
-    private static readonly string[] PageParameters = ["limit", "cursor"];
+    /// <summary>The query parameters of a list: the filter, the sort and the page.</summary>
+    private static readonly QueryParameter[] ListQuery =
+    [
+        new("tier", JsonSchemaType.String, "Only customers of this value tier."),
+        new("stage", JsonSchemaType.String, "Only customers in this lifecycle stage."),
+        new("minNetValue", JsonSchemaType.Number, "Only customers whose net value is at least this."),
+        new("maxNetValue", JsonSchemaType.Number, "Only customers whose net value is at most this."),
+        new("minPAlive", JsonSchemaType.Number, "Only customers whose P(alive) is at least this (0 to 1)."),
+        new("maxPAlive", JsonSchemaType.Number, "Only customers whose P(alive) is at most this (0 to 1)."),
+        new("marketingMode", JsonSchemaType.String, "Only customers in this marketing mode."),
+        new("quadrant", JsonSchemaType.String, "Only customers in this selection quadrant."),
+        new("sort", JsonSchemaType.String, "customerId (default), netValue, -netValue, pAlive or -pAlive."),
+        .. PageQuery,
+    ];
+
+    private static readonly string[] ListParameters = [.. ListQuery.Select(q => q.Name)];
+
+    private static readonly string[] PageParameters = [.. PageQuery.Select(q => q.Name)];
 
     private const string InvalidList = "The list's parameters are invalid; nothing was read";
     private const string InvalidSegment = "The segment is invalid; nothing was saved";
@@ -34,6 +56,7 @@ internal static class SegmentEndpoints
         api.MapGet("/customers", ListCustomersAsync)
             .RequireAuthorization(Access.ReadSegments)
             .WithName("ListCustomers")
+            .ReadsQuery(ListQuery)
             .WithSummary("Customers by filter (tier, stage, minNetValue, maxNetValue, minPAlive, maxPAlive, marketingMode, quadrant), sorted and cursor-paged, with the count")
             .WithDescription("Every condition given must hold. sort is customerId (default), netValue, -netValue, pAlive or -pAlive; limit 1 to 500 " +
                              "(default 50); cursor is the next of the previous page. The figures are those each customer's grain last wrote to the " +
@@ -62,6 +85,7 @@ internal static class SegmentEndpoints
         api.MapGet("/segments/{name}/members", SegmentMembersAsync)
             .RequireAuthorization(Access.ReadSegments)
             .WithName("GetSegmentMembers")
+            .ReadsQuery(PageQuery)
             .WithSummary("A page of a segment's members in its sort, with their count; page with limit and cursor")
             .Produces<CustomerPage>()
             .ProducesProblem(StatusCodes.Status400BadRequest)

@@ -1,4 +1,6 @@
 using CustomerGrains.Grains.Hosting;
+using CustomerGrains.Grains.Log;
+using CustomerGrains.Grains.Storage;
 using CustomerGrains.Grains.Value;
 using Microsoft.Extensions.Options;
 

@@ -83,6 +83,17 @@ public static class HostExtensions
         app.MapCustomerGrainsMetrics();
         app.MapCustomerGrainsDashboard();
 
+        // Each endpoint under /api declares, so that the OpenAPI document (docs/openapi.json) can generate clients:
+        //   .RequireAuthorization(Access.X) or .AllowAnonymous()  - who may call it (none named: any signed-in caller);
+        //   .WithName("Verb") and .WithSummary("...")            - the operation id and what it does;
+        //   .Accepts<TBody>("application/json") + .TakesBody(kind) - a body a handler reads itself (413/415 are added);
+        //   .ReadsQuery(parameters)                              - query parameters a handler reads itself;
+        //   .Produces<TResult>(status)                           - every success answer, with its type;
+        //   .ProducesProblem(400 / 404 / 409 / 503)              - the errors the handler itself answers.
+        // OpenApiDocs adds the rest: the sign-in schemes with 401 and 403, 400 where there is a body or a query parameter,
+        // and problem+json on every error. Then regenerate the document (README, "API docs"):
+        //   dotnet run --project src/CustomerGrains.Host -- openapi --out "$PWD/docs/openapi.json"
+        // OpenApiTests fails while the committed document differs from the one the code makes, or misses an endpoint.
         var api = app.MapGroup("/api");
         api.MapAuthEndpoints();
         api.MapScreenPopEndpoints();

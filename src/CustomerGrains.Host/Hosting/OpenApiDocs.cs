@@ -47,24 +47,46 @@ internal static class OpenApiDocs
         {
             var metadata = context.Description.ActionDescriptor.EndpointMetadata;
             operation.Responses ??= new OpenApiResponses();
+            foreach (var query in metadata.OfType<QueryParameter>())
+            {
+                operation.Parameters ??= [];
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = query.Name, In = ParameterLocation.Query, Description = query.Description,
+                    Schema = new OpenApiSchema { Type = query.Type },
+                });
+            }
             if (metadata.OfType<IAcceptsMetadata>().Any())
             {
                 operation.Responses.TryAdd("413", Problem("The body is larger than this endpoint takes", context.Document));
                 operation.Responses.TryAdd("415", Problem("The body is not application/json", context.Document));
             }
-            if (metadata.OfType<IAllowAnonymous>().Any())
+            if (operation.RequestBody is not null || operation.Parameters?.Any(p => p.In is ParameterLocation.Query or ParameterLocation.Header) == true)
             {
-                return Task.CompletedTask;
+                // A parameter or body that cannot be read is answered 400 by the framework, whatever the handler declares.
+                operation.Responses.TryAdd("400", Problem("A parameter or the body is invalid; each problem is named", context.Document));
             }
-            var policy = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).LastOrDefault(p => p is not null) ?? "signed-in";
-            operation.Description = $"{operation.Description}{(operation.Description is null ? "" : " ")}Who may call it: policy '{policy}' (the README's access table).".Trim();
-            operation.Security =
-            [
-                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(CookieScheme, context.Document)] = [] },
-                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(KeyScheme, context.Document)] = [] },
-            ];
-            operation.Responses.TryAdd("401", Problem("No session and no API key, or an unknown key", context.Document));
-            operation.Responses.TryAdd("403", Problem("Signed in, but the role or scopes do not allow this endpoint", context.Document));
+            if (!metadata.OfType<IAllowAnonymous>().Any())
+            {
+                var policy = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).LastOrDefault(p => p is not null) ?? "signed-in";
+                operation.Description = $"{operation.Description}{(operation.Description is null ? "" : " ")}Who may call it: policy '{policy}' (the README's access table).".Trim();
+                operation.Security =
+                [
+                    new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(CookieScheme, context.Document)] = [] },
+                    new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(KeyScheme, context.Document)] = [] },
+                ];
+                operation.Responses.TryAdd("401", Problem("No session and no API key, or an unknown key", context.Document));
+                operation.Responses.TryAdd("403", Problem("Signed in, but the role or scopes do not allow this endpoint", context.Document));
+            }
+            // Every error is answered as a problem (ProblemDetails with UseStatusCodePages), also where an endpoint
+            // declared only the status (Produces(401)).
+            foreach (var (status, response) in operation.Responses)
+            {
+                if (status[0] is '4' or '5' && response is OpenApiResponse { Content: null or { Count: 0 } } bare)
+                {
+                    bare.Content = Problem(bare.Description ?? status, context.Document).Content;
+                }
+            }
             return Task.CompletedTask;
         });
         o.AddSchemaTransformer((schema, context, _) =>
@@ -73,7 +95,7 @@ internal static class OpenApiDocs
             if (type.IsAssignableTo(typeof(InteractionEvent)) || type == typeof(PurchaseLine) || type == typeof(SurveyScore))
             {
                 var ingest = context.ApplicationServices.GetRequiredService<IOptions<IngestOptions>>().Value;
-                DescribeLimits(schema, ingest.Validation);
+                DescribeLimits(schema, type, ingest.Validation);
             }
             else if (type == typeof(RegionCalendar) && schema.Properties is { } members && members.TryGetValue("holidays", out var list) && list is OpenApiSchema holidays)
             {
@@ -84,6 +106,13 @@ internal static class OpenApiDocs
         });
     });
 
+    /// <summary>
+    /// Names in the document the query parameters an endpoint reads from the request itself (so that it can name every
+    /// bad one at once) rather than binding them as handler arguments, which the document would show by themselves.
+    /// </summary>
+    public static TBuilder ReadsQuery<TBuilder>(this TBuilder builder, IEnumerable<QueryParameter> parameters)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata([.. parameters]);
+
     private static OpenApiResponse Problem(string description, OpenApiDocument? document) => new()
     {
         Description = description,
@@ -92,6 +121,8 @@ internal static class OpenApiDocs
             ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference("ProblemDetails", document) },
         },
     };
+
+    private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A holiday as the policy file writes it, {name, date}, with the date forms <see cref="Holiday.TryParseDate"/> accepts.</summary>
     private static OpenApiSchema HolidaySchema() => new()
@@ -114,7 +145,7 @@ internal static class OpenApiDocs
     };
 
     /// <summary>The bounds <see cref="InteractionValidator"/> applies, written on the fields of the event schemas.</summary>
-    private static void DescribeLimits(OpenApiSchema schema, ValidationOptions limits)
+    private static void DescribeLimits(OpenApiSchema schema, Type type, ValidationOptions limits)
     {
         if (schema.Properties is null)
         {
@@ -129,6 +160,8 @@ internal static class OpenApiDocs
             {
                 continue;
             }
+            // A required text must not be empty (the validator refuses blank ones too).
+            var required = schema.Required?.Contains(name) == true;
             if (field.Type is { } kind && (kind.HasFlag(JsonSchemaType.Number) || kind.HasFlag(JsonSchemaType.Integer)) && kind.HasFlag(JsonSchemaType.String))
             {
                 // The validator reads numbers only: a number written as a string is refused.
@@ -141,9 +174,15 @@ internal static class OpenApiDocs
                     break;
                 case "source" or "name" or "email" or "category" or "action":
                     field.MaxLength = limits.MaxShortTextLength;
+                    field.MinLength = required ? 1 : null;
                     break;
                 case "reason" or "text":
                     field.MaxLength = limits.MaxTextLength;
+                    field.MinLength = required ? 1 : null;
+                    break;
+                case "amount" when type == typeof(OrderReturned):
+                    // A refund of nothing is refused: the amount must be greater than zero.
+                    (field.ExclusiveMinimum, field.Maximum) = ("0", amount);
                     break;
                 case "amount" or "discount" or "unitPrice":
                     (field.Minimum, field.Maximum) = ("0", amount);
@@ -160,10 +199,10 @@ internal static class OpenApiDocs
                     (field.Minimum, field.Maximum) = ("1", limits.MaxQuantity.ToString(CultureInfo.InvariantCulture));
                     break;
                 case "durationSeconds":
-                    (field.Minimum, field.Maximum) = ("0", "86400");
+                    (field.Minimum, field.Maximum) = ("0", InteractionValidator.MaxContactSeconds.ToString(CultureInfo.InvariantCulture));
                     break;
                 case "nps" or "expectation" or "experience" or "importance":
-                    (field.Minimum, field.Maximum) = ("0", "10");
+                    (field.Minimum, field.Maximum) = (Number(InteractionValidator.MinScore), Number(InteractionValidator.MaxScore));
                     break;
                 case "currency":
                     field.Pattern = "^[A-Z]{3}$";
@@ -195,3 +234,6 @@ internal static class OpenApiDocs
         }
     }
 }
+
+/// <summary>A query parameter an endpoint reads itself, as the OpenAPI document names it (<see cref="OpenApiDocs.ReadsQuery"/>).</summary>
+internal sealed record QueryParameter(string Name, JsonSchemaType Type, string Description);

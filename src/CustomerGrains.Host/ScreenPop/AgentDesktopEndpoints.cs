@@ -29,7 +29,7 @@ internal static partial class AgentDesktopEndpoints
             .RequireAuthorization(Roles.ServesCustomers)
             .WithName("AgentEvents")
             .WithSummary("The signed-in agent's live desktop feed (text/event-stream): ready, call, card and ended events")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
             .Produces(StatusCodes.Status401Unauthorized)
             .Produces(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);

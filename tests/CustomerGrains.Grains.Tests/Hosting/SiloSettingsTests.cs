@@ -1,4 +1,5 @@
 using CustomerGrains.Grains.Hosting;
+using CustomerGrains.Grains.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
