@@ -18,6 +18,8 @@ internal static class RulesServiceCollectionExtensions
         services.AddOptions<NeedOptions>().Bind(configuration.GetSection("Needs")).ValidateOnStart();
         services.AddSingleton<IValidateOptions<NeedOptions>>(new DomainOptionsValidator<NeedOptions>("Needs", o => o.Validate()));
         services.AddValidatedOptions<MaintenanceOptions>(configuration, MaintenanceOptions.Section);
+        services.AddValidatedOptions<RetentionOptions>(configuration, RetentionOptions.Section);
+        services.AddSingleton<RetentionPass>();
         services.AddSingleton<RulesContext>();
         services.AddHostedService<RulesRefresher>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MaintenanceScheduler>();
