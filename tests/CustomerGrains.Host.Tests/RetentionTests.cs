@@ -95,7 +95,7 @@ public sealed class RetentionTests(RetentionHost host) : IClassFixture<Retention
     }
 
     [Fact]
-    public async Task A_retention_that_is_not_a_positive_duration_is_refused_at_start_with_every_bad_key_named()
+    public async Task A_retention_that_is_not_a_positive_duration_is_refused_at_start_with_the_bad_keys_named()
     {
         using var data = new TempDirectory("retention-config");
         await using var bad = new HostProcess(data.Path, new Dictionary<string, string>
@@ -109,6 +109,11 @@ public sealed class RetentionTests(RetentionHost host) : IClassFixture<Retention
         Assert.NotEqual(0, exitCode);
         Assert.Contains("Privacy:Retention:Notes must be a duration above zero", bad.Output, StringComparison.Ordinal);
         Assert.Contains("Privacy:Retention:Audit must be a duration above zero", bad.Output, StringComparison.Ordinal);
+
+        using var other = new TempDirectory("retention-unreadable");
+        await using var unreadable = new HostProcess(other.Path, new Dictionary<string, string> { ["Privacy:Retention:Events"] = "a year" });
+        Assert.NotEqual(0, await unreadable.RunUntilExitAsync(TimeSpan.FromSeconds(120)));
+        Assert.Contains("'a year' at 'Privacy:Retention:Events'", unreadable.Output, StringComparison.Ordinal);
     }
 
     /// <summary>The audit entry of the customer's screen-pop: its id and time.</summary>
