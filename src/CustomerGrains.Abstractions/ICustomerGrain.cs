@@ -74,6 +74,13 @@ public interface ICustomerGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Erase")]
     Task<CustomerErasure> EraseAsync();
+
+    /// <summary>
+    /// After retention shredded some of the customer's events in the log (their new payloads, as logged): the customer's
+    /// recent interactions read as what is left of them, and the snapshot is written at once. No figure of the customer changes.
+    /// </summary>
+    [Alias("Redescribe")]
+    Task RedescribeAsync(IReadOnlyList<string> shreddedPayloads);
 }
 
 /// <summary>What an erasure did: when, the customer's last sequence number in the log (0: the customer never had an event), the events erased now and the numbers unlinked.</summary>

@@ -64,6 +64,8 @@ public sealed class AccessTests(AccessHost host) : IClassFixture<AccessHost>
         ["POST /api/customers/batch"] = [Agent, Supervisor, "service:customers:read", "service:decisions:read"],
         ["GET /api/customers/{id}/export"] = [Supervisor, "service:privacy"],
         ["POST /api/customers/{id}/erase"] = [Supervisor, "service:privacy"],
+        ["GET /api/privacy/retention"] = [Admin, "service:privacy"],
+        ["POST /api/privacy/retention/run"] = [Admin, "service:privacy"],
         ["GET /api/customers/{id}/decision"] = [Agent, Supervisor, "service:decisions:read"],
         ["POST /api/customers/{id}/preferences"] = [Agent, Supervisor, "service:interactions:write"],
         ["POST /api/interactions"] = ["service:interactions:write"],

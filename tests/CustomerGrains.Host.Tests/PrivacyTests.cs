@@ -65,7 +65,7 @@ public sealed class PrivacyTests(PrivacyHost host) : IClassFixture<PrivacyHost>
     private IEnumerable<string> DataFiles() => Directory.EnumerateFiles(host.Host.DataDirectory, "*", SearchOption.AllDirectories);
 
     /// <summary>A file's bytes as Latin-1 text (the personal values are ASCII), read while the host keeps it open.</summary>
-    private static string ReadShared(string path)
+    internal static string ReadShared(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         using var reader = new StreamReader(stream, System.Text.Encoding.Latin1);

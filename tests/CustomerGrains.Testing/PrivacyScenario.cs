@@ -146,7 +146,8 @@ public sealed class PrivacyScenario
     public IReadOnlyList<string> FoundIn(string text) =>
         [.. PersonalValues.Where(v => text.Contains(v, StringComparison.OrdinalIgnoreCase))];
 
-    private static async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(ApiClient api, HttpMethod method, string path, string key)
+    /// <summary>Sends a request with a demo key (a POST with an empty JSON object) and answers the status and the JSON body.</summary>
+    public static async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(ApiClient api, HttpMethod method, string path, string key)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
         request.Headers.Add(DemoKeys.Header, key);

@@ -287,6 +287,23 @@ public sealed class CustomerState : IJsonOnDeserialized
         RememberRecent(e);
     }
 
+    /// <summary>
+    /// After retention shredded an event in the log (<see cref="RetentionShredding"/>): its line among the recent interactions
+    /// reads as what is left of it, as a rebuild from the log would. No figure changes. True when a line changed.
+    /// </summary>
+    public bool Redescribe(InteractionEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var index = RecentInteractions.FindIndex(r => r.EventId == e.EventId);
+        var summary = InteractionDescriptions.Describe(e);
+        if (index < 0 || RecentInteractions[index].Summary == summary)
+        {
+            return false;
+        }
+        RecentInteractions[index] = RecentInteractions[index] with { Summary = summary };
+        return true;
+    }
+
     private void RememberRecent(InteractionEvent e)
     {
         // Newest first by event time; a late event lands in its place or, if older than all kept, is not kept.

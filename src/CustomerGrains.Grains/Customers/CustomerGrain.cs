@@ -384,6 +384,23 @@ internal sealed partial class CustomerGrain(
         return new CustomerErasure(id, now, erased.LastSequence, erased.ErasedEvents, unlinked);
     }
 
+    public async Task RedescribeAsync(IReadOnlyList<string> shreddedPayloads)
+    {
+        ArgumentNullException.ThrowIfNull(shreddedPayloads);
+        var changed = 0;
+        foreach (var payload in shreddedPayloads)
+        {
+            changed += customer.Redescribe(InteractionJson.Deserialize(payload)) ? 1 : 0;
+        }
+        if (changed > 0)
+        {
+            unsavedChanges++;
+            version++;
+            // Written now, not lazily: the shredded text must leave the stored snapshot with the retention run.
+            await SaveIfChangedAsync(CancellationToken.None);
+        }
+    }
+
     // Answering: from memory, as of now (served from the card cache) or as of a later moment asked for.
 
     public Task<CustomerSnapshot?> GetSnapshotAsync(DateTimeOffset? asOf = null)

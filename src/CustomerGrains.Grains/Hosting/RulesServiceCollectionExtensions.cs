@@ -15,6 +15,8 @@ internal static class RulesServiceCollectionExtensions
         services.AddValidatedOptions<LifecycleOptions>(configuration, "Lifecycle", o => o.Validate());
         services.AddValidatedOptions<NeedOptions>(configuration, "Needs", o => o.Validate());
         services.AddValidatedOptions<MaintenanceOptions>(configuration, MaintenanceOptions.Section);
+        services.AddValidatedOptions<RetentionOptions>(configuration, RetentionOptions.Section);
+        services.AddSingleton<RetentionPass>();
         services.AddSingleton<RulesContext>();
         services.AddHostedService<RulesRefresher>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MaintenanceScheduler>();

@@ -44,6 +44,20 @@ public interface IInteractionLog
     /// </summary>
     Task<LogErasure> EraseCustomerAsync(string customerId, DateTimeOffset at, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// For retention: the customers with an event of one of the <paramref name="ages"/> (a type that occurred before its
+    /// cut-off), in id order after <paramref name="afterCustomerId"/>, at most <paramref name="maxCount"/>.
+    /// </summary>
+    Task<IReadOnlyList<string>> CustomersWithEventsBeforeAsync(
+        IReadOnlyList<EventAge> ages, string afterCustomerId, int maxCount, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For retention: replaces the payload of each record, in one transaction, but only while the record still holds the
+    /// payload it was read with (a record erased or rewritten meanwhile keeps what it has). Positions, sequence numbers, ids,
+    /// types and times do not change. Returns how many records were rewritten.
+    /// </summary>
+    Task<int> RewriteAsync(IReadOnlyList<LogRewrite> rewrites, CancellationToken cancellationToken);
+
     /// <summary>Whether the storage answers now (for readiness).</summary>
     Task<bool> IsAvailableAsync(CancellationToken cancellationToken);
 }
@@ -60,6 +74,12 @@ public sealed record PartitionBacklog(int Partition, long Head, long Delivered, 
 
 /// <summary>What an erasure did: the customer's last sequence number in the log (0: no event ever) and how many events it erased now.</summary>
 public sealed record LogErasure(long LastSequence, int ErasedEvents);
+
+/// <summary>Events of the type <paramref name="EventType"/> (its wire name) that occurred before <paramref name="Before"/>.</summary>
+public sealed record EventAge(string EventType, DateTimeOffset Before);
+
+/// <summary>A new payload for the record at <paramref name="Position"/>, written only while it still holds <paramref name="Expected"/>.</summary>
+public sealed record LogRewrite(long Position, string Expected, string Payload);
 
 /// <summary>An event that is now in the log.</summary>
 public sealed record AcceptedEvent(string EventId, string CustomerId, int Partition, long Position, long Sequence);

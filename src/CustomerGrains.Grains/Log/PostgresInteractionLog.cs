@@ -308,6 +308,63 @@ public sealed class PostgresInteractionLog : IInteractionLog, IAsyncDisposable
         }
     }
 
+    public async Task<IReadOnlyList<string>> CustomersWithEventsBeforeAsync(
+        IReadOnlyList<EventAge> ages, string afterCustomerId, int maxCount, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand($"""
+                SELECT DISTINCT customer_id FROM interaction_log
+                WHERE ({string.Join(" OR ", ages.Select((_, i) => $"(event_type = @type{i} AND occurred_at < @before{i})"))})
+                  AND customer_id > @after ORDER BY customer_id LIMIT @limit
+                """, connection);
+            for (var i = 0; i < ages.Count; i++)
+            {
+                command.Parameters.AddWithValue($"type{i}", ages[i].EventType);
+                command.Parameters.AddWithValue($"before{i}", ages[i].Before.UtcDateTime);
+            }
+            command.Parameters.AddWithValue("after", afterCustomerId);
+            command.Parameters.AddWithValue("limit", maxCount);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var ids = new List<string>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetString(0));
+            }
+            return ids;
+        }
+        catch (Exception ex) when (PostgresDatabase.IsUnavailable(ex))
+        {
+            throw new LogUnavailableException($"The interaction log at {database.Describe} could not be read: {ex.Message}", ex);
+        }
+    }
+
+    public async Task<int> RewriteAsync(IReadOnlyList<LogRewrite> rewrites, CancellationToken cancellationToken)
+    {
+        if (rewrites.Count == 0)
+        {
+            return 0;
+        }
+        try
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("""
+                UPDATE interaction_log AS l SET payload = r.payload
+                FROM unnest(@position, @expected, @payload) AS r(position, expected, payload)
+                WHERE l.position = r.position AND l.payload = r.expected
+                """, connection);
+            command.Parameters.AddWithValue("position", rewrites.Select(r => r.Position).ToArray());
+            command.Parameters.AddWithValue("expected", rewrites.Select(r => r.Expected).ToArray());
+            command.Parameters.AddWithValue("payload", rewrites.Select(r => r.Payload).ToArray());
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (Exception ex) when (PostgresDatabase.IsUnavailable(ex))
+        {
+            throw new LogUnavailableException($"The interaction log at {database.Describe} could not be rewritten: {ex.Message}", ex);
+        }
+    }
+
     public async Task<bool> IsAvailableAsync(CancellationToken cancellationToken)
     {
         try

@@ -249,6 +249,50 @@ public sealed class SqliteInteractionLog : IInteractionLog, IAsyncDisposable
             return new LogErasure(sequence, rows);
         }, cancellationToken);
 
+    public Task<IReadOnlyList<string>> CustomersWithEventsBeforeAsync(
+        IReadOnlyList<EventAge> ages, string afterCustomerId, int maxCount, CancellationToken cancellationToken) =>
+        database.WithConnectionAsync(async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                SELECT DISTINCT customer_id FROM interaction_log
+                WHERE ({string.Join(" OR ", ages.Select((_, i) => $"(event_type = $type{i} AND occurred_at < $before{i})"))})
+                  AND customer_id > $after ORDER BY customer_id LIMIT $limit
+                """;
+            for (var i = 0; i < ages.Count; i++)
+            {
+                command.Parameters.AddWithValue($"$type{i}", ages[i].EventType);
+                command.Parameters.AddWithValue($"$before{i}", SqliteDatabase.Time(ages[i].Before));
+            }
+            command.Parameters.AddWithValue("$after", afterCustomerId);
+            command.Parameters.AddWithValue("$limit", maxCount);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            var ids = new List<string>();
+            while (await reader.ReadAsync(ct))
+            {
+                ids.Add(reader.GetString(0));
+            }
+            return (IReadOnlyList<string>)ids;
+        }, cancellationToken);
+
+    public Task<int> RewriteAsync(IReadOnlyList<LogRewrite> rewrites, CancellationToken cancellationToken) =>
+        rewrites.Count == 0 ? Task.FromResult(0) : database.WriteAsync(async (connection, ct) =>
+        {
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            await using var rewrite = Command(connection, transaction,
+                "UPDATE interaction_log SET payload = $payload WHERE position = $position AND payload = $expected", "$payload", "$position", "$expected");
+            var rows = 0;
+            foreach (var r in rewrites)
+            {
+                rewrite.Parameters[0].Value = r.Payload;
+                rewrite.Parameters[1].Value = r.Position;
+                rewrite.Parameters[2].Value = r.Expected;
+                rows += await rewrite.ExecuteNonQueryAsync(ct);
+            }
+            await transaction.CommitAsync(ct);
+            return rows;
+        }, cancellationToken);
+
     public async Task<bool> IsAvailableAsync(CancellationToken cancellationToken)
     {
         try

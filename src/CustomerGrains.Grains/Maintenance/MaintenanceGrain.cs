@@ -19,7 +19,8 @@ public interface IMaintenanceGrain : IGrainWithIntegerKey
 
     /// <summary>
     /// Reviews every customer whose lifecycle review is due (from the read model, without reading anyone
-    /// else), recording the stage changes that time alone caused. Returns how many were reviewed.
+    /// else), recording the stage changes that time alone caused. Returns how many were reviewed. When a retention is
+    /// configured (<see cref="RetentionOptions"/>), it then runs retention, at most once per <see cref="RetentionOptions.Interval"/>.
     /// </summary>
     [Alias("SweepLifecycle")]
     Task<int> SweepLifecycleAsync();
@@ -56,6 +57,7 @@ internal sealed partial class MaintenanceGrain(
     TimeProvider time,
     IOptions<ValueOptions> options,
     IOptions<MaintenanceOptions> maintenance,
+    RetentionPass retention,
     ILogger<MaintenanceGrain> logger) : Grain, IMaintenanceGrain, IRemindable
 {
     public const string PopulationRefresh = "population-refresh";
@@ -64,6 +66,13 @@ internal sealed partial class MaintenanceGrain(
 
     /// <summary>The phone book's version: 1 is the book in pages (<see cref="PhoneBook"/>).</summary>
     public const int PhoneBookVersion = 1;
+
+    /// <summary>The actor the sweep's retention runs are audited as.</summary>
+    public const string SweepActor = "lifecycle-sweep";
+
+    // Not stored: after a restart of this activation the first sweep runs retention again, which finds nothing new or
+    // only what aged since.
+    private DateTimeOffset nextRetention = DateTimeOffset.MinValue;
 
     public async Task EnsureScheduledAsync()
     {
@@ -119,6 +128,12 @@ internal sealed partial class MaintenanceGrain(
         if (reviewed > 0)
         {
             LogSwept(reviewed);
+        }
+        var now = time.GetUtcNow();
+        if (retention.Options.Any && now >= nextRetention)
+        {
+            nextRetention = now + retention.Options.Interval;
+            await retention.RunAsync(SweepActor, "system", CancellationToken.None);
         }
         return reviewed;
     }

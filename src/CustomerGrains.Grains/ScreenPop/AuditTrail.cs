@@ -42,7 +42,16 @@ public interface IAuditTrail
     /// Returns how many entries changed now.
     /// </summary>
     Task<int> EraseDetailsAsync(string customerId, CancellationToken cancellationToken);
+
+    /// <summary>For retention: erases the details of every entry made before <paramref name="before"/> the same way. Returns how many changed now.</summary>
+    Task<int> EraseDetailsBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken);
+
+    /// <summary>For a retention report: how many entries made before <paramref name="before"/> still have a detail, and when the oldest was made.</summary>
+    Task<AgedDetails> CountDetailsBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }
+
+/// <summary>How many entries of a kind of data are older than a cut-off and still hold personal data, and when the oldest was made (null when none).</summary>
+public sealed record AgedDetails(int Count, DateTimeOffset? Oldest);
 
 /// <summary>Appends in groups: one transaction for the entries of every request waiting at that moment.</summary>
 public abstract class GroupCommittedAuditTrail : IAuditTrail, IAsyncDisposable
@@ -65,9 +74,21 @@ public abstract class GroupCommittedAuditTrail : IAuditTrail, IAsyncDisposable
 
     public abstract Task<int> EraseDetailsAsync(string customerId, CancellationToken cancellationToken);
 
+    public abstract Task<int> EraseDetailsBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken);
+
+    public abstract Task<AgedDetails> CountDetailsBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken);
+
+    private const string Erasable = "detail IS NOT NULL AND detail <> '" + AuditEntry.ErasedDetail + "'";
+    private const string Erase = "UPDATE audit_trail SET detail = '" + AuditEntry.ErasedDetail + "' WHERE ";
+
     /// <summary>The statement of <see cref="EraseDetailsAsync"/>, in the parameter syntax both databases read.</summary>
-    internal const string EraseDetails =
-        "UPDATE audit_trail SET detail = '" + AuditEntry.ErasedDetail + "' WHERE customer_id = @c AND detail IS NOT NULL AND detail <> '" + AuditEntry.ErasedDetail + "'";
+    internal const string EraseDetails = Erase + "customer_id = @c AND " + Erasable;
+
+    /// <summary>The statement of <see cref="EraseDetailsBeforeAsync"/>.</summary>
+    internal const string EraseDetailsBefore = Erase + "at < @before AND " + Erasable;
+
+    /// <summary>The query of <see cref="CountDetailsBeforeAsync"/>.</summary>
+    internal const string CountDetailsBefore = "SELECT COUNT(*), MIN(at) FROM audit_trail WHERE at < @before AND " + Erasable;
 
     protected abstract Task WriteAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken);
 
@@ -142,14 +163,35 @@ public sealed class SqliteAuditTrail : IAuditTrail, IAsyncDisposable
     /// Erases the details in the table once every entry appended before is there, then starts a new journal file and
     /// deletes the old ones, whose entries are all in the table: no file of the trail keeps the erased details.
     /// </summary>
-    public async Task<int> EraseDetailsAsync(string customerId, CancellationToken cancellationToken)
+    public Task<int> EraseDetailsAsync(string customerId, CancellationToken cancellationToken) =>
+        EraseWhereAsync(GroupCommittedAuditTrail.EraseDetails, "@c", customerId, cancellationToken);
+
+    /// <summary>Erases the details of entries made before <paramref name="before"/>, and the journal files that held them, as <see cref="EraseDetailsAsync"/> does.</summary>
+    public Task<int> EraseDetailsBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        EraseWhereAsync(GroupCommittedAuditTrail.EraseDetailsBefore, "@before", SqliteDatabase.Time(before), cancellationToken);
+
+    public async Task<AgedDetails> CountDetailsBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await WaitCopiedAsync(cancellationToken);
+        return await databases.Log.WithConnectionAsync(async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = GroupCommittedAuditTrail.CountDetailsBefore;
+            command.Parameters.AddWithValue("@before", SqliteDatabase.Time(before));
+            await using var r = await command.ExecuteReaderAsync(ct);
+            await r.ReadAsync(ct);
+            return new AgedDetails(r.GetInt32(0), r.IsDBNull(1) ? null : SqliteDatabase.ParseTime(r.GetString(1)));
+        }, cancellationToken);
+    }
+
+    private async Task<int> EraseWhereAsync(string statement, string parameter, string value, CancellationToken cancellationToken)
     {
         var opened = await WaitCopiedAsync(cancellationToken);
         var erased = await databases.Log.WriteAsync(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = GroupCommittedAuditTrail.EraseDetails;
-            command.Parameters.AddWithValue("@c", customerId);
+            command.CommandText = statement;
+            command.Parameters.AddWithValue(parameter, value);
             return await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
         await opened.RollAsync().WaitAsync(cancellationToken);
@@ -316,12 +358,28 @@ public sealed class PostgresAuditTrail(PostgresDatabase database) : GroupCommitt
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public override async Task<int> EraseDetailsAsync(string customerId, CancellationToken cancellationToken)
+    public override Task<int> EraseDetailsAsync(string customerId, CancellationToken cancellationToken) =>
+        EraseWhereAsync(EraseDetails, "c", customerId, cancellationToken);
+
+    public override Task<int> EraseDetailsBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        EraseWhereAsync(EraseDetailsBefore, "before", before.UtcDateTime, cancellationToken);
+
+    private async Task<int> EraseWhereAsync(string statement, string parameter, object value, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(EraseDetails, connection);
-        command.Parameters.AddWithValue("c", customerId);
+        await using var command = new NpgsqlCommand(statement, connection);
+        command.Parameters.AddWithValue(parameter, value);
         return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public override async Task<AgedDetails> CountDetailsBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(CountDetailsBefore, connection);
+        command.Parameters.AddWithValue("before", before.UtcDateTime);
+        await using var r = await command.ExecuteReaderAsync(cancellationToken);
+        await r.ReadAsync(cancellationToken);
+        return new AgedDetails((int)r.GetInt64(0), r.IsDBNull(1) ? null : new DateTimeOffset(r.GetDateTime(1), TimeSpan.Zero));
     }
 
     public override async Task<IReadOnlyList<AuditEntry>> ReadAsync(string? customerId, long? beforeId, int maxCount, CancellationToken cancellationToken)

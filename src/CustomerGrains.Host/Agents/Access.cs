@@ -56,6 +56,9 @@ public static class Access
     /// <summary>Answers a customer's data rights: exports everything held about them, or erases it.</summary>
     public const string CustomerDataRights = "customer-data-rights";
 
+    /// <summary>Reads what retention would shred (a dry run) and runs it now: operators and privacy services.</summary>
+    public const string ManageRetention = "manage-retention";
+
     /// <summary>Scrapes the metrics (<c>/metrics</c>): anyone on the same machine (a local agent or sidecar), else operators.</summary>
     public const string ReadMetrics = "read-metrics";
 
@@ -84,6 +87,7 @@ public static class Access
         new(ReadSegments, [Agents.Roles.Supervisor], [Agents.Scopes.CustomersRead, Agents.Scopes.DecisionsRead, Agents.Scopes.SegmentsWrite]),
         new(WriteSegments, [Agents.Roles.Supervisor], [Agents.Scopes.SegmentsWrite]),
         new(CustomerDataRights, [Agents.Roles.Supervisor], [Agents.Scopes.Privacy]),
+        new(ManageRetention, [Agents.Roles.Admin], [Agents.Scopes.Privacy]),
         new(ReadMetrics, [Agents.Roles.Admin], [Agents.Scopes.Maintenance], FromLoopback: true),
         new(OpenDashboard, [Agents.Roles.Supervisor, Agents.Roles.Admin], []),
     ];

@@ -6,6 +6,7 @@ using CustomerGrains.Domain.Events;
 using CustomerGrains.Domain.State;
 using CustomerGrains.Grains.Hosting;
 using CustomerGrains.Grains.Log;
+using CustomerGrains.Grains.Maintenance;
 using CustomerGrains.Grains.ScreenPop;
 using CustomerGrains.Host.Agents;
 
@@ -14,7 +15,8 @@ namespace CustomerGrains.Host.Api;
 /// <summary>
 /// A customer's data rights: <c>GET /api/customers/{id}/export</c> answers everything the engine holds about the customer
 /// in one document (GDPR articles 15 and 20); <c>POST /api/customers/{id}/erase</c> erases the customer's personal data
-/// from every store the engine controls (article 17).
+/// from every store the engine controls (article 17); <c>GET /api/privacy/retention</c> reports what retention would shred now
+/// and <c>POST /api/privacy/retention/run</c> shreds it (storage limitation, article 5(1)(e)).
 /// </summary>
 internal static class PrivacyEndpoints
 {
@@ -43,7 +45,38 @@ internal static class PrivacyEndpoints
             .Produces<ErasureResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        api.MapGet("/privacy/retention", RetentionReportAsync)
+            .RequireAuthorization(Access.ManageRetention)
+            .WithName("RetentionReport")
+            .WithSummary("A dry run of retention: per kind of data (events, notes, audit) its retention, the cut-off, and how many items of how many customers older than that still hold personal data, the oldest first seen; changes nothing")
+            .WithDescription("Retentions are configured under Privacy:Retention (Events, Notes, Audit; off when not set). The lifecycle sweep runs " +
+                             "retention at most once per Privacy:Retention:Interval. The report is audited (path retention-report) with counts only.")
+            .Produces<RetentionReport>()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        api.MapPost("/privacy/retention/run", RunRetentionAsync)
+            .RequireAuthorization(Access.ManageRetention)
+            .WithName("RunRetention")
+            .WithSummary("Runs retention now: shreds the personal data older than its retention and answers what it shredded per kind")
+            .WithDescription("Notes keep id, time and agent, their text becomes [erased]; profile changes lose the contact data a later change " +
+                             "replaced; audit details become [erased]. Figures (amounts, orders, times, consents) stay, so no customer's state " +
+                             "changes. Idempotent: a second run shreds nothing. The run is audited (path retention) with counts only.")
+            .Produces<RetentionReport>()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return api;
+    }
+
+    private static async Task<IResult> RetentionReportAsync(RetentionPass retention, Auditing auditing, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var report = await retention.ReportAsync(cancellationToken);
+        var (actor, role) = user.Caller();
+        await auditing.RecordEventAsync(actor, role, "retention-report", report.Summary, cancellationToken);
+        return Results.Ok(report);
+    }
+
+    private static async Task<IResult> RunRetentionAsync(RetentionPass retention, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var (actor, role) = user.Caller();
+        return Results.Ok(await retention.RunAsync(actor, role, cancellationToken));
     }
 
     private static async Task<IResult> EraseAsync(

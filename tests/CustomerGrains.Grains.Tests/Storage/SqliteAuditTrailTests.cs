@@ -54,6 +54,34 @@ public sealed class SqliteAuditTrailTests
         SqliteConnection.ClearAllPools();
     }
 
+    [Fact]
+    public async Task Retention_erases_the_details_of_entries_older_than_the_cut_off_in_the_table_and_the_journal_and_keeps_newer_ones()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var data = new TempDirectory("audit-retention");
+        var databases = EmbeddedDatabases.In(data.Path);
+        await databases.Log.MigrateAsync(ct);
+        await using var audit = new SqliteAuditTrail(databases);
+        var cutoff = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+        await audit.AppendAsync([
+            new AuditEntry(0, cutoff.AddDays(-2), "agent1", "agent", "c-1", "screenpop", "ani +16465550300"),
+            new AuditEntry(0, cutoff.AddDays(-1), "agent1", "agent", "c-2", "screenpop", "ani +16465550301"),
+            new AuditEntry(0, cutoff, "agent1", "agent", "c-1", "screenpop", "ani +16465550302"),
+        ], ct);
+
+        Assert.Equal(new AgedDetails(2, cutoff.AddDays(-2)), await audit.CountDetailsBeforeAsync(cutoff, ct));
+        Assert.Equal(2, await audit.EraseDetailsBeforeAsync(cutoff, ct));
+        Assert.Equal(0, await audit.EraseDetailsBeforeAsync(cutoff, ct));
+        Assert.Equal(new AgedDetails(0, null), await audit.CountDetailsBeforeAsync(cutoff, ct));
+
+        var entries = await audit.ReadAsync(null, null, 10, ct);
+        Assert.Equal([AuditEntry.ErasedDetail, AuditEntry.ErasedDetail, "ani +16465550302"], entries.OrderBy(e => e.At).Select(e => e.Detail));
+        Assert.DoesNotContain(Directory.EnumerateFiles(audit.JournalDirectory), file =>
+            System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(file)) is var text
+            && (text.Contains("+16465550300", StringComparison.Ordinal) || text.Contains("+16465550301", StringComparison.Ordinal)));
+        SqliteConnection.ClearAllPools();
+    }
+
     /// <summary>Runs each statement on the trail's file and checks it is refused with <paramref name="message"/>.</summary>
     private static async Task AssertRefusedAsync(EmbeddedDatabases databases, string message, params string[] changes)
     {
