@@ -140,6 +140,24 @@ internal static class HostCommands
         };
     }
 
+    /// <summary>An option that takes an absolute http or https address.</summary>
+    internal static Option<Uri> Address(string name, Uri fallback, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "URL",
+        DefaultValueFactory = _ => fallback,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+            if (Uri.TryCreate(text, UriKind.Absolute, out var address) && address.Scheme is "http" or "https")
+            {
+                return address;
+            }
+            result.AddError($"{name} must be an http or https address such as http://127.0.0.1:5080 (was '{text}').");
+            return fallback;
+        },
+    };
+
     /// <summary>Splits a command's arguments into its configuration (<c>--Section:Key=value</c>) and the rest.</summary>
     public static IConfiguration Configuration(string[] arguments) =>
         new ConfigurationBuilder()

@@ -20,7 +20,7 @@ internal static class ImportCommand
         files.AcceptExistingOnly();
         var format = new Option<string>("--format") { Description = "auto (by name and header), jsonl, csv or online-retail", DefaultValueFactory = _ => "auto" };
         format.AcceptOnlyFromAmong("auto", "jsonl", "csv", "online-retail");
-        var target = new Option<Uri>("--target") { Description = "the engine's address", DefaultValueFactory = _ => new Uri("http://127.0.0.1:5080"), HelpName = "URL" };
+        var target = HostCommands.Address("--target", new Uri("http://127.0.0.1:5080"), "the engine's address");
         var apiKey = new Option<string>("--api-key")
         {
             Description = "a key with the scope interactions:write (default: $CUSTOMERGRAINS_API_KEY, else the development demo key)",

@@ -133,9 +133,12 @@ internal sealed class Importer(Uri target, string apiKey, int batchSize, double 
                         return null;
                     case HttpStatusCode.BadRequest when Indexed(answer) is { Count: > 0 } problems:
                         // Only the named events are refused; the rest of the batch goes again on its own.
-                        foreach (var (index, reason) in problems.OrderByDescending(p => p.Key))
+                        foreach (var (index, reason) in problems.OrderBy(p => p.Key))
                         {
                             await RefuseAsync(path, batch[index], reason, errorFile);
+                        }
+                        foreach (var index in problems.Keys.OrderDescending())
+                        {
                             batch.RemoveAt(index);
                         }
                         break;
