@@ -47,6 +47,8 @@ public sealed class ImportFile : IDisposable
 
     private readonly StreamReader reader;
     private readonly ImportSettings settings;
+    private int invoicesDone;
+    private int invoicesTotal;
 
     private ImportFile(string path, ImportFormat format, StreamReader reader, ImportSettings settings)
     {
@@ -60,8 +62,12 @@ public sealed class ImportFile : IDisposable
 
     public ImportFormat Format { get; }
 
-    /// <summary>How far the file has been read, from 0 to 1 (by the bytes read of the file as stored).</summary>
-    public double Progress => reader.BaseStream is { CanSeek: true, Length: > 0 } s ? (double)s.Position / s.Length
+    /// <summary>
+    /// How far the file has been read, from 0 to 1: by the bytes read of the file as stored, or for the Online Retail
+    /// data (read whole first, to sum each invoice's lines) by the invoices handed out.
+    /// </summary>
+    public double Progress => invoicesTotal > 0 ? (double)invoicesDone / invoicesTotal
+        : reader.BaseStream is { CanSeek: true, Length: > 0 } s ? (double)s.Position / s.Length
         : reader.BaseStream is System.IO.Compression.GZipStream { BaseStream: { CanSeek: true, Length: > 0 } g } ? (double)g.Position / g.Length : 0;
 
     /// <summary>Lines of the Online Retail file left out because they name no customer.</summary>
@@ -191,8 +197,14 @@ public sealed class ImportFile : IDisposable
         {
             yield return row;
         }
-        foreach (var invoice in invoices.Where(i => i.IsInteraction))
+        invoicesTotal = invoices.Count;
+        foreach (var invoice in invoices)
         {
+            invoicesDone++;
+            if (!invoice.IsInteraction)
+            {
+                continue;
+            }
             var id = $"{invoice.CustomerId}-{invoice.Invoice}";
             var e = new JsonObject
             {
