@@ -27,6 +27,8 @@ internal static class HostCommands
     /// <summary>The exit code of a command line that could not be parsed (an unknown option, a value of the wrong type).</summary>
     public const int UsageError = 2;
 
+    private const string RequiredCommand = "Required command was not provided.";
+
     /// <summary>Whether <paramref name="args"/> name a command (or ask for help) rather than run the engine.</summary>
     public static bool IsCommand(string[] args) =>
         args.Length > 0 && (!args[0].StartsWith('-') || args[0] is "--help" or "-h" or "-?");
@@ -44,7 +46,8 @@ internal static class HostCommands
         var invocation = new InvocationConfiguration { Output = output ?? Console.Out, Error = error ?? Console.Error };
         if (parsed.Errors.Count > 0)
         {
-            foreach (var problem in parsed.Errors)
+            // "Required command was not provided" says nothing more when an unknown word is named already.
+            foreach (var problem in parsed.Errors.Where((e, _) => parsed.Errors.Count == 1 || e.Message != RequiredCommand))
             {
                 await invocation.Error.WriteLineAsync(problem.Message);
             }
