@@ -63,6 +63,19 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task An_engine_setting_given_to_the_import_is_refused_rather_than_ignored()
+    {
+        using var data = new TempDirectory("import-setting");
+        var file = Path.Combine(data.Path, "events.jsonl");
+        await File.WriteAllTextAsync(file, "", TestContext.Current.CancellationToken);
+
+        var (exit, _, error) = await HostProcess.RunCommandAsync("import", file, "--Money:Rates:GBP:2010-01-01=1.17");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--Money:Rates:GBP:2010-01-01=1.17: settings belong to the engine", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unknown_option_or_command_is_refused_and_nothing_runs()
     {
         using var data = new TempDirectory("unknown-option");

@@ -15,7 +15,6 @@ internal static class ImportCommand
 
     public static Command Define(string[] settings)
     {
-        _ = settings;   // the engine's settings belong to the engine the files are sent to, not to this client
         var files = new Argument<FileInfo[]>("FILE") { Description = "files of customers or interactions (.csv, .jsonl, the Online Retail .csv.gz)", Arity = ArgumentArity.OneOrMore };
         files.AcceptExistingOnly();
         var format = new Option<string>("--format") { Description = "auto (by name and header), jsonl, csv or online-retail", DefaultValueFactory = _ => "auto" };
@@ -43,6 +42,12 @@ internal static class ImportCommand
         command.Add(files);
         command.SetAction(async (parsed, cancellation) =>
         {
+            if (settings.Length > 0)
+            {
+                // The files go to a running engine: its settings are given to it, not to the import.
+                await Console.Error.WriteLineAsync($"import: {string.Join(' ', settings)}: settings belong to the engine the files are sent to (--target); the import takes none.");
+                return HostCommands.UsageError;
+            }
             var chosen = parsed.GetValue(format) switch
             {
                 "jsonl" => ImportFormat.JsonLines,

@@ -25,6 +25,7 @@ internal sealed class Importer(Uri target, string apiKey, int batchSize, double 
     private long duplicates;
     private long refused;
     private long sent;
+    private TimeSpan waited;
     private StreamWriter? errors;
 
     public async Task<ImportResult> RunAsync(IReadOnlyList<string> paths, ImportFormat format, string errorFile,
@@ -69,6 +70,7 @@ internal sealed class Importer(Uri target, string apiKey, int batchSize, double 
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         lines.Add(string.Create(CultureInfo.InvariantCulture,
             $"import: {accepted} accepted, {duplicates} duplicate, {refused} refused in {seconds:0.0} s -> {target}") +
+            (waited > TimeSpan.Zero ? $"; waited {waited.TotalSeconds:0} s while the engine was behind" : "") +
             (refused > 0 ? $"; the refused rows are listed in {errorFile}" : ""));
         return new ImportResult(lines, accepted, duplicates, refused, stopped);
     }
@@ -121,6 +123,10 @@ internal sealed class Importer(Uri target, string apiKey, int batchSize, double 
             {
                 return $"no engine answered at {target} ({ex.Message}); start it, or pass --target URL";
             }
+            catch (TaskCanceledException) when (!cancellation.IsCancellationRequested)
+            {
+                return $"the engine at {target} did not answer within {http.Timeout.TotalMinutes:0} minutes";
+            }
             using (response)
             {
                 using var answer = await ReadJsonAsync(response, cancellation);
@@ -143,7 +149,9 @@ internal sealed class Importer(Uri target, string apiKey, int batchSize, double 
                         }
                         break;
                     case HttpStatusCode.ServiceUnavailable:
+                        // Back-pressure: the engine's delivery is behind (or its log unavailable); a backfill gives way.
                         var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(5);
+                        waited += wait;
                         await Task.Delay(wait, cancellation);
                         break;
                     case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
