@@ -13,11 +13,15 @@ namespace CustomerGrains.LoadTests;
 /// </summary>
 internal static class LatencyProbe
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(Cli.CommandLine cli)
     {
-        var target = new Uri(Option(args, "--target") ?? "http://127.0.0.1:5080");
-        var samples = int.Parse(Option(args, "--samples") ?? "300", CultureInfo.InvariantCulture);
-        var warmReads = int.Parse(Option(args, "--warm-reads") ?? "2000", CultureInfo.InvariantCulture);
+        if (cli.Rejected(Console.Error))
+        {
+            return 1;
+        }
+        var target = new Uri(cli.Get("target", "http://127.0.0.1:5080"));
+        var samples = cli.Int("samples", 300);
+        var warmReads = cli.Int("warm-reads", 2000);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 4 }) { BaseAddress = target };
 
         var run = Guid.NewGuid().ToString("N")[..8];
@@ -114,11 +118,5 @@ internal static class LatencyProbe
     {
         static string Ms(long ticks) => (ticks * 1000.0 / Stopwatch.Frequency).ToString("0.00", CultureInfo.InvariantCulture);
         Console.WriteLine($"| {name} | {Ms(h.GetValueAtPercentile(50))} | {Ms(h.GetValueAtPercentile(90))} | {Ms(h.GetValueAtPercentile(99))} | {Ms(h.GetMaxValue())} |");
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }

@@ -7,11 +7,16 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     stop.Cancel();
 };
-return args.FirstOrDefault() switch
+var cli = new CommandLine(args);
+if (cli.AsksForHelp)
 {
-    "latency" => await LatencyProbe.RunAsync(args[1..]),
-    "seed" => await SeedCommand.RunAsync(new CommandLine(args), Console.Out, stop.Token),
-    "run" => await RunCommand.RunAsync(new CommandLine(args), Console.Out, stop.Token),
-    "help" or "--help" or "-h" => Help.Print(Console.Out),
-    _ => Help.Print(Console.Out) + 1,
+    return cli.Help(Console.Out);
+}
+return cli.Words.FirstOrDefault() switch
+{
+    "latency" => await LatencyProbe.RunAsync(cli),
+    "seed" => await SeedCommand.RunAsync(cli, Console.Out, stop.Token),
+    "run" => await RunCommand.RunAsync(cli, Console.Out, stop.Token),
+    _ when cli.Rejected(Console.Error) => 1,
+    _ => cli.Help(Console.Out) + 1,
 };

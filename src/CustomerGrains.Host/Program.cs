@@ -1,9 +1,9 @@
 using CustomerGrains.Host.Commands;
 using CustomerGrains.Host.Hosting;
 
-if (HostCommands.Find(args) is { } command)
+if (HostCommands.IsCommand(args))
 {
-    return await command.RunAsync(args[1..]);
+    return await HostCommands.InvokeAsync(args);
 }
 
 // appsettings.json is read from beside the executable, wherever it is started from.

@@ -43,6 +43,48 @@ public sealed class CommandTests
     }
 
     [Fact]
+    public async Task A_value_of_the_wrong_type_is_refused_naming_the_option_before_anything_runs()
+    {
+        using var directory = new TempDirectory("lt-bad-rate");
+        using var writer = new StringWriter();
+        var exit = await RunCommand.RunAsync(new CommandLine(
+            ["run", "http-get", "--target", "http://127.0.0.1:9", "--rate", "abc", "--ramp", "soon", "--out", directory.Path]), writer, TestContext.Current.CancellationToken);
+        var output = writer.ToString();
+
+        Assert.Equal(RunCommand.Error, exit);
+        Assert.Contains("--rate must be a number, 0 or more (was 'abc')", output, StringComparison.Ordinal);
+        Assert.Contains("--ramp must be a duration", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", output, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(directory.Path));
+    }
+
+    public static TheoryData<string> RunnerCommands => new() { "", "latency", "seed", "run" };
+
+    [Theory]
+    [MemberData(nameof(RunnerCommands))]
+    public async Task Help_on_a_runner_command_prints_its_usage_and_does_nothing_else(string command)
+    {
+        using var directory = new TempDirectory("lt-help");
+        var data = Path.Combine(directory.Path, "seed");
+        var runner = Path.Combine(TestEnvironment.RepositoryRoot, "loadtests", "CustomerGrains.LoadTests", "bin", TestEnvironment.Configuration, "net10.0",
+            "CustomerGrains.LoadTests.dll");
+        string[] arguments = command switch
+        {
+            "seed" => ["seed", "--customers", "5", "--data", data, "--target", "http://127.0.0.1:9", "--help"],
+            "run" => ["run", "http-get", "--duration", "1s", "--out", data, "--target", "http://127.0.0.1:9", "--help"],
+            "" => ["--help"],
+            _ => [command, "--target", "http://127.0.0.1:9", "--help"],
+        };
+
+        var (exit, output, error) = await HostProcess.RunProgramAsync(runner, arguments);
+
+        Assert.True(exit == 0, $"'{command} --help' exited {exit}: {error}\n{output}");
+        Assert.Contains($"CustomerGrains.LoadTests {command}".TrimEnd(), output, StringComparison.Ordinal);
+        Assert.Contains("Usage:", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(data), "help wrote seed files or a report");
+    }
+
+    [Fact]
     public async Task The_reports_are_well_formed()
     {
         await using var server = await StubServer.StartAsync();

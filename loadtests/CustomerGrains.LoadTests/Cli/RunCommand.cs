@@ -26,9 +26,8 @@ internal static class RunCommand
 
     public static async Task<int> RunAsync(CommandLine cli, TextWriter output, CancellationToken cancellation)
     {
-        if (cli.Words.Count < 2)
+        if (cli.Rejected(output))
         {
-            await output.WriteLineAsync($"usage: run SCENARIO [options]; scenarios: {string.Join(", ", ScenarioCatalog.Names)}, http-get");
             return Error;
         }
         var name = cli.Words[1];
@@ -69,24 +68,15 @@ internal static class RunCommand
         var killPid = cli.Get("kill-pid");
         var killAt = cli.Duration("kill-at", profile.Duration / 3);
         var path = cli.Get("path", "/api/ping");
-        var wrk = cli.Get("wrk") is { } wrkFor and not "off" ? CommandLine.ParseDuration(wrkFor) : TimeSpan.Zero;
+        var wrk = cli.Duration("wrk", TimeSpan.Zero);
         var wrkConnections = cli.Int("wrk-connections", 16);
         var wrkThreads = cli.Int("wrk-threads", 1);
         var senders = cli.Int("senders", 2);
-        var realtimeText = cli.Get("realtime", "on");
+        var realtime = cli.Flag("realtime", true);
         var maxLagText = cli.Get("max-lag", "0.2,1");
         // The screen-pop is an agent endpoint: the runner calls it as an agent (the embedded default's demo agent by default).
         var apiKey = cli.Get("api-key", Environment.GetEnvironmentVariable("CUSTOMERGRAINS_API_KEY") ?? "demo-service-key");
-        if (SeedCommand.Unknown(cli, output))
-        {
-            return Error;
-        }
 
-        if (realtimeText is not ("on" or "off" or "true"))
-        {
-            await output.WriteLineAsync($"--realtime '{realtimeText}': expected on (ask for real-time priority for the sender threads, the default) or off.");
-            return Error;
-        }
         ConnectionPlan connectionPlan;
         GeneratorLimits limits;
         try
@@ -99,7 +89,6 @@ internal static class RunCommand
             await output.WriteLineAsync(ex.Message);
             return Error;
         }
-        var realtime = realtimeText != "off";
         // Said before the run starts, so a fallback to normal priority is seen at once, not only in the report.
         var priority = realtime ? RealtimePriority.Probe() : RealtimePriority.Off;
         if (realtime)

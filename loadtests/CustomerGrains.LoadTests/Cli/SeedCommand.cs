@@ -8,6 +8,10 @@ internal static class SeedCommand
 {
     public static async Task<int> RunAsync(CommandLine cli, TextWriter output, CancellationToken cancellation)
     {
+        if (cli.Rejected(output))
+        {
+            return 1;
+        }
         var target = new Uri(cli.Get("target", "http://127.0.0.1:5080"));
         var directory = Path.GetFullPath(cli.Get("data", Paths.DefaultSeed));
         var import = cli.Get("import");
@@ -18,10 +22,6 @@ internal static class SeedCommand
         var retailFile = cli.Get("retail-file");
         // A key that may ingest and look numbers up (to check at the end that the phone directory finds the seeded numbers).
         var apiKey = cli.Get("api-key", Environment.GetEnvironmentVariable("CUSTOMERGRAINS_API_KEY") ?? "demo-service-key");
-        if (Unknown(cli, output))
-        {
-            return 1;
-        }
         if (import is null && count is < 1 or > 1_000_000)
         {
             await output.WriteLineAsync("--customers must be from 1 to 1000000");
@@ -58,16 +58,5 @@ internal static class SeedCommand
         await output.WriteLineAsync($"seed: {source} -> {target} (batches of {batch}, {concurrency} in flight), files in {directory}");
         _ = await Seeder.RunAsync(customers, new Seeder.Options(source, randomSeed, batch, concurrency, count), http, directory, output, cancellation);
         return 0;
-    }
-
-    internal static bool Unknown(CommandLine cli, TextWriter output)
-    {
-        var unknown = cli.Unread();
-        if (unknown.Count > 0)
-        {
-            output.WriteLine($"Unknown option(s): {string.Join(", ", unknown)} (see 'help').");
-            return true;
-        }
-        return false;
     }
 }

@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.IO.Compression;
+using CustomerGrains.Import;
 
 namespace CustomerGrains.LoadTests.Data;
 
@@ -11,30 +10,17 @@ namespace CustomerGrains.LoadTests.Data;
 /// </summary>
 public static class RetailImport
 {
-    public const string DefaultFile = "online-retail/online-retail.csv.gz";
+    public const string DefaultFile = OnlineRetail.DefaultFile;
 
     public static IEnumerable<SeedCustomer> Read(string path, int limit)
     {
-        var invoices = new Dictionary<(string Customer, string Invoice), (DateTimeOffset At, decimal Amount)>();
-        using (var reader = new StreamReader(new GZipStream(File.OpenRead(path), CompressionMode.Decompress)))
+        IReadOnlyList<RetailInvoice> invoices;
+        using (var reader = OnlineRetail.Open(path))
         {
-            _ = reader.ReadLine();
-            while (reader.ReadLine() is { } line)
-            {
-                var cells = Split(line);
-                if (cells.Count < 8 || cells[6].Length == 0)
-                {
-                    continue;
-                }
-                var customer = "uk-" + cells[6].Replace(".0", "", StringComparison.Ordinal);
-                var amount = decimal.Parse(cells[3], CultureInfo.InvariantCulture) * decimal.Parse(cells[5], CultureInfo.InvariantCulture);
-                var at = DateTimeOffset.ParseExact(cells[4], "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-                var key = (customer, cells[0]);
-                invoices[key] = invoices.TryGetValue(key, out var sum) ? (sum.At, sum.Amount + amount) : (at, amount);
-            }
+            invoices = OnlineRetail.ReadInvoices(reader, (line, why) => throw new InvalidDataException($"{path}, line {line}: {why}"), out _);
         }
         var number = 0;
-        foreach (var group in invoices.GroupBy(i => i.Key.Customer).OrderBy(g => g.Key, StringComparer.Ordinal).Take(limit))
+        foreach (var group in invoices.GroupBy(i => i.CustomerId).OrderBy(g => g.Key, StringComparer.Ordinal).Take(limit))
         {
             var id = group.Key;
             var phones = new List<string> { $"+44790{number:D7}" };
@@ -43,68 +29,20 @@ public static class RetailImport
                 phones.Add($"+44207{number / 6 * 6:D7}");   // each landline is shared by two customers (a household)
             }
             var events = new List<SeedEvent>();
-            var first = group.Min(i => i.Value.At);
+            var first = group.Min(i => i.At);
             events.Add(new SeedEvent($"{id}-p", id, "profileChanged", first) { Name = $"Customer {id[3..]}", Email = $"{id}@example.com", Phones = phones });
-            foreach (var ((_, invoice), (at, amount)) in group.OrderBy(i => i.Value.At))
+            foreach (var invoice in group.Where(i => i.IsInteraction).OrderBy(i => i.At))
             {
-                var cancelled = invoice.StartsWith('C');
-                if (amount == 0 || (amount < 0 && !cancelled))
+                events.Add(new SeedEvent($"{id}-{invoice.Invoice}", id, invoice.Cancelled ? "return" : "purchase", invoice.At)
                 {
-                    continue;
-                }
-                events.Add(new SeedEvent($"{id}-{invoice}", id, cancelled ? "return" : "purchase", at)
-                {
-                    OrderId = invoice,
-                    Amount = Math.Round(Math.Abs(amount), 2),
+                    OrderId = invoice.Invoice,
+                    Amount = Math.Round(Math.Abs(invoice.Amount), 2),
                     Channel = "web",
-                    Reason = cancelled ? "cancelled invoice" : null,
+                    Reason = invoice.Cancelled ? "cancelled invoice" : null,
                 });
             }
             number++;
             yield return new SeedCustomer(id, $"Customer {id[3..]}", $"{id}@example.com", phones, events);
         }
-    }
-
-    /// <summary>One CSV line with standard quoting (descriptions may hold commas).</summary>
-    private static List<string> Split(string line)
-    {
-        var cells = new List<string>(8);
-        var cell = new System.Text.StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var c = line[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    cell.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    cell.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                cells.Add(cell.ToString());
-                cell.Clear();
-            }
-            else
-            {
-                cell.Append(c);
-            }
-        }
-        cells.Add(cell.ToString());
-        return cells;
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using CustomerGrains.Import;
 
 namespace CustomerGrains.LoadTests.Data;
 
@@ -72,8 +73,7 @@ public sealed class SeedFiles : IAsyncDisposable
         return writer;
     }
 
-    private static string Cell(string value) =>
-        value.AsSpan().IndexOfAny(",\"\n") < 0 ? value : $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+    private static string Cell(string value) => Csv.Cell(value);
 }
 
 /// <summary>What made a seed: its source, size and the engine it was posted to.</summary>

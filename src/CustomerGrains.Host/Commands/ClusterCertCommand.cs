@@ -17,7 +17,7 @@ internal sealed class ClusterCertCommand : IHostCommand
 
     public string Name => "new-cluster-cert";
 
-    public string Summary => "makes a self-signed certificate (cluster.pfx) for TLS between silos and clients: --out DIR [--subject NAME] [--days N] [--password P]";
+    public string Summary => "makes a self-signed certificate (cluster.pfx) for TLS between silos and clients";
 
     public async Task<int> RunAsync(string[] arguments)
     {

@@ -11,7 +11,7 @@ internal sealed class OpenApiCommand : IHostCommand
 {
     public string Name => "openapi";
 
-    public string Summary => "writes the OpenAPI document (--out FILE, e.g. docs/openapi.json; standard output without it)";
+    public string Summary => "writes the OpenAPI document the engine serves, to a file or standard output";
 
     public async Task<int> RunAsync(string[] arguments)
     {
