@@ -16,12 +16,24 @@ public static class ModelCheck
     {
         ArgumentNullException.ThrowIfNull(model);
         var problems = new List<string>();
-        var b = model.BgNbdParameters;
         var g = model.GammaGammaParameters;
-        Bound(problems, "BG/NBD r", b.R);
-        Bound(problems, "BG/NBD alpha", b.Alpha);
-        Bound(problems, "BG/NBD a", b.A, "the customers show no sign of dropping out: fit again when the base has more history");
-        Bound(problems, "BG/NBD b", b.B, "the customers show no sign of dropping out: fit again when the base has more history");
+        const string NoDropOut = "the customers show no sign of dropping out: fit again when the base has more history";
+        switch (model.PurchaseModel)
+        {
+            case BgNbdParameters b:
+                Bound(problems, "BG/NBD r", b.R);
+                Bound(problems, "BG/NBD alpha", b.Alpha);
+                Bound(problems, "BG/NBD a", b.A, NoDropOut);
+                Bound(problems, "BG/NBD b", b.B, NoDropOut);
+                break;
+            case ParetoNbdParameters p:
+                Bound(problems, "Pareto/NBD r", p.R);
+                Bound(problems, "Pareto/NBD alpha", p.Alpha);
+                Bound(problems, "Pareto/NBD s", p.S, NoDropOut);
+                Bound(problems, "Pareto/NBD beta", p.Beta, NoDropOut);
+                break;
+        }
+
         Bound(problems, "Gamma-Gamma p", g.P);
         Bound(problems, "Gamma-Gamma q", g.Q, "spend hardly varies between customers: the spend model is not identified");
         Bound(problems, "Gamma-Gamma gamma", g.Gamma, "spend hardly varies between customers: the spend model is not identified");
