@@ -102,7 +102,7 @@ public sealed class PostgresStoreTests(PostgresServer server)
             await readModel.UpsertAsync(Row($"m-{c}", Day.AddDays(-200 + c), repeats: c % 5, stage: "active", review: null,
                 traits: new Dictionary<string, double> { ["price"] = c / 30.0 }), Ct);
         }
-        var measured = await new PopulationMeasurement(readModel, store, Options.Create(new ValueOptions()), new FixedTime(Day.AddHours(2)))
+        var measured = await new PopulationMeasurement(readModel, store, Options.Create(new ValueModelOptions()), Options.Create(new ValueOptions()), new FixedTime(Day.AddHours(2)))
             .MeasureAsync(Ct);
         Assert.NotNull(measured);
         Assert.Equal(second, measured.ModelVersion);

@@ -19,6 +19,7 @@ internal static class CommandServices
             _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
             _ = services.GetRequiredService<IOptions<InteractionLogOptions>>().Value;
             _ = services.GetRequiredService<IOptions<ValueOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<Domain.Value.ValueModelOptions>>().Value;
             return services;
         }
         catch (OptionsValidationException ex)
