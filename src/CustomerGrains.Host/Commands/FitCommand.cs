@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using CustomerGrains.Domain.Value;
 using CustomerGrains.Grains.Hosting;
+using CustomerGrains.Grains.Log;
 using CustomerGrains.Grains.Value;
 using Microsoft.Extensions.Options;
 
@@ -226,12 +227,30 @@ internal sealed class FitCommand : IHostCommand
             await Console.Error.WriteLineAsync($"fit: {file}: {ex.Message}");
             return Input.Failed(1);
         }
-        if (request.CalibrationEnd is not null)
+        if (request.CalibrationEnd is { } calibrationEnd)
         {
-            await Console.Error.WriteLineAsync(
-                "fit: --calibration-end over the customer base is not available yet (the read model keeps no purchase dates); " +
-                "export the purchases as a transactions CSV (customer,date,amount) and pass --transactions FILE.");
-            return Input.Failed(2);
+            IReadOnlyList<CustomerPurchases> purchases;
+            var log = backend.CreateLog(services);
+            await using (log as IAsyncDisposable)
+            {
+                purchases = await new PurchaseHistory(log, services.GetRequiredService<LogPartitioner>()).ReadAsync(ct);
+            }
+            if (purchases.Count == 0)
+            {
+                await Console.Error.WriteLineAsync($"fit: the interaction log ({backend.Describe}) holds no purchase; ingest purchase histories first.");
+                return Input.Failed(1);
+            }
+            try
+            {
+                var sample = HoldoutSample.Create(new CalibrationPeriod(calibrationEnd, request.HoldoutEnd), purchases);
+                var cut = $"customer base to {calibrationEnd:yyyy-MM-dd}";
+                return new Input(sample.CalibrationRows, sample, cut, $"{cut} ({backend.Describe}, from the interaction log)");
+            }
+            catch (ArgumentException ex)
+            {
+                await Console.Error.WriteLineAsync($"fit: {ex.Message}");
+                return Input.Failed(1);
+            }
         }
         var rows = await ReadCustomerBaseAsync(services.GetRequiredService<ICustomerReadModel>(), time.GetUtcNow(), ct);
         return new Input(rows, null, "customer base", $"customer base ({backend.Describe})");
