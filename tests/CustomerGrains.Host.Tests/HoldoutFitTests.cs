@@ -114,6 +114,25 @@ public sealed partial class HoldoutFitTests
         Assert.Contains("Repeat-purchase model in force: BG/NBD (BG/NBD was asked for.)", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_configured_repeat_purchase_model_is_put_in_force_without_model_and_a_wrong_one_is_refused()
+    {
+        var csv = TestEnvironment.RequireSharedData(Path.Combine("cdnow", "cdnow_customers_summary_with_transactions.csv"));
+        using var data = new TempDirectory("fit-configured");
+
+        var (exit, output, error) = await HostProcess.RunCommandAsync(
+            "fit", "--summary-csv", csv, "--ValueModel:RepeatPurchaseModel=ParetoNbd", $"--Storage:DataDirectory={data.Path}");
+        var (wrongExit, wrongOutput, wrongError) = await HostProcess.RunCommandAsync(
+            "fit", "--summary-csv", csv, "--ValueModel:RepeatPurchaseModel=Best", $"--Storage:DataDirectory={data.Path}");
+
+        Assert.True(exit == 0, $"fit failed ({exit}): {error}\n{output}");
+        Assert.Contains("Repeat-purchase model in force: Pareto/NBD (Pareto/NBD was asked for.)", output, StringComparison.Ordinal);
+        Assert.Contains("Stored as value model m1", output, StringComparison.Ordinal);
+        Assert.True(wrongExit == 2, $"exit {wrongExit}: {wrongError}\n{wrongOutput}");
+        Assert.Contains("'Best' at 'ValueModel:RepeatPurchaseModel'", wrongError, StringComparison.Ordinal);
+        Assert.DoesNotContain("Stored as value model", wrongOutput, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--holdout-end 1998-06-30", "--holdout-end needs --calibration-end")]
     [InlineData("--calibration-end 1997-09-31", "is not a date in the form YYYY-MM-DD")]

@@ -31,5 +31,12 @@ internal static class CommandServices
             services?.Dispose();
             return null;
         }
+        catch (InvalidOperationException ex) when (ex.InnerException is FormatException format)
+        {
+            // A value the binder cannot convert (a number, duration or one of a list of names): the key, the value and why.
+            Console.Error.WriteLine($"configuration: {ex.Message} {format.Message}");
+            services?.Dispose();
+            return null;
+        }
     }
 }
