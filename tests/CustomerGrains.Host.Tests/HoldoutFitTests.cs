@@ -86,13 +86,7 @@ public sealed partial class HoldoutFitTests
         var now = new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
         var (calibrationEnd, holdoutEnd) = (new DateOnly(2026, 7, 1), new DateOnly(2026, 9, 30));
         var (events, _) = ValueTests.SimulatedBase(200, now);
-        var days = events
-            .Select(e => (Customer: (string)e["customerId"]!, Day: DateOnly.FromDateTime(DateTimeOffset.Parse((string)e["occurredAt"]!, CultureInfo.InvariantCulture).UtcDateTime)))
-            .GroupBy(e => e.Customer, e => e.Day)
-            .Select(g => g.Distinct().Order().ToList())
-            .Where(d => d[0] <= calibrationEnd)
-            .ToList();
-        var holdoutPurchases = days.Sum(d => d.Count(day => day > calibrationEnd && day <= holdoutEnd));
+        var (customers, holdoutPurchases) = EventJson.HoldoutCut(events, calibrationEnd, holdoutEnd);
         await using (var host = new HostProcess(data.Path))
         {
             await host.StartAsync();
@@ -106,10 +100,10 @@ public sealed partial class HoldoutFitTests
             "--report-dir", Path.Combine(data.Path, "report"), $"--Storage:DataDirectory={data.Path}");
 
         Assert.True(exit == 0, $"fit failed ({exit}): {error}\n{output}");
-        Assert.Contains($"Fitting on {days.Count} customers from the customer base to 2026-07-01", output, StringComparison.Ordinal);
+        Assert.Contains($"Fitting on {customers} customers from the customer base to 2026-07-01", output, StringComparison.Ordinal);
         var total = Regex.Match(output, @"\| total \| (\d+) \| (\d+) \|");
         Assert.True(total.Success, output);
-        Assert.Equal(days.Count.ToString(CultureInfo.InvariantCulture), total.Groups[1].Value);
+        Assert.Equal(customers.ToString(CultureInfo.InvariantCulture), total.Groups[1].Value);
         Assert.Equal(holdoutPurchases.ToString(CultureInfo.InvariantCulture), total.Groups[2].Value);
         Assert.Contains("Repeat-purchase model in force: BG/NBD (BG/NBD was asked for.)", output, StringComparison.Ordinal);
     }
