@@ -13,6 +13,7 @@ public sealed class HoldoutSample
     {
         Period = period;
         Customers = customers;
+        CalibrationRows = [.. customers.Select(c => c.Calibration)];
         Start = start;
         _cumulativeRepeats = cumulativeRepeats;
         _firstPurchaseDays = customers.GroupBy(c => c.FirstPurchase.DayNumber - start.DayNumber).ToDictionary(g => g.Key, g => g.Count());
@@ -25,7 +26,7 @@ public sealed class HoldoutSample
     public IReadOnlyList<HoldoutCustomer> Customers { get; }
 
     /// <summary>The cohort's calibration summaries, what the models are fitted on.</summary>
-    public IReadOnlyList<CalibrationRow> CalibrationRows => [.. Customers.Select(c => c.Calibration)];
+    public IReadOnlyList<CalibrationRow> CalibrationRows { get; }
 
     /// <summary>The earliest first purchase of the cohort: day 0 of the tracking curve.</summary>
     public DateOnly Start { get; }

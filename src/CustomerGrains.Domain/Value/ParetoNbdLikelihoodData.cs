@@ -12,8 +12,23 @@ internal sealed class ParetoNbdLikelihoodData
 
     internal static ParetoNbdLikelihoodData Create(IEnumerable<CalibrationRow> customers) => new(HistoryGroups.Create(customers));
 
-    /// <summary>Σ over customers of the Pareto/NBD log-likelihood.</summary>
+    /// <summary>
+    /// Σ over customers of the Pareto/NBD log-likelihood; NaN where a ₂F₁ series cannot be summed (far out in the parameter
+    /// space, where the optimiser may wander), which the optimiser treats as no better than anything seen.
+    /// </summary>
     internal double Evaluate(double r, double alpha, double s, double beta)
+    {
+        try
+        {
+            return Sum(r, alpha, s, beta);
+        }
+        catch (NotSupportedException)
+        {
+            return double.NaN;
+        }
+    }
+
+    private double Sum(double r, double alpha, double s, double beta)
     {
         HistoryGroups g = _groups;
         double[] lnGammaRatio = new double[g.MaxX + 1];
