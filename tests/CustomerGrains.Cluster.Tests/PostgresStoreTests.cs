@@ -78,6 +78,26 @@ public sealed class PostgresStoreTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task A_model_version_keeps_its_chosen_Pareto_NBD_model_and_the_evidence_for_it()
+    {
+        await using var database = await MigratedAsync();
+        var store = new PostgresValueModelStore(database);
+        var pareto = new ParetoNbdParameters(0.553, 10.578, 0.606, 11.669);
+        var evidence = new ModelEvidence(
+            RepeatPurchaseModelChoice.ParetoNbd, RepeatPurchaseModelKind.ParetoNbd, "Pareto/NBD was asked for.", null, null,
+            [new CandidateEvidence(RepeatPurchaseModelKind.ParetoNbd, pareto.Describe(), -9594.98, null)]);
+
+        await store.SaveModelAsync(Model(0.243, -9582.43) with { Kind = RepeatPurchaseModelKind.ParetoNbd, ParetoNbd = pareto, Evidence = evidence }, Day, Ct);
+        var latest = (await store.LatestModelAsync(Ct))!.Model;
+
+        Assert.Equal(RepeatPurchaseModelKind.ParetoNbd, latest.Kind);
+        Assert.Equal(pareto, latest.PurchaseModel);
+        Assert.Null(latest.ParetoNbdLogLikelihood);
+        Assert.Equal(evidence.Reason, latest.Evidence!.Reason);
+        Assert.Equal(evidence.Candidates, latest.Evidence.Candidates);
+    }
+
+    [Fact]
     public async Task Model_versions_grow_and_the_latest_round_trips_with_its_population()
     {
         await using var database = await MigratedAsync();
@@ -102,7 +122,7 @@ public sealed class PostgresStoreTests(PostgresServer server)
             await readModel.UpsertAsync(Row($"m-{c}", Day.AddDays(-200 + c), repeats: c % 5, stage: "active", review: null,
                 traits: new Dictionary<string, double> { ["price"] = c / 30.0 }), Ct);
         }
-        var measured = await new PopulationMeasurement(readModel, store, Options.Create(new ValueOptions()), new FixedTime(Day.AddHours(2)))
+        var measured = await new PopulationMeasurement(readModel, store, Options.Create(new ValueModelOptions()), Options.Create(new ValueOptions()), new FixedTime(Day.AddHours(2)))
             .MeasureAsync(Ct);
         Assert.NotNull(measured);
         Assert.Equal(second, measured.ModelVersion);

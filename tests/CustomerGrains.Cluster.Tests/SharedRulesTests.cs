@@ -87,6 +87,18 @@ public sealed partial class SharedRulesTests
         {
             Assert.Empty(Directory.EnumerateFiles(silo.DataDirectory, "*.db", SearchOption.AllDirectories));
         }
+
+        // fit with a calibration and a hold-out period reads every purchase from the cluster's interaction log.
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var (calibrationEnd, holdoutEnd) = (today.AddDays(-120), today);
+        var (cohort, holdoutPurchases) = EventJson.HoldoutCut(events, calibrationEnd, holdoutEnd);
+        using var reports = new TempDirectory("cluster-holdout");
+        var (holdoutExit, holdoutOutput, holdoutError) = await HostProcess.RunCommandAsync("fit", "--Storage:Mode=Postgres",
+            $"--Storage:Postgres:ConnectionString={cluster.Database.ConnectionString}", "--Storage:Postgres:MigrateAtStart=false",
+            "--calibration-end", calibrationEnd.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            "--holdout-end", holdoutEnd.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "--model", "bgnbd", "--report-dir", reports.Path);
+        Assert.True(holdoutExit == 0, $"fit with a hold-out failed ({holdoutExit}): {holdoutError}\n{holdoutOutput}");
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"| total | {cohort} | {holdoutPurchases} |"), holdoutOutput, StringComparison.Ordinal);
     }
 
     private static async Task<JsonElement> DecisionAsync(ApiClient api, string customer)

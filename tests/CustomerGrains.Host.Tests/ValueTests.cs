@@ -145,7 +145,7 @@ public sealed partial class ValueTests
     /// A customer base as the BG/NBD story tells it: each customer buys at their own rate and may drop out after
     /// any purchase; spend varies around each customer's own mean. Fixed seed, over the 40 weeks before <paramref name="now"/>.
     /// </summary>
-    private static (JsonObject[] Events, Dictionary<string, int> PurchasesOf) SimulatedBase(int customers, DateTimeOffset now)
+    internal static (JsonObject[] Events, Dictionary<string, int> PurchasesOf) SimulatedBase(int customers, DateTimeOffset now)
     {
         var random = new Random(20261124);
         double Exponential(double mean) => -mean * Math.Log(1 - random.NextDouble());

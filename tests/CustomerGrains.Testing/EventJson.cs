@@ -64,4 +64,19 @@ public static class EventJson
     public static JsonObject Batch(params JsonObject[] events) => new() { ["events"] = new JsonArray([.. events]) };
 
     public static string Stamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// What a calibration/hold-out cut of these purchase events holds, counted from the events themselves: the customers
+    /// whose first purchase day (UTC) is on or before <paramref name="calibrationEnd"/>, and their purchase days after it
+    /// up to <paramref name="holdoutEnd"/> (several purchases on one day count once).
+    /// </summary>
+    public static (int Customers, int HoldoutPurchases) HoldoutCut(IEnumerable<JsonObject> purchases, DateOnly calibrationEnd, DateOnly holdoutEnd)
+    {
+        var cohort = purchases
+            .GroupBy(e => (string)e["customerId"]!, e => DateOnly.FromDateTime(DateTimeOffset.Parse((string)e["occurredAt"]!, CultureInfo.InvariantCulture).UtcDateTime))
+            .Select(days => days.Distinct().ToList())
+            .Where(days => days.Min() <= calibrationEnd)
+            .ToList();
+        return (cohort.Count, cohort.Sum(days => days.Count(day => day > calibrationEnd && day <= holdoutEnd)));
+    }
 }

@@ -7,63 +7,21 @@ namespace CustomerGrains.Domain.Value;
 /// </summary>
 internal sealed class BgNbdLikelihoodData
 {
-    private readonly int[] _x;
-    private readonly double[] _tx;
-    private readonly double[] _t;
-    private readonly double[] _weight;
-    private readonly int _maxX;
+    private readonly HistoryGroups _groups;
 
-    private BgNbdLikelihoodData(int[] x, double[] tx, double[] t, double[] weight, int customerCount)
-    {
-        _x = x;
-        _tx = tx;
-        _t = t;
-        _weight = weight;
-        CustomerCount = customerCount;
-        _maxX = x.Length == 0 ? 0 : x.Max();
-    }
+    private BgNbdLikelihoodData(HistoryGroups groups) => _groups = groups;
 
-    internal int CustomerCount { get; }
+    internal int CustomerCount => _groups.CustomerCount;
 
-    internal int GroupCount => _x.Length;
+    internal int GroupCount => _groups.Count;
 
-    internal static BgNbdLikelihoodData Create(IEnumerable<CalibrationRow> customers)
-    {
-        ArgumentNullException.ThrowIfNull(customers);
-        var groups = new Dictionary<(int X, double Tx, double T), int>();
-        int count = 0;
-        foreach (CalibrationRow customer in customers)
-        {
-            ParameterGuard.CustomerHistory(customer.X, customer.Tx, customer.T);
-            var key = (customer.X, customer.Tx, customer.T);
-            groups[key] = groups.GetValueOrDefault(key) + 1;
-            count++;
-        }
-
-        if (count == 0)
-        {
-            throw new ArgumentException("At least one customer is needed.", nameof(customers));
-        }
-
-        var x = new int[groups.Count];
-        var tx = new double[groups.Count];
-        var t = new double[groups.Count];
-        var weight = new double[groups.Count];
-        int i = 0;
-        foreach (KeyValuePair<(int X, double Tx, double T), int> group in groups)
-        {
-            (x[i], tx[i], t[i]) = group.Key;
-            weight[i] = group.Value;
-            i++;
-        }
-
-        return new BgNbdLikelihoodData(x, tx, t, weight, count);
-    }
+    internal static BgNbdLikelihoodData Create(IEnumerable<CalibrationRow> customers) => new(HistoryGroups.Create(customers));
 
     /// <summary>Σ over customers of the BG/NBD log-likelihood.</summary>
     internal double Evaluate(double r, double alpha, double a, double b)
     {
-        int size = _maxX + 1;
+        HistoryGroups g = _groups;
+        int size = g.MaxX + 1;
         double[] lnGammaRatio = new double[size];
         double[] lnBetaRatio = new double[size];
         for (int k = 1; k < size; k++)
@@ -75,11 +33,11 @@ internal sealed class BgNbdLikelihoodData
 
         double rLnAlpha = r * Math.Log(alpha);
         double total = 0;
-        for (int i = 0; i < _x.Length; i++)
+        for (int i = 0; i < g.Count; i++)
         {
-            int x = _x[i];
-            total += _weight[i] * BgNbd.LogLikelihoodCore(
-                r, alpha, a, b, rLnAlpha, x, _tx[i], _t[i], lnGammaRatio[x], lnBetaRatio[x]);
+            int x = g.X[i];
+            total += g.Weight[i] * BgNbd.LogLikelihoodCore(
+                r, alpha, a, b, rLnAlpha, x, g.Tx[i], g.T[i], lnGammaRatio[x], lnBetaRatio[x]);
         }
 
         return total;

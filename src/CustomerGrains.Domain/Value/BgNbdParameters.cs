@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace CustomerGrains.Domain.Value;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace CustomerGrains.Domain.Value;
 /// per week; after each purchase they drop out with probability p ~ Beta(<see cref="A"/>, <see cref="B"/>).
 /// All four parameters are finite and greater than 0.
 /// </summary>
-public sealed record BgNbdParameters
+public sealed record BgNbdParameters : IRepeatPurchaseModel
 {
     /// <summary>Creates validated parameters.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A parameter is not finite or not greater than 0.</exception>
@@ -29,4 +31,24 @@ public sealed record BgNbdParameters
 
     /// <summary>Second shape parameter of the beta distribution of drop-out probabilities.</summary>
     public double B { get; }
+
+    /// <inheritdoc/>
+    public RepeatPurchaseModelKind Kind => RepeatPurchaseModelKind.BgNbd;
+
+    /// <inheritdoc/>
+    public double ProbabilityAlive(int x, double tx, double T) => BgNbd.ProbabilityAlive(this, x, tx, T);
+
+    /// <inheritdoc/>
+    public double ConditionalExpectedPurchases(double t, int x, double tx, double T) =>
+        BgNbd.ConditionalExpectedPurchases(this, t, x, tx, T);
+
+    /// <inheritdoc/>
+    public double ExpectedPurchases(double t) => BgNbd.ExpectedPurchases(this, t);
+
+    /// <inheritdoc/>
+    public double LogLikelihood(IEnumerable<CalibrationRow> customers) => BgNbd.LogLikelihood(this, customers);
+
+    /// <inheritdoc/>
+    public string Describe() => string.Create(
+        CultureInfo.InvariantCulture, $"r = {R:0.0000}, alpha = {Alpha:0.0000}, a = {A:0.0000}, b = {B:0.0000}");
 }

@@ -1,6 +1,7 @@
 namespace CustomerGrains.Domain.Value;
 
-/// <summary>A customer-summary CSV line that cannot be read; names the 1-based line and, where one is at fault, the column.</summary>
+/// <summary>A line of a calibration input (a customer-summary CSV or a transactions file) that cannot be read; names the
+/// 1-based line and, where one is at fault, the column.</summary>
 public sealed class CalibrationCsvFormatException : FormatException
 {
     /// <summary>Creates the exception; the message is prefixed with the line and column.</summary>

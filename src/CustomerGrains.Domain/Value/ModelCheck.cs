@@ -16,12 +16,19 @@ public static class ModelCheck
     {
         ArgumentNullException.ThrowIfNull(model);
         var problems = new List<string>();
-        var b = model.BgNbdParameters;
         var g = model.GammaGammaParameters;
-        Bound(problems, "BG/NBD r", b.R);
-        Bound(problems, "BG/NBD alpha", b.Alpha);
-        Bound(problems, "BG/NBD a", b.A, "the customers show no sign of dropping out: fit again when the base has more history");
-        Bound(problems, "BG/NBD b", b.B, "the customers show no sign of dropping out: fit again when the base has more history");
+        // The purchase-rate gamma (r, alpha) and the drop-out mixing distribution: beta (a, b) or gamma (s, beta).
+        (string name, double r, double alpha, string dropName1, double x1, string dropName2, double x2) = model.PurchaseModel switch
+        {
+            BgNbdParameters b => ("BG/NBD", b.R, b.Alpha, "a", b.A, "b", b.B),
+            ParetoNbdParameters p => ("Pareto/NBD", p.R, p.Alpha, "s", p.S, "beta", p.Beta),
+            var other => throw new NotSupportedException($"No bounds for {other.Kind}."),
+        };
+        const string NoDropOut = "the customers show no sign of dropping out: fit again when the base has more history";
+        Bound(problems, $"{name} r", r);
+        Bound(problems, $"{name} alpha", alpha);
+        Bound(problems, $"{name} {dropName1}", x1, NoDropOut);
+        Bound(problems, $"{name} {dropName2}", x2, NoDropOut);
         Bound(problems, "Gamma-Gamma p", g.P);
         Bound(problems, "Gamma-Gamma q", g.Q, "spend hardly varies between customers: the spend model is not identified");
         Bound(problems, "Gamma-Gamma gamma", g.Gamma, "spend hardly varies between customers: the spend model is not identified");

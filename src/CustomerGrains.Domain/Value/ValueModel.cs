@@ -19,11 +19,18 @@ public sealed class ValueModel
 
     private readonly Hypergeometric.TransformConstants?[] _curveConstants;
 
-    /// <summary>Creates the model.</summary>
+    /// <summary>Creates the model on BG/NBD.</summary>
     /// <exception cref="ArgumentException">The options are invalid (all failures are listed), or q ≤ 1.</exception>
     public ValueModel(BgNbdParameters bgNbd, GammaGammaParameters gammaGamma, ValueModelOptions options)
+        : this((IRepeatPurchaseModel)bgNbd, gammaGamma, options)
     {
-        ArgumentNullException.ThrowIfNull(bgNbd);
+    }
+
+    /// <summary>Creates the model on a repeat-purchase model (BG/NBD or Pareto/NBD).</summary>
+    /// <exception cref="ArgumentException">The options are invalid (all failures are listed), or q ≤ 1.</exception>
+    public ValueModel(IRepeatPurchaseModel purchases, GammaGammaParameters gammaGamma, ValueModelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(purchases);
         ArgumentNullException.ThrowIfNull(gammaGamma);
         ArgumentNullException.ThrowIfNull(options);
         IReadOnlyList<OptionError> errors = options.Validate();
@@ -34,7 +41,7 @@ public sealed class ValueModel
         }
 
         GammaGamma.RequireFiniteMean(gammaGamma);
-        BgNbdParameters = bgNbd;
+        PurchaseModel = purchases;
         GammaGammaParameters = gammaGamma;
         Options = options;
         PopulationMeanSpend = GammaGamma.PopulationMeanSpend(gammaGamma);
@@ -71,14 +78,17 @@ public sealed class ValueModel
         DiscountedHorizonWeeks = WeeksPerMonth * discountSum;
 
         _curveConstants = new Hypergeometric.TransformConstants?[CachedRepeatCounts];
-        for (int x = 0; x < CachedRepeatCounts; x++)
+        if (purchases is BgNbdParameters bgNbd)
         {
-            _curveConstants[x] = BgNbd.CurveConstants(bgNbd.R + x, bgNbd.A, bgNbd.B + x);
+            for (int x = 0; x < CachedRepeatCounts; x++)
+            {
+                _curveConstants[x] = BgNbd.CurveConstants(bgNbd.R + x, bgNbd.A, bgNbd.B + x);
+            }
         }
     }
 
-    /// <summary>BG/NBD parameters (weeks).</summary>
-    public BgNbdParameters BgNbdParameters { get; }
+    /// <summary>The repeat-purchase model P(alive) and the expected purchases come from: BG/NBD or Pareto/NBD (weeks).</summary>
+    public IRepeatPurchaseModel PurchaseModel { get; }
 
     /// <summary>Gamma-Gamma parameters (q &gt; 1).</summary>
     public GammaGammaParameters GammaGammaParameters { get; }
@@ -101,6 +111,6 @@ public sealed class ValueModel
     /// <summary>(1 + i)^(-m) for months m = 1..M (index m - 1).</summary>
     internal ReadOnlySpan<double> DiscountFactors => _discountFactors;
 
-    /// <summary>The cached 1 - z transformation constants of the conditional curve for x repeat purchases, if any.</summary>
+    /// <summary>The cached 1 - z transformation constants of the BG/NBD conditional curve for x repeat purchases, if any.</summary>
     internal Hypergeometric.TransformConstants? CurveConstants(int x) => x < CachedRepeatCounts ? _curveConstants[x] : null;
 }

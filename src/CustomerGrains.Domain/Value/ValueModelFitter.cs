@@ -26,6 +26,17 @@ public static class ValueModelFitter
             new BgNbdParameters(best[0], best[1], best[2], best[3]), logLikelihood, iterations, converged);
     }
 
+    /// <summary>Fits (r, α, s, β) of the Pareto/NBD model to (x, t_x, T) histories in weeks.</summary>
+    /// <exception cref="ArgumentException">No customers, or an invalid history.</exception>
+    public static FitResult<ParetoNbdParameters> FitParetoNbd(IEnumerable<CalibrationRow> customers)
+    {
+        ParetoNbdLikelihoodData data = ParetoNbdLikelihoodData.Create(customers);
+        (double[] best, double logLikelihood, int iterations, bool converged) =
+            Maximise(v => data.Evaluate(v[0], v[1], v[2], v[3]), 4);
+        return new FitResult<ParetoNbdParameters>(
+            new ParetoNbdParameters(best[0], best[1], best[2], best[3]), logLikelihood, iterations, converged);
+    }
+
     /// <summary>Fits (p, q, γ) of the Gamma-Gamma model to the customers with x &gt; 0 (their mean repeat spend zbar).</summary>
     /// <exception cref="ArgumentException">No customer with x &gt; 0, or one without a positive zbar.</exception>
     public static FitResult<GammaGammaParameters> FitGammaGamma(IEnumerable<CalibrationRow> customers)

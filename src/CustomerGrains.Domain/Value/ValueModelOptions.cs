@@ -35,6 +35,12 @@ public sealed record ValueModelOptions
     /// <summary>Cost of handling one return (at least 0). Default 10.</summary>
     public double CostPerReturn { get; init; } = 10;
 
+    /// <summary>
+    /// The repeat-purchase model <c>fit</c> puts in force when it is not given <c>--model</c>: BgNbd (default), ParetoNbd,
+    /// or Auto (the lower hold-out error; needs a hold-out period). The engine uses the model the stored version chose.
+    /// </summary>
+    public RepeatPurchaseModelChoice RepeatPurchaseModel { get; init; } = RepeatPurchaseModelChoice.BgNbd;
+
     /// <summary>Checks every option and returns all failures (empty when the options are valid).</summary>
     public IReadOnlyList<OptionError> Validate()
     {
@@ -46,6 +52,7 @@ public sealed record ValueModelOptions
         CheckCost(CostPerCallMinute, nameof(CostPerCallMinute));
         CheckCost(CostPerComplaint, nameof(CostPerComplaint));
         CheckCost(CostPerReturn, nameof(CostPerReturn));
+        Check(Enum.IsDefined(RepeatPurchaseModel), nameof(RepeatPurchaseModel), $"must be BgNbd, ParetoNbd or Auto, was {RepeatPurchaseModel}.");
         return errors;
 
         void CheckCost(double value, string name) =>

@@ -7,8 +7,9 @@ namespace CustomerGrains.Domain.Value;
 /// <para>Time: the inputs hold timestamps; T = (now - first purchase) and t_x = (last repeat purchase - first purchase)
 /// are converted to weeks (days / 7), the BG/NBD time unit. A "now" earlier than the last repeat
 /// purchase is treated as that moment (T = t_x).</para>
-/// <para>Expected purchases E(t) = E[Y(t) | x, t_x, T] (BG/NBD) are evaluated at the month boundaries t_m = m·w,
-/// w = 365.25/12/7 weeks, and at the reported horizon, in one batch sharing the ₂F₁ recurrence.</para>
+/// <para>Expected purchases E(t) = E[Y(t) | x, t_x, T] of the value model's repeat-purchase model (BG/NBD, or Pareto/NBD
+/// when the stored model version chose it) are evaluated at the month boundaries t_m = m·w, w = 365.25/12/7 weeks, and at
+/// the reported horizon (for BG/NBD in one batch sharing the ₂F₁ recurrence); P(alive) comes from the same model.</para>
 /// <para>CLV = margin · E[M] · Σ_{m=1..M} (E(t_m) - E(t_{m-1})) / (1 + i)^m, with E[M] the Gamma-Gamma expected net
 /// spend per purchase given the repeat purchases' mean net spend (clamped at 0), and i = (1 + annual rate)^(1/12) - 1.</para>
 /// <para>Expected cost-to-serve = c · Σ_{m=1..M} w / (1 + i)^m, where c = (call minutes · cost per minute + complaints ·
@@ -81,8 +82,13 @@ public static class ValueScorer
         }
 
         double T = Math.Max((now - firstPurchase).TotalDays / DaysPerWeek, tx);
-        BgNbdParameters p = model.BgNbdParameters;
-        return (T, BgNbd.ProbabilityAliveCore(p.R, p.Alpha, p.A, p.B, x, tx, T));
+        double pAlive = model.PurchaseModel switch
+        {
+            BgNbdParameters p => BgNbd.ProbabilityAliveCore(p.R, p.Alpha, p.A, p.B, x, tx, T),
+            ParetoNbdParameters p => ParetoNbd.ProbabilityAliveCore(p.R, p.Alpha, p.S, p.Beta, x, tx, T),
+            var other => other.ProbabilityAlive(x, tx, T),
+        };
+        return (T, pAlive);
     }
 
     /// <summary>P(alive), E[Y(horizon)] and Σ_m (E(t_m) - E(t_{m-1})) (1 + i)^(-m).</summary>
@@ -91,11 +97,10 @@ public static class ValueScorer
     {
         int x = inputs.RepeatPurchaseCount;
         (double T, double pAlive) = Clock(inputs, firstPurchase, now, model);
-        BgNbdParameters p = model.BgNbdParameters;
 
         ReadOnlySpan<double> weeks = model.EvaluationWeeks;
         Span<double> curve = weeks.Length <= Hypergeometric.StackLimit ? stackalloc double[weeks.Length] : new double[weeks.Length];
-        BgNbd.ExpectedPurchasesCurve(p.R + x, p.Alpha + T, p.A, p.B + x, weeks, curve, model.CurveConstants(x));
+        AliveCurve(model, x, T, weeks, curve);
 
         ReadOnlySpan<double> discountFactors = model.DiscountFactors;
         int horizon = model.HorizonIndex;
@@ -112,6 +117,26 @@ public static class ValueScorer
         }
 
         return (pAlive, pAlive * curve[horizon], pAlive * discounted);
+    }
+
+    /// <summary>The expected purchases at each of <paramref name="weeks"/> of a customer alive now (x repeat purchases, age T).</summary>
+    private static void AliveCurve(ValueModel model, int x, double T, ReadOnlySpan<double> weeks, Span<double> curve)
+    {
+        switch (model.PurchaseModel)
+        {
+            case BgNbdParameters p:
+                BgNbd.ExpectedPurchasesCurve(p.R + x, p.Alpha + T, p.A, p.B + x, weeks, curve, model.CurveConstants(x));
+                break;
+            case ParetoNbdParameters p:
+                for (int j = 0; j < weeks.Length; j++)
+                {
+                    curve[j] = ParetoNbd.AliveExpectation(p.R + x, p.Alpha + T, p.S, p.Beta + T, weeks[j]);
+                }
+
+                break;
+            default:
+                throw new NotSupportedException($"No expected-purchases curve for {model.PurchaseModel.Kind}.");
+        }
     }
 
     private static double ExpectedSpend(in ValueInputs inputs, GammaGammaParameters g)

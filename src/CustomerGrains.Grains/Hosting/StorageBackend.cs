@@ -52,6 +52,12 @@ public abstract class StorageBackend
     /// <summary>Applies every schema script not applied before to the databases registered by <see cref="AddDatabases"/>.</summary>
     internal abstract Task<IReadOnlyList<string>> MigrateAsync(IServiceProvider services, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A new interaction log over the databases <see cref="AddDatabases"/> registered in <paramref name="services"/>, for a
+    /// command that reads the log without a silo (<c>fit --calibration-end</c>); the caller disposes it.
+    /// </summary>
+    public abstract IInteractionLog CreateLog(IServiceProvider services);
+
     /// <summary>Registers the interaction log, the snapshot storage named <paramref name="grainStorage"/> and the reminders.</summary>
     internal abstract void AddStorage(ISiloBuilder silo, string grainStorage);
 
@@ -101,12 +107,14 @@ internal sealed class SqliteBackend(IConfiguration configuration) : StorageBacke
         await databases.Grains.TruncateWriteAheadLogAsync(cancellationToken);
     }
 
+    public override IInteractionLog CreateLog(IServiceProvider services) =>
+        ActivatorUtilities.CreateInstance<SqliteInteractionLog>(services, services.GetRequiredService<EmbeddedDatabases>().Log);
+
     internal override void AddStorage(ISiloBuilder silo, string grainStorage)
     {
         var services = silo.Services;
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SqliteReaderThreads>();
-        services.AddSingleton<SqliteInteractionLog>(sp => ActivatorUtilities.CreateInstance<SqliteInteractionLog>(
-            sp, sp.GetRequiredService<EmbeddedDatabases>().Log));
+        services.AddSingleton(sp => (SqliteInteractionLog)CreateLog(sp));
         services.AddSingleton<IInteractionLog>(sp => sp.GetRequiredService<SqliteInteractionLog>());
         silo.AddAdoNetGrainStorage(grainStorage, (OptionsBuilder<AdoNetGrainStorageOptions> options) =>
             options.Configure<EmbeddedDatabases>((o, databases) =>
@@ -155,6 +163,8 @@ internal sealed class PostgresBackend(PostgresOptions options) : StorageBackend
 
     internal override Task<IReadOnlyList<string>> MigrateAsync(IServiceProvider services, CancellationToken cancellationToken) =>
         services.GetRequiredService<PostgresDatabase>().MigrateAsync(cancellationToken);
+
+    public override IInteractionLog CreateLog(IServiceProvider services) => ActivatorUtilities.CreateInstance<PostgresInteractionLog>(services);
 
     internal override void AddStorage(ISiloBuilder silo, string grainStorage)
     {

@@ -14,10 +14,10 @@ namespace CustomerGrains.Grains.Rules;
 /// lifecycle and need options. Grains read <see cref="Current"/> from memory on every call; a background
 /// refresh swaps in new stored versions, so a new fit or policy reaches every silo without a restart.
 /// </summary>
-public sealed class RulesContext(IOptions<ValueOptions> value, IOptions<LifecycleOptions> lifecycle, IOptions<NeedOptions> needs)
+public sealed class RulesContext(IOptions<ValueModelOptions> value, IOptions<LifecycleOptions> lifecycle, IOptions<NeedOptions> needs)
 {
     private volatile EngineRules current = new(
-        ScoringModel.Default(value.Value.ToModelOptions()), Policy.Default, lifecycle.Value, needs.Value);
+        ScoringModel.Default(value.Value), Policy.Default, lifecycle.Value, needs.Value);
 
     public EngineRules Current => current;
 
@@ -27,8 +27,8 @@ public sealed class RulesContext(IOptions<ValueOptions> value, IOptions<Lifecycl
     /// </summary>
     public ScoringModel InstallScoring(StoredModel? model, StoredPopulation? population)
     {
-        var fallback = ScoringModel.Default(value.Value.ToModelOptions());
-        var valueModel = model is null ? fallback.Model : new ValueModel(model.Model.BgNbd, model.Model.GammaGamma, value.Value.ToModelOptions());
+        var fallback = ScoringModel.Default(value.Value);
+        var valueModel = model is null ? fallback.Model : model.Model.ValueModel(value.Value);
         var problems = model is null ? [] : ModelCheck.Problems(valueModel);
         if (problems.Count > 0)
         {

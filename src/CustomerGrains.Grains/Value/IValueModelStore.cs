@@ -3,14 +3,37 @@ using CustomerGrains.Domain.Value;
 
 namespace CustomerGrains.Grains.Value;
 
-/// <summary>A fitted pair of models as stored: parameters, likelihoods, where they came from.</summary>
+/// <summary>
+/// A fitted set of models as stored: parameters, likelihoods, where they came from, and which repeat-purchase model the
+/// engine uses (<see cref="Kind"/>; BG/NBD for versions stored before the choice existed) with the evidence for it.
+/// </summary>
 public sealed record FittedModel(
     BgNbdParameters BgNbd,
     double? BgNbdLogLikelihood,
     GammaGammaParameters GammaGamma,
     double? GammaGammaLogLikelihood,
     int Customers,
-    string Source);
+    string Source)
+{
+    /// <summary>The repeat-purchase model the engine scores with.</summary>
+    public RepeatPurchaseModelKind Kind { get; init; } = RepeatPurchaseModelKind.BgNbd;
+
+    /// <summary>The Pareto/NBD fit, when one was made (required when <see cref="Kind"/> is ParetoNbd).</summary>
+    public ParetoNbdParameters? ParetoNbd { get; init; }
+
+    public double? ParetoNbdLogLikelihood { get; init; }
+
+    /// <summary>Why <see cref="Kind"/> was chosen: the candidates' likelihoods and hold-out errors.</summary>
+    public ModelEvidence? Evidence { get; init; }
+
+    /// <summary>The repeat-purchase model of <see cref="Kind"/>.</summary>
+    public IRepeatPurchaseModel PurchaseModel => Kind == RepeatPurchaseModelKind.ParetoNbd
+        ? ParetoNbd ?? throw new InvalidOperationException("The model version chose Pareto/NBD but holds no Pareto/NBD parameters.")
+        : BgNbd;
+
+    /// <summary>The value model the engine scores with under <paramref name="options"/>.</summary>
+    public ValueModel ValueModel(ValueModelOptions options) => new(PurchaseModel, GammaGamma, options);
+}
 
 /// <summary>A stored model version.</summary>
 public sealed record StoredModel(long Version, DateTimeOffset CreatedAt, FittedModel Model);

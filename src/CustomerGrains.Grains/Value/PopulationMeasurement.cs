@@ -4,7 +4,8 @@ using Microsoft.Extensions.Options;
 namespace CustomerGrains.Grains.Value;
 
 /// <summary>Measures the whole customer base under the current model and stores the result as a new population version.</summary>
-public sealed class PopulationMeasurement(ICustomerReadModel readModel, IValueModelStore store, IOptions<ValueOptions> options, TimeProvider time)
+public sealed class PopulationMeasurement(
+    ICustomerReadModel readModel, IValueModelStore store, IOptions<ValueModelOptions> modelOptions, IOptions<ValueOptions> options, TimeProvider time)
 {
     /// <summary>
     /// Whether the stored population cannot stand for the customer base: none was measured, it was measured under another
@@ -28,8 +29,8 @@ public sealed class PopulationMeasurement(ICustomerReadModel readModel, IValueMo
         var now = time.GetUtcNow();
         var latest = await store.LatestModelAsync(cancellationToken);
         var model = latest is null
-            ? ScoringModel.Default(options.Value.ToModelOptions()).Model
-            : new ValueModel(latest.Model.BgNbd, latest.Model.GammaGamma, options.Value.ToModelOptions());
+            ? ScoringModel.Default(modelOptions.Value).Model
+            : latest.Model.ValueModel(modelOptions.Value);
         var customers = new List<ValueInputs>();
         var traits = new List<IReadOnlyDictionary<string, double>?>();
         await foreach (var member in readModel.ReadPopulationAsync(cancellationToken))

@@ -17,22 +17,9 @@ public sealed class PostgresValueModelStore(PostgresDatabase database) : IValueM
     public async Task<StoredModel?> LatestModelAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("""
-            SELECT version, created_at, source, customers, bgnbd_r, bgnbd_alpha, bgnbd_a, bgnbd_b, bgnbd_ll, gg_p, gg_q, gg_gamma, gg_ll
-            FROM value_model ORDER BY version DESC LIMIT 1
-            """, connection);
+        await using var command = new NpgsqlCommand(ValueModelSql.Latest, connection);
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await r.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-        return new StoredModel(r.GetInt64(0), PostgresValues.Time(r, 1), new FittedModel(
-            new BgNbdParameters(r.GetDouble(4), r.GetDouble(5), r.GetDouble(6), r.GetDouble(7)),
-            r.IsDBNull(8) ? null : r.GetDouble(8),
-            new GammaGammaParameters(r.GetDouble(9), r.GetDouble(10), r.GetDouble(11)),
-            r.IsDBNull(12) ? null : r.GetDouble(12),
-            r.GetInt32(3),
-            r.GetString(2)));
+        return await r.ReadAsync(cancellationToken) ? ValueModelSql.Read(r, PostgresValues.Time) : null;
     }
 
     public async Task<StoredPopulation?> LatestPopulationAsync(CancellationToken cancellationToken)
@@ -54,24 +41,14 @@ public sealed class PostgresValueModelStore(PostgresDatabase database) : IValueM
     {
         ArgumentNullException.ThrowIfNull(model);
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("""
-            INSERT INTO value_model (created_at, source, customers, bgnbd_r, bgnbd_alpha, bgnbd_a, bgnbd_b, bgnbd_ll, gg_p, gg_q, gg_gamma, gg_ll)
-            VALUES (@at, @source, @customers, @r, @alpha, @a, @b, @bll, @p, @q, @gamma, @gll)
-            RETURNING version
-            """, connection);
-        var p = command.Parameters;
-        p.AddWithValue("at", at.UtcDateTime);
-        p.AddWithValue("source", model.Source);
-        p.AddWithValue("customers", model.Customers);
-        p.AddWithValue("r", model.BgNbd.R);
-        p.AddWithValue("alpha", model.BgNbd.Alpha);
-        p.AddWithValue("a", model.BgNbd.A);
-        p.AddWithValue("b", model.BgNbd.B);
-        p.Add(PostgresValues.Double("bll", model.BgNbdLogLikelihood));
-        p.AddWithValue("p", model.GammaGamma.P);
-        p.AddWithValue("q", model.GammaGamma.Q);
-        p.AddWithValue("gamma", model.GammaGamma.Gamma);
-        p.Add(PostgresValues.Double("gll", model.GammaGammaLogLikelihood));
+        await using var command = new NpgsqlCommand(ValueModelSql.Insert, connection);
+        command.Parameters.AddWithValue("at", at.UtcDateTime);
+        foreach (var (name, type, value) in ValueModelSql.Values(model))
+        {
+            command.Parameters.Add(type == typeof(string) ? PostgresValues.Text(name, (string?)value)
+                : type == typeof(int) ? new NpgsqlParameter(name, NpgsqlDbType.Integer) { Value = value }
+                : PostgresValues.Double(name, (double?)value));
+        }
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 

@@ -23,22 +23,9 @@ public sealed class SqliteValueModelStore(EmbeddedDatabases databases) : IValueM
         database.WithConnectionAsync(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = """
-                SELECT version, created_at, source, customers, bgnbd_r, bgnbd_alpha, bgnbd_a, bgnbd_b, bgnbd_ll, gg_p, gg_q, gg_gamma, gg_ll
-                FROM value_model ORDER BY version DESC LIMIT 1
-                """;
+            command.CommandText = ValueModelSql.Latest;
             await using var r = await command.ExecuteReaderAsync(ct);
-            if (!await r.ReadAsync(ct))
-            {
-                return null;
-            }
-            return new StoredModel(r.GetInt64(0), SqliteDatabase.ParseTime(r.GetString(1)), new FittedModel(
-                new BgNbdParameters(r.GetDouble(4), r.GetDouble(5), r.GetDouble(6), r.GetDouble(7)),
-                r.IsDBNull(8) ? null : r.GetDouble(8),
-                new GammaGammaParameters(r.GetDouble(9), r.GetDouble(10), r.GetDouble(11)),
-                r.IsDBNull(12) ? null : r.GetDouble(12),
-                r.GetInt32(3),
-                r.GetString(2)));
+            return await r.ReadAsync(ct) ? ValueModelSql.Read(r, (reader, i) => SqliteDatabase.ParseTime(reader.GetString(i))) : null;
         }, cancellationToken);
 
     public Task<StoredPopulation?> LatestPopulationAsync(CancellationToken cancellationToken) =>
@@ -60,23 +47,12 @@ public sealed class SqliteValueModelStore(EmbeddedDatabases databases) : IValueM
         database.WriteAsync(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = """
-                INSERT INTO value_model (created_at, source, customers, bgnbd_r, bgnbd_alpha, bgnbd_a, bgnbd_b, bgnbd_ll, gg_p, gg_q, gg_gamma, gg_ll)
-                VALUES ($at, $source, $customers, $r, $alpha, $a, $b, $bll, $p, $q, $gamma, $gll)
-                RETURNING version
-                """;
-            command.Parameters.AddWithValue("$at", SqliteDatabase.Time(at));
-            command.Parameters.AddWithValue("$source", model.Source);
-            command.Parameters.AddWithValue("$customers", model.Customers);
-            command.Parameters.AddWithValue("$r", model.BgNbd.R);
-            command.Parameters.AddWithValue("$alpha", model.BgNbd.Alpha);
-            command.Parameters.AddWithValue("$a", model.BgNbd.A);
-            command.Parameters.AddWithValue("$b", model.BgNbd.B);
-            command.Parameters.AddWithValue("$bll", (object?)model.BgNbdLogLikelihood ?? DBNull.Value);
-            command.Parameters.AddWithValue("$p", model.GammaGamma.P);
-            command.Parameters.AddWithValue("$q", model.GammaGamma.Q);
-            command.Parameters.AddWithValue("$gamma", model.GammaGamma.Gamma);
-            command.Parameters.AddWithValue("$gll", (object?)model.GammaGammaLogLikelihood ?? DBNull.Value);
+            command.CommandText = ValueModelSql.Insert;
+            command.Parameters.AddWithValue("@at", SqliteDatabase.Time(at));
+            foreach (var (name, _, value) in ValueModelSql.Values(model))
+            {
+                command.Parameters.AddWithValue("@" + name, value ?? DBNull.Value);
+            }
             return (long)(await command.ExecuteScalarAsync(ct))!;
         }, cancellationToken);
 

@@ -21,6 +21,7 @@ internal static class CommandServices
             _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
             _ = services.GetRequiredService<IOptions<InteractionLogOptions>>().Value;
             _ = services.GetRequiredService<IOptions<ValueOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<Domain.Value.ValueModelOptions>>().Value;
             return services;
         }
         catch (OptionsValidationException ex)
@@ -29,6 +30,13 @@ internal static class CommandServices
             {
                 Console.Error.WriteLine($"configuration: {failure}");
             }
+            services?.Dispose();
+            return null;
+        }
+        catch (InvalidOperationException ex) when (ex.InnerException is FormatException format)
+        {
+            // A value the binder cannot convert (a number, duration or one of a list of names): the key, the value and why.
+            Console.Error.WriteLine($"configuration: {ex.Message} {format.Message}");
             services?.Dispose();
             return null;
         }

@@ -35,9 +35,30 @@ public sealed class ValueScorerTests
         ValueScore score = ValueScorer.Compute(inputs, Now, Model, Rfm, Tiers);
 
         (double x, double tx, double t) = (2, 213 / 7.0, 272 / 7.0);
-        Approx.Relative(BgNbd.ProbabilityAlive(Model.BgNbdParameters, 2, tx, t), score.PAlive, 1e-12, "P(alive)");
-        Approx.Relative(BgNbd.ConditionalExpectedPurchases(Model.BgNbdParameters, 52, 2, tx, t), score.ExpectedPurchases, 1e-10, "E[Y(52)]");
+        Approx.Relative(BgNbd.ProbabilityAlive(((BgNbdParameters)Model.PurchaseModel), 2, tx, t), score.PAlive, 1e-12, "P(alive)");
+        Approx.Relative(BgNbd.ConditionalExpectedPurchases(((BgNbdParameters)Model.PurchaseModel), 52, 2, tx, t), score.ExpectedPurchases, 1e-10, "E[Y(52)]");
         Approx.Relative(GammaGamma.ConditionalExpectedSpend(Model.GammaGammaParameters, (int)x, 22.35), score.ExpectedSpend, 1e-12, "E[M]");
+    }
+
+    [Fact]
+    public void A_model_on_Pareto_NBD_scores_P_alive_expected_purchases_and_CLV_from_Pareto_NBD()
+    {
+        var pareto = new ParetoNbdParameters(0.55315, 10.57633, 0.60625, 11.67150);
+        var model = new ValueModel(pareto, Model.GammaGammaParameters, new ValueModelOptions());
+        ValueInputs inputs = Customer(repeats: 2, firstDaysAgo: 272, lastRepeatDaysAgo: 59, netPerRepeat: 22.35);
+
+        ValueScore score = ValueScorer.Compute(inputs, Now, model, Rfm, Tiers);
+        ValueScore bgNbd = ValueScorer.Compute(inputs, Now, Model, Rfm, Tiers);
+
+        (double tx, double t) = (213 / 7.0, 272 / 7.0);
+        Approx.Relative(pareto.ProbabilityAlive(2, tx, t), score.PAlive, 1e-12, "P(alive)");
+        Approx.Relative(pareto.ProbabilityAlive(2, tx, t), ValueScorer.PAlive(inputs, Now, model), 1e-12, "P(alive) alone");
+        Approx.Relative(pareto.ConditionalExpectedPurchases(52, 2, tx, t), score.ExpectedPurchases, 1e-10, "E[Y(52)]");
+        Assert.NotEqual(bgNbd.PAlive, score.PAlive);
+        // CLV discounts month by month: below the undiscounted margin · E[M] · E[Y(36 months)], and above the same at 10 %/year for 3 years.
+        double undiscounted = 0.3 * score.ExpectedSpend * pareto.ConditionalExpectedPurchases(36 * ValueModel.WeeksPerMonth, 2, tx, t);
+        Assert.InRange(score.Clv, undiscounted / Math.Pow(1.1, 3), undiscounted);
+        Assert.Empty(ModelCheck.Problems(model));
     }
 
     [Theory]
@@ -67,7 +88,7 @@ public sealed class ValueScorerTests
     public void CLV_is_the_discounted_margin_on_monthly_expected_purchases()
     {
         ValueInputs inputs = Customer(repeats: 5, firstDaysAgo: 300, lastRepeatDaysAgo: 20, netPerRepeat: 40);
-        BgNbdParameters p = Model.BgNbdParameters;
+        BgNbdParameters p = ((BgNbdParameters)Model.PurchaseModel);
         (double tx, double t) = (280 / 7.0, 300 / 7.0);
         double monthlyRate = Math.Pow(1.10, 1.0 / 12) - 1;
         double discounted = 0;

@@ -1,0 +1,47 @@
+using CustomerGrains.Domain.Value;
+using CustomerGrains.Grains.Hosting;
+using CustomerGrains.Grains.Value;
+using CustomerGrains.Testing;
+using Microsoft.Data.Sqlite;
+
+namespace CustomerGrains.Grains.Tests.Value;
+
+public sealed class SqliteValueModelStoreTests
+{
+    [Fact]
+    public async Task A_model_version_keeps_its_chosen_repeat_purchase_model_and_the_evidence_for_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var data = new TempDirectory("model-evidence");
+        var databases = EmbeddedDatabases.In(data.Path);
+        await databases.Log.MigrateAsync(ct);
+        var store = new SqliteValueModelStore(databases);
+        var at = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+        var bgNbd = new BgNbdParameters(0.243, 4.414, 0.793, 2.426);
+        var pareto = new ParetoNbdParameters(0.553, 10.578, 0.606, 11.669);
+        var evidence = new ModelEvidence(
+            RepeatPurchaseModelChoice.Auto, RepeatPurchaseModelKind.ParetoNbd, "Pareto/NBD has the lower hold-out error.",
+            new DateOnly(1997, 9, 30), new DateOnly(1998, 6, 30),
+            [
+                new CandidateEvidence(RepeatPurchaseModelKind.BgNbd, bgNbd.Describe(), -9582.43, new HoldoutErrors(1882, 1653.4, 0.224, 0.785)),
+                new CandidateEvidence(RepeatPurchaseModelKind.ParetoNbd, pareto.Describe(), -9594.98, new HoldoutErrors(1882, 1665.5, 0.101, 0.755)),
+            ]);
+        var plain = new FittedModel(bgNbd, -9582.43, new GammaGammaParameters(6.25, 3.74, 15.44), -4055.9, 2357, "summary.csv");
+
+        await store.SaveModelAsync(plain, at, ct);
+        var before = await store.LatestModelAsync(ct);
+        await store.SaveModelAsync(plain with { Kind = RepeatPurchaseModelKind.ParetoNbd, ParetoNbd = pareto, ParetoNbdLogLikelihood = -9594.98, Evidence = evidence }, at, ct);
+        var latest = await store.LatestModelAsync(ct);
+
+        Assert.Equal(RepeatPurchaseModelKind.BgNbd, before!.Model.Kind);
+        Assert.Null(before.Model.Evidence);
+        Assert.Equal(before.Model.BgNbd, before.Model.PurchaseModel);
+        Assert.Equal(RepeatPurchaseModelKind.ParetoNbd, latest!.Model.Kind);
+        Assert.Equal(pareto, latest.Model.PurchaseModel);
+        Assert.Equal(-9594.98, latest.Model.ParetoNbdLogLikelihood);
+        Assert.Equal(evidence with { Candidates = [] }, latest.Model.Evidence! with { Candidates = [] });
+        Assert.Equal(evidence.Candidates, latest.Model.Evidence!.Candidates);
+        Assert.Equal(RepeatPurchaseModelKind.ParetoNbd, latest.Model.ValueModel(new ValueModelOptions()).PurchaseModel.Kind);
+        SqliteConnection.ClearAllPools();
+    }
+}
