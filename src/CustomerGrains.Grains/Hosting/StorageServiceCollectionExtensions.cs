@@ -34,9 +34,7 @@ public static class StorageServiceCollectionExtensions
         services.AddValidatedOptions<StorageOptions>(configuration, StorageOptions.Section);
         services.AddValidatedOptions<InteractionLogOptions>(configuration, InteractionLogOptions.Section);
         services.AddValidatedOptions<ValueOptions>(configuration, ValueOptions.Section);
-        services.AddOptions<ValueModelOptions>().Bind(configuration.GetSection(ValueOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ValueModelOptions>>(new DomainOptionsValidator<ValueModelOptions>(
-            ValueOptions.Section, o => o.Validate().Select(e => $"{e.Name} {e.Reason}")));
+        services.AddValidatedOptions<ValueModelOptions>(configuration, ValueOptions.Section, o => o.Validate().Select(e => $"{e.Name} {e.Reason}"));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new LogPartitioner(sp.GetRequiredService<IOptions<InteractionLogOptions>>().Value.Partitions));
 

@@ -79,7 +79,13 @@ internal static class HostCommands
             "settings as --Section:Key=value (e.g. --Storage:DataDirectory=/var/lib/customergrains).");
 
         var summaryCsv = new Option<FileInfo>("--summary-csv") { Description = "a CDNOW-format summary CSV to fit instead of the customer base", HelpName = "FILE" };
-        root.Add(Passing(new FitCommand(), settings, summaryCsv));
+        var transactions = new Option<FileInfo>("--transactions") { Description = "a transactions file to fit instead of the customer base: CDNOW's own format, or CSV customer,date,amount", HelpName = "FILE" };
+        var calibrationEnd = new Option<string>("--calibration-end") { Description = "fit on purchases up to this day (YYYY-MM-DD)", HelpName = "DATE" };
+        var holdoutEnd = new Option<string>("--holdout-end") { Description = "compare the predictions with the purchases after the calibration end up to this day (YYYY-MM-DD)", HelpName = "DATE" };
+        var model = new Option<string>("--model") { Description = "the repeat-purchase model put in force: bgnbd, paretonbd, or auto (the better hold-out error; needs --holdout-end)", HelpName = "MODEL" };
+        model.AcceptOnlyFromAmong("bgnbd", "paretonbd", "auto");
+        var reportDir = new Option<DirectoryInfo>("--report-dir") { Description = $"where the hold-out report is written (default {FitRequest.DefaultReportDirectory})", HelpName = "DIR" };
+        root.Add(Passing(new FitCommand(), settings, summaryCsv, transactions, calibrationEnd, holdoutEnd, model, reportDir));
 
         var db = new Command("db", "storage commands");
         db.Add(Passing(new DbMigrateCommand(), settings));
