@@ -93,6 +93,7 @@ public static class HostExtensions
         api.MapSegmentEndpoints();
         api.MapPrivacyEndpoints();
         api.MapDecisionEndpoints();
+        api.MapExplainEndpoints();
         api.MapPolicyEndpoints();
         api.MapAlertEndpoints();
         api.MapPopulationEndpoints();

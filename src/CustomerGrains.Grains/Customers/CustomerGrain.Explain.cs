@@ -1,0 +1,78 @@
+using CustomerGrains.Abstractions;
+using CustomerGrains.Domain.Decisions;
+using CustomerGrains.Domain.State;
+
+namespace CustomerGrains.Grains.Customers;
+
+/// <summary>Explanations and the timeline: the customer's log replayed with the engine's own rules.</summary>
+internal sealed partial class CustomerGrain
+{
+    public async Task<Explanation?> ExplainAsync(ExplainQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var now = time.GetUtcNow();
+        var at = query.AsOf ?? now;
+        if (at > now)
+        {
+            throw new ArgumentOutOfRangeException(nameof(query), at,
+                $"asOf {at:O} is in the future (now is {now:O}); an explanation is of what the engine says now or said before.");
+        }
+        // The channel is checked as a decision checks it; the moment is this query's own rule.
+        var (context, current) = Read(new DecisionQuery { Channel = query.Channel, Reason = query.Reason });
+        context = context with { Now = at };
+        if (customer.AppliedEvents == 0)
+        {
+            return null;
+        }
+        if (customer.LastEventAt is not { } last || at >= last)
+        {
+            return current.Explain(customer, context) with { VersionsNote = CurrentVersions };
+        }
+        var replayed = new CustomerState(customer.CustomerId);
+        foreach (var (_, e) in await HistoryAsync())
+        {
+            if (e.OccurredAt <= at)
+            {
+                current.Apply(replayed, e, ex => LogAssessmentFailed(ex, customer.CustomerId, current.Scoring.ModelVersion));
+            }
+        }
+        return replayed.AppliedEvents == 0
+            ? null
+            : current.Explain(replayed, context) with { Replayed = true, VersionsNote = CurrentVersions };
+    }
+
+    public async Task<Timeline?> GetTimelineAsync(TimelineQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Problems() is { Count: > 0 } problems)
+        {
+            throw new ArgumentOutOfRangeException(nameof(query), string.Join("; ", problems));
+        }
+        if (customer.AppliedEvents == 0)
+        {
+            return null;
+        }
+        var current = rules.Current;
+        return CustomerTimeline.Of(customer.CustomerId, await HistoryAsync(), current, time.GetUtcNow(), query.After, query.Limit,
+            ex => LogAssessmentFailed(ex, customer.CustomerId, current.Scoring.ModelVersion));
+    }
+
+    private const string CurrentVersions =
+        "current: the value model, population and policy in force now; the stores keep every version with the time it was installed, but past versions are not loaded for a replay";
+
+    /// <summary>The customer's readable events up to the last one applied, in the log's order (erased, quarantined and unreadable records left out).</summary>
+    private async Task<List<LoggedEvent>> HistoryAsync()
+    {
+        var upTo = lastSequence;
+        var records = await log.ReadCustomerAsync(customer.CustomerId, 0, CancellationToken.None);
+        var events = new List<LoggedEvent>(records.Count);
+        foreach (var record in records)
+        {
+            if (record.Sequence <= upTo && Readable(record) is { } e)
+            {
+                events.Add(new LoggedEvent(record.Sequence, e));
+            }
+        }
+        return events;
+    }
+}
