@@ -72,6 +72,7 @@ public sealed class ExplainTests(SharedHost host)
         // Only the hour on the phone by then: costs, no value.
         Assert.Equal(("D", "tier.D"), (prospect.GetProperty("tier").GetProperty("tier").GetString(), Rule(prospect.GetProperty("tier"))));
         Assert.True(prospect.GetProperty("replayed").GetBoolean());
+        Assert.StartsWith("inForceAtAsOf", prospect.GetProperty("versionsNote").GetString(), StringComparison.Ordinal);
         Assert.Equal(1, prospect.GetProperty("eventsApplied").GetInt32());
         Assert.Equal(EventJson.Stamp(start.AddDays(5)), EventJson.Stamp(prospect.GetProperty("asOf").GetDateTimeOffset()));
         Assert.Equal("exploration", explorer.GetProperty("stage").GetProperty("stage").GetString());

@@ -24,9 +24,14 @@ internal sealed partial class CustomerGrain
         {
             return null;
         }
+        var versions = CurrentVersions;
+        if (query.AsOf is not null)
+        {
+            (current, versions) = await rulesHistory.AtAsync(at, CancellationToken.None);
+        }
         if (customer.LastEventAt is not { } last || at >= last)
         {
-            return current.Explain(customer, context) with { VersionsNote = CurrentVersions };
+            return current.Explain(customer, context) with { VersionsNote = versions };
         }
         var replayed = new CustomerState(customer.CustomerId);
         foreach (var (_, e) in await HistoryAsync())
@@ -38,7 +43,7 @@ internal sealed partial class CustomerGrain
         }
         return replayed.AppliedEvents == 0
             ? null
-            : current.Explain(replayed, context) with { Replayed = true, VersionsNote = CurrentVersions };
+            : current.Explain(replayed, context) with { Replayed = true, VersionsNote = versions };
     }
 
     public async Task<Timeline?> GetTimelineAsync(TimelineQuery query)
@@ -57,8 +62,7 @@ internal sealed partial class CustomerGrain
             ex => LogAssessmentFailed(ex, customer.CustomerId, current.Scoring.ModelVersion));
     }
 
-    private const string CurrentVersions =
-        "current: the value model, population and policy in force now; the stores keep every version with the time it was installed, but past versions are not loaded for a replay";
+    private const string CurrentVersions = "current: the value model, population, policy and options in force now";
 
     /// <summary>The customer's readable events up to the last one applied, in the log's order (erased, quarantined and unreadable records left out).</summary>
     private async Task<List<LoggedEvent>> HistoryAsync()

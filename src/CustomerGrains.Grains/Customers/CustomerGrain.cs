@@ -35,6 +35,7 @@ internal sealed partial class CustomerGrain(
     IOptions<SnapshotOptions> snapshotOptions,
     IOptions<CardOptions> cardOptions,
     RulesContext rules,
+    RulesHistory rulesHistory,
     ICustomerReadModel readModel,
     ICustomerAlerts alerts,
     PhoneNumberNormalizer phoneNumbers,

@@ -19,6 +19,7 @@ internal static class RulesServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<NeedOptions>>(new DomainOptionsValidator<NeedOptions>("Needs", o => o.Validate()));
         services.AddValidatedOptions<MaintenanceOptions>(configuration, MaintenanceOptions.Section);
         services.AddSingleton<RulesContext>();
+        services.AddSingleton<RulesHistory>();
         services.AddHostedService<RulesRefresher>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MaintenanceScheduler>();
         return services;
