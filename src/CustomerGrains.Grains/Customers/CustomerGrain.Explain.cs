@@ -38,7 +38,7 @@ internal sealed partial class CustomerGrain
         {
             if (e.OccurredAt <= at)
             {
-                current.Apply(replayed, e, ex => LogAssessmentFailed(ex, customer.CustomerId, current.Scoring.ModelVersion));
+                current.Apply(replayed, e, stageFailed ??= StageFailed);
             }
         }
         return replayed.AppliedEvents == 0
@@ -57,9 +57,8 @@ internal sealed partial class CustomerGrain
         {
             return null;
         }
-        var current = rules.Current;
-        return CustomerTimeline.Of(customer.CustomerId, await HistoryAsync(), current, time.GetUtcNow(), query.After, query.Limit,
-            ex => LogAssessmentFailed(ex, customer.CustomerId, current.Scoring.ModelVersion));
+        return CustomerTimeline.Of(customer.CustomerId, await HistoryAsync(), rules.Current, time.GetUtcNow(), query.After, query.Limit,
+            stageFailed ??= StageFailed);
     }
 
     private const string CurrentVersions = "current: the value model, population, policy and options in force now";

@@ -55,6 +55,7 @@ internal sealed partial class CustomerGrain(
     private readonly Watchers watchers = new();
     private Quarantine quarantine = new([]);
     private bool active;
+    private Action<Exception>? stageFailed;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -181,8 +182,7 @@ internal sealed partial class CustomerGrain(
         }
         try
         {
-            var current = rules.Current;
-            current.Apply(customer, e, ex => LogAssessmentFailed(ex, customer.CustomerId, current.Scoring.ModelVersion));
+            rules.Current.Apply(customer, e, stageFailed ??= StageFailed);
             EngineMetrics.EventsApplied.Add(1);
         }
         catch (Exception ex) when (ex is ArithmeticException or ArgumentException or InvalidOperationException or FormatException)
@@ -192,6 +192,9 @@ internal sealed partial class CustomerGrain(
             EngineMetrics.EventsQuarantined.Add(1);
         }
     }
+
+    /// <summary>The stage could not be evaluated while applying an event: logged; it is evaluated again on the next event or sweep.</summary>
+    private void StageFailed(Exception ex) => LogAssessmentFailed(ex, customer.CustomerId, rules.Current.Scoring.ModelVersion);
 
     /// <summary>The event a record holds, or null for an erased or quarantined record and one that no longer parses.</summary>
     private InteractionEvent? Readable(LogRecord record)
