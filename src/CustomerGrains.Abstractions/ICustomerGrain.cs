@@ -47,6 +47,26 @@ public interface ICustomerGrain : IGrainWithStringKey
     Task<ScreenPopCard?> GetScreenPopCardAsync(string e164);
 
     /// <summary>
+    /// Why the engine says what it says of the customer (tier, stage, service, marketing mode, selection quadrant, each
+    /// action): the inputs and the rule of each, as of now or a past <see cref="ExplainQuery.AsOf"/>. A past moment before
+    /// the customer's latest event is answered by replaying the customer's log up to it (events that occurred by then).
+    /// Null when no event of this customer had been applied by that moment. Throws <see cref="ArgumentException"/> for an
+    /// unknown channel and <see cref="ArgumentOutOfRangeException"/> for a moment in the future.
+    /// </summary>
+    [ReadOnly]
+    [Alias("Explain")]
+    Task<Explanation?> ExplainAsync(ExplainQuery query);
+
+    /// <summary>
+    /// A page of the customer's history: the events in log order, each with the tier, stage, marketing mode and selection
+    /// quadrant changes it caused (and those time alone caused before it). Null when no event of this customer has been
+    /// applied. Throws <see cref="ArgumentOutOfRangeException"/> for a negative cursor or a limit outside 1..<see cref="TimelineQuery.MaxLimit"/>.
+    /// </summary>
+    [ReadOnly]
+    [Alias("GetTimeline")]
+    Task<Timeline?> GetTimelineAsync(TimelineQuery query);
+
+    /// <summary>
     /// Tells <paramref name="agentId"/>'s agent grain of every change to this customer for <paramref name="duration"/>
     /// (while the customer is on the agent's call); the customer stays in memory that long.
     /// </summary>
@@ -104,4 +124,47 @@ public sealed record DecisionQuery
     [Id(2)] public DateTimeOffset? AsOf { get; init; }
     /// <summary>Decide under this policy instead of the one in force, without installing it.</summary>
     [Id(3)] public Policy? CandidatePolicy { get; init; }
+}
+
+/// <summary>What an explanation is asked for: the contact's channel (default phone) and reason, and optionally a past moment.</summary>
+[GenerateSerializer, Immutable, Alias("CustomerGrains.ExplainQuery")]
+public sealed record ExplainQuery
+{
+    /// <summary>The contact channel: phone, email, chat, store, web or app.</summary>
+    [Id(0)] public string Channel { get; init; } = "phone";
+    /// <summary>Why the customer is in contact (free text).</summary>
+    [Id(1)] public string? Reason { get; init; }
+    /// <summary>Explain as of this moment (not later than now) instead of now.</summary>
+    [Id(2)] public DateTimeOffset? AsOf { get; init; }
+}
+
+/// <summary>Which page of a customer's timeline: the events after sequence number <see cref="After"/>, at most <see cref="Limit"/>.</summary>
+[GenerateSerializer, Immutable, Alias("CustomerGrains.TimelineQuery")]
+public sealed record TimelineQuery
+{
+    /// <summary>The most events one page holds.</summary>
+    public const int MaxLimit = 500;
+
+    /// <summary>The events one page holds unless asked otherwise.</summary>
+    public const int DefaultLimit = 50;
+
+    /// <summary>The cursor: the sequence number of the last event already seen (0 for the first page).</summary>
+    [Id(0)] public long After { get; init; }
+    /// <summary>At most this many events (1..<see cref="MaxLimit"/>).</summary>
+    [Id(1)] public int Limit { get; init; } = DefaultLimit;
+
+    /// <summary>What is wrong with this query (<c>field: message</c>), empty when it is valid.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>(2);
+        if (After < 0)
+        {
+            problems.Add($"cursor: {After} is negative; it is the sequence number of the last event seen (0 for the first page)");
+        }
+        if (Limit is < 1 or > MaxLimit)
+        {
+            problems.Add($"limit: {Limit} is outside 1..{MaxLimit}");
+        }
+        return problems;
+    }
 }

@@ -43,6 +43,22 @@ public interface IServiceApiGrain : IGrainWithIntegerKey
     [Alias("GetDecision")]
     Task<Domain.Decisions.Decision?> GetDecisionAsync(string customerId, DecisionQuery query, string caller);
 
+    /// <summary>
+    /// One customer's explanation (as <c>GET /api/customers/{id}/explain</c>), or null; audited for <paramref name="caller"/>.
+    /// Throws as <see cref="ICustomerGrain.ExplainAsync"/> does for an unknown channel or a future moment.
+    /// </summary>
+    [ReadOnly]
+    [Alias("Explain")]
+    Task<Domain.Decisions.Explanation?> ExplainAsync(string customerId, ExplainQuery query, string caller);
+
+    /// <summary>
+    /// A page of one customer's timeline (as <c>GET /api/customers/{id}/timeline</c>), or null; audited for <paramref name="caller"/>.
+    /// Throws as <see cref="ICustomerGrain.GetTimelineAsync"/> does for bad paging.
+    /// </summary>
+    [ReadOnly]
+    [Alias("GetTimeline")]
+    Task<Domain.Decisions.Timeline?> GetTimelineAsync(string customerId, TimelineQuery query, string caller);
+
     /// <summary>A page of the customers of <paramref name="query"/> with their count (as <c>GET /api/customers</c>), or its problems; audited for <paramref name="caller"/>.</summary>
     [ReadOnly]
     [Alias("ListCustomers")]

@@ -115,6 +115,9 @@ public sealed class PostgresStoreTests(PostgresServer server)
         Assert.Equal(second, latest.Version);
         Assert.Equal(Day.AddHours(1), latest.CreatedAt);
         Assert.Equal(Model(0.25, null), latest.Model);
+        // The version in force at a past moment: the newest stored by then, none before the first.
+        Assert.Equal(first, (await store.ModelAsOfAsync(Day.AddMinutes(30), Ct))?.Version);
+        Assert.Null(await store.ModelAsOfAsync(Day.AddMinutes(-1), Ct));
 
         // A population measured over the read model under the latest model.
         for (var c = 0; c < 30; c++)
@@ -134,6 +137,8 @@ public sealed class PostgresStoreTests(PostgresServer server)
         Assert.Equal(second, population.ModelVersion);
         Assert.Equal(Day.AddHours(2), population.CreatedAt);
         Assert.Equal(Json(measured.Statistics), Json(population.Statistics));
+        Assert.Null(await store.PopulationAsOfAsync(Day.AddHours(1), Ct));
+        Assert.Equal(measured.Version, (await store.PopulationAsOfAsync(Day.AddHours(3), Ct))?.Version);
     }
 
     [Fact]
@@ -246,6 +251,8 @@ public sealed class PostgresStoreTests(PostgresServer server)
 
         var latest = await store.LatestAsync(Ct);
         Assert.Equal(new StoredPolicy("v2", Day.AddMinutes(2), """{"version":"v2"}"""), latest);
+        Assert.Equal("v1", (await store.AsOfAsync(Day.AddMinutes(1), Ct))?.Version);
+        Assert.Null(await store.AsOfAsync(Day.AddSeconds(-1), Ct));
 
         // The same new version sent to several silos at once: exactly one of them installs it.
         var racing = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() =>

@@ -67,6 +67,8 @@ public sealed class AccessTests(AccessHost host) : IClassFixture<AccessHost>
         ["GET /api/privacy/retention"] = [Admin, "service:privacy"],
         ["POST /api/privacy/retention/run"] = [Admin, "service:privacy"],
         ["GET /api/customers/{id}/decision"] = [Agent, Supervisor, "service:decisions:read"],
+        ["GET /api/customers/{id}/explain"] = [Supervisor, "service:customers:read"],
+        ["GET /api/customers/{id}/timeline"] = [Supervisor, "service:customers:read"],
         ["POST /api/customers/{id}/preferences"] = [Agent, Supervisor, "service:interactions:write"],
         ["POST /api/interactions"] = ["service:interactions:write"],
         ["GET /api/alerts"] = [Supervisor, "service:decisions:read"],

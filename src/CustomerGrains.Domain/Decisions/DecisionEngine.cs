@@ -436,7 +436,7 @@ public static class DecisionEngine
     private static DateOnly InYear(DateOnly birthday, int year) =>
         new(year, birthday.Month, Math.Min(birthday.Day, DateTime.DaysInMonth(year, birthday.Month)));
 
-    private static bool IsListed(string? text, System.Collections.Immutable.ImmutableArray<string> list)
+    internal static bool IsListed(string? text, System.Collections.Immutable.ImmutableArray<string> list)
     {
         if (text is null)
         {

@@ -1,3 +1,4 @@
+using CustomerGrains.Domain.Events;
 using CustomerGrains.Domain.Lifecycle;
 using CustomerGrains.Domain.Needs;
 using CustomerGrains.Domain.State;
@@ -43,6 +44,51 @@ public sealed record EngineRules(ScoringModel Scoring, Policy Policy, LifecycleO
         ArgumentNullException.ThrowIfNull(assessment);
         ArgumentNullException.ThrowIfNull(context);
         return DecisionEngine.Decide(state, assessment.ValueView, assessment.Lifecycle, assessment.Needs, context, Policy);
+    }
+
+    /// <summary>
+    /// The decision for <paramref name="context"/> with the inputs and the rule behind each part (tier, stage, service,
+    /// marketing mode, selection quadrant, actions), from the one assessment and decision the engine would answer with.
+    /// </summary>
+    public Explanation Explain(CustomerState state, DecisionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(context);
+        var assessment = Assess(state, context.Now);
+        return Explanations.Of(this, state, assessment, Decide(state, assessment, context));
+    }
+
+    /// <summary>Failures of the models on one customer's figures (as opposed to bugs or infrastructure failures).</summary>
+    public static bool IsModelFailure(Exception ex) => ex is ArgumentException or NotSupportedException or ArithmeticException;
+
+    /// <summary>
+    /// Applies one event the way the engine does, live or in a replay: time alone may have moved the customer before the
+    /// event (e.g. into decline, so that a purchase now is a win-back), then the event itself may move them. Both stages
+    /// are recorded at the event's time, never before the last recorded change. A model that fails to evaluate the stage
+    /// is reported to <paramref name="stageFailed"/> and the event is applied regardless (the stage is evaluated again
+    /// on the next event or sweep).
+    /// </summary>
+    public void Apply(CustomerState state, InteractionEvent e, Action<Exception> stageFailed)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(stageFailed);
+        var at = state.StageTimeFor(e.OccurredAt);
+        TryRecordStage(state, at, stageFailed);
+        state.Apply(e);
+        TryRecordStage(state, at, stageFailed);
+    }
+
+    private void TryRecordStage(CustomerState state, DateTimeOffset at, Action<Exception> stageFailed)
+    {
+        try
+        {
+            RecordStage(state, at);
+        }
+        catch (Exception ex) when (IsModelFailure(ex))
+        {
+            stageFailed(ex);
+        }
     }
 
     /// <summary>

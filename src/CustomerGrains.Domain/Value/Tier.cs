@@ -49,6 +49,27 @@ public sealed record TierThresholds(double TopThreshold, double MiddleThreshold)
     /// </summary>
     public Tier? TierOf(double netValue) => IsCalibrated || !(netValue >= 0) ? Classify(netValue) : null;
 
+    /// <summary>
+    /// Why <paramref name="netValue"/> has the tier <see cref="TierOf"/> gives it: the rule (<c>tier.A</c>..<c>tier.D</c>,
+    /// <c>tier.uncalibrated</c>) and the cut points it was compared with. The tier is <see cref="TierOf"/>'s; the text only
+    /// names the comparison that placed it.
+    /// </summary>
+    public (Tier? Tier, Reason Why) Explain(double netValue)
+    {
+        var tier = TierOf(netValue);
+        var value = Formats.Number(netValue, "0.00");
+        var top = Formats.Number(TopThreshold, "0.00");
+        var middle = Formats.Number(MiddleThreshold, "0.00");
+        return (tier, tier switch
+        {
+            Value.Tier.D => new Reason("tier.D", $"net value {value} is below 0: the customer costs more to serve than they bring"),
+            Value.Tier.A => new Reason("tier.A", $"net value {value} is above the population's 80th percentile {top} (top 20%)"),
+            Value.Tier.B => new Reason("tier.B", $"net value {value} is above the 50th percentile {middle} and at most the 80th {top} (next 30%)"),
+            Value.Tier.C => new Reason("tier.C", $"net value {value} is at least 0 and at most the 50th percentile {middle}"),
+            _ => new Reason("tier.uncalibrated", $"net value {value} is at least 0, and no population has been measured: A, B and C are shares of one"),
+        });
+    }
+
     /// <summary>The tier of one net value against these cut points (with uncalibrated thresholds every profitable value is C).</summary>
     public Tier Classify(double netValue) =>
         !(netValue >= 0) ? Tier.D

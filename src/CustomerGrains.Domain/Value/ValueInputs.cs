@@ -63,4 +63,8 @@ public readonly record struct ValueScore(
     double CostToServe,
     double NetValue,
     RfmScore Rfm,
-    Tier? Tier);
+    Tier? Tier)
+{
+    /// <summary>The expected purchases over the CLV horizon, each month's discounted to today: CLV = margin · expected spend · this.</summary>
+    public double DiscountedPurchases { get; init; }
+}

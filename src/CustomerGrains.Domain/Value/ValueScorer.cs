@@ -39,11 +39,12 @@ public static class ValueScorer
         double expectedPurchases = 0;
         double expectedSpend = model.PopulationMeanSpend;
         double clv = 0;
+        double discounted = 0;
         if (inputs.FirstPurchaseAt is { } firstPurchase)
         {
-            (pAlive, expectedPurchases, double discountedPurchases) = ExpectedPurchases(inputs, firstPurchase, now, model);
+            (pAlive, expectedPurchases, discounted) = ExpectedPurchases(inputs, firstPurchase, now, model);
             expectedSpend = ExpectedSpend(inputs, model.GammaGammaParameters);
-            clv = model.Options.Margin * expectedSpend * discountedPurchases;
+            clv = model.Options.Margin * expectedSpend * discounted;
         }
 
         double costToServe = ExpectedCostToServe(inputs, now, model);
@@ -51,7 +52,10 @@ public static class ValueScorer
         double recencyDays = inputs.LastPurchaseAt is { } last ? (now - last).TotalDays : double.PositiveInfinity;
         RfmScore rfm = rfmCutPoints.Score(recencyDays, inputs.TotalPurchaseCount, inputs.TotalNetSpend);
         return new ValueScore(
-            pAlive, expectedPurchases, expectedSpend, clv, costToServe, netValue, rfm, tierThresholds.TierOf(netValue));
+            pAlive, expectedPurchases, expectedSpend, clv, costToServe, netValue, rfm, tierThresholds.TierOf(netValue))
+        {
+            DiscountedPurchases = discounted,
+        };
     }
 
     /// <summary>

@@ -35,6 +35,7 @@ internal sealed partial class CustomerGrain(
     IOptions<SnapshotOptions> snapshotOptions,
     IOptions<CardOptions> cardOptions,
     RulesContext rules,
+    RulesHistory rulesHistory,
     ICustomerReadModel readModel,
     ICustomerAlerts alerts,
     PhoneNumberNormalizer phoneNumbers,
@@ -55,6 +56,7 @@ internal sealed partial class CustomerGrain(
     private readonly Watchers watchers = new();
     private Quarantine quarantine = new([]);
     private bool active;
+    private Action<Exception>? stageFailed;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -197,30 +199,13 @@ internal sealed partial class CustomerGrain(
         lastPosition = record.Position;
         unsavedChanges++;
         version++;
-        if (record.IsErased || quarantine.Holds(record.EventId))
+        if (Readable(record) is not { } e)
         {
             return;
         }
-        InteractionEvent e;
         try
         {
-            e = InteractionJson.Deserialize(record.Payload);
-        }
-        catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException)
-        {
-            // The log only holds validated events; one that no longer parses is skipped, not retried forever.
-            LogUnreadableRecord(ex, record.Position, record.EventId);
-            return;
-        }
-        // Time alone may have moved the customer before this event (e.g. into decline, so that a purchase now
-        // is a win-back); then the event itself may move them. Both are recorded at the event's time, never
-        // before the last recorded change.
-        var at = customer.StageTimeFor(e.OccurredAt);
-        try
-        {
-            RecordStage(at);
-            customer.Apply(e);
-            RecordStage(at);
+            rules.Current.Apply(customer, e, stageFailed ??= StageFailed);
             EngineMetrics.EventsApplied.Add(1);
         }
         catch (Exception ex) when (ex is ArithmeticException or ArgumentException or InvalidOperationException or FormatException)
@@ -231,16 +216,25 @@ internal sealed partial class CustomerGrain(
         }
     }
 
-    private void RecordStage(DateTimeOffset at)
+    /// <summary>The stage could not be evaluated while applying an event: logged; it is evaluated again on the next event or sweep.</summary>
+    private void StageFailed(Exception ex) => LogAssessmentFailed(ex, customer.CustomerId, rules.Current.Scoring.ModelVersion);
+
+    /// <summary>The event a record holds, or null for an erased or quarantined record and one that no longer parses.</summary>
+    private InteractionEvent? Readable(LogRecord record)
     {
+        if (record.IsErased || quarantine.Holds(record.EventId))
+        {
+            return null;
+        }
         try
         {
-            rules.Current.RecordStage(customer, at);
+            return InteractionJson.Deserialize(record.Payload);
         }
-        catch (Exception ex) when (CustomerViews.IsModelFailure(ex))
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException)
         {
-            // The event is applied regardless: the stage is evaluated again on the next event or sweep.
-            LogAssessmentFailed(ex, customer.CustomerId, rules.Current.Scoring.ModelVersion);
+            // The log only holds validated events; one that no longer parses is skipped, not retried forever.
+            LogUnreadableRecord(ex, record.Position, record.EventId);
+            return null;
         }
     }
 

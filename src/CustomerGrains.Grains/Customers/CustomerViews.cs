@@ -37,7 +37,7 @@ internal static class CustomerViews
     }
 
     /// <summary>Failures of the models on one customer's figures (as opposed to bugs or infrastructure failures).</summary>
-    public static bool IsModelFailure(Exception ex) => ex is ArgumentException or NotSupportedException or ArithmeticException;
+    public static bool IsModelFailure(Exception ex) => EngineRules.IsModelFailure(ex);
 
     /// <summary>The card for <paramref name="context"/>: the snapshot and the decision from one assessment.</summary>
     public static CustomerCard Card(CustomerState customer, EngineRules rules, AssessedSnapshot snapshot, DecisionContext context) => new()

@@ -18,6 +18,7 @@ internal static class RulesServiceCollectionExtensions
         services.AddValidatedOptions<RetentionOptions>(configuration, RetentionOptions.Section);
         services.AddSingleton<RetentionPass>();
         services.AddSingleton<RulesContext>();
+        services.AddSingleton<RulesHistory>();
         services.AddHostedService<RulesRefresher>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MaintenanceScheduler>();
         return services;

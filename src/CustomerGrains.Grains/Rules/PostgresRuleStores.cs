@@ -10,10 +10,16 @@ namespace CustomerGrains.Grains.Rules;
 /// </summary>
 public sealed class PostgresPolicyStore(PostgresDatabase database) : IPolicyStore
 {
-    public async Task<StoredPolicy?> LatestAsync(CancellationToken cancellationToken)
+    public Task<StoredPolicy?> LatestAsync(CancellationToken cancellationToken) => PolicyAsync(null, cancellationToken);
+
+    public Task<StoredPolicy?> AsOfAsync(DateTimeOffset at, CancellationToken cancellationToken) => PolicyAsync(at, cancellationToken);
+
+    private async Task<StoredPolicy?> PolicyAsync(DateTimeOffset? at, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("SELECT version, created_at, document FROM service_policy ORDER BY id DESC LIMIT 1", connection);
+        await using var command = new NpgsqlCommand(
+            "SELECT version, created_at, document FROM service_policy WHERE @at IS NULL OR created_at <= @at ORDER BY id DESC LIMIT 1", connection);
+        command.Parameters.Add(PostgresValues.Time("at", at));
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
         return await r.ReadAsync(cancellationToken) ? new StoredPolicy(r.GetString(0), PostgresValues.Time(r, 1), r.GetString(2)) : null;
     }

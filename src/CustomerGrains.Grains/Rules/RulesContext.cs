@@ -27,6 +27,14 @@ public sealed class RulesContext(IOptions<ValueModelOptions> value, IOptions<Lif
     /// </summary>
     public ScoringModel InstallScoring(StoredModel? model, StoredPopulation? population)
     {
+        var scoring = Scoring(model, population);
+        current = current with { Scoring = scoring };
+        return scoring;
+    }
+
+    /// <summary>The scoring model built from stored versions (defaults where none is given); throws for a model that cannot score customers.</summary>
+    public ScoringModel Scoring(StoredModel? model, StoredPopulation? population)
+    {
         var fallback = ScoringModel.Default(value.Value);
         var valueModel = model is null ? fallback.Model : model.Model.ValueModel(value.Value);
         var problems = model is null ? [] : ModelCheck.Problems(valueModel);
@@ -34,17 +42,60 @@ public sealed class RulesContext(IOptions<ValueModelOptions> value, IOptions<Lif
         {
             throw new InvalidOperationException($"Value model m{model!.Version} cannot score customers: {string.Join("; ", problems)}");
         }
-        var scoring = new ScoringModel(
+        return new ScoringModel(
             model is null ? fallback.ModelVersion : $"m{model.Version}",
             valueModel,
             population is null ? fallback.PopulationVersion : $"p{population.Version}",
             population?.Statistics ?? fallback.Population);
-        current = current with { Scoring = scoring };
-        return scoring;
     }
 
     /// <summary>Puts a validated policy in force in this silo.</summary>
     public void InstallPolicy(Policy policy) => current = current with { Policy = policy };
+}
+
+/// <summary>
+/// The rules that were in force at a past moment, rebuilt from the stores, which keep every value model, population and
+/// policy version with the time it was stored: the newest of each stored by then (the defaults where none was). Lifecycle
+/// and need options are configuration, not versioned: the current ones are used.
+/// </summary>
+public sealed class RulesHistory(RulesContext context, IValueModelStore models, IPolicyStore policies)
+{
+    /// <summary>The rules in force at <paramref name="at"/>, and a note that says where each part comes from.</summary>
+    public async Task<(EngineRules Rules, string Note)> AtAsync(DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var current = context.Current;
+        var model = await models.ModelAsOfAsync(at, cancellationToken);
+        var population = await models.PopulationAsOfAsync(at, cancellationToken);
+        var stored = await policies.AsOfAsync(at, cancellationToken);
+        var notes = new List<string>(2);
+        var policy = Policy.Default;
+        if (stored is not null)
+        {
+            var (parsed, _) = PolicyJson.Parse(stored.Document);
+            if (parsed is null)
+            {
+                policy = current.Policy;
+                notes.Add($"the policy stored then ({stored.Version}) does not parse, so the current one was used");
+            }
+            else
+            {
+                policy = parsed;
+            }
+        }
+        ScoringModel scoring;
+        try
+        {
+            scoring = context.Scoring(model, population);
+        }
+        catch (InvalidOperationException ex)
+        {
+            scoring = current.Scoring;
+            notes.Add($"the value model stored then was refused ({ex.Message}), so the current one was used");
+        }
+        return (current with { Scoring = scoring, Policy = policy },
+            "inForceAtAsOf: the newest value model, population and policy stored by asOf (the defaults where none was stored); " +
+            "lifecycle and need options are configuration and are the current ones" + (notes.Count > 0 ? "; " + string.Join("; ", notes) : ""));
+    }
 }
 
 /// <summary>Keeps <see cref="RulesContext"/> in step with the stored model, population and policy versions.</summary>

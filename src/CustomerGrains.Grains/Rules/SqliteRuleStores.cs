@@ -8,11 +8,16 @@ public sealed class SqlitePolicyStore(EmbeddedDatabases databases) : IPolicyStor
 {
     private readonly SqliteDatabase database = databases.Log;
 
-    public Task<StoredPolicy?> LatestAsync(CancellationToken cancellationToken) =>
+    public Task<StoredPolicy?> LatestAsync(CancellationToken cancellationToken) => PolicyAsync(null, cancellationToken);
+
+    public Task<StoredPolicy?> AsOfAsync(DateTimeOffset at, CancellationToken cancellationToken) => PolicyAsync(at, cancellationToken);
+
+    private Task<StoredPolicy?> PolicyAsync(DateTimeOffset? at, CancellationToken cancellationToken) =>
         database.WithConnectionAsync(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT version, created_at, document FROM service_policy ORDER BY id DESC LIMIT 1";
+            command.CommandText = "SELECT version, created_at, document FROM service_policy WHERE $at IS NULL OR created_at <= $at ORDER BY id DESC LIMIT 1";
+            command.Parameters.AddWithValue("$at", (object?)SqliteDatabase.Time(at) ?? DBNull.Value);
             await using var r = await command.ExecuteReaderAsync(ct);
             return await r.ReadAsync(ct) ? new StoredPolicy(r.GetString(0), SqliteDatabase.ParseTime(r.GetString(1)), r.GetString(2)) : null;
         }, cancellationToken);

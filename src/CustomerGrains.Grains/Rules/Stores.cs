@@ -8,6 +8,9 @@ public interface IPolicyStore
 {
     Task<StoredPolicy?> LatestAsync(CancellationToken cancellationToken);
 
+    /// <summary>The newest policy stored by <paramref name="at"/>: the one in force then (null: none was, the default was).</summary>
+    Task<StoredPolicy?> AsOfAsync(DateTimeOffset at, CancellationToken cancellationToken);
+
     /// <summary>Stores a policy as the newest. Returns false when its version is already stored.</summary>
     Task<bool> SaveAsync(StoredPolicy policy, CancellationToken cancellationToken);
 }

@@ -86,6 +86,28 @@ internal sealed class ServiceApiGrain(
         return decision;
     }
 
+    public async Task<Domain.Decisions.Explanation?> ExplainAsync(string customerId, ExplainQuery query, string caller)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var explanation = await GrainFactory.GetGrain<ICustomerGrain>(customerId).ExplainAsync(query);
+        if (explanation is not null)
+        {
+            await RecordAsync(caller, [customerId], "explain", query.AsOf is { } at ? $"typed client, as of {at:O}" : "typed client");
+        }
+        return explanation;
+    }
+
+    public async Task<Domain.Decisions.Timeline?> GetTimelineAsync(string customerId, TimelineQuery query, string caller)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var timeline = await GrainFactory.GetGrain<ICustomerGrain>(customerId).GetTimelineAsync(query);
+        if (timeline is not null)
+        {
+            await RecordAsync(caller, [customerId], "timeline", $"typed client, cursor {query.After}, limit {query.Limit}");
+        }
+        return timeline;
+    }
+
     public async Task<CustomerPageAnswer> ListCustomersAsync(CustomerListQuery query, string caller) =>
         await AuditedAsync(await segments.ListAsync(query, CancellationToken.None), caller, "typed client, customer list");
 

@@ -48,6 +48,12 @@ public interface IValueModelStore
 
     Task<StoredPopulation?> LatestPopulationAsync(CancellationToken cancellationToken);
 
+    /// <summary>The newest model stored by <paramref name="at"/>: the one in force then (null: none was, the default was).</summary>
+    Task<StoredModel?> ModelAsOfAsync(DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>The newest population measured by <paramref name="at"/>: the one in force then (null: none was, uncalibrated).</summary>
+    Task<StoredPopulation?> PopulationAsOfAsync(DateTimeOffset at, CancellationToken cancellationToken);
+
     /// <summary>Stores a new model version and returns it.</summary>
     Task<long> SaveModelAsync(FittedModel model, DateTimeOffset at, CancellationToken cancellationToken);
 

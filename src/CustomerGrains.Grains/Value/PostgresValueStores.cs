@@ -14,19 +14,33 @@ namespace CustomerGrains.Grains.Value;
 /// </summary>
 public sealed class PostgresValueModelStore(PostgresDatabase database) : IValueModelStore
 {
-    public async Task<StoredModel?> LatestModelAsync(CancellationToken cancellationToken)
+    public Task<StoredModel?> LatestModelAsync(CancellationToken cancellationToken) => ModelAsync(null, cancellationToken);
+
+    public Task<StoredModel?> ModelAsOfAsync(DateTimeOffset at, CancellationToken cancellationToken) => ModelAsync(at, cancellationToken);
+
+    public Task<StoredPopulation?> LatestPopulationAsync(CancellationToken cancellationToken) => PopulationAsync(null, cancellationToken);
+
+    public Task<StoredPopulation?> PopulationAsOfAsync(DateTimeOffset at, CancellationToken cancellationToken) => PopulationAsync(at, cancellationToken);
+
+    /// <summary>The newest model stored by <paramref name="at"/> (any time when null).</summary>
+    private async Task<StoredModel?> ModelAsync(DateTimeOffset? at, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(ValueModelSql.Latest, connection);
+        await using var command = new NpgsqlCommand(ValueModelSql.NewestBy, connection);
+        command.Parameters.Add(PostgresValues.Time("at", at));
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
         return await r.ReadAsync(cancellationToken) ? ValueModelSql.Read(r, PostgresValues.Time) : null;
     }
 
-    public async Task<StoredPopulation?> LatestPopulationAsync(CancellationToken cancellationToken)
+    /// <summary>The newest population measured by <paramref name="at"/> (any time when null).</summary>
+    private async Task<StoredPopulation?> PopulationAsync(DateTimeOffset? at, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(
-            "SELECT version, model_version, created_at, statistics FROM population_statistics ORDER BY version DESC LIMIT 1", connection);
+        await using var command = new NpgsqlCommand("""
+            SELECT version, model_version, created_at, statistics FROM population_statistics
+            WHERE @at IS NULL OR created_at <= @at ORDER BY version DESC LIMIT 1
+            """, connection);
+        command.Parameters.Add(PostgresValues.Time("at", at));
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
         if (!await r.ReadAsync(cancellationToken))
         {

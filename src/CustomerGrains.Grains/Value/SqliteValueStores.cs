@@ -19,20 +19,35 @@ public sealed class SqliteValueModelStore(EmbeddedDatabases databases) : IValueM
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public Task<StoredModel?> LatestModelAsync(CancellationToken cancellationToken) =>
+    public Task<StoredModel?> LatestModelAsync(CancellationToken cancellationToken) => ModelAsync(null, cancellationToken);
+
+    public Task<StoredModel?> ModelAsOfAsync(DateTimeOffset at, CancellationToken cancellationToken) => ModelAsync(at, cancellationToken);
+
+    public Task<StoredPopulation?> LatestPopulationAsync(CancellationToken cancellationToken) => PopulationAsync(null, cancellationToken);
+
+    public Task<StoredPopulation?> PopulationAsOfAsync(DateTimeOffset at, CancellationToken cancellationToken) => PopulationAsync(at, cancellationToken);
+
+    /// <summary>The newest model stored by <paramref name="at"/> (any time when null).</summary>
+    private Task<StoredModel?> ModelAsync(DateTimeOffset? at, CancellationToken cancellationToken) =>
         database.WithConnectionAsync(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = ValueModelSql.Latest;
+            command.CommandText = ValueModelSql.NewestBy;
+            command.Parameters.AddWithValue("@at", (object?)SqliteDatabase.Time(at) ?? DBNull.Value);
             await using var r = await command.ExecuteReaderAsync(ct);
             return await r.ReadAsync(ct) ? ValueModelSql.Read(r, (reader, i) => SqliteDatabase.ParseTime(reader.GetString(i))) : null;
         }, cancellationToken);
 
-    public Task<StoredPopulation?> LatestPopulationAsync(CancellationToken cancellationToken) =>
+    /// <summary>The newest population measured by <paramref name="at"/> (any time when null).</summary>
+    private Task<StoredPopulation?> PopulationAsync(DateTimeOffset? at, CancellationToken cancellationToken) =>
         database.WithConnectionAsync(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT version, model_version, created_at, statistics FROM population_statistics ORDER BY version DESC LIMIT 1";
+            command.CommandText = """
+                SELECT version, model_version, created_at, statistics FROM population_statistics
+                WHERE $at IS NULL OR created_at <= $at ORDER BY version DESC LIMIT 1
+                """;
+            command.Parameters.AddWithValue("$at", (object?)SqliteDatabase.Time(at) ?? DBNull.Value);
             await using var r = await command.ExecuteReaderAsync(ct);
             if (!await r.ReadAsync(ct))
             {

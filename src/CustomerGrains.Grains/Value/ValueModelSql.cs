@@ -8,11 +8,14 @@ namespace CustomerGrains.Grains.Value;
 /// <summary>The value_model statements and row mapping both backends share (sqlite/log-002, log-010; postgres/log-002, log-008).</summary>
 internal static class ValueModelSql
 {
-    /// <summary>The latest version; parameters are named with <c>@</c>, which both providers accept.</summary>
-    public const string Latest = """
+    /// <summary>
+    /// The newest version stored by <c>@at</c> (the latest when <c>@at</c> is null); parameters are named with <c>@</c>,
+    /// which both providers accept.
+    /// </summary>
+    public const string NewestBy = """
         SELECT version, created_at, source, customers, bgnbd_r, bgnbd_alpha, bgnbd_a, bgnbd_b, bgnbd_ll, gg_p, gg_q, gg_gamma, gg_ll,
                model_kind, pnbd_r, pnbd_alpha, pnbd_s, pnbd_beta, pnbd_ll, evidence
-        FROM value_model ORDER BY version DESC LIMIT 1
+        FROM value_model WHERE @at IS NULL OR created_at <= @at ORDER BY version DESC LIMIT 1
         """;
 
     public const string Insert = """
@@ -51,7 +54,7 @@ internal static class ValueModelSql
         static (string, Type, object?) Number(string name, double? value) => (name, typeof(double), value);
     }
 
-    /// <summary>The version <see cref="Latest"/> read, given how the backend reads its created_at column.</summary>
+    /// <summary>The version <see cref="NewestBy"/> read, given how the backend reads its created_at column.</summary>
     public static StoredModel Read(DbDataReader r, Func<DbDataReader, int, DateTimeOffset> time)
     {
         double? Optional(int i) => r.IsDBNull(i) ? null : r.GetDouble(i);

@@ -104,6 +104,7 @@ public static class HostExtensions
         api.MapSegmentEndpoints();
         api.MapPrivacyEndpoints();
         api.MapDecisionEndpoints();
+        api.MapExplainEndpoints();
         api.MapPolicyEndpoints();
         api.MapAlertEndpoints();
         api.MapPopulationEndpoints();
