@@ -1,5 +1,6 @@
 using CustomerGrains.Grains.Log;
 using CustomerGrains.Grains.Rules;
+using CustomerGrains.Grains.Changes;
 using CustomerGrains.Grains.Segments;
 using CustomerGrains.Grains.Value;
 using Microsoft.Extensions.Configuration;
@@ -43,6 +44,8 @@ public static class StorageServiceCollectionExtensions
         services.AddPerBackend<ICustomerAlerts, SqliteCustomerAlerts, PostgresCustomerAlerts>();
         services.AddPerBackend<ISegmentStore, SqliteSegmentStore, PostgresSegmentStore>();
         services.AddSingleton<CustomerSegments>();
+        services.AddPerBackend<ICustomerChangeStore, SqliteChangeStore, PostgresChangeStore>();
+        services.AddSingleton<CustomerChangeFeed>();
         services.AddSingleton<SchemaMigrations>();
         services.AddSingleton<PopulationMeasurement>();
         return services;

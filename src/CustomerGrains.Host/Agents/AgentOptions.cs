@@ -209,6 +209,7 @@ public static class Scopes
     public const string Maintenance = "maintenance";
     public const string Privacy = "privacy";
     public const string SegmentsWrite = "segments:write";
+    public const string ChangesRead = "changes:read";
 
-    public static readonly IReadOnlyList<string> All = [InteractionsWrite, CustomersRead, DecisionsRead, PolicyWrite, Maintenance, Privacy, SegmentsWrite];
+    public static readonly IReadOnlyList<string> All = [InteractionsWrite, CustomersRead, DecisionsRead, PolicyWrite, Maintenance, Privacy, SegmentsWrite, ChangesRead];
 }

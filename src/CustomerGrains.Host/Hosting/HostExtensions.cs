@@ -95,6 +95,7 @@ public static class HostExtensions
         api.MapDecisionEndpoints();
         api.MapPolicyEndpoints();
         api.MapAlertEndpoints();
+        api.MapChangeEndpoints();
         api.MapPopulationEndpoints();
         api.MapDiagnosticsEndpoints();
         return app;
