@@ -13,7 +13,7 @@ namespace CustomerGrains.Client;
 /// number, reads a customer's snapshot or decision, or many at once, lists customers by filter and keeps saved segments. Every call is tried again after transient failures
 /// (<see cref="CustomerGrainsClientOptions.Attempts"/>, with jittered exponential pauses).
 /// </summary>
-public interface ICustomerGrainsClient
+public partial interface ICustomerGrainsClient
 {
     /// <summary>The customer as of now (or <paramref name="asOf"/>), or null when no event of theirs has been applied.</summary>
     Task<CustomerSnapshot?> GetCustomerAsync(string customerId, DateTimeOffset? asOf = null, CancellationToken cancellationToken = default);
@@ -87,7 +87,7 @@ public sealed class CustomerGrainsUnavailableException : Exception
     public CustomerGrainsUnavailableException(string message, Exception innerException) : base(message, innerException) { }
 }
 
-internal sealed class CustomerGrainsClient(IClusterClient cluster, CustomerGrainsClientOptions options) : ICustomerGrainsClient
+internal sealed partial class CustomerGrainsClient(IClusterClient cluster, CustomerGrainsClientOptions options) : ICustomerGrainsClient
 {
     private readonly ResiliencePipeline retries = RetryPipeline(options);
     private readonly string serviceName = string.IsNullOrWhiteSpace(options.ServiceName)
