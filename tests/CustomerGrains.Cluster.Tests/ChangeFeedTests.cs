@@ -14,6 +14,7 @@ public sealed class ChangeFeedTests
 
         await scenario.ChangesFromEventsTimeAndSegmentsAppearOnceInOrderAsync(timeout);
         await scenario.AReaderResumingFromItsPositionMissesNothingAndRepeatsNothingAsync(timeout);
+        await scenario.TheStreamResumesAfterTheLastEventIdAsync(timeout);
         await scenario.BadParametersAreRefusedAndAgentsMayNotReadAsync();
     }
 }

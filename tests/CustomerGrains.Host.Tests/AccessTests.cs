@@ -69,6 +69,7 @@ public sealed class AccessTests(AccessHost host) : IClassFixture<AccessHost>
         ["POST /api/interactions"] = ["service:interactions:write"],
         ["GET /api/alerts"] = [Supervisor, "service:decisions:read"],
         ["GET /api/changes"] = [Supervisor, "service:changes:read", "service:decisions:read"],
+        ["GET /api/changes/stream"] = [Supervisor, "service:changes:read", "service:decisions:read"],
         ["GET /api/audit"] = [Supervisor, "service:privacy"],
         ["GET /api/policy"] = [Supervisor, Admin, "service:decisions:read", "service:policy:write"],
         ["PUT /api/policy"] = [Admin, "service:policy:write"],
@@ -143,7 +144,7 @@ public sealed class AccessTests(AccessHost host) : IClassFixture<AccessHost>
         {
             request.Headers.Add(DemoKeys.Header, key);
         }
-        // The desktop feed streams until closed: its status is all that is read.
+        // The desktop feed and the change stream stream until closed: their status is all that is read.
         using var response = await host.Api.Anonymous.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
         return response.StatusCode;
     }

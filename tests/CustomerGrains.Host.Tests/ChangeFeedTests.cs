@@ -30,6 +30,9 @@ public sealed class ChangeFeedTests(ChangeFeedHost host) : IClassFixture<ChangeF
         host.Scenario.AReaderResumingFromItsPositionMissesNothingAndRepeatsNothingAsync();
 
     [Fact]
+    public Task The_stream_resumes_after_the_last_event_id() => host.Scenario.TheStreamResumesAfterTheLastEventIdAsync();
+
+    [Fact]
     public Task Bad_parameters_are_refused_naming_each_and_agents_may_not_read_the_feed() =>
         host.Scenario.BadParametersAreRefusedAndAgentsMayNotReadAsync();
 }

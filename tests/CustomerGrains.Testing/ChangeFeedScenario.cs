@@ -123,6 +123,61 @@ public sealed class ChangeFeedScenario(Uri baseAddress) : IDisposable
         Assert.Equal(answered.Changes, (await ReadAllAsync(end)).Take(answered.Changes.Count));
     }
 
+    /// <summary>
+    /// The stream (server-sent events) sends each change with its position as the event id; a client that reconnects with
+    /// <c>Last-Event-ID</c> goes on with the change after it, as the feed read page by page has them.
+    /// </summary>
+    public async Task TheStreamResumesAfterTheLastEventIdAsync(TimeSpan? timeout = null)
+    {
+        var start = await EndAsync();
+        var id = $"stream-{run}";
+        await ExpectAcceptedAsync(EventJson.Purchase($"{id}-1", id, DateTimeOffset.UtcNow.AddDays(-3), 60m));
+        // A first row brings at least tier and stage.
+        await WaitForAsync(start, id, c => c.Kind == "stage", $"{id}'s first changes", timeout);
+        var feed = await ReadAllAsync(start);
+
+        var first = await ReadEventsAsync($"/api/changes/stream?after={start}", null, 2);
+        Assert.Equal(feed.Take(2).Select(c => c.Position), first.Select(e => e.Id));
+        Assert.Equal(feed[0].Kind, first[0].Data.GetProperty("kind").GetString());
+        // Reconnecting as an EventSource does: the header wins over the first request's after.
+        var resumed = await ReadEventsAsync($"/api/changes/stream?after={start}", first[^1].Id, 1);
+        Assert.Equal(feed[2].Position, Assert.Single(resumed).Id);
+
+        var (status, problem) = await service.SendAsync(HttpMethod.Get, "/api/changes/stream?after=-5", cancellationToken: Token);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(["after"], problem.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()));
+    }
+
+    /// <summary>Opens the stream at <paramref name="path"/> and reads its first <paramref name="count"/> events, then closes it.</summary>
+    private async Task<List<(long Id, JsonElement Data)>> ReadEventsAsync(string path, long? lastEventId, int count)
+    {
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        reading.CancelAfter(TimeSpan.FromSeconds(30));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
+        if (lastEventId is { } last)
+        {
+            request.Headers.Add("Last-Event-ID", last.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        using var response = await service.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, reading.Token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(reading.Token));
+        var events = new List<(long Id, JsonElement Data)>();
+        long? id = null;
+        while (events.Count < count && await reader.ReadLineAsync(reading.Token) is { } line)
+        {
+            if (line.StartsWith("id: ", StringComparison.Ordinal))
+            {
+                id = long.Parse(line[4..], System.Globalization.CultureInfo.InvariantCulture);
+            }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                events.Add((id!.Value, JsonDocument.Parse(line[6..]).RootElement.Clone()));
+            }
+        }
+        return events;
+    }
+
     /// <summary>A bad position, limit or wait, or an unknown parameter, is answered 400 naming it; an agent may not read the feed.</summary>
     public async Task BadParametersAreRefusedAndAgentsMayNotReadAsync()
     {
