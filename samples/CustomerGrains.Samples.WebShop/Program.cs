@@ -61,5 +61,21 @@ foreach (var customer in batch.Customers)
 }
 Console.WriteLine($"batch unknown: {string.Join(", ", batch.Unknown)}");
 
+// 4. The change feed: the customer's tier and stage as the engine publishes them (once its grain writes its read-model row,
+// within the engine's Snapshots:Interval). A real shop keeps the position of the last change it handled and passes it as
+// `after` when it starts again, so it misses nothing and sees nothing twice; this sample starts from the beginning.
+await foreach (var change in engine.WatchChangesAsync(after: 0, TimeSpan.FromMilliseconds(500), stop.Token))
+{
+    if (change.CustomerId != customerId)
+    {
+        continue;
+    }
+    Console.WriteLine($"change {change.Position}: {change.Kind} {change.From ?? "-"} -> {change.To ?? "-"}");
+    if (change.Kind == CustomerChangeKinds.Stage)
+    {
+        break;
+    }
+}
+
 await host.StopAsync();
 return 0;

@@ -86,6 +86,14 @@ public interface IServiceApiGrain : IGrainWithIntegerKey
     /// <summary>Deletes the segment <paramref name="name"/>; false when none was saved under it.</summary>
     [Alias("DeleteSegment")]
     Task<bool> DeleteSegmentAsync(string name);
+
+    /// <summary>
+    /// The changes of the change feed after position <paramref name="after"/> (at most <paramref name="limit"/>, oldest
+    /// first), as <c>GET /api/changes</c> answers them without waiting, or the problems of the request; audited for <paramref name="caller"/>.
+    /// </summary>
+    [ReadOnly]
+    [Alias("ReadChanges")]
+    Task<ChangePageAnswer> ReadChangesAsync(long after, int? limit, string caller);
 }
 
 /// <summary>What an ingest did: the events now in the log, those that were there already, or why nothing was accepted.</summary>

@@ -2,8 +2,11 @@ using CustomerGrains.Testing;
 
 namespace CustomerGrains.Client.Tests;
 
-/// <summary>An engine started once for the sample's test.</summary>
-public sealed class SampleEngine : RunningHost, IAsyncLifetime;
+/// <summary>An engine started once for the sample's test, whose grains publish their changes within a second.</summary>
+public sealed class SampleEngine : RunningHost, IAsyncLifetime
+{
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["Snapshots:Interval"] = "00:00:01" };
+}
 
 /// <summary>The README's sample backend (samples/CustomerGrains.Samples.WebShop), run as a program against a real engine.</summary>
 public sealed class SampleTests(SampleEngine engine) : IClassFixture<SampleEngine>
@@ -12,7 +15,7 @@ public sealed class SampleTests(SampleEngine engine) : IClassFixture<SampleEngin
         TestEnvironment.Configuration, "net10.0", "CustomerGrains.Samples.WebShop.dll");
 
     [Fact]
-    public async Task The_web_shop_sample_ingests_a_purchase_reads_the_decision_and_reads_a_batch()
+    public async Task The_web_shop_sample_ingests_a_purchase_reads_the_decision_reads_a_batch_and_follows_the_change_feed()
     {
         var (exit, output, error) = await HostProcess.RunProgramAsync(SampleAssembly,
             $"--CustomerGrains:Client:Gateways:0=127.0.0.1:{engine.Host.GatewayPort}", "--Sample:CustomerId=sample-c1");
@@ -22,5 +25,7 @@ public sealed class SampleTests(SampleEngine engine) : IClassFixture<SampleEngin
         Assert.Matches(@"decision: tier [A-D] \(", output);
         Assert.Contains("batch: sample-c1 spent 249.90 in 1 purchase(s)", output, StringComparison.Ordinal);
         Assert.Contains("batch unknown: sample-c1-nobody", output, StringComparison.Ordinal);
+        Assert.Matches(@"change \d+: tier - -> ([A-D]|uncalibrated)\n", output);
+        Assert.Matches(@"change \d+: stage - -> exploration\n", output);
     }
 }

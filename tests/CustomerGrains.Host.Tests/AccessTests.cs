@@ -7,7 +7,7 @@ namespace CustomerGrains.Host.Tests;
 /// <summary>A host with the demo users plus one service key per scope (and one with none), configured by id.</summary>
 public sealed class AccessHost : RunningHost, IAsyncLifetime
 {
-    public static readonly string[] Scopes = ["interactions:write", "customers:read", "decisions:read", "policy:write", "maintenance", "privacy", "segments:write"];
+    public static readonly string[] Scopes = ["interactions:write", "customers:read", "decisions:read", "policy:write", "maintenance", "privacy", "segments:write", "changes:read"];
 
     /// <summary>The key of the service with <paramref name="scope"/> (none: the service with no scope).</summary>
     public static string KeyOf(string? scope) => $"access-test-{scope ?? "none"}-key";
@@ -72,6 +72,8 @@ public sealed class AccessTests(AccessHost host) : IClassFixture<AccessHost>
         ["POST /api/customers/{id}/preferences"] = [Agent, Supervisor, "service:interactions:write"],
         ["POST /api/interactions"] = ["service:interactions:write"],
         ["GET /api/alerts"] = [Supervisor, "service:decisions:read"],
+        ["GET /api/changes"] = [Supervisor, "service:changes:read", "service:decisions:read"],
+        ["GET /api/changes/stream"] = [Supervisor, "service:changes:read", "service:decisions:read"],
         ["GET /api/audit"] = [Supervisor, "service:privacy"],
         ["GET /api/policy"] = [Supervisor, Admin, "service:decisions:read", "service:policy:write"],
         ["PUT /api/policy"] = [Admin, "service:policy:write"],
@@ -146,7 +148,7 @@ public sealed class AccessTests(AccessHost host) : IClassFixture<AccessHost>
         {
             request.Headers.Add(DemoKeys.Header, key);
         }
-        // The desktop feed streams until closed: its status is all that is read.
+        // The desktop feed and the change stream stream until closed: their status is all that is read.
         using var response = await host.Api.Anonymous.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
         return response.StatusCode;
     }

@@ -43,6 +43,23 @@ public sealed class ApiClient(Uri baseAddress, string apiKey = DemoKeys.Service)
             $"customer {customerId} to show {appliedEvents} applied events",
             timeout)).Body;
 
+    /// <summary>Sends <paramref name="body"/> (if any) to <paramref name="path"/> with <paramref name="key"/> (null: the client's key); answers the status and the JSON body.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(
+        HttpMethod method, string path, JsonObject? body = null, string? key = null, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+        if (key is not null)
+        {
+            request.Headers.Add(DemoKeys.Header, key);
+        }
+        using var response = await http.SendAsync(request, cancellationToken);
+        return (response.StatusCode, await BodyAsync(response));
+    }
+
     private static async Task<JsonElement> BodyAsync(HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync();

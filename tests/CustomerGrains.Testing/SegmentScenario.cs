@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -249,21 +248,8 @@ public sealed class SegmentScenario(Uri baseAddress) : IDisposable
 
     private Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path) => SendAsync(HttpMethod.Get, path, null, null);
 
-    private async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, JsonObject? body, string? key)
-    {
-        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body);
-        }
-        if (key is not null)
-        {
-            request.Headers.Add(DemoKeys.Header, key);
-        }
-        using var response = await service.Http.SendAsync(request, Token);
-        var text = await response.Content.ReadAsStringAsync(Token);
-        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
-    }
+    private Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, JsonObject? body, string? key) =>
+        service.SendAsync(method, path, body, key, Token);
 
     public void Dispose() => service.Dispose();
 }

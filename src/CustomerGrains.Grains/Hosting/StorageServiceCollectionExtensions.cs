@@ -1,6 +1,7 @@
 using CustomerGrains.Domain.Value;
 using CustomerGrains.Grains.Log;
 using CustomerGrains.Grains.Rules;
+using CustomerGrains.Grains.Changes;
 using CustomerGrains.Grains.Segments;
 using CustomerGrains.Grains.Storage;
 using CustomerGrains.Grains.Value;
@@ -46,6 +47,8 @@ public static class StorageServiceCollectionExtensions
         services.AddPerBackend<ICustomerAlerts, SqliteCustomerAlerts, PostgresCustomerAlerts>();
         services.AddPerBackend<ISegmentStore, SqliteSegmentStore, PostgresSegmentStore>();
         services.AddSingleton<CustomerSegments>();
+        services.AddPerBackend<ICustomerChangeStore, SqliteChangeStore, PostgresChangeStore>();
+        services.AddSingleton<CustomerChangeFeed>();
         services.AddSingleton<SchemaMigrations>();
         services.AddSingleton<PopulationMeasurement>();
         return services;

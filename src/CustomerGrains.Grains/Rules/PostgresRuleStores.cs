@@ -1,3 +1,4 @@
+using CustomerGrains.Abstractions;
 using CustomerGrains.Grains.Storage;
 using Npgsql;
 
@@ -39,24 +40,31 @@ public sealed class PostgresPolicyStore(PostgresDatabase database) : IPolicyStor
 /// <summary>
 /// Lifecycle alerts in the cluster's PostgreSQL database (deploy/sql/postgres/log-003). A change recorded by two silos
 /// (a sweep repeated, or run on two silos during a rebalance) is stored once. Appends take turns on a lock so that ids
-/// commit in order, and a reader paging with "after the last id" never passes over an alert that commits later.
+/// commit in order, and a reader paging with "after the last id" never passes over an alert that commits later; a new
+/// alert is published in the change feed in the same statement (under the feed's lock too, see postgres/log-007).
 /// </summary>
 public sealed class PostgresCustomerAlerts(PostgresDatabase database) : ICustomerAlerts
 {
     public async Task AppendAsync(CustomerAlert alert, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(alert);
+        // A new alert is published in the change feed in the same statement; one recorded before was published then.
         var insert = new NpgsqlBatchCommand("""
-            INSERT INTO customer_alerts (customer_id, kind, from_stage, to_stage, at, reasons)
-            VALUES (@c, @k, @f, @t, @at, @r) ON CONFLICT (customer_id, to_stage, at) DO NOTHING
+            WITH alert AS (
+                INSERT INTO customer_alerts (customer_id, kind, from_stage, to_stage, at, reasons)
+                VALUES (@c, @k, @f, @t, @at, @r) ON CONFLICT (customer_id, to_stage, at) DO NOTHING
+                RETURNING customer_id, kind, from_stage, to_stage, at, reasons)
+            INSERT INTO customer_changes (customer_id, kind, from_value, to_value, at, detail)
+            SELECT customer_id, @change_kind, from_stage, to_stage, at, kind || ': ' || reasons FROM alert
             """);
+        insert.Parameters.AddWithValue("change_kind", CustomerChangeKinds.Alert);
         insert.Parameters.AddWithValue("c", alert.CustomerId);
         insert.Parameters.AddWithValue("k", alert.Kind);
         insert.Parameters.Add(PostgresValues.Text("f", alert.FromStage));
         insert.Parameters.AddWithValue("t", alert.ToStage);
         insert.Parameters.AddWithValue("at", alert.At.UtcDateTime);
         insert.Parameters.AddWithValue("r", alert.Reasons);
-        await database.InsertInIdOrderAsync(PostgresDatabase.AlertLockClass, insert, cancellationToken);
+        await database.InsertInIdOrderAsync([PostgresDatabase.AlertLockClass, PostgresDatabase.ChangeLockClass], insert, cancellationToken);
     }
 
     public async Task<IReadOnlyList<CustomerAlert>> ReadAsync(long afterId, int maxCount, string? customerId, CancellationToken cancellationToken)

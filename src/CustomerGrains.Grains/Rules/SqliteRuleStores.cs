@@ -1,3 +1,5 @@
+using CustomerGrains.Abstractions;
+using CustomerGrains.Grains.Changes;
 using CustomerGrains.Grains.Hosting;
 using CustomerGrains.Grains.Storage;
 
@@ -42,7 +44,9 @@ public sealed class SqliteCustomerAlerts(EmbeddedDatabases databases) : ICustome
     public Task AppendAsync(CustomerAlert alert, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, ct) =>
         {
+            await using var transaction = connection.BeginTransaction(deferred: false);
             await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
             command.CommandText = """
                 INSERT INTO customer_alerts (customer_id, kind, from_stage, to_stage, at, reasons)
                 VALUES ($c, $k, $f, $t, $at, $r) ON CONFLICT (customer_id, to_stage, at) DO NOTHING
@@ -53,7 +57,15 @@ public sealed class SqliteCustomerAlerts(EmbeddedDatabases databases) : ICustome
             command.Parameters.AddWithValue("$t", alert.ToStage);
             command.Parameters.AddWithValue("$at", SqliteDatabase.Time(alert.At));
             command.Parameters.AddWithValue("$r", alert.Reasons);
-            return await command.ExecuteNonQueryAsync(ct);
+            var added = await command.ExecuteNonQueryAsync(ct);
+            if (added == 1)
+            {
+                // A new alert is published in the change feed with it; one recorded before was published then.
+                await new SqliteChangeWriter(connection, transaction).InsertAsync(alert.CustomerId,
+                    new PendingChange(CustomerChangeKinds.Alert, alert.FromStage, alert.ToStage), alert.At, $"{alert.Kind}: {alert.Reasons}", ct);
+            }
+            await transaction.CommitAsync(ct);
+            return added;
         }, cancellationToken);
 
     public Task<IReadOnlyList<CustomerAlert>> ReadAsync(long afterId, int maxCount, string? customerId, CancellationToken cancellationToken) =>

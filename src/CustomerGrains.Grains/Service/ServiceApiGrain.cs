@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using CustomerGrains.Abstractions;
 using CustomerGrains.Domain.Contacts;
+using CustomerGrains.Grains.Changes;
 using CustomerGrains.Grains.ScreenPop;
 using CustomerGrains.Grains.Segments;
 using Microsoft.Extensions.Options;
@@ -16,8 +17,8 @@ namespace CustomerGrains.Grains.Service;
 /// </summary>
 [StatelessWorker]
 internal sealed class ServiceApiGrain(
-    EventIntake intake, PhoneNumberNormalizer phoneNumbers, CustomerSegments segments, IAuditTrail audit, IOptions<ReadOptions> options,
-    TimeProvider time)
+    EventIntake intake, PhoneNumberNormalizer phoneNumbers, CustomerSegments segments, CustomerChangeFeed changes, IAuditTrail audit,
+    IOptions<ReadOptions> options, TimeProvider time)
     : Grain, IServiceApiGrain, IGrainReader
 {
     /// <summary>The role audit entries of typed-client callers are recorded in.</summary>
@@ -121,6 +122,17 @@ internal sealed class ServiceApiGrain(
     public Task<SegmentSaveAnswer> SaveSegmentAsync(string name, SegmentDefinition definition) => segments.SaveAsync(name, definition, CancellationToken.None);
 
     public Task<bool> DeleteSegmentAsync(string name) => segments.DeleteAsync(name, CancellationToken.None);
+
+    public async Task<ChangePageAnswer> ReadChangesAsync(long after, int? limit, string caller)
+    {
+        // No waiting inside the grain: the typed client polls, so a stateless worker activation is never held by an idle feed.
+        var answer = await changes.ReadAsync(after, limit, null, CancellationToken.None);
+        if (answer.Page is { Changes.Length: > 0 } page)
+        {
+            await RecordAsync(caller, page.Changes.Select(c => c.CustomerId).Distinct(StringComparer.Ordinal), "changes", $"typed client, after {after}");
+        }
+        return answer;
+    }
 
     /// <summary>The answer, after recording the customers of its page (if any) as seen by <paramref name="caller"/>.</summary>
     private async Task<CustomerPageAnswer> AuditedAsync(CustomerPageAnswer answer, string caller, string detail)

@@ -14,6 +14,11 @@ public sealed class PostgresDatabase : IAsyncDisposable
     internal const int LogLockClass = 0x43474C;       // "CGL"
     internal const int PolicyLockClass = 0x434750;    // "CGP"
     internal const int AlertLockClass = 0x434741;     // "CGA"
+    internal const int ChangeLockClass = 0x434743;    // "CGC": the change feed's positions (postgres/log-007)
+    internal const int ReadModelRowLockClass = 0x434752; // "CGR": one customer's read-model row, keyed by the id's hash
+
+    /// <summary>Taken by every writer of the change feed before its positions, held to its commit (postgres/log-007).</summary>
+    internal static readonly string ChangeFeedLock = $"SELECT pg_advisory_xact_lock({ChangeLockClass}, 0)";
 
     private readonly NpgsqlDataSource dataSource;
 
@@ -92,12 +97,19 @@ public sealed class PostgresDatabase : IAsyncDisposable
     /// insert, in one transaction and one round trip plus the commit. The lock is held until the commit, so the next
     /// writer takes its id only after this one is visible. Returns the rows the insert affected.
     /// </summary>
-    internal async Task<int> InsertInIdOrderAsync(int lockClass, NpgsqlBatchCommand insert, CancellationToken cancellationToken)
+    internal Task<int> InsertInIdOrderAsync(int lockClass, NpgsqlBatchCommand insert, CancellationToken cancellationToken) =>
+        InsertInIdOrderAsync([lockClass], insert, cancellationToken);
+
+    /// <summary>As <see cref="InsertInIdOrderAsync(int, NpgsqlBatchCommand, CancellationToken)"/>, for an insert into several such tables: their locks in the order given.</summary>
+    internal async Task<int> InsertInIdOrderAsync(IReadOnlyList<int> lockClasses, NpgsqlBatchCommand insert, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({lockClass}, 0)"));
+        foreach (var lockClass in lockClasses)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({lockClass}, 0)"));
+        }
         batch.BatchCommands.Add(insert);
         await batch.ExecuteNonQueryAsync(cancellationToken);
         var affected = insert.RecordsAffected;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CustomerGrains.Abstractions;
 using CustomerGrains.Domain.Value;
+using CustomerGrains.Grains.Changes;
 using CustomerGrains.Grains.Storage;
 using Npgsql;
 using NpgsqlTypes;
@@ -85,8 +86,9 @@ public sealed class PostgresValueModelStore(PostgresDatabase database) : IValueM
 
 /// <summary>
 /// The customer read model in the cluster's PostgreSQL database (deploy/sql/postgres/log-002): one row per customer,
-/// written by whichever silo hosts the customer's grain, read by the population measurement, the lifecycle sweep
-/// and the <c>fit</c> command.
+/// written by whichever silo hosts the customer's grain (with the changes it makes to the change feed, in one
+/// transaction: <see cref="PostgresChangeWriter"/>), read by the population measurement, the lifecycle sweep and the
+/// <c>fit</c> command.
 /// </summary>
 public sealed class PostgresCustomerReadModel(PostgresDatabase database) : ICustomerReadModel
 {
@@ -94,9 +96,8 @@ public sealed class PostgresCustomerReadModel(PostgresDatabase database) : ICust
     {
         ArgumentNullException.ThrowIfNull(row);
         var i = row.Inputs;
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(CustomerReadModelSql.Upsert, connection);
-        var p = command.Parameters;
+        var upsert = new NpgsqlBatchCommand(CustomerReadModelSql.Upsert);
+        var p = upsert.Parameters;
         p.AddWithValue("id", row.CustomerId);
         p.Add(PostgresValues.Time("seen", i.FirstSeenAt));
         p.Add(PostgresValues.Time("first", i.FirstPurchaseAt));
@@ -119,7 +120,7 @@ public sealed class PostgresCustomerReadModel(PostgresDatabase database) : ICust
         p.Add(PostgresValues.Double("p_alive", figures?.PAlive));
         p.Add(PostgresValues.Text("marketing", figures?.MarketingMode));
         p.Add(PostgresValues.Text("quadrant", figures?.SelectionQuadrant));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await PostgresChangeWriter.UpsertWithChangesAsync(database, row, upsert, cancellationToken);
     }
 
     public async Task<IReadOnlyList<CustomerListing>> ListAsync(CustomerListQuery query, int maxCount, CancellationToken cancellationToken)

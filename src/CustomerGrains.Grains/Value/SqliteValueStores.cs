@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CustomerGrains.Abstractions;
 using CustomerGrains.Domain.Value;
+using CustomerGrains.Grains.Changes;
 using CustomerGrains.Grains.Hosting;
 using CustomerGrains.Grains.Log;
 using CustomerGrains.Grains.Storage;
@@ -92,7 +93,8 @@ public sealed class SqliteValueModelStore(EmbeddedDatabases databases) : IValueM
 /// The customer read model in the embedded SQLite database. Upserts are group-committed: the rows waiting while the
 /// previous group commits are written in one transaction (one fsync), so the rows the customers write after their
 /// snapshots do not take a commit each on the file the interaction log is appended to. Each upsert completes once its
-/// group is durable; if a group fails, each of its upserts fails.
+/// group is durable; if a group fails, each of its upserts fails. The changes a row makes to the change feed are written
+/// in the row's transaction (<see cref="SqliteChangeWriter"/>).
 /// </summary>
 public sealed class SqliteCustomerReadModel : ICustomerReadModel, IAsyncDisposable
 {
@@ -134,8 +136,12 @@ public sealed class SqliteCustomerReadModel : ICustomerReadModel, IAsyncDisposab
             {
                 p.Add(new SqliteParameter(name, null));
             }
+            var changes = new SqliteChangeWriter(connection, transaction);
+            var segments = await changes.SegmentsAsync(ct);
             foreach (var row in rows)
             {
+                // The changes first, measured against the row this one replaces (the file has one writer: nothing writes between).
+                await changes.WriteAsync(row, segments, ct);
                 var i = row.Inputs;
                 p[0].Value = row.CustomerId;
                 p[1].Value = Time(i.FirstSeenAt);

@@ -53,6 +53,9 @@ public static class Access
     /// <summary>Saves and deletes segments.</summary>
     public const string WriteSegments = "write-segments";
 
+    /// <summary>Reads the change feed (<c>GET /api/changes</c>): tier, stage, mode, quadrant and segment changes and alerts of every customer.</summary>
+    public const string ReadChanges = "read-changes";
+
     /// <summary>Answers a customer's data rights: exports everything held about them, or erases it.</summary>
     public const string CustomerDataRights = "customer-data-rights";
 
@@ -86,6 +89,7 @@ public static class Access
         new(Maintain, [Agents.Roles.Admin], [Agents.Scopes.Maintenance]),
         new(ReadSegments, [Agents.Roles.Supervisor], [Agents.Scopes.CustomersRead, Agents.Scopes.DecisionsRead, Agents.Scopes.SegmentsWrite]),
         new(WriteSegments, [Agents.Roles.Supervisor], [Agents.Scopes.SegmentsWrite]),
+        new(ReadChanges, [Agents.Roles.Supervisor], [Agents.Scopes.ChangesRead, Agents.Scopes.DecisionsRead]),
         new(CustomerDataRights, [Agents.Roles.Supervisor], [Agents.Scopes.Privacy]),
         new(ManageRetention, [Agents.Roles.Admin], [Agents.Scopes.Privacy]),
         new(ReadMetrics, [Agents.Roles.Admin], [Agents.Scopes.Maintenance], FromLoopback: true),

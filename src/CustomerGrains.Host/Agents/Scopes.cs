@@ -13,6 +13,8 @@ public static class Scopes
     public const string Maintenance = "maintenance";
     public const string Privacy = "privacy";
     public const string SegmentsWrite = "segments:write";
+    /// <summary>Reading the change feed (tier, stage, mode, quadrant, segment and alert changes).</summary>
+    public const string ChangesRead = "changes:read";
 
-    public static readonly IReadOnlyList<string> All = [InteractionsWrite, CustomersRead, DecisionsRead, PolicyWrite, Maintenance, Privacy, SegmentsWrite];
+    public static readonly IReadOnlyList<string> All = [InteractionsWrite, CustomersRead, DecisionsRead, PolicyWrite, Maintenance, Privacy, SegmentsWrite, ChangesRead];
 }

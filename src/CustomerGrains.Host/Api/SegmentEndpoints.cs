@@ -204,7 +204,7 @@ internal static class SegmentEndpoints
     private static IResult UnknownSegment(string name) => Problems.NotFound("Unknown segment", $"No segment is saved under the name '{name}'.");
 
     /// <summary>A problem for every query parameter the endpoint does not take: a misspelt filter must not widen the list silently.</summary>
-    private static List<string> UnknownParameters(IQueryCollection query, string[] known) =>
+    internal static List<string> UnknownParameters(IQueryCollection query, string[] known) =>
         [.. query.Keys.Where(k => !known.Contains(k, StringComparer.Ordinal))
             .Select(k => $"{k}: is not a parameter of this list; it takes {string.Join(", ", known)}")];
 

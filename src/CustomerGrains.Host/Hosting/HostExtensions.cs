@@ -107,6 +107,7 @@ public static class HostExtensions
         api.MapExplainEndpoints();
         api.MapPolicyEndpoints();
         api.MapAlertEndpoints();
+        api.MapChangeEndpoints();
         api.MapPopulationEndpoints();
         api.MapDiagnosticsEndpoints();
         return app;

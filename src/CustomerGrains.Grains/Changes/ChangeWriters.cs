@@ -1,0 +1,117 @@
+using CustomerGrains.Grains.Segments;
+using CustomerGrains.Grains.Storage;
+using CustomerGrains.Grains.Value;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace CustomerGrains.Grains.Changes;
+
+/// <summary>Writes a row's changes into the change feed inside the SQLite transaction that writes the row (or the alert).</summary>
+internal sealed class SqliteChangeWriter(SqliteConnection connection, SqliteTransaction transaction)
+{
+    /// <summary>The saved segments, read in the transaction: membership is measured against the segments saved now.</summary>
+    public async Task<IReadOnlyList<StoredSegment>> SegmentsAsync(CancellationToken cancellationToken)
+    {
+        await using var command = Command(SegmentSql.Select);
+        await using var r = await command.ExecuteReaderAsync(cancellationToken);
+        return await SegmentSql.ReadAsync(r, (reader, i) => SqliteDatabase.ParseTime(reader.GetString(i)), cancellationToken);
+    }
+
+    /// <summary>Writes what changed between the customer's stored row and <paramref name="row"/>, before the row is written.</summary>
+    public async Task WriteAsync(CustomerReadModelRow row, IReadOnlyList<StoredSegment> segments, CancellationToken cancellationToken)
+    {
+        RowAssessment? before;
+        await using (var select = Command(ReadModelChanges.SelectRow))
+        {
+            select.Parameters.AddWithValue("@id", row.CustomerId);
+            await using var r = await select.ExecuteReaderAsync(cancellationToken);
+            before = await ReadModelChanges.ReadRowAsync(r, cancellationToken);
+        }
+        foreach (var change in ReadModelChanges.Between(before, RowAssessment.Of(row), segments))
+        {
+            await InsertAsync(row.CustomerId, change, row.UpdatedAt, null, cancellationToken);
+        }
+    }
+
+    public async Task InsertAsync(string customerId, PendingChange change, DateTimeOffset at, string? detail, CancellationToken cancellationToken)
+    {
+        await using var insert = Command(ReadModelChanges.Insert);
+        insert.Parameters.AddWithValue("@c", customerId);
+        insert.Parameters.AddWithValue("@k", change.Kind);
+        insert.Parameters.AddWithValue("@f", (object?)change.From ?? DBNull.Value);
+        insert.Parameters.AddWithValue("@t", (object?)change.To ?? DBNull.Value);
+        insert.Parameters.AddWithValue("@at", SqliteDatabase.Time(at));
+        insert.Parameters.AddWithValue("@d", (object?)detail ?? DBNull.Value);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private SqliteCommand Command(string text)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = text;
+        return command;
+    }
+}
+
+/// <summary>
+/// Writes a customer's read-model row and its changes in one PostgreSQL transaction (see postgres/log-007): the writers of
+/// one customer's row take turns, so each change is measured against the row before it; a write with changes takes the
+/// feed's lock before its positions and holds it to the commit, so positions become visible in order.
+/// </summary>
+internal static class PostgresChangeWriter
+{
+    /// <summary>The advisory lock of one customer's row: the key is the customer id's hash (a collision only makes two customers take turns).</summary>
+    private static readonly string RowLock = $"SELECT pg_advisory_xact_lock({PostgresDatabase.ReadModelRowLockClass}, hashtext(@id))";
+
+    /// <summary>Runs <paramref name="upsert"/> (the row's statement) with the row's changes, in one transaction.</summary>
+    public static async Task UpsertWithChangesAsync(PostgresDatabase database, CustomerReadModelRow row, NpgsqlBatchCommand upsert, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        RowAssessment? before;
+        List<StoredSegment> segments;
+        await using (var read = new NpgsqlBatch(connection, transaction))
+        {
+            var lockRow = new NpgsqlBatchCommand(RowLock);
+            lockRow.Parameters.AddWithValue("id", row.CustomerId);
+            var select = new NpgsqlBatchCommand(ReadModelChanges.SelectRow);
+            select.Parameters.AddWithValue("id", row.CustomerId);
+            read.BatchCommands.Add(lockRow);
+            read.BatchCommands.Add(select);
+            read.BatchCommands.Add(new NpgsqlBatchCommand(SegmentSql.Select));
+            await using var r = await read.ExecuteReaderAsync(cancellationToken);
+            await r.NextResultAsync(cancellationToken);
+            before = await ReadModelChanges.ReadRowAsync(r, cancellationToken);
+            await r.NextResultAsync(cancellationToken);
+            segments = await SegmentSql.ReadAsync(r, PostgresValues.Time, cancellationToken);
+        }
+        var changes = ReadModelChanges.Between(before, RowAssessment.Of(row), segments);
+        await using (var write = new NpgsqlBatch(connection, transaction))
+        {
+            if (changes.Count > 0)
+            {
+                write.BatchCommands.Add(new NpgsqlBatchCommand(PostgresDatabase.ChangeFeedLock));
+                foreach (var change in changes)
+                {
+                    write.BatchCommands.Add(Insert(row.CustomerId, change, row.UpdatedAt));
+                }
+            }
+            write.BatchCommands.Add(upsert);
+            await write.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static NpgsqlBatchCommand Insert(string customerId, PendingChange change, DateTimeOffset at)
+    {
+        var insert = new NpgsqlBatchCommand(ReadModelChanges.Insert);
+        insert.Parameters.AddWithValue("c", customerId);
+        insert.Parameters.AddWithValue("k", change.Kind);
+        insert.Parameters.Add(PostgresValues.Text("f", change.From));
+        insert.Parameters.Add(PostgresValues.Text("t", change.To));
+        insert.Parameters.Add(PostgresValues.Time("at", at));
+        insert.Parameters.Add(PostgresValues.Text("d", null));
+        return insert;
+    }
+}
