@@ -83,7 +83,6 @@ internal static class HostCommands
         var calibrationEnd = new Option<string>("--calibration-end") { Description = "fit on purchases up to this day (YYYY-MM-DD)", HelpName = "DATE" };
         var holdoutEnd = new Option<string>("--holdout-end") { Description = "compare the predictions with the purchases after the calibration end up to this day (YYYY-MM-DD)", HelpName = "DATE" };
         var model = new Option<string>("--model") { Description = "the repeat-purchase model put in force: bgnbd, paretonbd, or auto (the better hold-out error; needs --holdout-end)", HelpName = "MODEL" };
-        model.AcceptOnlyFromAmong("bgnbd", "paretonbd", "auto");
         var reportDir = new Option<DirectoryInfo>("--report-dir") { Description = $"where the hold-out report is written (default {FitRequest.DefaultReportDirectory})", HelpName = "DIR" };
         root.Add(Passing(new FitCommand(), settings, summaryCsv, transactions, calibrationEnd, holdoutEnd, model, reportDir));
 
