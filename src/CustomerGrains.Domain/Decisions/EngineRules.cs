@@ -63,8 +63,8 @@ public sealed record EngineRules(ScoringModel Scoring, Policy Policy, LifecycleO
 
     /// <summary>
     /// Applies one event the way the engine does, live or in a replay: time alone may have moved the customer before the
-    /// event (e.g. into decline, so that a purchase now is a win-back), then the event itself may move them. Both stages
-    /// are recorded at the event's time, never before the last recorded change. A model that fails to evaluate the stage
+    /// event (e.g. into decline, so that a purchase now is a win-back), then the event itself may move them. The first is
+    /// recorded a tick before the event's time, the second at it, neither before the last recorded change. A model that fails to evaluate the stage
     /// is reported to <paramref name="stageFailed"/> and the event is applied regardless (the stage is evaluated again
     /// on the next event or sweep).
     /// </summary>
@@ -74,7 +74,10 @@ public sealed record EngineRules(ScoringModel Scoring, Policy Policy, LifecycleO
         ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(stageFailed);
         var at = state.StageTimeFor(e.OccurredAt);
-        TryRecordStage(state, at, stageFailed);
+        // What time alone changed is recorded just before the event (a tick earlier, unless a change is recorded at this
+        // very moment already): a purchase that ends a lapse noticed only now then comes after the lapse, a win-back.
+        var before = state.StageSince is { } since && since >= at ? at : at.AddTicks(-1);
+        TryRecordStage(state, before, stageFailed);
         state.Apply(e);
         TryRecordStage(state, at, stageFailed);
     }
