@@ -6,9 +6,15 @@ using Npgsql;
 
 namespace CustomerGrains.Grains.Changes;
 
-/// <summary>Writes a row's changes into the change feed inside the SQLite transaction that writes the row (or the alert).</summary>
-internal sealed class SqliteChangeWriter(SqliteConnection connection, SqliteTransaction transaction)
+/// <summary>
+/// Writes a row's changes into the change feed inside the SQLite transaction that writes the row (or the alert). One writer
+/// serves a whole group of rows: its two statements are prepared once and bound again for each row and change.
+/// </summary>
+internal sealed class SqliteChangeWriter(SqliteConnection connection, SqliteTransaction transaction) : IAsyncDisposable
 {
+    private SqliteCommand? select;
+    private SqliteCommand? insert;
+
     /// <summary>The saved segments, read in the transaction: membership is measured against the segments saved now.</summary>
     public async Task<IReadOnlyList<StoredSegment>> SegmentsAsync(CancellationToken cancellationToken)
     {
@@ -20,11 +26,11 @@ internal sealed class SqliteChangeWriter(SqliteConnection connection, SqliteTran
     /// <summary>Writes what changed between the customer's stored row and <paramref name="row"/>, before the row is written.</summary>
     public async Task WriteAsync(CustomerReadModelRow row, IReadOnlyList<StoredSegment> segments, CancellationToken cancellationToken)
     {
+        select ??= Prepared(ReadModelChanges.SelectRow, "@id");
+        select.Parameters[0].Value = row.CustomerId;
         RowAssessment? before;
-        await using (var select = Command(ReadModelChanges.SelectRow))
+        await using (var r = await select.ExecuteReaderAsync(cancellationToken))
         {
-            select.Parameters.AddWithValue("@id", row.CustomerId);
-            await using var r = await select.ExecuteReaderAsync(cancellationToken);
             before = await ReadModelChanges.ReadRowAsync(r, cancellationToken);
         }
         foreach (var change in ReadModelChanges.Between(before, RowAssessment.Of(row), segments))
@@ -35,14 +41,38 @@ internal sealed class SqliteChangeWriter(SqliteConnection connection, SqliteTran
 
     public async Task InsertAsync(string customerId, PendingChange change, DateTimeOffset at, string? detail, CancellationToken cancellationToken)
     {
-        await using var insert = Command(ReadModelChanges.Insert);
-        insert.Parameters.AddWithValue("@c", customerId);
-        insert.Parameters.AddWithValue("@k", change.Kind);
-        insert.Parameters.AddWithValue("@f", (object?)change.From ?? DBNull.Value);
-        insert.Parameters.AddWithValue("@t", (object?)change.To ?? DBNull.Value);
-        insert.Parameters.AddWithValue("@at", SqliteDatabase.Time(at));
-        insert.Parameters.AddWithValue("@d", (object?)detail ?? DBNull.Value);
+        insert ??= Prepared(ReadModelChanges.Insert, "@c", "@k", "@f", "@t", "@at", "@d");
+        var p = insert.Parameters;
+        p[0].Value = customerId;
+        p[1].Value = change.Kind;
+        p[2].Value = (object?)change.From ?? DBNull.Value;
+        p[3].Value = (object?)change.To ?? DBNull.Value;
+        p[4].Value = SqliteDatabase.Time(at);
+        p[5].Value = (object?)detail ?? DBNull.Value;
         await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (select is not null)
+        {
+            await select.DisposeAsync();
+        }
+        if (insert is not null)
+        {
+            await insert.DisposeAsync();
+        }
+    }
+
+    private SqliteCommand Prepared(string text, params string[] parameters)
+    {
+        var command = Command(text);
+        foreach (var name in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter(name, DBNull.Value));
+        }
+        command.Prepare();
+        return command;
     }
 
     private SqliteCommand Command(string text)

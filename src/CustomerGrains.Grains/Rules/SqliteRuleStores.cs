@@ -61,7 +61,8 @@ public sealed class SqliteCustomerAlerts(EmbeddedDatabases databases) : ICustome
             if (added == 1)
             {
                 // A new alert is published in the change feed with it; one recorded before was published then.
-                await new SqliteChangeWriter(connection, transaction).InsertAsync(alert.CustomerId,
+                await using var changes = new SqliteChangeWriter(connection, transaction);
+                await changes.InsertAsync(alert.CustomerId,
                     new PendingChange(CustomerChangeKinds.Alert, alert.FromStage, alert.ToStage), alert.At, $"{alert.Kind}: {alert.Reasons}", ct);
             }
             await transaction.CommitAsync(ct);

@@ -136,7 +136,7 @@ public sealed class SqliteCustomerReadModel : ICustomerReadModel, IAsyncDisposab
             {
                 p.Add(new SqliteParameter(name, null));
             }
-            var changes = new SqliteChangeWriter(connection, transaction);
+            await using var changes = new SqliteChangeWriter(connection, transaction);
             var segments = await changes.SegmentsAsync(ct);
             foreach (var row in rows)
             {
