@@ -61,6 +61,33 @@ public sealed class AuditJournalTests
     }
 
     [Fact]
+    public async Task A_file_left_with_its_reserved_space_by_a_crash_is_read_up_to_its_last_record_and_continued()
+    {
+        using var data = new TempDirectory("journal");
+        using (var journal = AuditJournal.Open(data.Path, 0, out _, Ignore))
+        {
+            await journal.AppendAsync([Look("c-1")]);
+            await journal.AppendAsync([Look("c-2")]);
+        }
+        var file = Assert.Single(Directory.GetFiles(data.Path));
+        var written = new FileInfo(file).Length;
+        // A process killed while writing leaves the space reserved for the file's later records as zeros.
+        using (var stream = new FileStream(file, FileMode.Open, FileAccess.Write))
+        {
+            stream.SetLength(written + 64 * 1024);
+        }
+
+        using (var journal = AuditJournal.Open(data.Path, 0, out var recovered, Ignore))
+        {
+            Assert.Equal(["c-1", "c-2"], recovered.Select(e => e.CustomerId));
+            Assert.Equal(written, new FileInfo(file).Length);
+            Assert.Equal(3, Assert.Single(await journal.AppendAsync([Look("c-3")])).Id);
+        }
+        using var again = AuditJournal.Open(data.Path, 0, out var all, Ignore);
+        Assert.Equal(["c-1", "c-2", "c-3"], all.Select(e => e.CustomerId));
+    }
+
+    [Fact]
     public async Task A_damaged_record_ends_what_is_read_back()
     {
         using var data = new TempDirectory("journal");
