@@ -58,6 +58,20 @@ public sealed class CommandTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(directory.Path));
     }
 
+    [Fact]
+    public async Task A_probe_rate_that_is_not_positive_is_refused_before_anything_runs()
+    {
+        using var directory = new TempDirectory("lt-bad-probes");
+        using var writer = new StringWriter();
+        var exit = await RunCommand.RunAsync(new CommandLine(
+            ["run", "ingest-burst", "--target", "http://127.0.0.1:9", "--probe-rate", "0", "--out", directory.Path]), writer, TestContext.Current.CancellationToken);
+        var output = writer.ToString();
+
+        Assert.Equal(RunCommand.Error, exit);
+        Assert.Contains("--probe-rate 0: visibility probes a second must be more than 0.", output, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(directory.Path));
+    }
+
     public static TheoryData<string> RunnerCommands => new() { "", "latency", "seed", "run" };
 
     [Theory]

@@ -131,6 +131,7 @@ public sealed class CommandLine
             apiKey, threshold, new Option<bool>("--no-thresholds") { Description = "no thresholds" },
             new Option<string>("--out") { Description = "the report's folder; default loadtests/reports/DATE-SCENARIO", HelpName = "DIR" },
             Number<double>("--ingest-rate", "ingest-burst, mixed: events a second"), Number<int>("--batch-events", "ingest-burst, mixed: events per request; default 1"),
+            Number<double>("--probe-rate", "ingest-burst: event-to-visible probes started a second; default 5"),
             new Option<string>("--kill-pid") { Description = "failover: the silo process to kill" }, Duration("--kill-at", "failover: when; default a third of --duration"),
             new Option<string>("--path") { Description = "http-get: the path; default /api/ping" });
 

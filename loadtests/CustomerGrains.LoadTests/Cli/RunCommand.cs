@@ -65,6 +65,7 @@ internal static class RunCommand
         var zipf = cli.Double("zipf", 1.0);
         var ingestRate = cli.Double("ingest-rate", name == "ingest-burst" ? rate : rate / 10);
         var batchEvents = cli.Int("batch-events", 1);
+        var probeRate = cli.Double("probe-rate", 5);
         var killPid = cli.Get("kill-pid");
         var killAt = cli.Duration("kill-at", profile.Duration / 3);
         var path = cli.Get("path", "/api/ping");
@@ -83,6 +84,10 @@ internal static class RunCommand
         {
             connectionPlan = ConnectionPlan.Parse(connectionsText, PeakRequestRate(name, rate, ingestRate, batchEvents), targets.Count, copies);
             limits = GeneratorLimits.Parse(maxLagText);
+            if (!(probeRate > 0))
+            {
+                throw new FormatException($"--probe-rate {probeRate.ToString(CultureInfo.InvariantCulture)}: visibility probes a second must be more than 0.");
+            }
         }
         catch (FormatException ex)
         {
@@ -133,7 +138,7 @@ internal static class RunCommand
                 {
                     baseline = await PostgresBaseline.StartAsync(baselineOption == "auto" ? null : baselineOption, dataDirectory, baselinePool, output, cancellation);
                 }
-                var catalog = new ScenarioCatalog(engine, baseline, profile, zipf);
+                var catalog = new ScenarioCatalog(engine, baseline, profile, zipf) { ProbeRate = probeRate };
                 header.AddRange(catalog.Header());
                 stages = catalog.Stages(name, floors, killPid, killAt, ingestRate, batchEvents);
             }

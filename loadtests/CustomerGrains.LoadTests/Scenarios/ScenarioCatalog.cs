@@ -55,6 +55,9 @@ public sealed class ScenarioCatalog(EngineApi engine, PostgresBaseline? baseline
 
     private ZipfSampler Customers => customers ??= new ZipfSampler(engine.Seed.CustomerIds.Length, zipfExponent, 11);
 
+    /// <summary>ingest-burst: how many visibility probes start a second (a p99 wants 1,000 or more in a run).</summary>
+    public double ProbeRate { get; init; } = 5;
+
     public static readonly string[] Names = ["screenpop-spike", "ingest-burst", "mixed", "cold-start", "failover", "floors"];
 
     /// <summary>Lines for the report header that say what the engine's steps call.</summary>
@@ -129,15 +132,15 @@ public sealed class ScenarioCatalog(EngineApi engine, PostgresBaseline? baseline
 
     private Scenario Visibility()
     {
-        var probes = new VisibilityProbes(engine.Http, run, 64);
+        var probes = new VisibilityProbes(engine.Http, run, Math.Max(64, (int)Math.Ceiling(ProbeRate * 4)));
         return new Scenario("event-to-visible", [new Step("post", probes.PostAsync), new Step("visible", probes.VisibleAsync)],
-            (profile with { Copies = null }).Simulations(Math.Min(5, profile.Rate)))
+            (profile with { Copies = null }).Simulations(Math.Min(ProbeRate, profile.Rate)))
         {
             Role = ScenarioRole.Companion,
             WarmUp = profile.WarmUp,
             Arrivals = Arrivals.Poisson,
             Init = probes.InitAsync,
-            Notes = ["During the burst, 5 probes a second post one event each to an already active probe customer and read it until it shows the event (polling every 2 ms): the step 'visible' is the time from the acknowledgement to visible, the iteration the time from the intended post to visible."],
+            Notes = [string.Create(CultureInfo.InvariantCulture, $"During the burst, {Math.Min(ProbeRate, profile.Rate):0.#} probes a second post one event each to an already active probe customer and read it until it shows the event (polling every 2 ms): the step 'visible' is the time from the acknowledgement to visible, the iteration the time from the intended post to visible.")],
         };
     }
 
