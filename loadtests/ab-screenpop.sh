@@ -1,30 +1,70 @@
 #!/usr/bin/env bash
 # One build's closed-loop screen-pop against the grain floor, for comparing builds in one sitting.
-#   loadtests/ab-screenpop.sh TREE PORT DATA_DIR SEED_DIR [CUSTOMERS]
+#   loadtests/ab-screenpop.sh TREE PORT DATA_DIR SEED_DIR [CUSTOMERS] [SECONDS] [CONNECTIONS]
 # TREE is a checkout with the Release host and load runner built (dotnet build -c Release). Starts that host on PORT
-# with DATA_DIR (at a raised priority when allowed), seeds CUSTOMERS (default 20000) into SEED_DIR unless it holds a seed
-# already, waits for the delivery backlog to reach 0, runs ../shared/tools/wrk-screenpop.sh twice, prints the host's
-# resident memory and stops the host. Run it for each build in turn, on separate data and seed folders.
+# with DATA_DIR, seeds CUSTOMERS (default 20000) into it when DATA_DIR is new (the seed's files go to SEED_DIR), waits
+# for the delivery backlog to reach 0, warms 5,000 sampled phone numbers, then twice: GET /api/screenpop (as the demo
+# agent) and GET /api/ping/grain (an empty grain call behind the same authentication), each a wrk closed loop of
+# SECONDS (default 15) with CONNECTIONS (default 32). For each it prints the rate, the p99 and the host's CPU time per
+# request (utime + stime of the host process over the loop, divided by the requests): on a shared machine the rate
+# moves with the neighbours' load, the CPU per request much less. Then the host's resident memory. Run it for each
+# build in turn, each on its own DATA_DIR (a copy of one seeded folder gives both builds the same customers).
 set -euo pipefail
-tree=${1:?checkout}; port=${2:?port}; data=${3:?data folder}; seed=${4:?seed folder}; n=${5:-20000}
-script_dir=$(cd "$(dirname "$0")" && pwd)
-wrk_screenpop=${WRK_SCREENPOP:-$script_dir/../../shared/tools/wrk-screenpop.sh}
-nice=(nice -n -10); "${nice[@]}" true 2>/dev/null || nice=()
+tree=${1:?checkout}; port=${2:?port}; data=${3:?data folder}; seed=${4:?seed folder}; n=${5:-20000}; secs=${6:-15}; conns=${7:-32}
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+agent_key=${CUSTOMERGRAINS_API_KEY:-demo-agent1-key}
+fresh=0; [ -d "$data" ] || fresh=1
 cd "$tree"
-Logging__LogLevel__Default=Warning "${nice[@]}" dotnet src/CustomerGrains.Host/bin/Release/net10.0/CustomerGrains.Host.dll \
+Logging__LogLevel__Default=Warning dotnet src/CustomerGrains.Host/bin/Release/net10.0/CustomerGrains.Host.dll \
   --environment=Development --urls=http://127.0.0.1:$port --Orleans:SiloPort=$((port + 1)) --Orleans:GatewayPort=$((port + 2)) \
   --Storage:DataDirectory="$data" >"$data.host.log" 2>&1 &
 host=$!
-trap 'kill $host 2>/dev/null || true' EXIT
+lua=$(mktemp --suffix .lua)
+trap 'kill $host 2>/dev/null || true; wait $host 2>/dev/null || true; rm -f "$lua"' EXIT
 until curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null; do
   kill -0 $host 2>/dev/null || { echo "the host stopped; see $data.host.log" >&2; exit 1; }
   sleep 1
 done
-if [ ! -f "$seed/phones.csv" ]; then
+if [ $fresh = 1 ]; then
   dotnet run -c Release --no-build --project loadtests/CustomerGrains.LoadTests -- seed --customers "$n" \
     --target "http://127.0.0.1:$port" --data "$seed" --api-key demo-service-key | tail -1
   until [ "$(curl -s -H 'X-Api-Key: demo-admin-key' "http://127.0.0.1:$port/api/diagnostics/delivery" \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["behind"])')" = 0 ]; do sleep 2; done
 fi
-for run in 1 2; do "${nice[@]}" bash "$wrk_screenpop" "http://127.0.0.1:$port" "$seed" 15 32; done
+python3 - "$seed/phones.csv" "$lua" "$agent_key" <<'PY'
+import random, sys
+rows = [l.strip().split(',') for l in open(sys.argv[1])][1:]
+random.seed(1); s = random.sample(rows, min(5000, len(rows)))
+open(sys.argv[2], 'w').write('anis = {' + ','.join('"%s"' % r[0].replace('+', '%2B') for r in s) + '}\n' + '''
+c = 0
+request = function()
+  c = c + 1
+  return wrk.format("GET", "/api/screenpop?ani=" .. anis[(c % #anis) + 1], {["X-Api-Key"]="KEY"})
+end
+'''.replace('KEY', sys.argv[3]))
+PY
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$host/stat"; }
+measure() { # LABEL, then wrk's arguments
+  local label=$1; shift
+  local before after out
+  before=$(cpu_ticks)
+  out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency "$@")
+  after=$(cpu_ticks)
+  python3 - "$label" "$before" "$after" "$(getconf CLK_TCK)" <<PY
+import re, sys
+out = """$out"""
+label, before, after, hz = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+rate = float(re.search(r'Requests/sec:\s+([\d.]+)', out).group(1))
+requests = int(re.search(r'(\d+) requests in', out).group(1))
+p99 = re.search(r'\s99%\s+(\S+)', out).group(1)
+bad = re.search(r'Non-2xx or 3xx responses: (\d+)', out)
+print(f"{label:10} {rate:9.0f}/s  p99 {p99:>9}  host CPU {(after - before) / hz * 1e6 / requests:7.1f} us/request"
+      + (f"  NOT 2xx: {bad.group(1)}" if bad else ""))
+PY
+}
+wrk -t2 -c"$conns" -d10s -s "$lua" "http://127.0.0.1:$port" >/dev/null 2>&1
+for run in 1 2; do
+  measure screenpop -s "$lua" "http://127.0.0.1:$port"
+  measure ping/grain -H "X-Api-Key: $agent_key" "http://127.0.0.1:$port/api/ping/grain"
+done
 echo "host RSS: $(ps -o rss= -p $host) KB"
