@@ -44,8 +44,11 @@ public sealed class ImportCommandTests(ImportHost host) : IClassFixture<ImportHo
 
         Assert.True(first.ExitCode == 0, $"import exited {first.ExitCode}: {first.Error}\n{first.Output}");
         Assert.Contains("import: 5 accepted, 0 duplicate, 0 refused", first.Output, StringComparison.Ordinal);
+        Assert.Contains("applied: every accepted event reached its customer", first.Output, StringComparison.Ordinal);
         Assert.False(File.Exists(errors));
-        var a = await host.Api.WaitForAppliedEventsAsync($"{run}-a", 3);
+        // The import returned after the engine applied what it sent: the customers show it at the first read.
+        var (_, a) = await host.Api.GetCustomerAsync($"{run}-a");
+        Assert.Equal(3, a.GetProperty("appliedEvents").GetInt32());
         Assert.Equal("Ada Lovelace", a.GetProperty("profile").GetProperty("name").GetString());
         Assert.Equal(52.5m, a.GetProperty("purchases").GetProperty("netSpend").GetDecimal());
         var b = await host.Api.WaitForAppliedEventsAsync($"{run}-b", 2);

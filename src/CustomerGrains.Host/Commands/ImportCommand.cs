@@ -5,7 +5,7 @@ using Spectre.Console;
 namespace CustomerGrains.Host.Commands;
 
 /// <summary>
-/// <c>import FILE... [--format F] [--target URL] [--api-key KEY] [--batch N] [--rate EVENTS/s] [--errors FILE]</c>: sends
+/// <c>import FILE... [--format F] [--target URL] [--api-key KEY] [--batch N] [--rate EVENTS/s] [--errors FILE] [--wait false]</c>: sends
 /// the customers and interactions of files to a running engine through <c>POST /api/interactions</c>, so every event
 /// meets the API's validation and back-pressure. See <see cref="Importer"/>.
 /// </summary>
@@ -31,11 +31,16 @@ internal static class ImportCommand
             "backfill pace: at most this many events a second, one request at a time, so live traffic keeps its share; 0: as fast as the engine acknowledges", "EVENTS/s");
         var errors = new Option<FileInfo>("--errors") { Description = "where refused rows are listed (file, row, event id, reason)", DefaultValueFactory = _ => new FileInfo("import-errors.csv"), HelpName = "FILE" };
         var currency = new Option<string>("--currency") { Description = "the currency of Online Retail amounts (the engine needs a Money:Rates entry for it unless it is its base currency)", DefaultValueFactory = _ => "GBP" };
+        var wait = new Option<bool>("--wait")
+        {
+            Description = "after sending, wait until the engine has applied every event it acknowledged and report the apply rate (reads GET /api/diagnostics/delivery: the key needs the scope maintenance); --wait false to return at once",
+            DefaultValueFactory = _ => true,
+        };
         var source = new Option<string>("--source") { Description = "the source of CSV rows without a source column", DefaultValueFactory = _ => "import" };
 
         var command = new Command(Name,
             "sends customers and interaction history from files to a running engine, through the API's validation; safe to repeat: events already in the log are counted as duplicates");
-        foreach (var option in new Option[] { format, target, apiKey, batch, rate, errors, currency, source })
+        foreach (var option in new Option[] { format, target, apiKey, batch, rate, errors, currency, source, wait })
         {
             command.Add(option);
         }
@@ -56,7 +61,7 @@ internal static class ImportCommand
                 _ => ImportFormat.Auto,
             };
             var run = new Importer(parsed.GetRequiredValue(target), parsed.GetRequiredValue(apiKey), parsed.GetValue(batch), parsed.GetValue(rate),
-                new ImportSettings(TimeProvider.System.GetUtcNow(), parsed.GetRequiredValue(source), parsed.GetRequiredValue(currency)));
+                new ImportSettings(TimeProvider.System.GetUtcNow(), parsed.GetRequiredValue(source), parsed.GetRequiredValue(currency)), parsed.GetValue(wait));
             var paths = parsed.GetRequiredValue(files).Select(f => f.FullName).ToList();
             var errorFile = parsed.GetRequiredValue(errors).FullName;
             var result = Console.IsOutputRedirected
