@@ -36,32 +36,20 @@ public sealed class AuditJournalTests
         Assert.Equal(4, Assert.Single(next).Id);
     }
 
-    [Fact]
-    public async Task A_record_cut_short_by_a_crash_is_dropped_and_the_journal_goes_on_after_the_last_whole_one()
+    /// <summary>What a crash can leave after the last whole record of a file.</summary>
+    public enum CrashTail
     {
-        using var data = new TempDirectory("journal");
-        using (var journal = AuditJournal.Open(data.Path, 0, out _, Ignore))
-        {
-            await journal.AppendAsync([Look("c-1")]);
-            await journal.AppendAsync([Look("c-2")]);
-        }
-        var file = Assert.Single(Directory.GetFiles(data.Path));
-        // A crash during the third group's write: its header and part of its payload reached the disk.
-        var whole = File.ReadAllBytes(file);
-        var secondRecord = whole.AsSpan(whole.Length / 2);
-        File.WriteAllBytes(file, [.. whole, .. secondRecord[..(secondRecord.Length / 2)]]);
+        /// <summary>A group's write that reached the disk in part: its header and part of its payload.</summary>
+        RecordCutShort,
 
-        using (var journal = AuditJournal.Open(data.Path, 0, out var recovered, Ignore))
-        {
-            Assert.Equal(["c-1", "c-2"], recovered.Select(e => e.CustomerId));
-            Assert.Equal(3, Assert.Single(await journal.AppendAsync([Look("c-3")])).Id);
-        }
-        using var again = AuditJournal.Open(data.Path, 0, out var all, Ignore);
-        Assert.Equal(["c-1", "c-2", "c-3"], all.Select(e => e.CustomerId));
+        /// <summary>The space reserved for the file's later records, still zeros.</summary>
+        ReservedSpace,
     }
 
-    [Fact]
-    public async Task A_file_left_with_its_reserved_space_by_a_crash_is_read_up_to_its_last_record_and_continued()
+    [Theory]
+    [InlineData(CrashTail.RecordCutShort)]
+    [InlineData(CrashTail.ReservedSpace)]
+    public async Task What_a_crash_leaves_after_the_last_whole_record_is_cut_and_the_journal_goes_on_after_it(CrashTail tail)
     {
         using var data = new TempDirectory("journal");
         using (var journal = AuditJournal.Open(data.Path, 0, out _, Ignore))
@@ -70,17 +58,16 @@ public sealed class AuditJournalTests
             await journal.AppendAsync([Look("c-2")]);
         }
         var file = Assert.Single(Directory.GetFiles(data.Path));
-        var written = new FileInfo(file).Length;
-        // A process killed while writing leaves the space reserved for the file's later records as zeros.
-        using (var stream = new FileStream(file, FileMode.Open, FileAccess.Write))
-        {
-            stream.SetLength(written + 64 * 1024);
-        }
+        var whole = File.ReadAllBytes(file);
+        var secondRecord = whole.AsSpan(whole.Length / 2);
+        File.WriteAllBytes(file, tail == CrashTail.RecordCutShort
+            ? [.. whole, .. secondRecord[..(secondRecord.Length / 2)]]
+            : [.. whole, .. new byte[64 * 1024]]);
 
         using (var journal = AuditJournal.Open(data.Path, 0, out var recovered, Ignore))
         {
             Assert.Equal(["c-1", "c-2"], recovered.Select(e => e.CustomerId));
-            Assert.Equal(written, new FileInfo(file).Length);
+            Assert.Equal(whole.Length, new FileInfo(file).Length);
             Assert.Equal(3, Assert.Single(await journal.AppendAsync([Look("c-3")])).Id);
         }
         using var again = AuditJournal.Open(data.Path, 0, out var all, Ignore);
