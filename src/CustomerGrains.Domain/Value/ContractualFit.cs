@@ -9,9 +9,15 @@ namespace CustomerGrains.Domain.Value;
 /// <param name="FirstRenewal">The probability that a new customer renews after her first month.</param>
 /// <param name="RenewalAfterYear">The probability that a customer who renewed 12 times renews once more.</param>
 /// <param name="DerlNew">DERL in months of a customer in her first month, at the monthly discount rate of the fit.</param>
+/// <param name="Homogeneous">
+/// Whether the likelihood found no heterogeneity: it rises as α and β grow together toward a constant cancellation
+/// probability θ = α/(α+β) (a geometric duration, the sBG's boundary). <see cref="Fit"/> then holds θ with α + β =
+/// <see cref="ContractualFit.HomogeneousScale"/>, whose retention rates differ from the constant by less than 0.1% over
+/// ten years.
+/// </param>
 public sealed record SbgCohortFit(
     string Contract, int ContractMonths, int Customers, int Cancelled, FitResult<SbgParameters> Fit, double FirstRenewal, double RenewalAfterYear,
-    double DerlNew);
+    double DerlNew, bool Homogeneous);
 
 /// <summary>What <see cref="ContractualFit.Run"/> found: the churn-risk model, its hold-out evaluation and the sBG per cohort.</summary>
 public sealed record ContractualFitResult(
@@ -25,6 +31,9 @@ public sealed record ContractualFitResult(
 /// </summary>
 public static class ContractualFit
 {
+    /// <summary>α + β of a cohort whose fit ran to the homogeneous boundary (see <see cref="SbgCohortFit.Homogeneous"/>).</summary>
+    public const double HomogeneousScale = 1e5;
+
     /// <exception cref="ArgumentException">The hold-out share is not 1 to 90 percent, or a part has too few customers of either outcome.</exception>
     public static ContractualFitResult Run(
         IReadOnlyList<ChurnCustomer> customers, int holdoutPercent, ChurnRiskModel prior, double annualDiscountRate)
@@ -53,12 +62,21 @@ public static class ContractualFit
         var cohorts = new List<SbgCohortFit>();
         foreach (var cohort in customers.GroupBy(c => c.Contract).OrderBy(g => g.First().Signals.ContractMonths))
         {
-            var fit = ShiftedBetaGeometric.Fit(SbgObservations.FromDurations(
-                cohort.Where(c => !(c.Churned && c.Signals.TenureMonths == 0)).Select(c => (c.Signals.TenureMonths, c.Churned))));
+            var observations = SbgObservations.FromDurations(
+                cohort.Where(c => !(c.Churned && c.Signals.TenureMonths == 0)).Select(c => (c.Signals.TenureMonths, c.Churned)));
+            var fit = ShiftedBetaGeometric.Fit(observations);
+            var (alpha, beta) = (fit.Parameters.Alpha, fit.Parameters.Beta);
+            bool homogeneous = alpha + beta > HomogeneousScale;
+            if (homogeneous)
+            {
+                double theta = alpha / (alpha + beta);
+                var bounded = new SbgParameters(theta * HomogeneousScale, (1 - theta) * HomogeneousScale);
+                fit = fit with { Parameters = bounded, LogLikelihood = observations.LogLikelihood(bounded.Alpha, bounded.Beta) };
+            }
             cohorts.Add(new SbgCohortFit(
                 cohort.Key, cohort.First().Signals.ContractMonths, cohort.Count(), cohort.Count(c => c.Churned), fit,
                 ShiftedBetaGeometric.RenewalProbability(fit.Parameters, 0), ShiftedBetaGeometric.RenewalProbability(fit.Parameters, 12),
-                ShiftedBetaGeometric.DiscountedExpectedResidualLifetime(fit.Parameters, 0, monthly)));
+                ShiftedBetaGeometric.DiscountedExpectedResidualLifetime(fit.Parameters, 0, monthly), homogeneous));
         }
         return new ContractualFitResult(training.Count, holdout.Count, holdoutPercent, monthly, model, evaluation, cohorts);
     }

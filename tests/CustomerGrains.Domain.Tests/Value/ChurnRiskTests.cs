@@ -101,6 +101,7 @@ public sealed class ChurnRiskTests
         // The sBG per contract: month-to-month customers renew least, two-year customers most.
         Assert.Equal(["Month-to-month", "One year", "Two year"], result.Cohorts.Select(c => c.Contract));
         Assert.All(result.Cohorts, c => Assert.True(c.Fit.Converged, $"{c.Contract} did not converge"));
+        Assert.False(result.Cohorts[0].Homogeneous, "month-to-month subscribers differ in their churn probability");
         Assert.True(result.Cohorts.Zip(result.Cohorts.Skip(1)).All(p => p.First.FirstRenewal < p.Second.FirstRenewal && p.First.DerlNew < p.Second.DerlNew));
     }
 }
