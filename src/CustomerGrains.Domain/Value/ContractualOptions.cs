@@ -45,10 +45,10 @@ public sealed record ContractualOptions
     /// <summary>Churn-risk weight of a two-year contract. Default -2.41854 (Telco).</summary>
     public double TwoYearWeight { get; init; } = -2.41854;
 
-    /// <summary>Churn-risk weight of each complaint (set, not fitted: see the type). Default 0.5.</summary>
+    /// <summary>Churn-risk weight of each complaint (set, not fitted: the Telco data records no complaints; odds x e^0.5 ≈ 1.65 each). Default 0.5.</summary>
     public double ComplaintWeight { get; init; } = 0.5;
 
-    /// <summary>Churn-risk weight of each service contact (set, not fitted: see the type). Default 0.1.</summary>
+    /// <summary>Churn-risk weight of each service contact (set, not fitted: the Telco data records no contacts; odds x e^0.1 ≈ 1.1 each). Default 0.1.</summary>
     public double ContactWeight { get; init; } = 0.1;
 
     /// <summary>The churn risk (0 to 1) from which a valuable subscriber gets a retention action. Default 0.5.</summary>
