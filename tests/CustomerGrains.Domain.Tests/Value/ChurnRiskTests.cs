@@ -72,11 +72,10 @@ public sealed class ChurnRiskTests
     }
 
     /// <summary>
-    /// The churn-risk model on IBM's Telco sample, fitted on 70% of the customers and judged on the other 30%. The
-    /// threshold: logistic regressions on all of this set's columns are reported at an AUC of about 0.84; our model sees
-    /// only what the engine knows of a subscriber (tenure, charge, contract term), of which the contract and the tenure
-    /// carry most of the signal, so 0.80 is the bar: below it the model would rank customers clearly worse than the
-    /// published ones.
+    /// The churn-risk model on IBM's Telco sample, fitted on 70% of the customers and judged on the other 30%. The bar:
+    /// an AUC above 0.80, which by the usual reading is good discrimination (0.5 is guessing), and clearly better (by 0.05)
+    /// than ranking the held-out customers by their contract term alone, the strongest single signal (0.73 on this split;
+    /// tenure alone gives 0.71): the model must earn its other features.
     /// </summary>
     [Fact]
     public void On_the_Telco_data_the_churn_risk_ranks_held_out_customers_with_an_AUC_above_0_80_and_a_monotone_calibration()
@@ -93,6 +92,8 @@ public sealed class ChurnRiskTests
         Assert.Equal(7043, result.TrainingCustomers + result.HoldoutCustomers);
         Assert.InRange(result.HoldoutCustomers, 1900, 2300);
         Assert.True(result.Holdout.Auc > 0.80, $"AUC on the hold-out: {result.Holdout.Auc:F3}");
+        var byContract = ChurnEvaluation.Of([.. customers.Where(c => TelcoChurnFile.IsHoldout(c.CustomerId, 30)).Select(c => (-(double)c.Signals.ContractMonths, c.Churned))]);
+        Assert.True(result.Holdout.Auc > byContract.Auc + 0.05, $"AUC {result.Holdout.Auc:F3} against {byContract.Auc:F3} by the contract term alone");
         Assert.True(result.Holdout.CalibrationReversals(0.03) == 0,
             "actual churn should rise with the predicted risk decile: " + string.Join(", ", result.Holdout.Calibration.Select(g => $"{g.MeanPredicted:F3}/{g.ActualRate:F3}")));
         Assert.All(result.Holdout.Calibration, g => Approx.Within(g.ActualRate, g.MeanPredicted, 0.08, $"decile {g.Group}"));
