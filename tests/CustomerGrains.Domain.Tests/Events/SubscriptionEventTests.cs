@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CustomerGrains.Domain.Events;
 using CustomerGrains.Domain.State;
 
@@ -7,13 +6,7 @@ namespace CustomerGrains.Domain.Tests.Events;
 /// <summary>The subscription events are read and validated at ingest, and make the customer contractual while one runs.</summary>
 public sealed class SubscriptionEventTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
-
-    private static BatchParseResult Parse(string events)
-    {
-        using var document = JsonDocument.Parse($$"""{"events":[{{events}}]}""");
-        return InteractionJson.ParseBatch(document.RootElement, Now, new ValidationOptions());
-    }
+    private static BatchParseResult Parse(string events) => OfferEventTests.Parse(events);
 
     private const string Head = "\"eventId\":\"e1\",\"customerId\":\"c1\",\"occurredAt\":\"2026-11-20T10:00:00Z\",\"source\":\"billing\"";
 
