@@ -15,6 +15,9 @@ public sealed record SubscriptionStarted : InteractionEvent
     public required decimal MonthlyCharge { get; init; }
     public string? Currency { get; init; }
 
+    /// <summary>The charge's worth in the base currency, set at ingest (never read from a client).</summary>
+    public Conversion? Conversion { get; init; }
+
     /// <summary>The minimum term in months: 1 (month-to-month) up to <see cref="InteractionValidator.MaxContractMonths"/>.</summary>
     public required int ContractMonths { get; init; }
     public override string TypeName => "subscriptionStarted";

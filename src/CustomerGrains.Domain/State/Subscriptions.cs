@@ -3,7 +3,7 @@ using CustomerGrains.Domain.Events;
 namespace CustomerGrains.Domain.State;
 
 /// <summary>
-/// One subscription of a customer as its events tell it. <see cref="StartedAt"/> is the earliest start (null while only a
+/// One subscription of a customer as its events tell it; the charge is in the base currency the start was converted to at ingest. <see cref="StartedAt"/> is the earliest start (null while only a
 /// cancellation has arrived, events may come out of order); plan, charge and term are those of the newest start
 /// (<see cref="PlanAt"/>); <see cref="CancelledAt"/> is the latest cancellation.
 /// </summary>
@@ -36,14 +36,17 @@ public static class SubscriptionFacts
     {
         var known = subscriptions.GetValueOrDefault(e.SubscriptionId);
         var newer = known?.PlanAt is not { } planAt || e.OccurredAt >= planAt;
+        // Counted in the base currency the event was converted to at ingest (as given, for an event without a conversion).
+        var charge = e.Conversion is { } conversion ? e.MonthlyCharge * conversion.Rate : e.MonthlyCharge;
+        var currency = e.Conversion?.To ?? e.Currency;
         subscriptions[e.SubscriptionId] = known is null
-            ? new SubscriptionFact(e.Plan, e.MonthlyCharge, e.Currency, e.ContractMonths, e.OccurredAt, e.OccurredAt, null, null)
+            ? new SubscriptionFact(e.Plan, charge, currency, e.ContractMonths, e.OccurredAt, e.OccurredAt, null, null)
             : known with
             {
                 StartedAt = known.StartedAt is { } start && start <= e.OccurredAt ? start : e.OccurredAt,
                 Plan = newer ? e.Plan : known.Plan,
-                MonthlyCharge = newer ? e.MonthlyCharge : known.MonthlyCharge,
-                Currency = newer ? e.Currency : known.Currency,
+                MonthlyCharge = newer ? charge : known.MonthlyCharge,
+                Currency = newer ? currency : known.Currency,
                 ContractMonths = newer ? e.ContractMonths : known.ContractMonths,
                 PlanAt = newer ? e.OccurredAt : known.PlanAt,
             };

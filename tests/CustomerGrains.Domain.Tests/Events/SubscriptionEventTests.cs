@@ -112,4 +112,21 @@ public sealed class SubscriptionEventTests
         var status = SubscriptionFacts.StatusAt(state.Subscriptions, Start.AddMonths(8));
         Assert.Equal((8, 70m, 24, "Premium"), (status.TenureMonths, status.MonthlyCharges, status.ContractMonths, status.Plan));
     }
+
+    [Fact]
+    public void A_charge_in_another_currency_is_counted_in_the_base_currency_at_its_days_rate()
+    {
+        var rates = new CurrencyRates("EUR", new Dictionary<string, IReadOnlyDictionary<DateOnly, decimal>>
+        {
+            ["USD"] = new Dictionary<DateOnly, decimal> { [new DateOnly(2026, 1, 1)] = 0.9m },
+        });
+        var state = new CustomerState("c1");
+
+        state.Apply(rates.Stamp(Started("s-1", Start, 100m, 1) with { Currency = "USD" }));
+        state.Apply(rates.Stamp(Started("s-2", Start, 20m, 1)));
+
+        var status = SubscriptionFacts.StatusAt(state.Subscriptions, Start.AddMonths(1));
+        Assert.Equal(110m, status.MonthlyCharges);
+        Assert.All(state.Subscriptions.Values, s => Assert.Equal("EUR", s.Currency));
+    }
 }
