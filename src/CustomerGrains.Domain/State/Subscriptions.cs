@@ -77,6 +77,11 @@ public static class SubscriptionFacts
     public static ContractStatus StatusAt(IReadOnlyDictionary<string, SubscriptionFact> subscriptions, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(subscriptions);
+        if (subscriptions.Count == 0)
+        {
+            // Most customers: nothing to allocate on the scoring path of every read.
+            return ContractStatus.None;
+        }
         var running = subscriptions.Values.Where(s => s.IsActive(now)).ToList();
         if (running.Count == 0)
         {
