@@ -217,6 +217,8 @@ public sealed record ValueFigures
     [Id(11)] public required string ModelVersion { get; init; }
     /// <summary>The population measurement used for tiers and RFM (<c>uncalibrated</c> before the first).</summary>
     [Id(12)] public required string PopulationVersion { get; init; }
+    /// <summary>A subscriber's contract (sBG renewal probability, DERL, churn risk); null for a customer without a running subscription.</summary>
+    [Id(20)] public ContractFigures? Contract { get; init; }
 }
 
 /// <summary>A cancellation.</summary>

@@ -52,6 +52,8 @@ public sealed record ScreenPopCard
     [Id(18)] public IReadOnlyList<RecentInteraction> RecentInteractions { get; init; } = [];
     /// <summary>The service policy the decision was taken under.</summary>
     [Id(19)] public string? PolicyVersion { get; init; }
+    /// <summary>A subscriber's contract: renewal probability, DERL, churn risk; null for a customer without a running subscription.</summary>
+    [Id(30)] public ContractFigures? Contract { get; init; }
 
     /// <summary>The card with phone numbers and e-mail reduced to what confirms them (the last digits, the first letter and domain).</summary>
     public ScreenPopCard Masked() => this with

@@ -4,7 +4,7 @@ namespace CustomerGrains.Host.Tests;
 
 public sealed class CommandLineTests
 {
-    public static TheoryData<string> Commands => new() { "", "fit", "db migrate", "hash-password", "new-key", "endpoints", "new-cluster-cert", "openapi", "import" };
+    public static TheoryData<string> Commands => new() { "", "fit", "db migrate", "hash-password", "new-key", "endpoints", "new-cluster-cert", "openapi", "import", "fit-contractual" };
 
     private static void AssertNoStackTrace(string error) =>
         Assert.False(error.Contains("   at ", StringComparison.Ordinal) || error.Contains("Exception", StringComparison.Ordinal), $"a stack trace was printed:\n{error}");

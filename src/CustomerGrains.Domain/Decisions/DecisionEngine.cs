@@ -18,7 +18,7 @@ namespace CustomerGrains.Domain.Decisions;
 /// limit from the policy's severity on. A firm script (secretly pleased) holds compensation to the rules, never
 /// escalated, and has the supervisor informed; the engine applies it itself when the complaint history shows the
 /// pattern (repeated compensated complaints, a complaint rate far above the population's).</item>
-/// <item>Actions: retention (declining, or in touch to cancel, and of a valuable tier), win-back (churned and past
+/// <item>Actions: retention (declining, or in touch to cancel, or a subscriber at high churn risk, and of a valuable tier), win-back (churned and past
 /// net spend shows they were valuable), cross-sell (stable, by category affinity), care by tier, and the birthday
 /// within the policy's days. A marketing action needs the customer's consent for its channel, else it is withheld.</item>
 /// <item>Channel: the contact's channel may serve the tier at another service level (an e-mail answer within hours rather than a
@@ -271,6 +271,12 @@ public static class DecisionEngine
             {
                 offers.Add(ActionKind.Retention, retention.Action, retention.Channel, Budget.Fixed(retention.Budget), null,
                     new Reason("action.retention.contactReason", $"in touch to '{context.Reason}' and {why}"));
+            }
+            else if (stage != LifecycleStage.Churned && value.Contract is { HighRisk: true } contract)
+            {
+                offers.Add(ActionKind.Retention, retention.Action, retention.Channel, Budget.Fixed(retention.Budget), null,
+                    new Reason("action.retention.churnRisk",
+                        $"subscriber with a churn risk of {Formats.Number(contract.ChurnRisk, "P0")} (from {Formats.Number(contract.HighRiskFrom, "P0")} on) and {why}"));
             }
         }
 

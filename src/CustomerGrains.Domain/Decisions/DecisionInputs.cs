@@ -17,6 +17,9 @@ public sealed record ValueView(double PAlive, decimal NetValue, decimal Clv, str
     /// <summary>The population's complaints per customer-year, null until measured: the peers a customer's own rate is compared with.</summary>
     public double? PeerComplaintsPerYear { get; init; }
 
+    /// <summary>The subscriber's contract value (renewal probability, DERL, churn risk); null for a customer without a running subscription.</summary>
+    public Value.ContractValue? Contract { get; init; }
+
     /// <summary>Whether the customer was placed in a measured population (percentile and tier are known).</summary>
     public bool IsCalibrated => NetValuePercentile is not null;
 

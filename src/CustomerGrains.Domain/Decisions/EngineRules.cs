@@ -24,6 +24,7 @@ public sealed record EngineRules(ScoringModel Scoring, Policy Policy, LifecycleO
             value.PAlive, (decimal)value.NetValue, (decimal)value.Clv, tier, Scoring.Population.PercentileOf(value.NetValue))
         {
             PeerComplaintsPerYear = Scoring.Population.ComplaintsPerYear,
+            Contract = Scoring.Contract(state, now),
         };
         var lifecycle = LifecycleEvaluator.Evaluate(state, now, value.PAlive, Lifecycle);
         var segment = Scoring.Population.Segments?.GetValueOrDefault(tier);

@@ -36,6 +36,9 @@ public sealed record Explanation(
     /// newest at <see cref="AsOf"/>) or <c>current</c> (those in force now), and for which parts.
     /// </summary>
     public string? VersionsNote { get; init; }
+
+    /// <summary>The subscriber's contract value (sBG renewal probability, DERL, churn risk) the decision read; null for a customer without a running subscription.</summary>
+    public ContractValue? Contract { get; init; }
 }
 
 /// <summary>
@@ -179,7 +182,7 @@ internal static class Explanations
             rules.Scoring.ModelVersion,
             rules.Scoring.PopulationVersion,
             rules.Policy.Version,
-            Tier(rules, state, value, tierName),
+            Tier(rules, state, value, tierName, assessment.ValueView.Contract),
             Stage(state, assessment.Lifecycle, rules.Lifecycle),
             decision.Service,
             Marketing(rules, assessment, decision.Marketing, tierName),
@@ -187,10 +190,11 @@ internal static class Explanations
             Actions(decision))
         {
             EventsApplied = state.AppliedEvents,
+            Contract = assessment.ValueView.Contract,
         };
     }
 
-    private static TierExplanation Tier(EngineRules rules, CustomerState state, ValueScore value, string tierName)
+    private static TierExplanation Tier(EngineRules rules, CustomerState state, ValueScore value, string tierName, ContractValue? contract)
     {
         var scoring = rules.Scoring;
         var population = scoring.Population;
@@ -217,6 +221,11 @@ internal static class Explanations
                 ? "no service cost so far: no expected cost to serve"
                 : $"expected cost to serve {Money(value.CostToServe)} over the horizon, from {Money(soFar)} so far ({Formats.Number(inputs.CallMinutes, "0.0")} call minutes at {Money(options.CostPerCallMinute)}, {inputs.ComplaintCount} complaint(s) at {Money(options.CostPerComplaint)}, {inputs.ReturnCount} return(s) at {Money(options.CostPerReturn)})"),
         };
+        if (contract is not null)
+        {
+            reasons.Add(new Reason("value.contract",
+                $"subscriber: CLV includes the contract's residual value {Money(contract.ResidualValue)} = margin {Formats.Number(options.Margin, "0.00")} x {Formats.Money(contract.MonthlyCharges)} a month x DERL {Formats.Number(contract.DerlMonths, "0.0")} months (sBG, {contract.TenureMonths} renewal(s), renews this month with probability {Formats.Number(contract.RenewalProbability, "P1")}); churn risk {Formats.Number(contract.ChurnRisk, "P0")}"));
+        }
         return new TierExplanation(
             tierName,
             rules.Policy.Tiers.TryGetValue(tierName, out var policyTier) ? policyTier.DisplayName : null,

@@ -82,14 +82,15 @@ public sealed class CurrencyRates
         : null;
 
     /// <summary>
-    /// The event as it goes into the log: a purchase or refund with its <see cref="Conversion"/> at its time's rate (a
-    /// refund without a currency is in the base currency); other events unchanged.
+    /// The event as it goes into the log: a purchase, refund or subscription start with its <see cref="Conversion"/> at its
+    /// time's rate (a refund or subscription without a currency is in the base currency); other events unchanged.
     /// </summary>
     /// <exception cref="ArgumentException">The event's currency has no rate (validation refuses such events first).</exception>
     public InteractionEvent Stamp(InteractionEvent e) => e switch
     {
         PurchaseMade p => p with { Conversion = ConversionOf(p.Currency, p.OccurredAt) },
         OrderReturned r => r with { Currency = r.Currency ?? BaseCurrency, Conversion = ConversionOf(r.Currency ?? BaseCurrency, r.OccurredAt) },
+        SubscriptionStarted s => s with { Currency = s.Currency ?? BaseCurrency, Conversion = ConversionOf(s.Currency ?? BaseCurrency, s.OccurredAt) },
         _ => e,
     };
 

@@ -20,6 +20,8 @@ namespace CustomerGrains.Domain.Events;
 [JsonDerivedType(typeof(CustomerCancelled), "cancellation")]
 [JsonDerivedType(typeof(NoteAdded), "note")]
 [JsonDerivedType(typeof(OfferRecorded), "offer")]
+[JsonDerivedType(typeof(SubscriptionStarted), "subscriptionStarted")]
+[JsonDerivedType(typeof(SubscriptionCancelled), "subscriptionCancelled")]
 public abstract record InteractionEvent
 {
     public required string EventId { get; init; }

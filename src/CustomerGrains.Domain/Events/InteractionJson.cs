@@ -180,10 +180,25 @@ public static class InteractionJson
                 Outcome = r.Enum<OfferOutcome>("outcome", required: true) ?? default,
                 Spend = r.Decimal("spend", required: false),
             },
+            "subscriptionStarted" => new SubscriptionStarted
+            {
+                EventId = eventId, CustomerId = customerId, OccurredAt = occurredAt, Source = source,
+                SubscriptionId = r.Id("subscriptionId"),
+                Plan = r.String("plan", required: true) ?? "",
+                MonthlyCharge = r.Decimal("monthlyCharge", required: true),
+                Currency = r.String("currency", required: false),
+                ContractMonths = r.Int("contractMonths", required: true) ?? 0,
+            },
+            "subscriptionCancelled" => new SubscriptionCancelled
+            {
+                EventId = eventId, CustomerId = customerId, OccurredAt = occurredAt, Source = source,
+                SubscriptionId = r.Id("subscriptionId"),
+                Reason = r.String("reason", required: false),
+            },
             null => null,
             _ => r.Fail<InteractionEvent>("type",
                 $"unknown event type '{type}'; expected one of purchase, return, contact, complaintOpened, " +
-                "complaintResolved, survey, engagement, profileChanged, cancellation, note, offer"),
+                "complaintResolved, survey, engagement, profileChanged, cancellation, note, offer, subscriptionStarted, subscriptionCancelled"),
         };
         return errors.Count == before ? result : null;
     }

@@ -104,6 +104,9 @@ public static class InteractionValidator
     /// <summary>The longest contact, in seconds (one day).</summary>
     public const int MaxContactSeconds = 86_400;
 
+    /// <summary>The longest minimum term of a subscription, in months (ten years).</summary>
+    public const int MaxContractMonths = 120;
+
     /// <summary>Adds one error per rule the event breaks to <paramref name="errors"/>; returns whether it had none.</summary>
     public static bool Validate(InteractionEvent e, int index, DateTimeOffset now, ValidationOptions options, List<FieldError> errors)
     {
@@ -195,6 +198,23 @@ public static class InteractionValidator
                 {
                     check.Fail("spend", $"must be 0 for an offer {EnumNames.Of(o.Outcome)}: only an accepted offer spends its budget");
                 }
+                break;
+            case SubscriptionStarted ss:
+                check.Id(ss.SubscriptionId, "subscriptionId");
+                check.Text(ss.Plan, "plan", options.MaxShortTextLength, required: true);
+                check.Amount(ss.MonthlyCharge, "monthlyCharge", mustBePositive: false);
+                if (ss.Currency is not null)
+                {
+                    check.Currency(ss.Currency, e.OccurredAt);
+                }
+                if (ss.ContractMonths is < 1 or > MaxContractMonths)
+                {
+                    check.Fail("contractMonths", $"must be between 1 (month-to-month) and {MaxContractMonths} (was {ss.ContractMonths})");
+                }
+                break;
+            case SubscriptionCancelled sc:
+                check.Id(sc.SubscriptionId, "subscriptionId");
+                check.Text(sc.Reason, "reason", options.MaxTextLength);
                 break;
         }
         return errors.Count == before;

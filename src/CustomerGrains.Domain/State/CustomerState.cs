@@ -102,6 +102,10 @@ public sealed class CustomerState : IJsonOnDeserialized
     [JsonIgnore] public IReadOnlyDictionary<string, OfferFact> Offers => (IReadOnlyDictionary<string, OfferFact>?)offers ?? ReadOnlyDictionary<string, OfferFact>.Empty;
     [JsonInclude] private Dictionary<string, OfferFact>? offers;
 
+    /// <summary>Subscriptions (contracts) by subscription id, at most <see cref="SubscriptionFacts.Limit"/>: what makes the customer contractual.</summary>
+    [JsonIgnore] public IReadOnlyDictionary<string, SubscriptionFact> Subscriptions => (IReadOnlyDictionary<string, SubscriptionFact>?)subscriptions ?? ReadOnlyDictionary<string, SubscriptionFact>.Empty;
+    [JsonInclude] private Dictionary<string, SubscriptionFact>? subscriptions;
+
     // Need statistics: sufficient statistics of the need profile, each updated in O(1) per event.
 
     /// <summary>How fast category affinity fades: a purchase counts half as much after this long. Changing it needs a replay.</summary>
@@ -272,6 +276,13 @@ public sealed class CustomerState : IJsonOnDeserialized
                 break;
             case OfferRecorded o:
                 ApplyOffer(o);
+                break;
+            case SubscriptionStarted ss:
+                SubscriptionFacts.Apply(subscriptions ??= [], ss);
+                break;
+            case SubscriptionCancelled sc:
+                AddReason(sc.Reason, sc.OccurredAt);
+                SubscriptionFacts.Apply(subscriptions ??= [], sc);
                 break;
             case CustomerCancelled x:
                 AddReason(x.Reason, x.OccurredAt);

@@ -28,6 +28,10 @@ public static class InteractionDescriptions
             NoteAdded n => "note" + (n.AgentId is { } agent ? $" by {agent}" : "") + ": "
                 + (n.Text.Length > MaxNoteLength ? n.Text[..MaxNoteLength] + "…" : n.Text),
             OfferRecorded o => $"{o.Action} offer {o.OfferId} {EnumNames.Of(o.Outcome)}" + (o.Spend > 0 ? $", spent {Formats.Money(o.Spend)}" : ""),
+            SubscriptionStarted ss => string.Create(CultureInfo.InvariantCulture,
+                $"subscription {ss.SubscriptionId} started: {ss.Plan}, {Formats.Money(ss.MonthlyCharge)}{(ss.Currency is { } c ? " " + c : "")} a month, ")
+                + (ss.ContractMonths == 1 ? "month-to-month" : string.Create(CultureInfo.InvariantCulture, $"{ss.ContractMonths}-month contract")),
+            SubscriptionCancelled sc => $"subscription {sc.SubscriptionId} cancelled" + (sc.Reason is { } why ? $" ({why})" : ""),
             _ => e.TypeName,
         };
     }

@@ -24,9 +24,21 @@ public sealed record ScoringModel(string ModelVersion, ValueModel Model, string 
 
     private static readonly RfmCutPoints NoRfm = new(default, default, default);
 
-    /// <summary>The customer's value as of <paramref name="now"/>; <see cref="ValueScore.Rfm"/> is meaningful only when <see cref="PopulationStatistics.Rfm"/> is set.</summary>
-    public ValueScore Score(CustomerState state, DateTimeOffset now) =>
-        ValueScorer.Compute(CustomerValueInputs.Of(state), now, Model, Population.Rfm ?? NoRfm, Population.Tiers);
+    /// <summary>
+    /// The customer's value as of <paramref name="now"/>; <see cref="ValueScore.Rfm"/> is meaningful only when <see cref="PopulationStatistics.Rfm"/> is set.
+    /// A subscriber's CLV and net value also hold her contract's residual value (<see cref="ContractValue.ResidualValue"/>), and her tier is of that net value.
+    /// </summary>
+    public ValueScore Score(CustomerState state, DateTimeOffset now)
+    {
+        var score = ValueScorer.Compute(CustomerValueInputs.Of(state), now, Model, Population.Rfm ?? NoRfm, Population.Tiers);
+        return Contract(state, now) is { } contract ? ContractScorer.WithResidualValue(score, contract, Population.Tiers) : score;
+    }
+
+    /// <summary>The contractual model subscribers are scored with (sBG per contract cohort, churn risk); configuration <c>Contractual</c>.</summary>
+    public ContractualOptions Contractual { get; init; } = new();
+
+    /// <summary>The customer's contract value as of <paramref name="now"/>; null for a customer without a running subscription.</summary>
+    public ContractValue? Contract(CustomerState state, DateTimeOffset now) => ContractScorer.Assess(state, now, Contractual, Model.Options);
 
     /// <summary>The customer's P(alive) as of <paramref name="now"/>, the same as <see cref="Score"/>'s, at a fraction of its cost.</summary>
     public double PAlive(CustomerState state, DateTimeOffset now) => ValueScorer.PAlive(CustomerValueInputs.Of(state), now, Model);

@@ -49,7 +49,7 @@ public static class ValueModelFitter
     }
 
     /// <summary>Maximises a log-likelihood of positive parameters; returns the parameters themselves (not their logs).</summary>
-    private static (double[] Best, double LogLikelihood, int Iterations, bool Converged) Maximise(
+    internal static (double[] Best, double LogLikelihood, int Iterations, bool Converged) Maximise(
         Func<double[], double> logLikelihood, int dimension)
     {
         double[] parameters = new double[dimension];

@@ -25,7 +25,7 @@ internal static class CustomerViews
             var assessment = rules.Assess(customer, at);
             return new(snapshot with
             {
-                Value = Figures(assessment.Value, rules),
+                Value = Figures(assessment.Value, rules) with { Contract = ContractFigures.Of(assessment.ValueView.Contract) },
                 Lifecycle = assessment.Lifecycle,
                 Needs = assessment.Needs,
             }, assessment, null);
@@ -73,6 +73,7 @@ internal static class CustomerViews
             OpenComplaints = customer.OpenComplaints,
             RecentInteractions = customer.RecentInteractions,
             PolicyVersion = decision?.PolicyVersion,
+            Contract = customer.Value?.Contract,
         };
     }
 

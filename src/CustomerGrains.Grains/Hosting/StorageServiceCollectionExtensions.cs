@@ -36,6 +36,7 @@ public static class StorageServiceCollectionExtensions
         services.AddValidatedOptions<InteractionLogOptions>(configuration, InteractionLogOptions.Section);
         services.AddValidatedOptions<ValueOptions>(configuration, ValueOptions.Section);
         services.AddValidatedOptions<ValueModelOptions>(configuration, ValueOptions.Section, o => o.Validate().Select(e => $"{e.Name} {e.Reason}"));
+        services.AddValidatedOptions<ContractualOptions>(configuration, "Contractual", o => o.Validate().Select(e => $"{e.Name} {e.Reason}"));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new LogPartitioner(sp.GetRequiredService<IOptions<InteractionLogOptions>>().Value.Partitions));
 

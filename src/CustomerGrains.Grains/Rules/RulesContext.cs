@@ -14,10 +14,13 @@ namespace CustomerGrains.Grains.Rules;
 /// lifecycle and need options. Grains read <see cref="Current"/> from memory on every call; a background
 /// refresh swaps in new stored versions, so a new fit or policy reaches every silo without a restart.
 /// </summary>
-public sealed class RulesContext(IOptions<ValueModelOptions> value, IOptions<LifecycleOptions> lifecycle, IOptions<NeedOptions> needs)
+public sealed class RulesContext(
+    IOptions<ValueModelOptions> value, IOptions<LifecycleOptions> lifecycle, IOptions<NeedOptions> needs, IOptions<ContractualOptions>? contractual = null)
 {
+    private readonly ContractualOptions contractualOptions = contractual?.Value ?? new ContractualOptions();
+
     private volatile EngineRules current = new(
-        ScoringModel.Default(value.Value), Policy.Default, lifecycle.Value, needs.Value);
+        ScoringModel.Default(value.Value) with { Contractual = contractual?.Value ?? new ContractualOptions() }, Policy.Default, lifecycle.Value, needs.Value);
 
     public EngineRules Current => current;
 
@@ -46,7 +49,10 @@ public sealed class RulesContext(IOptions<ValueModelOptions> value, IOptions<Lif
             model is null ? fallback.ModelVersion : $"m{model.Version}",
             valueModel,
             population is null ? fallback.PopulationVersion : $"p{population.Version}",
-            population?.Statistics ?? fallback.Population);
+            population?.Statistics ?? fallback.Population)
+        {
+            Contractual = contractualOptions,
+        };
     }
 
     /// <summary>Puts a validated policy in force in this silo.</summary>

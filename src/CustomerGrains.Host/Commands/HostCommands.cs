@@ -85,6 +85,7 @@ internal static class HostCommands
         var model = new Option<string>("--model") { Description = "the repeat-purchase model put in force: bgnbd, paretonbd, or auto (the better hold-out error; needs --holdout-end)", HelpName = "MODEL" };
         var reportDir = new Option<DirectoryInfo>("--report-dir") { Description = $"where the hold-out report is written (default {FitRequest.DefaultReportDirectory})", HelpName = "DIR" };
         root.Add(Passing(new FitCommand(), settings, summaryCsv, transactions, calibrationEnd, holdoutEnd, model, reportDir));
+        root.Add(FitContractualCommand.Define(settings));
 
         var db = new Command("db", "storage commands");
         db.Add(Passing(new DbMigrateCommand(), settings));

@@ -169,10 +169,10 @@ internal static class OpenApiDocs
             }
             switch (name)
             {
-                case "eventId" or "customerId" or "orderId" or "complaintId" or "agentId" or "offerId":
+                case "eventId" or "customerId" or "orderId" or "complaintId" or "agentId" or "offerId" or "subscriptionId":
                     (field.MinLength, field.MaxLength) = (1, limits.MaxIdLength);
                     break;
-                case "source" or "name" or "email" or "category" or "action":
+                case "source" or "name" or "email" or "category" or "action" or "plan":
                     field.MaxLength = limits.MaxShortTextLength;
                     field.MinLength = required ? 1 : null;
                     break;
@@ -184,7 +184,7 @@ internal static class OpenApiDocs
                     // A refund of nothing is refused: the amount must be greater than zero.
                     (field.ExclusiveMinimum, field.Maximum) = ("0", amount);
                     break;
-                case "amount" or "discount" or "unitPrice":
+                case "amount" or "discount" or "unitPrice" or "monthlyCharge":
                     (field.Minimum, field.Maximum) = ("0", amount);
                     break;
                 case "spend":
@@ -197,6 +197,10 @@ internal static class OpenApiDocs
                     break;
                 case "quantity":
                     (field.Minimum, field.Maximum) = ("1", limits.MaxQuantity.ToString(CultureInfo.InvariantCulture));
+                    break;
+                case "contractMonths":
+                    (field.Minimum, field.Maximum) = ("1", InteractionValidator.MaxContractMonths.ToString(CultureInfo.InvariantCulture));
+                    field.Description = "The minimum term in months: 1 for month-to-month, 12 or 24 for a one- or two-year contract.";
                     break;
                 case "durationSeconds":
                     (field.Minimum, field.Maximum) = ("0", InteractionValidator.MaxContactSeconds.ToString(CultureInfo.InvariantCulture));

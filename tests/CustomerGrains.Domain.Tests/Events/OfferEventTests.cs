@@ -7,9 +7,10 @@ namespace CustomerGrains.Domain.Tests.Events;
 /// <summary>The <c>offer</c> event and the profile's time zone are read and validated at ingest like every other field.</summary>
 public sealed class OfferEventTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+    internal static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
 
-    private static BatchParseResult Parse(string events)
+    /// <summary>Reads <c>{"events":[<paramref name="events"/>]}</c> as ingest does as of <see cref="Now"/>, with the default limits.</summary>
+    internal static BatchParseResult Parse(string events)
     {
         using var document = JsonDocument.Parse($$"""{"events":[{{events}}]}""");
         return InteractionJson.ParseBatch(document.RootElement, Now, new ValidationOptions());
