@@ -28,6 +28,18 @@ public sealed record ScoringModel(string ModelVersion, ValueModel Model, string 
     public ValueScore Score(CustomerState state, DateTimeOffset now) =>
         ValueScorer.Compute(CustomerValueInputs.Of(state), now, Model, Population.Rfm ?? NoRfm, Population.Tiers);
 
+    /// <summary>
+    /// The intervals of the model's figures from its fitted parameters' uncertainty; null when the model version stores
+    /// none (the default model, versions fitted before it was stored, or a fit whose information matrix was singular).
+    /// </summary>
+    public ValueConfidence? Confidence { get; init; }
+
+    /// <summary>The intervals of <paramref name="score"/> (this model's score of the customer at <paramref name="now"/>); null without <see cref="Confidence"/>.</summary>
+    public ValueIntervals? Intervals(CustomerState state, DateTimeOffset now, in ValueScore score) =>
+        Confidence is { } confidence && ReferenceEquals(confidence.Model, Model)
+            ? confidence.Of(CustomerValueInputs.Of(state), now, score)
+            : null;
+
     /// <summary>The customer's P(alive) as of <paramref name="now"/>, the same as <see cref="Score"/>'s, at a fraction of its cost.</summary>
     public double PAlive(CustomerState state, DateTimeOffset now) => ValueScorer.PAlive(CustomerValueInputs.Of(state), now, Model);
 }
