@@ -46,7 +46,10 @@ public sealed class RulesContext(IOptions<ValueModelOptions> value, IOptions<Lif
             model is null ? fallback.ModelVersion : $"m{model.Version}",
             valueModel,
             population is null ? fallback.PopulationVersion : $"p{population.Version}",
-            population?.Statistics ?? fallback.Population);
+            population?.Statistics ?? fallback.Population)
+        {
+            Confidence = model?.Model.Uncertainty?.ConfidenceOf(valueModel),
+        };
     }
 
     /// <summary>Puts a validated policy in force in this silo.</summary>

@@ -33,6 +33,15 @@ public sealed class PostgresValueModelStore(PostgresDatabase database) : IValueM
         return await r.ReadAsync(cancellationToken) ? ValueModelSql.Read(r, PostgresValues.Time) : null;
     }
 
+    public async Task<StoredModel?> ModelVersionAsync(long version, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(ValueModelSql.ByVersion, connection);
+        command.Parameters.AddWithValue("version", version);
+        await using var r = await command.ExecuteReaderAsync(cancellationToken);
+        return await r.ReadAsync(cancellationToken) ? ValueModelSql.Read(r, PostgresValues.Time) : null;
+    }
+
     /// <summary>The newest population measured by <paramref name="at"/> (any time when null).</summary>
     private async Task<StoredPopulation?> PopulationAsync(DateTimeOffset? at, CancellationToken cancellationToken)
     {

@@ -39,6 +39,16 @@ public sealed class SqliteValueModelStore(EmbeddedDatabases databases) : IValueM
             return await r.ReadAsync(ct) ? ValueModelSql.Read(r, (reader, i) => SqliteDatabase.ParseTime(reader.GetString(i))) : null;
         }, cancellationToken);
 
+    public Task<StoredModel?> ModelVersionAsync(long version, CancellationToken cancellationToken) =>
+        database.WithConnectionAsync(async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = ValueModelSql.ByVersion;
+            command.Parameters.AddWithValue("@version", version);
+            await using var r = await command.ExecuteReaderAsync(ct);
+            return await r.ReadAsync(ct) ? ValueModelSql.Read(r, (reader, i) => SqliteDatabase.ParseTime(reader.GetString(i))) : null;
+        }, cancellationToken);
+
     /// <summary>The newest population measured by <paramref name="at"/> (any time when null).</summary>
     private Task<StoredPopulation?> PopulationAsync(DateTimeOffset? at, CancellationToken cancellationToken) =>
         database.WithConnectionAsync(async (connection, ct) =>
