@@ -248,7 +248,7 @@ internal static class Explanations
     /// <summary>How sure the CLV is: its interval, or why there is none.</summary>
     private static Reason IntervalReason(ClvParts clv, ValueModelOptions options, string modelVersion) => clv.Intervals is { } i
         ? new("value.clv.interval",
-            $"{Formats.Number(i.Level, "P0")} interval from the uncertainty of model {modelVersion}'s fitted parameters: CLV {Money(i.Clv.Low)} to {Money(i.Clv.High)}, " +
+            $"{Formats.Number(i.Level * 100, "0")}% interval from the uncertainty of model {modelVersion}'s fitted parameters: CLV {Money(i.Clv.Low)} to {Money(i.Clv.High)}, " +
             $"expected purchases in {Formats.Number(options.HorizonWeeks, "0.#")} weeks {Formats.Number(i.ExpectedPurchases.Low, "0.00")} to {Formats.Number(i.ExpectedPurchases.High, "0.00")}")
         : new("value.clv.noInterval",
             $"no interval: model {modelVersion} stores no parameter uncertainty (the default model, or fitted before fit measured it); run fit to get one");

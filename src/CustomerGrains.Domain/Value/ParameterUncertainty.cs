@@ -29,6 +29,10 @@ namespace CustomerGrains.Domain.Value;
 /// </remarks>
 public sealed record ParameterUncertainty
 {
+    /// <summary>The parameter names of each model, in the order the fits and their uncertainty list them.</summary>
+    public static readonly IReadOnlyList<string> BgNbdNames = ["r", "alpha", "a", "b"], ParetoNbdNames = ["r", "alpha", "s", "beta"],
+        GammaGammaNames = ["p", "q", "gamma"];
+
     /// <summary>The step in each log-parameter of the central differences.</summary>
     public const double Step = 1e-3;
 

@@ -26,7 +26,7 @@ public static class ValueModelFitter
         return new FitResult<BgNbdParameters>(
             new BgNbdParameters(best[0], best[1], best[2], best[3]), logLikelihood, iterations, converged)
         {
-            Uncertainty = ParameterUncertainty.AtMaximum(["r", "alpha", "a", "b"], best, evaluate),
+            Uncertainty = ParameterUncertainty.AtMaximum(ParameterUncertainty.BgNbdNames, best, evaluate),
         };
     }
 
@@ -40,7 +40,7 @@ public static class ValueModelFitter
         return new FitResult<ParetoNbdParameters>(
             new ParetoNbdParameters(best[0], best[1], best[2], best[3]), logLikelihood, iterations, converged)
         {
-            Uncertainty = ParameterUncertainty.AtMaximum(["r", "alpha", "s", "beta"], best, evaluate),
+            Uncertainty = ParameterUncertainty.AtMaximum(ParameterUncertainty.ParetoNbdNames, best, evaluate),
         };
     }
 
@@ -54,7 +54,7 @@ public static class ValueModelFitter
         return new FitResult<GammaGammaParameters>(
             new GammaGammaParameters(best[0], best[1], best[2]), logLikelihood, iterations, converged)
         {
-            Uncertainty = ParameterUncertainty.AtMaximum(["p", "q", "gamma"], best, evaluate),
+            Uncertainty = ParameterUncertainty.AtMaximum(ParameterUncertainty.GammaGammaNames, best, evaluate),
         };
     }
 
