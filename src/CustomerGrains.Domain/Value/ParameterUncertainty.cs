@@ -13,7 +13,8 @@ namespace CustomerGrains.Domain.Value;
 /// Why the observed information and not a bootstrap: a bootstrap refits the model on every resample (hundreds of
 /// Nelder-Mead runs of seconds each for Pareto/NBD on a large base), while the Hessian costs a few dozen likelihood
 /// evaluations at the optimum, so <c>fit</c> stays as fast as before; and with the thousands of customers these models are
-/// fitted on the likelihood is close to quadratic around its maximum, where the two agree. It is also how the reference
+/// fitted on the likelihood is close to quadratic around its maximum, which is what the normal approximation assumes (no
+/// bootstrap was run to compare). It is also how the reference
 /// implementations report standard errors (CLVTools' <c>vcov</c>), so the figures can be checked against theirs.
 /// </para>
 /// <para>
