@@ -24,7 +24,7 @@ public sealed class CdnowFits
 /// <summary>Parameter uncertainty at fit time and the intervals it gives each customer's expected purchases and CLV.</summary>
 public sealed class ConfidenceTests(CdnowFits fits) : IClassFixture<CdnowFits>
 {
-    private static readonly DateTimeOffset Now = new(2025, 6, 2, 9, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Now = ValueScorerTests.Now;
 
     [Fact]
     public void Pareto_NBD_standard_errors_on_CDNOW_match_the_ones_CLVTools_publishes()
@@ -117,7 +117,7 @@ public sealed class ConfidenceTests(CdnowFits fits) : IClassFixture<CdnowFits>
     {
         var model = new ValueModel(fits.BgNbd.Parameters, fits.GammaGamma.Parameters, new ValueModelOptions());
         var confidence = new ValueConfidence(model, fits.BgNbd.Uncertainty!, fits.GammaGamma.Uncertainty!);
-        ValueInputs inputs = Customer(repeats, firstDaysAgo, lastRepeatDaysAgo, netPerRepeat);
+        ValueInputs inputs = ValueScorerTests.Customer(repeats, firstDaysAgo, lastRepeatDaysAgo, netPerRepeat);
         ValueScore score = Score(inputs, model);
 
         ValueIntervals intervals = confidence.Of(inputs, Now, score);
@@ -142,8 +142,8 @@ public sealed class ConfidenceTests(CdnowFits fits) : IClassFixture<CdnowFits>
         var model = new ValueModel(fits.BgNbd.Parameters, fits.GammaGamma.Parameters, new ValueModelOptions());
         var confidence = new ValueConfidence(model, fits.BgNbd.Uncertainty!, fits.GammaGamma.Uncertainty!);
         var prospect = new ValueInputs { CallMinutes = 3 };
-        ValueInputs loyal = Customer(12, 400, 7, 25);
-        ValueInputs lapsed = Customer(4, 400, 300, 25);
+        ValueInputs loyal = ValueScorerTests.Customer(12, 400, 7, 25);
+        ValueInputs lapsed = ValueScorerTests.Customer(4, 400, 300, 25);
 
         ValueIntervals none = confidence.Of(prospect, Now, Score(prospect, model));
         ValueIntervals ofLoyal = confidence.Of(loyal, Now, Score(loyal, model));
@@ -218,16 +218,4 @@ public sealed class ConfidenceTests(CdnowFits fits) : IClassFixture<CdnowFits>
 
         return result;
     }
-
-    private static ValueInputs Customer(int repeats, int firstDaysAgo, int lastRepeatDaysAgo, double netPerRepeat) => new()
-    {
-        FirstPurchaseAt = Now.AddDays(-firstDaysAgo),
-        RepeatPurchaseCount = repeats,
-        LastRepeatPurchaseAt = repeats > 0 ? Now.AddDays(-lastRepeatDaysAgo) : null,
-        RepeatSpendCount = repeats,
-        RepeatNetSpendSum = repeats * netPerRepeat,
-        LastPurchaseAt = Now.AddDays(-(repeats > 0 ? lastRepeatDaysAgo : firstDaysAgo)),
-        TotalPurchaseCount = repeats + 1,
-        TotalNetSpend = (repeats + 1) * netPerRepeat,
-    };
 }

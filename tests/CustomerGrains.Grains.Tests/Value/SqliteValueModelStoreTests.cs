@@ -8,14 +8,19 @@ namespace CustomerGrains.Grains.Tests.Value;
 
 public sealed class SqliteValueModelStoreTests
 {
+    private static async Task<SqliteValueModelStore> MigratedStoreAsync(TempDirectory data, CancellationToken ct)
+    {
+        var databases = EmbeddedDatabases.In(data.Path);
+        await databases.Log.MigrateAsync(ct);
+        return new SqliteValueModelStore(databases);
+    }
+
     [Fact]
     public async Task A_model_version_keeps_its_chosen_repeat_purchase_model_and_the_evidence_for_it()
     {
         var ct = TestContext.Current.CancellationToken;
         using var data = new TempDirectory("model-evidence");
-        var databases = EmbeddedDatabases.In(data.Path);
-        await databases.Log.MigrateAsync(ct);
-        var store = new SqliteValueModelStore(databases);
+        var store = await MigratedStoreAsync(data, ct);
         var at = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
         var bgNbd = new BgNbdParameters(0.243, 4.414, 0.793, 2.426);
         var pareto = new ParetoNbdParameters(0.553, 10.578, 0.606, 11.669);
@@ -50,9 +55,7 @@ public sealed class SqliteValueModelStoreTests
     {
         var ct = TestContext.Current.CancellationToken;
         using var data = new TempDirectory("model-uncertainty");
-        var databases = EmbeddedDatabases.In(data.Path);
-        await databases.Log.MigrateAsync(ct);
-        var store = new SqliteValueModelStore(databases);
+        var store = await MigratedStoreAsync(data, ct);
         var gammaGamma = new GammaGammaParameters(6.25, 3.74, 15.44);
         var uncertainty = new FittedUncertainty(
             new ParameterUncertainty(ParameterUncertainty.BgNbdNames, [0.243, 4.414, 0.793, 2.426],
