@@ -21,7 +21,7 @@ public sealed record ValueIntervals(double Level, ValueInterval ExpectedPurchase
 /// fitted separately their covariances add. The Gamma-Gamma gradient is exact: with E[M] = p(γ + x z̄)/(px + q - 1),
 /// ∂ln E[M]/∂ln p = (q - 1)/(px + q - 1), ∂ln E[M]/∂ln q = -q/(px + q - 1), ∂ln E[M]/∂ln γ = γ/(γ + x z̄). The
 /// repeat-purchase gradient is a forward difference of step <see cref="Step"/> in each log-parameter, from models with the
-/// shifted parameters built once here: a customer's intervals cost four more evaluations of the expected-purchases curve
+/// shifted parameters built once per model version: a customer's intervals cost four more evaluations of the expected-purchases curve
 /// than the score itself, microseconds, so they are computed with each snapshot rather than stored.
 /// </para>
 /// <para>
@@ -44,7 +44,9 @@ public sealed class ValueConfidence
     /// <summary>The forward-difference step in each log-parameter of the repeat-purchase model.</summary>
     public const double Step = 1e-4;
 
-    private readonly ValueModel[] _shifted;
+    /// <summary>The models with one repeat-purchase parameter shifted each, built at first use: a silo that rebuilds past
+    /// rules for an explanation does not pay for them unless it computes an interval.</summary>
+    private readonly Lazy<ValueModel[]> _shifted;
     private readonly double _z;
 
     /// <summary>Prepares the intervals of <paramref name="model"/>.</summary>
@@ -73,13 +75,12 @@ public sealed class ValueConfidence
         Purchases = purchases;
         Spend = spend;
         Level = level;
-        _shifted = new ValueModel[estimates.Length];
-        for (int i = 0; i < estimates.Length; i++)
+        _shifted = new Lazy<ValueModel[]>(() => [.. estimates.Select((_, i) =>
         {
             double[] shifted = (double[])estimates.Clone();
             shifted[i] *= Math.Exp(Step);
-            _shifted[i] = new ValueModel(WithParameters(model.PurchaseModel, shifted), g, model.Options);
-        }
+            return new ValueModel(WithParameters(model.PurchaseModel, shifted), g, model.Options);
+        })]);
     }
 
     /// <summary>The model whose figures the intervals are of.</summary>
@@ -105,14 +106,15 @@ public sealed class ValueConfidence
             return new ValueIntervals(Level, new(score.ExpectedPurchases, score.ExpectedPurchases), new(score.Clv, score.Clv));
         }
 
-        int n = _shifted.Length;
+        ValueModel[] models = _shifted.Value;
+        int n = models.Length;
         Span<double> purchases = stackalloc double[n];
         Span<double> discounted = stackalloc double[n];
         double lnPurchases = Math.Log(score.ExpectedPurchases);
         double lnDiscounted = Math.Log(score.DiscountedPurchases);
         for (int i = 0; i < n; i++)
         {
-            (_, double atHorizon, double shiftedDiscounted) = ValueScorer.ExpectedPurchases(inputs, firstPurchase, now, _shifted[i]);
+            (_, double atHorizon, double shiftedDiscounted) = ValueScorer.ExpectedPurchases(inputs, firstPurchase, now, models[i]);
             purchases[i] = (Math.Log(atHorizon) - lnPurchases) / Step;
             discounted[i] = (Math.Log(shiftedDiscounted) - lnDiscounted) / Step;
         }
