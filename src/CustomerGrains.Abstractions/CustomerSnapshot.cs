@@ -217,9 +217,25 @@ public sealed record ValueFigures
     [Id(11)] public required string ModelVersion { get; init; }
     /// <summary>The population measurement used for tiers and RFM (<c>uncalibrated</c> before the first).</summary>
     [Id(12)] public required string PopulationVersion { get; init; }
+    /// <summary>
+    /// The probability <see cref="ExpectedPurchasesInterval"/> and <see cref="ClvInterval"/> hold (0.9); null, with no
+    /// intervals, when the model version stores no parameter uncertainty (the default model, or one fitted before it was measured).
+    /// </summary>
+    [Id(13)] public double? IntervalLevel { get; init; }
+    /// <summary>The interval of <see cref="ExpectedPurchases"/> from the uncertainty of the fitted parameters.</summary>
+    [Id(14)] public FigureInterval? ExpectedPurchasesInterval { get; init; }
+    /// <summary>The interval of <see cref="Clv"/> from the uncertainty of the fitted parameters.</summary>
+    [Id(15)] public FigureInterval? ClvInterval { get; init; }
     /// <summary>A subscriber's contract (sBG renewal probability, DERL, churn risk); null for a customer without a running subscription.</summary>
     [Id(20)] public ContractFigures? Contract { get; init; }
 }
+
+/// <summary>
+/// Where a figure lies with the probability its <c>IntervalLevel</c> gives, as far as the uncertainty of the model's fitted
+/// parameters goes: from <see cref="Low"/> to <see cref="High"/>.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("CustomerGrains.FigureInterval")]
+public sealed record FigureInterval([property: Id(0)] double Low, [property: Id(1)] double High);
 
 /// <summary>A cancellation.</summary>
 [GenerateSerializer, Immutable, Alias("CustomerGrains.CancellationInfo")]

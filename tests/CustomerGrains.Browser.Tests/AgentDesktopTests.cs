@@ -612,6 +612,49 @@ public sealed class AgentDesktopTests(DesktopHost host, BrowserFixture browsers)
         Assert.Empty(uncaughtErrors);
     }
 
+    [Fact]
+    public async Task After_a_fit_the_card_shows_the_lifetime_value_and_next_purchases_with_the_interval_the_model_gives_them()
+    {
+        browsers.Require(); // before fitting and starting a host of its own
+        var csv = TestEnvironment.RequireSharedData(Path.Combine("cdnow", "cdnow_customers_summary_with_transactions.csv"));
+        using var data = new TempDirectory("desktop-interval");
+        var (exit, output, error) = await HostProcess.RunCommandAsync("fit", "--summary-csv", csv, $"--Storage:DataDirectory={data.Path}");
+        Assert.True(exit == 0, $"fit failed ({exit}): {error}\n{output}");
+        await using var own = new HostProcess(data.Path);
+        await own.StartAsync();
+        using var api = new ApiClient(own.BaseAddress);
+        var now = DateTimeOffset.UtcNow;
+        await api.PostEventsAsync(EventJson.Batch(
+            [
+                EventJson.Profile("interval-p", "interval-1", now.AddDays(-200), "Ida Interval", ["+1 212 555 0177"]),
+                .. Enumerable.Range(0, 6).Select(i => EventJson.Purchase($"interval-{i}", "interval-1", now.AddDays(-180 + (30 * i)), 80m)),
+            ]));
+        await api.WaitForAppliedEventsAsync("interval-1", 7);
+        var page = await SignedInDesktopAsync("agent1", "agent-demo-1", own.BaseAddress);
+
+        var ct = TestContext.Current.CancellationToken;
+        await Eventually.UntilAsync(
+            () => api.SendAsync(HttpMethod.Post, "/api/calls",
+                new JsonObject { ["callId"] = "interval-call", ["ani"] = "(212) 555-0177", ["agentId"] = "agent1" }, DesktopHost.CtiKey, ct),
+            r => r.Body.GetProperty("cards").GetInt32() == 1, "the customer to be found by number");
+
+        var (_, pop) = await api.SendAsync(HttpMethod.Get, "/api/screenpop?ani=%2B12125550177&view=full", key: DesktopHost.AgentKey, cancellationToken: ct);
+        var value = CardOf(pop, "interval-1")!.Value.GetProperty("customer").GetProperty("value");
+        var clv = value.GetProperty("clvInterval");
+        var card = CardOn(page, "interval-1");
+        // "€412 (€300–€520)": the figure, then its interval, as whole amounts in the agent's locale.
+        var shown = card.Locator("[data-field=clv]");
+        await Expect(shown).ToHaveTextAsync(new Regex(@"^\D*[\d,.]+ \(\D*[\d,.]+–\D*[\d,.]+\)$"));
+        var amounts = Regex.Matches(await shown.InnerTextAsync(), @"[\d,]+").Select(m => double.Parse(m.Value.Replace(",", ""), CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(
+            [Math.Round(value.GetProperty("clv").GetDouble()), Math.Round(clv.GetProperty("low").GetDouble()), Math.Round(clv.GetProperty("high").GetDouble())],
+            amounts);
+        await Expect(shown.Locator(".range")).ToHaveAttributeAsync("title", new Regex("^90% interval"));
+        await Expect(card.Locator("[data-field=expected-purchases]")).ToHaveTextAsync(new Regex(@"^[\d.]+ in 52 weeks \([\d.]+–[\d.]+\)$"));
+        Assert.Empty(pageErrors);
+        Assert.Empty(uncaughtErrors);
+    }
+
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     public async ValueTask DisposeAsync()

@@ -98,6 +98,26 @@ public sealed class PostgresStoreTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task A_model_version_keeps_the_Pareto_NBD_uncertainty_and_is_found_by_its_number()
+    {
+        await using var database = await MigratedAsync();
+        var store = new PostgresValueModelStore(database);
+        var pareto = new ParetoNbdParameters(0.553, 10.578, 0.606, 11.669);
+        var spread = new ParameterUncertainty(ParameterUncertainty.ParetoNbdNames, [0.553, 10.578, 0.606, 11.669],
+            [[0.0074, 0.006, 0, 0], [0.006, 0.0063, 0, 0], [0, 0, 0.095, 0.2], [0, 0, 0.2, 0.28]]);
+        var model = Model(0.243, -9582.43) with { Kind = RepeatPurchaseModelKind.ParetoNbd, ParetoNbd = pareto, Uncertainty = new(null, spread, null) };
+
+        var version = await store.SaveModelAsync(model, Day, Ct);
+        var read = (await store.ModelVersionAsync(version, Ct))!.Model;
+
+        Assert.Null(await store.ModelVersionAsync(version + 1, Ct));
+        Assert.Equal(spread.LogCovariance.SelectMany(row => row), read.Uncertainty!.Of(RepeatPurchaseModelKind.ParetoNbd)!.LogCovariance.SelectMany(row => row));
+        Assert.Null(read.Uncertainty.BgNbd);
+        // Without the spend model's uncertainty there is no CLV interval to give.
+        Assert.Null(read.Uncertainty.ConfidenceOf(read.ValueModel(new ValueModelOptions())));
+    }
+
+    [Fact]
     public async Task Model_versions_grow_and_the_latest_round_trips_with_its_population()
     {
         await using var database = await MigratedAsync();

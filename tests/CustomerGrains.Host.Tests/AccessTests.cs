@@ -79,6 +79,8 @@ public sealed class AccessTests(AccessHost host) : IClassFixture<AccessHost>
         ["PUT /api/policy"] = [Admin, "service:policy:write"],
         ["POST /api/policy/what-if"] = [Admin, "service:policy:write"],
         ["GET /api/population/tiers"] = [Supervisor, Admin, "service:decisions:read", "service:maintenance"],
+        ["GET /api/value-model"] = [Supervisor, Admin, "service:decisions:read", "service:maintenance"],
+        ["GET /api/value-model/{version}"] = [Supervisor, Admin, "service:decisions:read", "service:maintenance"],
         ["POST /api/maintenance/lifecycle-sweep"] = [Admin, "service:maintenance"],
         ["POST /api/maintenance/population-refresh"] = [Admin, "service:maintenance"],
         ["GET /api/diagnostics/delivery"] = [Admin, "service:maintenance"],

@@ -82,7 +82,14 @@ public sealed record ClvParts(
     DateTimeOffset? FirstPurchaseAt,
     DateTimeOffset? LastRepeatPurchaseAt,
     double? RepeatNetSpendMean,
-    string ModelVersion);
+    string ModelVersion)
+{
+    /// <summary>
+    /// The intervals of <see cref="Clv"/> and <see cref="ExpectedPurchases"/> from the uncertainty of the fitted parameters
+    /// (<see cref="ValueConfidence"/>); null when the model version stores none.
+    /// </summary>
+    public ValueIntervals? Intervals { get; init; }
+}
 
 /// <summary>The expected cost to serve over the horizon, extrapolated from what serving the customer has cost so far (<see cref="SoFar"/>) and its parts.</summary>
 public sealed record CostToServeParts(
@@ -182,7 +189,7 @@ internal static class Explanations
             rules.Scoring.ModelVersion,
             rules.Scoring.PopulationVersion,
             rules.Policy.Version,
-            Tier(rules, state, value, tierName, assessment.ValueView.Contract),
+            Tier(rules, state, value, tierName, decision.At, assessment.ValueView.Contract),
             Stage(state, assessment.Lifecycle, rules.Lifecycle),
             decision.Service,
             Marketing(rules, assessment, decision.Marketing, tierName),
@@ -194,7 +201,7 @@ internal static class Explanations
         };
     }
 
-    private static TierExplanation Tier(EngineRules rules, CustomerState state, ValueScore value, string tierName, ContractValue? contract)
+    private static TierExplanation Tier(EngineRules rules, CustomerState state, ValueScore value, string tierName, DateTimeOffset assessmentAt, ContractValue? contract)
     {
         var scoring = rules.Scoring;
         var population = scoring.Population;
@@ -206,10 +213,13 @@ internal static class Explanations
         var clv = new ClvParts(value.Clv, options.Margin, value.ExpectedSpend, value.DiscountedPurchases, options.ClvHorizonMonths,
             options.AnnualDiscountRate, value.PAlive, value.ExpectedPurchases, options.HorizonWeeks, inputs.RepeatPurchaseCount,
             inputs.FirstPurchaseAt, inputs.LastRepeatPurchaseAt,
-            inputs.RepeatSpendCount > 0 ? inputs.RepeatNetSpendSum / inputs.RepeatSpendCount : null, scoring.ModelVersion);
+            inputs.RepeatSpendCount > 0 ? inputs.RepeatNetSpendSum / inputs.RepeatSpendCount : null, scoring.ModelVersion)
+        {
+            Intervals = scoring.Intervals(state, assessmentAt, value),
+        };
         var cost = new CostToServeParts(value.CostToServe, soFar, inputs.CallMinutes, options.CostPerCallMinute, inputs.ComplaintCount,
             options.CostPerComplaint, inputs.ReturnCount, options.CostPerReturn);
-        var reasons = new List<Reason>(4)
+        var reasons = new List<Reason>(5)
         {
             rule,
             new("value.netValue", $"net value {Money(value.NetValue)} = CLV {Money(value.Clv)} - expected cost to serve {Money(value.CostToServe)}"),
@@ -221,6 +231,11 @@ internal static class Explanations
                 ? "no service cost so far: no expected cost to serve"
                 : $"expected cost to serve {Money(value.CostToServe)} over the horizon, from {Money(soFar)} so far ({Formats.Number(inputs.CallMinutes, "0.0")} call minutes at {Money(options.CostPerCallMinute)}, {inputs.ComplaintCount} complaint(s) at {Money(options.CostPerComplaint)}, {inputs.ReturnCount} return(s) at {Money(options.CostPerReturn)})"),
         };
+        if (inputs.FirstPurchaseAt is not null)
+        {
+            reasons.Add(IntervalReason(clv, options, scoring.ModelVersion));
+        }
+
         if (contract is not null)
         {
             reasons.Add(new Reason("value.contract",
@@ -238,6 +253,14 @@ internal static class Explanations
             cost,
             reasons);
     }
+
+    /// <summary>How sure the CLV is: its interval, or why there is none.</summary>
+    private static Reason IntervalReason(ClvParts clv, ValueModelOptions options, string modelVersion) => clv.Intervals is { } i
+        ? new("value.clv.interval",
+            $"{Formats.Number(i.Level * 100, "0")}% interval from the uncertainty of model {modelVersion}'s fitted parameters: CLV {Money(i.Clv.Low)} to {Money(i.Clv.High)}, " +
+            $"expected purchases in {Formats.Number(options.HorizonWeeks, "0.#")} weeks {Formats.Number(i.ExpectedPurchases.Low, "0.00")} to {Formats.Number(i.ExpectedPurchases.High, "0.00")}")
+        : new("value.clv.noInterval",
+            $"no interval: model {modelVersion} stores no parameter uncertainty (the default model, or fitted before fit measured it); run fit to get one");
 
     private static StageExplanation Stage(CustomerState state, LifecycleView lifecycle, LifecycleOptions options)
     {

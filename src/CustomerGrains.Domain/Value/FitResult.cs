@@ -7,4 +7,9 @@ namespace CustomerGrains.Domain.Value;
 /// <param name="Iterations">Optimiser iterations over all restarts.</param>
 /// <param name="Converged">Whether the optimiser met its tolerance and a restart did not improve the optimum.</param>
 public sealed record FitResult<TParameters>(TParameters Parameters, double LogLikelihood, int Iterations, bool Converged)
-    where TParameters : class;
+    where TParameters : class
+{
+    /// <summary>The parameters' uncertainty from the observed information at the optimum; null when it is not positive
+    /// definite (see <see cref="ParameterUncertainty.AtMaximum"/>).</summary>
+    public ParameterUncertainty? Uncertainty { get; init; }
+}

@@ -40,6 +40,28 @@ public sealed record ScoringModel(string ModelVersion, ValueModel Model, string 
     /// <summary>The customer's contract value as of <paramref name="now"/>; null for a customer without a running subscription.</summary>
     public ContractValue? Contract(CustomerState state, DateTimeOffset now) => ContractScorer.Assess(state, now, Contractual, Model.Options);
 
+    /// <summary>
+    /// The intervals of the model's figures from its fitted parameters' uncertainty; null when the model version stores
+    /// none (the default model, versions fitted before it was stored, or a fit whose information matrix was singular).
+    /// </summary>
+    public ValueConfidence? Confidence { get; init; }
+
+    /// <summary>
+    /// The intervals of <paramref name="score"/> (this model's score of the customer at <paramref name="now"/>); null without
+    /// <see cref="Confidence"/>. A subscriber's CLV interval is that of its purchase part, moved by the contract's residual
+    /// value (whose own uncertainty the fit does not measure), so it holds the CLV the card shows.
+    /// </summary>
+    public ValueIntervals? Intervals(CustomerState state, DateTimeOffset now, in ValueScore score)
+    {
+        if (Confidence is not { } confidence || !ReferenceEquals(confidence.Model, Model))
+        {
+            return null;
+        }
+        var residual = Contract(state, now)?.ResidualValue ?? 0;
+        var intervals = confidence.Of(CustomerValueInputs.Of(state), now, score with { Clv = score.Clv - residual });
+        return residual == 0 ? intervals : intervals with { Clv = new(intervals.Clv.Low + residual, intervals.Clv.High + residual) };
+    }
+
     /// <summary>The customer's P(alive) as of <paramref name="now"/>, the same as <see cref="Score"/>'s, at a fraction of its cost.</summary>
     public double PAlive(CustomerState state, DateTimeOffset now) => ValueScorer.PAlive(CustomerValueInputs.Of(state), now, Model);
 }

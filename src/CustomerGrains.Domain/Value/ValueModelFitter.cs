@@ -4,7 +4,8 @@ using MathNet.Numerics.Optimization;
 namespace CustomerGrains.Domain.Value;
 
 /// <summary>
-/// Maximum-likelihood fitting of the population parameters over a whole customer base.
+/// Maximum-likelihood fitting of the population parameters over a whole customer base, with their uncertainty
+/// (<see cref="FitResult{TParameters}.Uncertainty"/>: the observed information at the optimum, see <see cref="ParameterUncertainty"/>).
 /// The optimiser is MathNet's Nelder-Mead simplex on the logarithms of the parameters (so they stay positive),
 /// started at 1 for every parameter and restarted once from its optimum, the usual guard against a collapsed simplex.
 /// Convergence means a relative spread of the simplex's function values below 10⁻¹² in both runs and no
@@ -20,10 +21,13 @@ public static class ValueModelFitter
     public static FitResult<BgNbdParameters> FitBgNbd(IEnumerable<CalibrationRow> customers)
     {
         BgNbdLikelihoodData data = BgNbdLikelihoodData.Create(customers);
-        (double[] best, double logLikelihood, int iterations, bool converged) =
-            Maximise(v => data.Evaluate(v[0], v[1], v[2], v[3]), 4);
+        Func<double[], double> evaluate = v => data.Evaluate(v[0], v[1], v[2], v[3]);
+        (double[] best, double logLikelihood, int iterations, bool converged) = Maximise(evaluate, 4);
         return new FitResult<BgNbdParameters>(
-            new BgNbdParameters(best[0], best[1], best[2], best[3]), logLikelihood, iterations, converged);
+            new BgNbdParameters(best[0], best[1], best[2], best[3]), logLikelihood, iterations, converged)
+        {
+            Uncertainty = ParameterUncertainty.AtMaximum(ParameterUncertainty.BgNbdNames, best, evaluate),
+        };
     }
 
     /// <summary>Fits (r, α, s, β) of the Pareto/NBD model to (x, t_x, T) histories in weeks.</summary>
@@ -31,10 +35,13 @@ public static class ValueModelFitter
     public static FitResult<ParetoNbdParameters> FitParetoNbd(IEnumerable<CalibrationRow> customers)
     {
         ParetoNbdLikelihoodData data = ParetoNbdLikelihoodData.Create(customers);
-        (double[] best, double logLikelihood, int iterations, bool converged) =
-            Maximise(v => data.Evaluate(v[0], v[1], v[2], v[3]), 4);
+        Func<double[], double> evaluate = v => data.Evaluate(v[0], v[1], v[2], v[3]);
+        (double[] best, double logLikelihood, int iterations, bool converged) = Maximise(evaluate, 4);
         return new FitResult<ParetoNbdParameters>(
-            new ParetoNbdParameters(best[0], best[1], best[2], best[3]), logLikelihood, iterations, converged);
+            new ParetoNbdParameters(best[0], best[1], best[2], best[3]), logLikelihood, iterations, converged)
+        {
+            Uncertainty = ParameterUncertainty.AtMaximum(ParameterUncertainty.ParetoNbdNames, best, evaluate),
+        };
     }
 
     /// <summary>Fits (p, q, γ) of the Gamma-Gamma model to the customers with x &gt; 0 (their mean repeat spend zbar).</summary>
@@ -42,10 +49,13 @@ public static class ValueModelFitter
     public static FitResult<GammaGammaParameters> FitGammaGamma(IEnumerable<CalibrationRow> customers)
     {
         GammaGammaLikelihoodData data = GammaGammaLikelihoodData.Create(customers);
-        (double[] best, double logLikelihood, int iterations, bool converged) =
-            Maximise(v => data.Evaluate(v[0], v[1], v[2]), 3);
+        Func<double[], double> evaluate = v => data.Evaluate(v[0], v[1], v[2]);
+        (double[] best, double logLikelihood, int iterations, bool converged) = Maximise(evaluate, 3);
         return new FitResult<GammaGammaParameters>(
-            new GammaGammaParameters(best[0], best[1], best[2]), logLikelihood, iterations, converged);
+            new GammaGammaParameters(best[0], best[1], best[2]), logLikelihood, iterations, converged)
+        {
+            Uncertainty = ParameterUncertainty.AtMaximum(ParameterUncertainty.GammaGammaNames, best, evaluate),
+        };
     }
 
     /// <summary>Maximises a log-likelihood of positive parameters; returns the parameters themselves (not their logs).</summary>

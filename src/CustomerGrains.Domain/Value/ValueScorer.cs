@@ -96,7 +96,7 @@ public static class ValueScorer
     }
 
     /// <summary>P(alive), E[Y(horizon)] and Σ_m (E(t_m) - E(t_{m-1})) (1 + i)^(-m).</summary>
-    private static (double PAlive, double AtHorizon, double Discounted) ExpectedPurchases(
+    internal static (double PAlive, double AtHorizon, double Discounted) ExpectedPurchases(
         in ValueInputs inputs, DateTimeOffset firstPurchase, DateTimeOffset now, ValueModel model)
     {
         int x = inputs.RepeatPurchaseCount;

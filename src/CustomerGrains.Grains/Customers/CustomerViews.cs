@@ -25,7 +25,7 @@ internal static class CustomerViews
             var assessment = rules.Assess(customer, at);
             return new(snapshot with
             {
-                Value = Figures(assessment.Value, rules) with { Contract = ContractFigures.Of(assessment.ValueView.Contract) },
+                Value = Figures(assessment.Value, rules, rules.Scoring.Intervals(customer, at, assessment.Value)) with { Contract = ContractFigures.Of(assessment.ValueView.Contract) },
                 Lifecycle = assessment.Lifecycle,
                 Needs = assessment.Needs,
             }, assessment, null);
@@ -120,7 +120,7 @@ internal static class CustomerViews
             decision is null ? null : EnumNames.Of(decision.Selection.Quadrant));
     }
 
-    private static ValueFigures Figures(ValueScore score, EngineRules rules) => new()
+    private static ValueFigures Figures(ValueScore score, EngineRules rules, ValueIntervals? intervals) => new()
     {
         PAlive = score.PAlive,
         ExpectedPurchases = score.ExpectedPurchases,
@@ -135,5 +135,8 @@ internal static class CustomerViews
         TierName = rules.Policy.Tiers.TryGetValue(ValueView.TierName(score.Tier), out var tier) ? tier.DisplayName : null,
         ModelVersion = rules.Scoring.ModelVersion,
         PopulationVersion = rules.Scoring.PopulationVersion,
+        IntervalLevel = intervals?.Level,
+        ExpectedPurchasesInterval = intervals is null ? null : new(intervals.ExpectedPurchases.Low, intervals.ExpectedPurchases.High),
+        ClvInterval = intervals is null ? null : new(intervals.Clv.Low, intervals.Clv.High),
     };
 }

@@ -52,6 +52,7 @@ public sealed class RulesContext(
             population?.Statistics ?? fallback.Population)
         {
             Contractual = contractualOptions,
+            Confidence = model?.Model.Uncertainty?.ConfidenceOf(valueModel),
         };
     }
 

@@ -26,6 +26,9 @@ public sealed record FittedModel(
     /// <summary>Why <see cref="Kind"/> was chosen: the candidates' likelihoods and hold-out errors.</summary>
     public ModelEvidence? Evidence { get; init; }
 
+    /// <summary>The parameters' uncertainty measured at fit time; null for versions stored before it was measured.</summary>
+    public FittedUncertainty? Uncertainty { get; init; }
+
     /// <summary>The repeat-purchase model of <see cref="Kind"/>.</summary>
     public IRepeatPurchaseModel PurchaseModel => Kind == RepeatPurchaseModelKind.ParetoNbd
         ? ParetoNbd ?? throw new InvalidOperationException("The model version chose Pareto/NBD but holds no Pareto/NBD parameters.")
@@ -53,6 +56,9 @@ public interface IValueModelStore
 
     /// <summary>The newest population measured by <paramref name="at"/>: the one in force then (null: none was, uncalibrated).</summary>
     Task<StoredPopulation?> PopulationAsOfAsync(DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>The model version <paramref name="version"/> (null: no such version).</summary>
+    Task<StoredModel?> ModelVersionAsync(long version, CancellationToken cancellationToken);
 
     /// <summary>Stores a new model version and returns it.</summary>
     Task<long> SaveModelAsync(FittedModel model, DateTimeOffset at, CancellationToken cancellationToken);

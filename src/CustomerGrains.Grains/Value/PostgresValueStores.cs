@@ -23,12 +23,19 @@ public sealed class PostgresValueModelStore(PostgresDatabase database) : IValueM
 
     public Task<StoredPopulation?> PopulationAsOfAsync(DateTimeOffset at, CancellationToken cancellationToken) => PopulationAsync(at, cancellationToken);
 
+    public Task<StoredModel?> ModelVersionAsync(long version, CancellationToken cancellationToken) =>
+        ReadModelAsync(ValueModelSql.ByVersion, new NpgsqlParameter("version", NpgsqlDbType.Bigint) { Value = version }, cancellationToken);
+
     /// <summary>The newest model stored by <paramref name="at"/> (any time when null).</summary>
-    private async Task<StoredModel?> ModelAsync(DateTimeOffset? at, CancellationToken cancellationToken)
+    private Task<StoredModel?> ModelAsync(DateTimeOffset? at, CancellationToken cancellationToken) =>
+        ReadModelAsync(ValueModelSql.NewestBy, PostgresValues.Time("at", at), cancellationToken);
+
+    /// <summary>The model version a <see cref="ValueModelSql"/> query of one parameter finds, if any.</summary>
+    private async Task<StoredModel?> ReadModelAsync(string query, NpgsqlParameter parameter, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(ValueModelSql.NewestBy, connection);
-        command.Parameters.Add(PostgresValues.Time("at", at));
+        await using var command = new NpgsqlCommand(query, connection);
+        command.Parameters.Add(parameter);
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
         return await r.ReadAsync(cancellationToken) ? ValueModelSql.Read(r, PostgresValues.Time) : null;
     }

@@ -28,13 +28,20 @@ public sealed class SqliteValueModelStore(EmbeddedDatabases databases) : IValueM
 
     public Task<StoredPopulation?> PopulationAsOfAsync(DateTimeOffset at, CancellationToken cancellationToken) => PopulationAsync(at, cancellationToken);
 
+    public Task<StoredModel?> ModelVersionAsync(long version, CancellationToken cancellationToken) =>
+        ReadModelAsync(ValueModelSql.ByVersion, "@version", version, cancellationToken);
+
     /// <summary>The newest model stored by <paramref name="at"/> (any time when null).</summary>
     private Task<StoredModel?> ModelAsync(DateTimeOffset? at, CancellationToken cancellationToken) =>
+        ReadModelAsync(ValueModelSql.NewestBy, "@at", (object?)SqliteDatabase.Time(at) ?? DBNull.Value, cancellationToken);
+
+    /// <summary>The model version a <see cref="ValueModelSql"/> query of one parameter finds, if any.</summary>
+    private Task<StoredModel?> ReadModelAsync(string query, string parameter, object value, CancellationToken cancellationToken) =>
         database.WithConnectionAsync(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = ValueModelSql.NewestBy;
-            command.Parameters.AddWithValue("@at", (object?)SqliteDatabase.Time(at) ?? DBNull.Value);
+            command.CommandText = query;
+            command.Parameters.AddWithValue(parameter, value);
             await using var r = await command.ExecuteReaderAsync(ct);
             return await r.ReadAsync(ct) ? ValueModelSql.Read(r, (reader, i) => SqliteDatabase.ParseTime(reader.GetString(i))) : null;
         }, cancellationToken);

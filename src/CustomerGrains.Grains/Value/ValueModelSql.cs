@@ -5,23 +5,32 @@ using CustomerGrains.Domain.Value;
 
 namespace CustomerGrains.Grains.Value;
 
-/// <summary>The value_model statements and row mapping both backends share (sqlite/log-002, log-010; postgres/log-002, log-008).</summary>
+/// <summary>The value_model statements and row mapping both backends share (sqlite/log-002, log-010, log-012; postgres/log-002, log-008, log-010).</summary>
 internal static class ValueModelSql
 {
     /// <summary>
     /// The newest version stored by <c>@at</c> (the latest when <c>@at</c> is null); parameters are named with <c>@</c>,
     /// which both providers accept.
     /// </summary>
-    public const string NewestBy = """
-        SELECT version, created_at, source, customers, bgnbd_r, bgnbd_alpha, bgnbd_a, bgnbd_b, bgnbd_ll, gg_p, gg_q, gg_gamma, gg_ll,
-               model_kind, pnbd_r, pnbd_alpha, pnbd_s, pnbd_beta, pnbd_ll, evidence
+    public const string NewestBy = $"""
+        SELECT {Columns}
         FROM value_model WHERE @at IS NULL OR created_at <= @at ORDER BY version DESC LIMIT 1
+        """;
+
+    /// <summary>The version <c>@version</c>.</summary>
+    public const string ByVersion = $"SELECT {Columns} FROM value_model WHERE version = @version";
+
+    /// <summary>The columns <see cref="Read"/> maps, in its order.</summary>
+    private const string Columns = """
+        version, created_at, source, customers, bgnbd_r, bgnbd_alpha, bgnbd_a, bgnbd_b, bgnbd_ll, gg_p, gg_q, gg_gamma, gg_ll,
+               model_kind, pnbd_r, pnbd_alpha, pnbd_s, pnbd_beta, pnbd_ll, evidence, uncertainty
         """;
 
     public const string Insert = """
         INSERT INTO value_model (created_at, source, customers, bgnbd_r, bgnbd_alpha, bgnbd_a, bgnbd_b, bgnbd_ll, gg_p, gg_q, gg_gamma, gg_ll,
-                                 model_kind, pnbd_r, pnbd_alpha, pnbd_s, pnbd_beta, pnbd_ll, evidence)
-        VALUES (@at, @source, @customers, @r, @alpha, @a, @b, @bll, @p, @q, @gamma, @gll, @kind, @pr, @palpha, @ps, @pbeta, @pll, @evidence)
+                                 model_kind, pnbd_r, pnbd_alpha, pnbd_s, pnbd_beta, pnbd_ll, evidence, uncertainty)
+        VALUES (@at, @source, @customers, @r, @alpha, @a, @b, @bll, @p, @q, @gamma, @gll, @kind, @pr, @palpha, @ps, @pbeta, @pll, @evidence,
+                @uncertainty)
         RETURNING version
         """;
 
@@ -47,6 +56,7 @@ internal static class ValueModelSql
             Number("pr", pareto?.R), Number("palpha", pareto?.Alpha), Number("ps", pareto?.S), Number("pbeta", pareto?.Beta),
             Number("pll", model.ParetoNbdLogLikelihood),
             Text("evidence", model.Evidence is null ? null : JsonSerializer.Serialize(model.Evidence, EvidenceJson)),
+            Text("uncertainty", model.Uncertainty is null ? null : JsonSerializer.Serialize(model.Uncertainty, EvidenceJson)),
         ];
 
         static (string, Type, object?) Text(string name, string? value) => (name, typeof(string), value);
@@ -71,6 +81,7 @@ internal static class ValueModelSql
             ParetoNbd = r.IsDBNull(14) ? null : new ParetoNbdParameters(r.GetDouble(14), r.GetDouble(15), r.GetDouble(16), r.GetDouble(17)),
             ParetoNbdLogLikelihood = Optional(18),
             Evidence = r.IsDBNull(19) ? null : JsonSerializer.Deserialize<ModelEvidence>(r.GetString(19), EvidenceJson),
+            Uncertainty = r.IsDBNull(20) ? null : JsonSerializer.Deserialize<FittedUncertainty>(r.GetString(20), EvidenceJson),
         });
     }
 }

@@ -103,6 +103,11 @@ internal sealed class FitCommand : IHostCommand
             $"Pareto/NBD   r = {pn.R:0.0000}  alpha = {pn.Alpha:0.0000}  s = {pn.S:0.0000}  beta = {pn.Beta:0.0000}  log-likelihood = {pareto.LogLikelihood:0.000}  ({Outcome(pareto, paretoTime)})"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Gamma-Gamma  p = {g.P:0.0000}  q = {g.Q:0.0000}  gamma = {g.Gamma:0.0000}  log-likelihood = {gg.LogLikelihood:0.000}  ({Outcome(gg, ggTime)}; {repeatBuyers.Count} repeat buyers)"));
+        Console.WriteLine("Standard errors (observed information at the optimum):");
+        foreach (var (name, uncertainty) in new[] { ("BG/NBD     ", bgnbd.Uncertainty), ("Pareto/NBD ", pareto.Uncertainty), ("Gamma-Gamma", gg.Uncertainty) })
+        {
+            Console.WriteLine($"  {name}  {uncertainty?.Describe() ?? "none: the information matrix is not positive definite (no interval is shown for this model)"}");
+        }
         var paretoUsable = pareto.Converged;
         if (!bgnbd.Converged || !gg.Converged || (!paretoUsable && choice != RepeatPurchaseModelChoice.BgNbd))
         {
@@ -143,6 +148,7 @@ internal sealed class FitCommand : IHostCommand
             ParetoNbd = paretoUsable ? pn : null,
             ParetoNbdLogLikelihood = paretoUsable ? pareto.LogLikelihood : null,
             Evidence = evidence,
+            Uncertainty = new FittedUncertainty(bgnbd.Uncertainty, paretoUsable ? pareto.Uncertainty : null, gg.Uncertainty),
         };
 
         var problems = ModelCheck.Problems(model.ValueModel(options));

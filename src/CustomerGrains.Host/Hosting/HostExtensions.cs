@@ -109,6 +109,7 @@ public static class HostExtensions
         api.MapAlertEndpoints();
         api.MapChangeEndpoints();
         api.MapPopulationEndpoints();
+        api.MapValueModelEndpoints();
         api.MapDiagnosticsEndpoints();
         return app;
     }

@@ -268,4 +268,31 @@ public sealed class ExplanationTests
         var back = replayed.StageHistory[^1];
         Assert.Equal((LifecycleStage.Churned, LifecycleStage.Formation, true, late), (back.From, back.To, back.WinBack, back.At));
     }
+
+    [Fact]
+    public void The_CLV_explanation_gives_the_interval_of_a_model_with_stored_uncertainty_and_says_when_there_is_none()
+    {
+        var buyer = new History("sure").Purchases(T0, count: 5, everyDays: 21, amount: 60m);
+        var prospect = new History("prospect").Consent(T0, ConsentChannel.Phone);
+        var plain = Uncalibrated();
+        var model = plain.Scoring.Model;
+        var bgNbd = new ParameterUncertainty(ParameterUncertainty.BgNbdNames, ValueConfidence.EstimatesOf(model.PurchaseModel),
+            [[0.0027, 0.0031, 0, 0], [0.0031, 0.0074, 0, 0], [0, 0, 0.055, 0.07], [0, 0, 0.07, 0.085]]);
+        var g = model.GammaGammaParameters;
+        var spend = new ParameterUncertainty(ParameterUncertainty.GammaGammaNames, [g.P, g.Q, g.Gamma], [[0.036, 0, 0], [0, 0.006, 0], [0, 0, 0.07]]);
+        var sure = plain with { Scoring = plain.Scoring with { Confidence = new ValueConfidence(model, bgNbd, spend) } };
+
+        var without = Explain(plain, buyer).Tier;
+        var with = Explain(sure, buyer).Tier;
+
+        Assert.Null(without.Clv.Intervals);
+        Assert.Contains(without.Reasons, r => r.Rule == "value.clv.noInterval");
+        var intervals = with.Clv.Intervals!;
+        Assert.Equal(sure.Scoring.Intervals(buyer.State, Now, sure.Scoring.Score(buyer.State, Now)), intervals);
+        Assert.InRange(with.Clv.Clv, intervals.Clv.Low, intervals.Clv.High);
+        Assert.True(intervals.Clv.Low < intervals.Clv.High);
+        Assert.StartsWith("90% interval from the uncertainty of model cdnow-2005-default's fitted parameters: CLV ",
+            with.Reasons.Single(r => r.Rule == "value.clv.interval").Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Explain(sure, prospect).Tier.Reasons, r => r.Rule.StartsWith("value.clv.", StringComparison.Ordinal) && r.Rule != "value.clv.prospect");
+    }
 }

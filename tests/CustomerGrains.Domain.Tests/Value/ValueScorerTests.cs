@@ -4,7 +4,7 @@ namespace CustomerGrains.Domain.Tests.Value;
 
 public sealed class ValueScorerTests
 {
-    private static readonly DateTimeOffset Now = new(2025, 6, 2, 9, 0, 0, TimeSpan.Zero);
+    internal static readonly DateTimeOffset Now = new(2025, 6, 2, 9, 0, 0, TimeSpan.Zero);
 
     private static readonly ValueModel Model = new(
         new BgNbdParameters(0.242593, 4.413532, 0.792886, 2.425752),
@@ -15,7 +15,8 @@ public sealed class ValueScorerTests
 
     private static readonly TierThresholds Tiers = new(TopThreshold: 60, MiddleThreshold: 15);
 
-    private static ValueInputs Customer(int repeats, int firstDaysAgo, int lastRepeatDaysAgo, double netPerRepeat) => new()
+    /// <summary>A buyer as of <see cref="Now"/>: x repeat purchases of the same net value, the first and the last repeat so many days ago.</summary>
+    internal static ValueInputs Customer(int repeats, int firstDaysAgo, int lastRepeatDaysAgo, double netPerRepeat) => new()
     {
         FirstPurchaseAt = Now.AddDays(-firstDaysAgo),
         RepeatPurchaseCount = repeats,

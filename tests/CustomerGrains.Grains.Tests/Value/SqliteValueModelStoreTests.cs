@@ -8,14 +8,19 @@ namespace CustomerGrains.Grains.Tests.Value;
 
 public sealed class SqliteValueModelStoreTests
 {
+    private static async Task<SqliteValueModelStore> MigratedStoreAsync(TempDirectory data, CancellationToken ct)
+    {
+        var databases = EmbeddedDatabases.In(data.Path);
+        await databases.Log.MigrateAsync(ct);
+        return new SqliteValueModelStore(databases);
+    }
+
     [Fact]
     public async Task A_model_version_keeps_its_chosen_repeat_purchase_model_and_the_evidence_for_it()
     {
         var ct = TestContext.Current.CancellationToken;
         using var data = new TempDirectory("model-evidence");
-        var databases = EmbeddedDatabases.In(data.Path);
-        await databases.Log.MigrateAsync(ct);
-        var store = new SqliteValueModelStore(databases);
+        var store = await MigratedStoreAsync(data, ct);
         var at = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
         var bgNbd = new BgNbdParameters(0.243, 4.414, 0.793, 2.426);
         var pareto = new ParetoNbdParameters(0.553, 10.578, 0.606, 11.669);
@@ -42,6 +47,33 @@ public sealed class SqliteValueModelStoreTests
         Assert.Equal(evidence with { Candidates = [] }, latest.Model.Evidence! with { Candidates = [] });
         Assert.Equal(evidence.Candidates, latest.Model.Evidence!.Candidates);
         Assert.Equal(RepeatPurchaseModelKind.ParetoNbd, latest.Model.ValueModel(new ValueModelOptions()).PurchaseModel.Kind);
+        SqliteConnection.ClearAllPools();
+    }
+
+    [Fact]
+    public async Task A_model_version_keeps_its_parameter_uncertainty_and_is_found_by_its_number()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var data = new TempDirectory("model-uncertainty");
+        var store = await MigratedStoreAsync(data, ct);
+        var gammaGamma = new GammaGammaParameters(6.25, 3.74, 15.44);
+        var uncertainty = new FittedUncertainty(
+            new ParameterUncertainty(ParameterUncertainty.BgNbdNames, [0.243, 4.414, 0.793, 2.426],
+                [[0.0027, 0.0031, 0, 0], [0.0031, 0.0074, 0, 0], [0, 0, 0.055, 0.07], [0, 0, 0.07, 0.085]]),
+            null,
+            new ParameterUncertainty(ParameterUncertainty.GammaGammaNames, [6.25, 3.74, 15.44], [[0.04, 0, 0], [0, 0.02, 0], [0, 0, 0.06]]));
+        var fitted = new FittedModel(new BgNbdParameters(0.243, 4.414, 0.793, 2.426), -9582.43, gammaGamma, -4055.9, 2357, "summary.csv");
+
+        var older = await store.SaveModelAsync(fitted, new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero), ct);
+        var version = await store.SaveModelAsync(fitted with { Uncertainty = uncertainty }, new DateTimeOffset(2026, 12, 2, 9, 0, 0, TimeSpan.Zero), ct);
+        var read = (await store.ModelVersionAsync(version, ct))!.Model;
+
+        Assert.Null((await store.ModelVersionAsync(older, ct))!.Model.Uncertainty);
+        Assert.Null(await store.ModelVersionAsync(version + 1, ct));
+        Assert.Equal(uncertainty.BgNbd!.LogCovariance.SelectMany(row => row), read.Uncertainty!.BgNbd!.LogCovariance.SelectMany(row => row));
+        Assert.Equal(uncertainty.GammaGamma!.StandardErrors(), read.Uncertainty.GammaGamma!.StandardErrors());
+        Assert.Null(read.Uncertainty.ParetoNbd);
+        Assert.NotNull(read.Uncertainty.ConfidenceOf(read.ValueModel(new ValueModelOptions())));
         SqliteConnection.ClearAllPools();
     }
 }

@@ -43,6 +43,13 @@ function money(x) {
   return Number(x).toLocaleString(undefined, options);
 }
 const pct = (x) => `${Math.round(x * 100)}%`;
+const count = (x) => Number(x).toLocaleString(undefined, { maximumFractionDigits: 1 });
+// A model figure's interval, e.g. " (300–520)": how far the fitted model's own uncertainty lets it move. None without one.
+function range(interval, format, level) {
+  if (!interval) return null;
+  return el("span", { class: "range", title: `${pct(level)} interval: the model is not sure of this figure beyond it` },
+    ` (${format(interval.low)}–${format(interval.high)})`);
+}
 const absolute = (iso) => new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 const clock = (iso) => new Date(iso).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
 
@@ -462,7 +469,9 @@ function renderCard(card, call, cardId) {
       el("section", {}, el("h4", {}, "Value"),
         el("dl", {},
           el("dt", {}, "Net value"), el("dd", { "data-field": "net-value" }, money(v.netValue)),
-          el("dt", {}, "Lifetime value"), el("dd", {}, money(v.clv)),
+          el("dt", {}, "Lifetime value"), el("dd", { "data-field": "clv" }, money(v.clv), range(v.clvInterval, money, v.intervalLevel)),
+          v.expectedPurchases !== undefined ? [el("dt", {}, "Next purchases"), el("dd", { "data-field": "expected-purchases" },
+            `${count(v.expectedPurchases)} in ${Math.round(v.horizonWeeks)} weeks`, range(v.expectedPurchasesInterval, count, v.intervalLevel))] : null,
           el("dt", {}, "Still buying"), el("dd", { "data-field": "p-alive" }, active, activeWhy ? el("span", { class: "reasons" }, ` (${activeWhy})`) : null),
           el("dt", {}, "RFM score"), el("dd", { "data-field": "rfm" }, v.rfm ?? "not yet measured"),
           el("dt", {}, "Purchases"), el("dd", {}, `${c.purchases?.purchases ?? 0}, ${money(c.purchases?.netSpend ?? 0)} net`,
