@@ -29,6 +29,8 @@ public static class CustomerGrainsClientExtensions
         {
             client.UseStaticClustering([.. gateways]);
             client.Services.AddCustomerGrainsSerialization();
+            // The change stream (CustomerChangeStream): subscribed to here, read by the silos.
+            client.AddPersistentStreams(StreamNames.CustomerChanges, (_, _) => new CustomerChangeQueueAdapter(), _ => { });
             client.Configure<ClusterOptions>(c =>
             {
                 c.ClusterId = options.ClusterId;

@@ -1,4 +1,6 @@
+using CustomerGrains.Client.Tests;
 using CustomerGrains.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CustomerGrains.Cluster.Tests;
 
@@ -16,5 +18,23 @@ public sealed class ChangeFeedTests
         await scenario.AReaderResumingFromItsPositionMissesNothingAndRepeatsNothingAsync(timeout);
         await scenario.TheStreamResumesAfterTheLastEventIdAsync(timeout);
         await scenario.BadParametersAreRefusedAndAgentsMayNotReadAsync();
+    }
+
+    [Fact]
+    public async Task A_cluster_client_follows_the_change_stream_in_feed_order_and_resumes_from_its_last_position()
+    {
+        await using var cluster = await PostgresCluster.StartAsync(silos: 2, new Dictionary<string, string> { ["Snapshots:Interval"] = "00:00:01" });
+        var service = await cluster.StartClientAsync();
+        try
+        {
+            // Events enter through one silo, the stream's one queue is read by whichever silo its agent is on.
+            using var scenario = new ChangeStreamScenario(service.Services.GetRequiredService<IClusterClient>(), cluster.Silos[1].BaseAddress, TimeSpan.FromSeconds(90));
+            await scenario.FollowAndResumeAsync();
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+            service.Dispose();
+        }
     }
 }

@@ -217,7 +217,7 @@ public sealed class ChangeFeedScenario(Uri baseAddress) : IDisposable
     }
 
     /// <summary>The position of the last change now in the feed.</summary>
-    private async Task<long> EndAsync()
+    public async Task<long> EndAsync()
     {
         var after = 0L;
         while (true)
@@ -232,7 +232,7 @@ public sealed class ChangeFeedScenario(Uri baseAddress) : IDisposable
     }
 
     /// <summary>Every change after <paramref name="after"/>, read page by page.</summary>
-    private async Task<List<Change>> ReadAllAsync(long after)
+    public async Task<List<Change>> ReadAllAsync(long after)
     {
         var all = new List<Change>();
         while (true)
@@ -248,7 +248,7 @@ public sealed class ChangeFeedScenario(Uri baseAddress) : IDisposable
     }
 
     /// <summary>Waits until a change of <paramref name="customerId"/> after <paramref name="after"/> meets <paramref name="done"/>; answers that customer's changes.</summary>
-    private Task<List<Change>> WaitForAsync(long after, string customerId, Func<Change, bool> done, string awaited, TimeSpan? timeout) =>
+    public Task<List<Change>> WaitForAsync(long after, string customerId, Func<Change, bool> done, string awaited, TimeSpan? timeout) =>
         Eventually.UntilAsync(
             async () => (await ReadAllAsync(after)).Where(c => c.CustomerId == customerId).ToList(),
             changes => changes.Any(done), awaited, timeout);

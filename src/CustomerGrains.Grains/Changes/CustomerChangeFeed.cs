@@ -1,3 +1,4 @@
+using System.Globalization;
 using CustomerGrains.Abstractions;
 using CustomerGrains.Grains.Hosting;
 using CustomerGrains.Grains.Storage;
@@ -10,6 +11,9 @@ public interface ICustomerChangeStore
 {
     /// <summary>The changes after <paramref name="after"/>, in position order, at most <paramref name="maxCount"/>.</summary>
     Task<IReadOnlyList<CustomerChange>> ReadAsync(long after, int maxCount, CancellationToken cancellationToken);
+
+    /// <summary>The position of the newest change, or 0 when there is none.</summary>
+    Task<long> LastPositionAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -62,6 +66,14 @@ public sealed class SqliteChangeStore(EmbeddedDatabases databases) : ICustomerCh
             await using var r = await command.ExecuteReaderAsync(ct);
             return await ReadModelChanges.ReadPageAsync(r, (reader, i) => SqliteDatabase.ParseTime(reader.GetString(i)), ct);
         }, cancellationToken);
+
+    public Task<long> LastPositionAsync(CancellationToken cancellationToken) =>
+        database.WithConnectionAsync(async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = ReadModelChanges.LastPosition;
+            return Convert.ToInt64(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        }, cancellationToken);
 }
 
 /// <summary>
@@ -79,5 +91,12 @@ public sealed class PostgresChangeStore(PostgresDatabase database) : ICustomerCh
         command.Parameters.AddWithValue("limit", maxCount);
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
         return await ReadModelChanges.ReadPageAsync(r, PostgresValues.Time, cancellationToken);
+    }
+
+    public async Task<long> LastPositionAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(ReadModelChanges.LastPosition, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 }

@@ -53,6 +53,9 @@ internal static class ReadModelChanges
         WHERE position > @after ORDER BY position LIMIT @limit
         """;
 
+    /// <summary>The position of the newest change, 0 when there is none.</summary>
+    public const string LastPosition = "SELECT coalesce(max(position), 0) FROM customer_changes";
+
     /// <summary>The stored assessment the reader of <see cref="SelectRow"/> is on, or null when there is no row.</summary>
     public static async Task<RowAssessment?> ReadRowAsync(DbDataReader r, CancellationToken cancellationToken) =>
         await r.ReadAsync(cancellationToken)

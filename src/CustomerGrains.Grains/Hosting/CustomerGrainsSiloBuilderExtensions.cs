@@ -1,4 +1,5 @@
 using CustomerGrains.Abstractions;
+using CustomerGrains.Grains.Changes;
 using CustomerGrains.Grains.Customers;
 using CustomerGrains.Grains.Delivery;
 using CustomerGrains.Grains.Storage;
@@ -51,6 +52,7 @@ public static class CustomerGrainsSiloBuilderExtensions
         });
 
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, DeliveryKeeper>();
+        AddChangeStream(silo, backend);
         // Idle customers are deactivated after Orleans' collection age (15 minutes unless Orleans:Collection says
         // otherwise) and come back from their snapshot when next asked; when the process nears its memory limit the
         // least recently used go first, instead of the silo running out of memory.
@@ -58,6 +60,20 @@ public static class CustomerGrainsSiloBuilderExtensions
             .Configure(o => o.EnableActivationSheddingOnMemoryPressure = true)
             .Bind(configuration.GetSection("Orleans:Collection"));
         return silo;
+    }
+
+    /// <summary>
+    /// The change feed as an Orleans stream (<see cref="CustomerChangeStream"/>): a persistent stream provider whose one
+    /// queue is the changes table, polled by its pulling agent as often as a waiting HTTP read polls; subscriptions are
+    /// kept in the backend's database (Orleans' pub-sub store), so they outlive a silo restart.
+    /// </summary>
+    private static void AddChangeStream(ISiloBuilder silo, StorageBackend backend)
+    {
+        silo.AddPersistentStreams(StreamNames.CustomerChanges,
+            (sp, _) => ActivatorUtilities.CreateInstance<TableChangeQueue>(sp),
+            stream => stream.ConfigurePullingAgent(o => o.Configure(a => a.GetQueueMsgsTimerPeriod = CustomerChangeFeed.PollInterval)));
+        backend.AddGrainStorage(silo, Orleans.Providers.ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME,
+            sp => new OrleansGrainStorageSerializer(sp.GetRequiredService<Orleans.Serialization.Serializer>()));
     }
 
     private sealed class CustomerGrainsMarker;

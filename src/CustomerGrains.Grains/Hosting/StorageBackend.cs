@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Storage;
 
 namespace CustomerGrains.Grains.Hosting;
 
@@ -61,6 +62,9 @@ public abstract class StorageBackend
     /// <summary>Registers the interaction log, the snapshot storage named <paramref name="grainStorage"/> and the reminders.</summary>
     internal abstract void AddStorage(ISiloBuilder silo, string grainStorage);
 
+    /// <summary>Registers the ADO.NET grain storage <paramref name="name"/> in this backend's database, its states written by <paramref name="serializer"/>.</summary>
+    internal abstract void AddGrainStorage(ISiloBuilder silo, string name, Func<IServiceProvider, IGrainStorageSerializer> serializer);
+
     /// <summary>How this silo finds the others: localhost for the embedded default, the membership table in PostgreSQL for a cluster.</summary>
     internal abstract void UseClustering(ISiloBuilder silo, SiloSettings settings);
 
@@ -116,15 +120,18 @@ internal sealed class SqliteBackend(IConfiguration configuration) : StorageBacke
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SqliteReaderThreads>();
         services.AddSingleton(sp => (SqliteInteractionLog)CreateLog(sp));
         services.AddSingleton<IInteractionLog>(sp => sp.GetRequiredService<SqliteInteractionLog>());
-        silo.AddAdoNetGrainStorage(grainStorage, (OptionsBuilder<AdoNetGrainStorageOptions> options) =>
-            options.Configure<EmbeddedDatabases>((o, databases) =>
+        AddGrainStorage(silo, grainStorage, _ => new JsonGrainStateSerializer());
+    }
+
+    internal override void AddGrainStorage(ISiloBuilder silo, string name, Func<IServiceProvider, IGrainStorageSerializer> serializer) =>
+        silo.AddAdoNetGrainStorage(name, (OptionsBuilder<AdoNetGrainStorageOptions> options) =>
+            options.Configure<EmbeddedDatabases, IServiceProvider>((o, databases, services) =>
             {
                 // The provider's invariant name for SQLite; it loads Microsoft.Data.Sqlite for it.
                 o.Invariant = "System.Data.SQLite";
                 o.ConnectionString = databases.Grains.ConnectionString;
-                o.GrainStorageSerializer = new JsonGrainStateSerializer();
+                o.GrainStorageSerializer = serializer(services);
             }));
-    }
 
     internal override void UseClustering(ISiloBuilder silo, SiloSettings settings)
     {
@@ -171,18 +178,22 @@ internal sealed class PostgresBackend(PostgresOptions options) : StorageBackend
         var services = silo.Services;
         services.AddSingleton<PostgresInteractionLog>();
         services.AddSingleton<IInteractionLog>(sp => sp.GetRequiredService<PostgresInteractionLog>());
-        silo.AddAdoNetGrainStorage(grainStorage, o =>
-        {
-            o.Invariant = Invariant;
-            o.ConnectionString = connectionString;
-            o.GrainStorageSerializer = new JsonGrainStateSerializer();
-        });
+        AddGrainStorage(silo, grainStorage, _ => new JsonGrainStateSerializer());
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = Invariant;
             o.ConnectionString = connectionString;
         });
     }
+
+    internal override void AddGrainStorage(ISiloBuilder silo, string name, Func<IServiceProvider, IGrainStorageSerializer> serializer) =>
+        silo.AddAdoNetGrainStorage(name, (OptionsBuilder<AdoNetGrainStorageOptions> options) =>
+            options.Configure<IServiceProvider>((o, services) =>
+            {
+                o.Invariant = Invariant;
+                o.ConnectionString = connectionString;
+                o.GrainStorageSerializer = serializer(services);
+            }));
 
     internal override void UseClustering(ISiloBuilder silo, SiloSettings settings)
     {
