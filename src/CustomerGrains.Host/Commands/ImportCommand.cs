@@ -33,7 +33,7 @@ internal static class ImportCommand
         var currency = new Option<string>("--currency") { Description = "the currency of Online Retail amounts (the engine needs a Money:Rates entry for it unless it is its base currency)", DefaultValueFactory = _ => "GBP" };
         var wait = new Option<bool>("--wait")
         {
-            Description = "after sending, wait until the engine has applied every event it acknowledged and report the apply rate (reads GET /api/diagnostics/delivery: the key needs the scope maintenance); --wait false to return at once",
+            Description = "after sending, wait until the engine has delivered every acknowledged event to its customer and report the rate (reads GET /api/diagnostics/delivery: the key needs the scope maintenance); --wait false to return at once",
             DefaultValueFactory = _ => true,
         };
         var source = new Option<string>("--source") { Description = "the source of CSV rows without a source column", DefaultValueFactory = _ => "import" };
