@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using CustomerGrains.Domain.Decisions;
 
 namespace CustomerGrains.Abstractions;
@@ -57,8 +58,19 @@ public static class PhoneBook
         return (int)(hash % Pages);
     }
 
-    /// <summary>The page that holds <paramref name="e164"/>.</summary>
-    public static IPhoneBookGrain PageFor(this IGrainFactory grains, string e164) => grains.GetGrain<IPhoneBookGrain>(PageOf(e164));
+    /// <summary>
+    /// The page that holds <paramref name="e164"/>. Page references are kept per grain factory once made: Orleans resolves
+    /// a grain interface's type by reflection on every <c>GetGrain</c>, which cost 3.6% of the host's CPU in a closed-loop
+    /// screen-pop (docs/benchmarks.md). A reference is immutable, so threads racing to make the same one are harmless.
+    /// </summary>
+    public static IPhoneBookGrain PageFor(this IGrainFactory grains, string e164)
+    {
+        var page = PageOf(e164);
+        var references = PageReferences.GetValue(grains, static _ => new IPhoneBookGrain?[Pages]);
+        return references[page] ??= grains.GetGrain<IPhoneBookGrain>(page);
+    }
+
+    private static readonly ConditionalWeakTable<IGrainFactory, IPhoneBookGrain?[]> PageReferences = new();
 }
 
 /// <summary>A ringing call as the telephony system announced it, with the cards of every customer the caller's number belongs to, most valuable first.</summary>
