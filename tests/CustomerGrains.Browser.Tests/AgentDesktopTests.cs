@@ -655,6 +655,34 @@ public sealed class AgentDesktopTests(DesktopHost host, BrowserFixture browsers)
         Assert.Empty(uncaughtErrors);
     }
 
+    [Fact]
+    public async Task A_subscribers_card_shows_her_plan_term_tenure_renewal_and_churn_risk_as_the_screen_pop_gives_them()
+    {
+        var line = Random.Shared.Next(0, 10_000).ToString("0000", CultureInfo.InvariantCulture);
+        var id = $"subscriber-{line}-{Guid.NewGuid():N}"[..24];
+        var started = DateTimeOffset.UtcNow.AddMonths(-7).AddDays(-3);
+        await host.Api.PostEventsAsync(EventJson.Batch(
+            EventJson.Profile($"{id}-p", id, started, "Sue Scriber", [$"+1 415 555 {line}"]),
+            new JsonObject
+            {
+                ["eventId"] = $"{id}-s", ["customerId"] = id, ["type"] = "subscriptionStarted", ["occurredAt"] = started.ToString("O"),
+                ["source"] = "billing", ["subscriptionId"] = "s-1", ["plan"] = "Fiber 500", ["monthlyCharge"] = 95, ["contractMonths"] = 1,
+            }));
+        await host.Api.WaitForAppliedEventsAsync(id, 2);
+        var page = await SignedInDesktopAsync("agent1", "agent-demo-1");
+
+        await host.RingAsync($"call-{id}", $"(415) 555-{line}", "agent1");
+
+        var pop = await host.ScreenPopAsync($"+1415555{line}", DesktopHost.AgentKey);
+        var contract = CardOf(pop, id)!.Value.GetProperty("customer").GetProperty("value").GetProperty("contract");
+        var shown = CardOn(page, id).Locator("[data-field=contract]");
+        await Expect(shown).ToHaveTextAsync(
+            $"Fiber 500, month-to-month, 7 months: renews with {Math.Round(contract.GetProperty("renewalProbability").GetDouble() * 100)}%, " +
+            $"churn risk {Math.Round(contract.GetProperty("churnRisk").GetDouble() * 100)}%" + (contract.GetProperty("highRisk").GetBoolean() ? " (high)" : ""));
+        Assert.Empty(pageErrors);
+        Assert.Empty(uncaughtErrors);
+    }
+
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     public async ValueTask DisposeAsync()

@@ -45,6 +45,13 @@ function money(x) {
 const pct = (x) => `${Math.round(x * 100)}%`;
 const count = (x) => Number(x).toLocaleString(undefined, { maximumFractionDigits: 1 });
 // A model figure's interval, e.g. " (300–520)": how far the fitted model's own uncertainty lets it move. None without one.
+// "Fiber, month-to-month, 6 months: renews with 95%, churn risk 62% (high)": what a subscriber's contract says on a call.
+function subscription(k) {
+  const term = k.contractMonths <= 1 ? "month-to-month" : `${k.contractMonths}-month contract`;
+  return [`${k.plan ? k.plan + ", " : ""}${term}, ${k.tenureMonths} month${k.tenureMonths === 1 ? "" : "s"}: renews with ${pct(k.renewalProbability)}, churn risk `,
+    el("span", { class: k.highRisk ? "risk high" : "risk" }, `${pct(k.churnRisk)}${k.highRisk ? " (high)" : ""}`)];
+}
+
 function range(interval, format, level) {
   if (!interval) return null;
   return el("span", { class: "range", title: `${pct(level)} interval: the model is not sure of this figure beyond it` },
@@ -472,6 +479,7 @@ function renderCard(card, call, cardId) {
           el("dt", {}, "Lifetime value"), el("dd", { "data-field": "clv" }, money(v.clv), range(v.clvInterval, money, v.intervalLevel)),
           v.expectedPurchases !== undefined ? [el("dt", {}, "Next purchases"), el("dd", { "data-field": "expected-purchases" },
             `${count(v.expectedPurchases)} in ${Math.round(v.horizonWeeks)} weeks`, range(v.expectedPurchasesInterval, count, v.intervalLevel))] : null,
+          v.contract ? [el("dt", {}, "Subscription"), el("dd", { "data-field": "contract" }, subscription(v.contract))] : null,
           el("dt", {}, "Still buying"), el("dd", { "data-field": "p-alive" }, active, activeWhy ? el("span", { class: "reasons" }, ` (${activeWhy})`) : null),
           el("dt", {}, "RFM score"), el("dd", { "data-field": "rfm" }, v.rfm ?? "not yet measured"),
           el("dt", {}, "Purchases"), el("dd", {}, `${c.purchases?.purchases ?? 0}, ${money(c.purchases?.netSpend ?? 0)} net`,
