@@ -16,6 +16,9 @@ public sealed class ContractualCardTests(SharedHost host)
             ["subscriptionId"] = "sub-1", ["plan"] = "Fiber 1000", ["monthlyCharge"] = 110.5, ["contractMonths"] = contractMonths,
         }, source: "billing");
 
+    private static JsonObject Resolved(string eventId, string customerId, DateTimeOffset at, string complaintId) =>
+        EventJson.Event("complaintResolved", eventId, customerId, at, new JsonObject { ["complaintId"] = complaintId, ["satisfied"] = false });
+
     [Fact]
     public async Task A_subscriber_at_high_churn_risk_shows_her_renewal_probability_DERL_and_risk_on_the_card_and_is_offered_retention()
     {
@@ -26,9 +29,12 @@ public sealed class ContractualCardTests(SharedHost host)
             EventJson.Profile($"{customer}-p", customer, started, "Sam Subscriber", [phone]),
             EventJson.Event("profileChanged", $"{customer}-c", customer, started, new JsonObject { ["consents"] = new JsonObject { ["phone"] = true } }),
             Started($"{customer}-s", customer, started, 1),
+            // Resolved complaints: the risk comes from the subscriber's signals, not from an open complaint's decline.
             EventJson.ComplaintOpened($"{customer}-k1", customer, started.AddDays(20), "k-1"),
-            EventJson.ComplaintOpened($"{customer}-k2", customer, started.AddDays(50), "k-2")));
-        await host.Api.WaitForAppliedEventsAsync(customer, 5);
+            Resolved($"{customer}-r1", customer, started.AddDays(21), "k-1"),
+            EventJson.ComplaintOpened($"{customer}-k2", customer, started.AddDays(50), "k-2"),
+            Resolved($"{customer}-r2", customer, started.AddDays(51), "k-2")));
+        await host.Api.WaitForAppliedEventsAsync(customer, 7);
 
         var (status, pop) = await ScreenPopTests.GetAsync(host, $"/api/screenpop?ani={Uri.EscapeDataString(phone)}", ScreenPopTests.AgentKey);
         var (explainStatus, explain) = await ScreenPopTests.GetAsync(host, $"/api/customers/{customer}/explain", DemoKeys.Service);

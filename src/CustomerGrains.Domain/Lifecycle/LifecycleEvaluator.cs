@@ -9,10 +9,14 @@ namespace CustomerGrains.Domain.Lifecycle;
 /// from the state. The rules, in order:
 /// <list type="number">
 /// <item>An explicit cancellation not followed by a purchase: churned.</item>
-/// <item>No purchase yet: prospect.</item>
+/// <item>Every subscription ended (none running, the last cancellation not followed by a purchase): churned.</item>
+/// <item>No purchase yet: a running subscription places the subscriber by its tenure (exploration in its first month,
+/// stability after the stability tenure, formation between, decline on the complaint and dissatisfaction rules below);
+/// without one, prospect.</item>
 /// <item>A purchase after the recorded decline or churn (or after a cancellation): win-back, back to formation.</item>
 /// <item>P(alive) below the churn threshold: churned; below the decline threshold: decline; except while the
-/// gap since the last purchase is within the customer's own longest gap (their rhythm).</item>
+/// gap since the last purchase is within the customer's own longest gap (their rhythm), and except while a subscription
+/// runs (a subscriber pays every month: the purchase model's P(alive) does not say they left).</item>
 /// <item>A complaint open too long, silent dissatisfaction (a poor or worsening experience gap, a detractor
 /// score) in a recent survey, or a falling spend trend (the last purchases' spend rate far below the customer's own
 /// earlier rate): decline.</item>
@@ -41,8 +45,20 @@ public static class LifecycleEvaluator
                 $"the customer cancelled on {Formats.Day(cancellation.At)}" + (cancellation.Reason is { } why ? $" ({why})" : "")));
             return View(state, now, pAlive, LifecycleStage.Churned, reasons, options, winBack: false, state.EpisodeStartedAt, rhythm: false, review);
         }
+        var contract = SubscriptionFacts.StatusAt(state.Subscriptions, now);
+        if (!contract.IsContractual && LastSubscriptionEnded(state, now) is { } ended && !(state.LastPurchaseAt > ended.CancelledAt))
+        {
+            reasons.Add(new Reason("lifecycle.churn.subscriptionEnded",
+                $"every subscription has ended: the last, {(ended.Plan.Length > 0 ? ended.Plan : "a subscription")}, was cancelled on {Formats.Day(ended.CancelledAt!.Value)}" +
+                (ended.CancelReason is { } why ? $" ({why})" : "")));
+            return View(state, now, pAlive, LifecycleStage.Churned, reasons, options, winBack: false, state.EpisodeStartedAt, rhythm: false, review);
+        }
         if (state.LastPurchaseAt is not { } lastPurchase)
         {
+            if (contract.IsContractual)
+            {
+                return Subscriber(state, now, pAlive, contract, options, review);
+            }
             reasons.Add(new Reason("lifecycle.prospect", "known but has not bought yet"));
             return View(state, now, pAlive, LifecycleStage.Prospect, reasons, options, winBack: false, null, rhythm: false, review);
         }
@@ -67,7 +83,12 @@ public static class LifecycleEvaluator
 
         // Room for the decline reasons (P(alive), complaint, up to one per surveyed dimension, detractor) and those found so far.
         var declining = new List<Reason>(4 + reasons.Count);
-        if (pAlive < options.DeclinePAlive)
+        if (pAlive < options.DeclinePAlive && contract.IsContractual)
+        {
+            reasons.Add(new Reason("lifecycle.contractual",
+                $"P(alive) {Formats.Number(pAlive, "0.00")} from purchases is low, but the customer pays a running subscription ({Describe(contract)})"));
+        }
+        else if (pAlive < options.DeclinePAlive)
         {
             if (rhythm)
             {
@@ -109,6 +130,59 @@ public static class LifecycleEvaluator
                 $"value rising: {trend.Describe()}, at or above {Formats.Number(options.RisingSpendTrend, "P0")}"));
         }
         return View(state, now, pAlive, stage, reasons, options, winBack, episodeStart, rhythm, review) with { SpendTrend = trend };
+    }
+
+    /// <summary>A subscriber who has bought nothing besides the subscription: the contract's tenure is the relationship.</summary>
+    private static LifecycleView Subscriber(CustomerState state, DateTimeOffset now, double pAlive, ContractStatus contract,
+        LifecycleOptions options, DateTimeOffset review)
+    {
+        var since = contract.Since!.Value;
+        var declining = new List<Reason>(4);
+        review = Earliest(review, UnresolvedComplaint(state, now, options, declining));
+        SilentDissatisfaction(state, now, options, declining);
+        if (declining.Count > 0)
+        {
+            return View(state, now, pAlive, LifecycleStage.Decline, declining, options, winBack: false, since, rhythm: false, review);
+        }
+        var reasons = new List<Reason>(1);
+        LifecycleStage stage;
+        if (contract.TenureMonths == 0)
+        {
+            stage = LifecycleStage.Exploration;
+            review = Earliest(review, since.AddMonths(1));
+            reasons.Add(new Reason("lifecycle.exploration.subscription", $"subscribed on {Formats.Day(since)} ({Describe(contract)}): in its first month"));
+        }
+        else if (now - since >= options.StabilityTenure)
+        {
+            stage = LifecycleStage.Stability;
+            reasons.Add(new Reason("lifecycle.stability.subscription",
+                $"subscribed since {Formats.Day(since)} ({Describe(contract)}), at least {Formats.Number(options.StabilityTenure.TotalDays, "0")} days"));
+        }
+        else
+        {
+            stage = LifecycleStage.Formation;
+            review = Earliest(review, since + options.StabilityTenure);
+            reasons.Add(new Reason("lifecycle.formation.subscription",
+                $"subscribed since {Formats.Day(since)} ({Describe(contract)}); stability after {Formats.Number(options.StabilityTenure.TotalDays, "0")} days of subscription"));
+        }
+        return View(state, now, pAlive, stage, reasons, options, winBack: false, since, rhythm: false, review);
+    }
+
+    private static string Describe(ContractStatus contract) =>
+        $"{contract.Plan}, {contract.TenureMonths} month(s) of tenure" + (contract.Subscriptions > 1 ? $", {contract.Subscriptions} subscriptions" : "");
+
+    /// <summary>The subscription cancelled last, by <paramref name="now"/>; null when the customer never had one cancelled.</summary>
+    private static SubscriptionFact? LastSubscriptionEnded(CustomerState state, DateTimeOffset now)
+    {
+        SubscriptionFact? last = null;
+        foreach (var subscription in state.Subscriptions.Values)
+        {
+            if (subscription.CancelledAt is { } at && at <= now && !(last?.CancelledAt >= at))
+            {
+                last = subscription;
+            }
+        }
+        return last;
     }
 
     private static LifecycleStage ActiveStage(CustomerState state, DateTimeOffset now, double pAlive, LifecycleOptions options,

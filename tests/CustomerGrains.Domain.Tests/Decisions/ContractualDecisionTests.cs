@@ -44,9 +44,10 @@ public sealed class ContractualDecisionTests
     [Fact]
     public void A_valuable_subscriber_at_high_churn_risk_is_offered_retention_and_one_at_low_risk_is_not()
     {
+        // Both complaints resolved: the risk is the subscriber's own signals, not an open complaint's decline.
         var risky = Subscriber(110m, contractMonths: 1)
-            .ComplaintOpened(T0.AddDays(20), "k-1")
-            .ComplaintOpened(T0.AddDays(40), "k-2");
+            .ComplaintOpened(T0.AddDays(20), "k-1").ComplaintResolved(T0.AddDays(22), "k-1")
+            .ComplaintOpened(T0.AddDays(40), "k-2").ComplaintResolved(T0.AddDays(42), "k-2");
         var loyal = Subscriber(30m, contractMonths: 24);
         var now = T0.AddMonths(2).AddDays(1);
         var loyalNow = T0.AddMonths(40);

@@ -155,6 +155,78 @@ public sealed class LifecycleEvaluatorTests
         Assert.Contains("moving abroad", Assert.Single(view.Reasons, r => r.Rule == "lifecycle.churn.cancelled").Text, StringComparison.Ordinal);
     }
 
+    private static History Subscribed(History h, DateTimeOffset at, string id = "s-1") => h.Apply(new SubscriptionStarted
+    {
+        EventId = $"{id}-start", CustomerId = "c-1", OccurredAt = at, Source = "billing",
+        SubscriptionId = id, Plan = "Fiber", MonthlyCharge = 60m, ContractMonths = 1,
+    });
+
+    private static History Unsubscribed(History h, DateTimeOffset at, string id = "s-1", string? reason = null) => h.Apply(new SubscriptionCancelled
+    {
+        EventId = $"{id}-end", CustomerId = "c-1", OccurredAt = at, Source = "billing", SubscriptionId = id, Reason = reason,
+    });
+
+    [Fact]
+    public void A_subscriber_who_buys_nothing_else_moves_through_the_stages_by_the_subscriptions_tenure()
+    {
+        var h = Subscribed(new History().Contact(T0), T0);
+
+        // Half a day before each boundary, so that the boundary (not the daily review) is the next review.
+        var firstMonth = Evaluate(h, T0.AddMonths(1).AddHours(-12), pAlive: 0.1);
+        var formation = Evaluate(h, T0 + Options.StabilityTenure - TimeSpan.FromHours(12), pAlive: 0.1);
+        var ninthMonth = Evaluate(h, T0.AddMonths(9), pAlive: 0.1);
+
+        Assert.Equal((LifecycleStage.Exploration, "lifecycle.exploration.subscription"), (firstMonth.Stage, firstMonth.Reasons[0].Rule));
+        Assert.Equal(T0.AddMonths(1), firstMonth.NextReviewAt);
+        Assert.Equal((LifecycleStage.Formation, "lifecycle.formation.subscription"), (formation.Stage, formation.Reasons[0].Rule));
+        Assert.Equal(T0 + Options.StabilityTenure, formation.NextReviewAt);
+        Assert.Equal((LifecycleStage.Stability, "lifecycle.stability.subscription"), (ninthMonth.Stage, ninthMonth.Reasons[0].Rule));
+        Assert.Contains("Fiber, 9 month(s)", ninthMonth.Reasons[0].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_running_subscription_keeps_a_customer_whose_purchases_lapsed_out_of_decline_and_churn()
+    {
+        var h = Subscribed(StableMonthlyBuyer(), T0.AddDays(30));
+        var later = LastMonthly.AddDays(400);
+
+        var subscriber = Evaluate(h, later, pAlive: 0.05);
+        var buyerOnly = Evaluate(StableMonthlyBuyer(), later, pAlive: 0.05);
+
+        Assert.Equal(LifecycleStage.Churned, buyerOnly.Stage);
+        Assert.Equal(LifecycleStage.Formation, subscriber.Stage);
+        Assert.Contains("running subscription", Assert.Single(subscriber.Reasons, r => r.Rule == "lifecycle.contractual").Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_subscriber_with_a_complaint_open_too_long_declines()
+    {
+        var h = Subscribed(new History(), T0).ComplaintOpened(T0.AddDays(40), "k-1");
+
+        var view = Evaluate(h, T0.AddDays(40) + Options.UnresolvedComplaintAge + TimeSpan.FromDays(1), pAlive: 0.9);
+
+        Assert.Equal(LifecycleStage.Decline, view.Stage);
+        Assert.True(Fired(view, "lifecycle.decline.complaint"));
+    }
+
+    [Fact]
+    public void Cancelling_the_last_running_subscription_is_churn_and_a_later_purchase_wins_the_customer_back()
+    {
+        var h = Unsubscribed(Subscribed(Subscribed(new History(), T0), T0.AddDays(20), "s-2"), T0.AddMonths(4), reason: "price");
+        var oneLeft = Evaluate(h, T0.AddMonths(5), pAlive: 0.9);
+        Unsubscribed(h, T0.AddMonths(6), "s-2", "moved");
+
+        var churned = Record(h, T0.AddMonths(6).AddDays(1), pAlive: 0.9);
+        h.Purchase(T0.AddMonths(8));
+        var back = Evaluate(h, T0.AddMonths(8).AddDays(1), pAlive: 0.9);
+
+        Assert.Equal(LifecycleStage.Formation, oneLeft.Stage);
+        Assert.Equal(LifecycleStage.Churned, churned.Stage);
+        Assert.Contains("(moved)", Assert.Single(churned.Reasons, r => r.Rule == "lifecycle.churn.subscriptionEnded").Text, StringComparison.Ordinal);
+        Assert.NotEqual(LifecycleStage.Churned, back.Stage);
+        Assert.True(back.IsWinBack);
+    }
+
     [Fact]
     public void A_purchase_after_churn_is_a_win_back_to_formation_recorded_as_such()
     {
