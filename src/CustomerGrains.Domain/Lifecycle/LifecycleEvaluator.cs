@@ -46,7 +46,7 @@ public static class LifecycleEvaluator
             return View(state, now, pAlive, LifecycleStage.Churned, reasons, options, winBack: false, state.EpisodeStartedAt, rhythm: false, review);
         }
         var contract = SubscriptionFacts.StatusAt(state.Subscriptions, now);
-        if (!contract.IsContractual && LastSubscriptionEnded(state, now) is { } ended && !(state.LastPurchaseAt > ended.CancelledAt))
+        if (!contract.IsContractual && SubscriptionFacts.LastEnded(state.Subscriptions, now) is { } ended && !(state.LastPurchaseAt > ended.CancelledAt))
         {
             reasons.Add(new Reason("lifecycle.churn.subscriptionEnded",
                 $"every subscription has ended: the last, {(ended.Plan.Length > 0 ? ended.Plan : "a subscription")}, was cancelled on {Formats.Day(ended.CancelledAt!.Value)}" +
@@ -170,20 +170,6 @@ public static class LifecycleEvaluator
 
     private static string Describe(ContractStatus contract) =>
         $"{contract.Plan}, {contract.TenureMonths} month(s) of tenure" + (contract.Subscriptions > 1 ? $", {contract.Subscriptions} subscriptions" : "");
-
-    /// <summary>The subscription cancelled last, by <paramref name="now"/>; null when the customer never had one cancelled.</summary>
-    private static SubscriptionFact? LastSubscriptionEnded(CustomerState state, DateTimeOffset now)
-    {
-        SubscriptionFact? last = null;
-        foreach (var subscription in state.Subscriptions.Values)
-        {
-            if (subscription.CancelledAt is { } at && at <= now && !(last?.CancelledAt >= at))
-            {
-                last = subscription;
-            }
-        }
-        return last;
-    }
 
     private static LifecycleStage ActiveStage(CustomerState state, DateTimeOffset now, double pAlive, LifecycleOptions options,
         DateTimeOffset? episodeStart, bool winBack, List<Reason> reasons, ref DateTimeOffset review)

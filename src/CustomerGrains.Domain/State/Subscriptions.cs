@@ -94,6 +94,21 @@ public static class SubscriptionFacts
             first.StartedAt, running.Count);
     }
 
+    /// <summary>The subscription cancelled last by <paramref name="now"/>; null when none was cancelled by then.</summary>
+    public static SubscriptionFact? LastEnded(IReadOnlyDictionary<string, SubscriptionFact> subscriptions, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(subscriptions);
+        SubscriptionFact? last = null;
+        foreach (var subscription in subscriptions.Values)
+        {
+            if (subscription.CancelledAt is { } at && at <= now && !(last?.CancelledAt >= at))
+            {
+                last = subscription;
+            }
+        }
+        return last;
+    }
+
     /// <summary>Whole calendar months from <paramref name="from"/> to <paramref name="to"/> (0 when less than one).</summary>
     public static int WholeMonths(DateTimeOffset from, DateTimeOffset to)
     {
