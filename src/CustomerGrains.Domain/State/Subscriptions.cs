@@ -98,6 +98,11 @@ public static class SubscriptionFacts
     public static SubscriptionFact? LastEnded(IReadOnlyDictionary<string, SubscriptionFact> subscriptions, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(subscriptions);
+        if (subscriptions.Count == 0)
+        {
+            // Most customers: no enumerator on the lifecycle's path of every read.
+            return null;
+        }
         SubscriptionFact? last = null;
         foreach (var subscription in subscriptions.Values)
         {
