@@ -11,7 +11,7 @@
 # build in turn, each on its own DATA_DIR (a copy of one seeded folder gives both builds the same customers).
 set -euo pipefail
 tree=${1:?checkout}; port=${2:?port}; data=${3:?data folder}; seed=${4:?seed folder}; n=${5:-20000}; secs=${6:-15}; conns=${7:-32}
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+source "$(dirname "$0")/closed-loop.sh"
 agent_key=${CUSTOMERGRAINS_API_KEY:-demo-agent1-key}
 fresh=0; [ -d "$data" ] || fresh=1
 cd "$tree"
@@ -31,40 +31,10 @@ if [ $fresh = 1 ]; then
   until [ "$(curl -s -H 'X-Api-Key: demo-admin-key' "http://127.0.0.1:$port/api/diagnostics/delivery" \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["behind"])')" = 0 ]; do sleep 2; done
 fi
-python3 - "$seed/phones.csv" "$lua" "$agent_key" <<'PY'
-import random, sys
-rows = [l.strip().split(',') for l in open(sys.argv[1])][1:]
-random.seed(1); s = random.sample(rows, min(5000, len(rows)))
-open(sys.argv[2], 'w').write('anis = {' + ','.join('"%s"' % r[0].replace('+', '%2B') for r in s) + '}\n' + '''
-c = 0
-request = function()
-  c = c + 1
-  return wrk.format("GET", "/api/screenpop?ani=" .. anis[(c % #anis) + 1], {["X-Api-Key"]="KEY"})
-end
-'''.replace('KEY', sys.argv[3]))
-PY
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$host/stat"; }
-measure() { # LABEL, then wrk's arguments
-  local label=$1; shift
-  local before after out
-  before=$(cpu_ticks)
-  out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency "$@")
-  after=$(cpu_ticks)
-  python3 - "$label" "$before" "$after" "$(getconf CLK_TCK)" <<PY
-import re, sys
-out = """$out"""
-label, before, after, hz = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-rate = float(re.search(r'Requests/sec:\s+([\d.]+)', out).group(1))
-requests = int(re.search(r'(\d+) requests in', out).group(1))
-p99 = re.search(r'\s99%\s+(\S+)', out).group(1)
-bad = re.search(r'Non-2xx or 3xx responses: (\d+)', out)
-print(f"{label:10} {rate:9.0f}/s  p99 {p99:>9}  host CPU {(after - before) / hz * 1e6 / requests:7.1f} us/request"
-      + (f"  NOT 2xx: {bad.group(1)}" if bad else ""))
-PY
-}
+screenpop_lua "$seed/phones.csv" "$lua" "$agent_key" 5000
 wrk -t2 -c"$conns" -d10s -s "$lua" "http://127.0.0.1:$port" >/dev/null 2>&1
 for run in 1 2; do
-  measure screenpop -s "$lua" "http://127.0.0.1:$port"
-  measure ping/grain -H "X-Api-Key: $agent_key" "http://127.0.0.1:$port/api/ping/grain"
+  measure $host "$conns" "$secs" screenpop -s "$lua" "http://127.0.0.1:$port"
+  measure $host "$conns" "$secs" ping/grain -H "X-Api-Key: $agent_key" "http://127.0.0.1:$port/api/ping/grain"
 done
 echo "host RSS: $(ps -o rss= -p $host) KB"

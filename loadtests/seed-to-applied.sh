@@ -9,7 +9,8 @@
 # start); host CPU seconds until then; the host's resident memory when ready (empty), when applied and 30 s later
 # (flush timers settled), and per customer = (settled - empty) / customers. OUT_DIR/trace.txt has one line a second: time, backlog, CPU ticks in it.
 # Build first: dotnet build -c Release src/CustomerGrains.Host && dotnet build -c Release loadtests/CustomerGrains.LoadTests
-# Optional: CUSTOMERS (default 100000), LIMIT (give up after this many seconds, default 300).
+# Optional: CUSTOMERS (default 100000), LIMIT (give up after this many seconds, default 300), KEEP_HOST=1 (leave the host
+# running and write its process id to OUT_DIR/host.pid, for measurements on the seeded host; loadtests/scale-curve.sh).
 set -u
 out=$1; port=${2:-5181}; shift $(( $# >= 2 ? 2 : 1 ))
 customers=${CUSTOMERS:-100000}; limit=${LIMIT:-300}
@@ -41,5 +42,7 @@ grep -o "acknowledged in [0-9.]* s ([0-9]* events/s)" "$out/seed.log"
 rss_applied=$(rss); sleep 30; rss_settled=$(rss)
 echo "applied=${applied:-not within ${limit} s} host_cpu_s=${cpu_applied:-$(( ($(cpu) - cpu0) / 100 ))}"
 echo "rss_mb empty=$rss_empty applied=$rss_applied settled=$rss_settled per_customer_kb=$(( (rss_settled - rss_empty) * 1024 / customers ))"
-kill -9 "$host"; kill "$run" "$seed" 2> /dev/null
+kill "$seed" 2> /dev/null
+if [ -n "${KEEP_HOST:-}" ]; then echo "$host" > "$out/host.pid"; exit 0; fi
+kill -9 "$host"; kill "$run" 2> /dev/null
 wait 2> /dev/null
