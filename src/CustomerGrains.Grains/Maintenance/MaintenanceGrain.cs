@@ -87,10 +87,20 @@ internal sealed partial class MaintenanceGrain(
         }
         var sweep = maintenance.Value.LifecycleSweepInterval;
         await this.RegisterOrUpdateReminder(LifecycleSweep, sweep, sweep);
-        if (stored.State.PhoneBookVersion < PhoneBookVersion)
+        if (stored.State.PhoneBookVersion >= PhoneBookVersion)
         {
-            await this.RegisterOrUpdateReminder(PhoneBookBuild, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            return;
         }
+        if (!stored.RecordExists && (await readModel.IdsAfterAsync("", 1, CancellationToken.None)).Count == 0)
+        {
+            // A new store: no customer was stored by a build before the book, and every customer links its own numbers
+            // as its events arrive. Walking the base would only activate every customer once more (50 minutes of
+            // activations for a million customers after their first import).
+            stored.State.PhoneBookVersion = PhoneBookVersion;
+            await stored.WriteStateAsync();
+            return;
+        }
+        await this.RegisterOrUpdateReminder(PhoneBookBuild, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
     }
 
     public async Task<bool> BuildPhoneBookAsync()
@@ -119,12 +129,12 @@ internal sealed partial class MaintenanceGrain(
         var limits = maintenance.Value;
         var reviewed = 0;
         // The read model is read before the reviews run, so customers reviewed in this sweep are not read again.
-        var due = await readModel.DueForReviewAsync(time.GetUtcNow(), limits.SweepLimit, CancellationToken.None);
+        var due = await readModel.DueForReviewAsync(time.GetUtcNow(), limits.SweepBatch, CancellationToken.None);
         await ForEachCustomerAsync(due, async customer =>
         {
             await customer.ReviewAsync();
             Interlocked.Increment(ref reviewed);
-        });
+        }, new Pacer(limits.SweepRate, time));
         if (reviewed > 0)
         {
             LogSwept(reviewed);
@@ -138,14 +148,24 @@ internal sealed partial class MaintenanceGrain(
         return reviewed;
     }
 
-    /// <summary>Calls <paramref name="work"/> on each customer, <see cref="MaintenanceOptions.SweepConcurrency"/> at a time.</summary>
-    private Task ForEachCustomerAsync(IEnumerable<string> ids, Func<ICustomerGrain, Task> work)
+    /// <summary>
+    /// Calls <paramref name="work"/> on each customer, <see cref="MaintenanceOptions.SweepConcurrency"/> at a time and,
+    /// with a <paramref name="pacer"/>, no faster than it lets them start.
+    /// </summary>
+    private Task ForEachCustomerAsync(IEnumerable<string> ids, Func<ICustomerGrain, Task> work, Pacer? pacer = null)
     {
         // The calls run on the thread pool, outside this activation, where the grain's own properties may not be
         // touched: the factory is taken here, and grain references may be called from any thread.
         var grains = GrainFactory;
         return Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = maintenance.Value.SweepConcurrency },
-            async (id, _) => await work(grains.GetGrain<ICustomerGrain>(id)));
+            async (id, ct) =>
+            {
+                if (pacer is not null)
+                {
+                    await pacer.WaitTurnAsync(ct);
+                }
+                await work(grains.GetGrain<ICustomerGrain>(id));
+            });
     }
 
     public async Task<string?> RefreshPopulationAsync()

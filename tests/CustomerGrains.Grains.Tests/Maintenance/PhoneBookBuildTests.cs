@@ -74,6 +74,23 @@ public sealed class PhoneBookBuildTests
     }
 
     [Fact]
+    public async Task A_new_store_is_recorded_as_built_at_the_first_start_so_no_build_walks_the_customers_imported_later()
+    {
+        using var data = new TempDirectory("phone-book-new");
+        await using var engine = await EngineCluster.StartAsync(data.Path);
+        var storage = engine.SiloServices.GetRequiredKeyedService<IGrainStorage>(CustomerGrainsSiloBuilderExtensions.CustomerStorage);
+        var maintenance = engine.Client.GetGrain<IMaintenanceGrain>(0);
+
+        var record = new GrainState<MaintenanceState>();
+        await storage.ReadStateAsync("maintenance", maintenance.GetGrainId(), record);
+
+        Assert.True(record.RecordExists);
+        Assert.Equal(MaintenanceGrain.PhoneBookVersion, record.State!.PhoneBookVersion);
+        // Nothing left to build: the build answers done without reading a customer.
+        Assert.True(await maintenance.BuildPhoneBookAsync());
+    }
+
+    [Fact]
     public void A_number_always_lands_on_the_same_page_and_numbers_spread_over_the_pages()
     {
         Assert.Equal(PhoneBook.PageOf("+4930123456"), PhoneBook.PageOf("+4930123456"));
