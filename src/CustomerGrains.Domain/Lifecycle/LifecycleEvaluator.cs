@@ -38,7 +38,7 @@ public static class LifecycleEvaluator
         }
 
         var reasons = new List<Reason>(3);
-        var review = now + options.ReviewInterval;
+        var review = now + options.ReviewAfter(state.CustomerId);
         if (state.Cancellation is { } cancellation && !(state.LastPurchaseAt > cancellation.At))
         {
             reasons.Add(new Reason("lifecycle.churn.cancelled",

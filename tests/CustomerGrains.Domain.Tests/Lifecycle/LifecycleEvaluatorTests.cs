@@ -60,7 +60,25 @@ public sealed class LifecycleEvaluatorTests
 
         Assert.Equal(LifecycleStage.Formation, view.Stage);
         Assert.True(Fired(view, "lifecycle.formation"));
-        Assert.Equal(T0.AddDays(46), view.NextReviewAt);
+        // No deadline before the tenure: the periodic review, within the review interval.
+        Assert.InRange(view.NextReviewAt, T0.AddDays(45) + Options.ReviewInterval * 0.75, T0.AddDays(46));
+    }
+
+    [Fact]
+    public void Customers_changed_in_the_same_minute_fall_due_for_review_over_a_quarter_of_the_interval_each_always_at_the_same_time()
+    {
+        var now = T0.AddDays(45);
+        var reviews = Enumerable.Range(0, 500)
+            .Select(i => Evaluate(new History($"seeded-{i:D7}").Purchases(T0, count: 3, everyDays: 20), now, pAlive: 0.9).NextReviewAt)
+            .ToList();
+
+        Assert.All(reviews, r => Assert.InRange(r, now + TimeSpan.FromHours(18), now + TimeSpan.FromHours(24)));
+        // Spread over the six hours, not bunched: no hour of the six holds more than a quarter of them.
+        var perHour = reviews.GroupBy(r => (int)(r - now).TotalHours).ToList();
+        Assert.Equal(6, perHour.Count);
+        Assert.All(perHour, g => Assert.InRange(g.Count(), 40, 125));
+        // The same customer is due at the same time whenever and wherever it is evaluated.
+        Assert.Equal(reviews[17], Evaluate(new History("seeded-0000017").Purchases(T0, count: 3, everyDays: 20), now, pAlive: 0.9).NextReviewAt);
     }
 
     [Fact]
