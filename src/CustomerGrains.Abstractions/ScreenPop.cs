@@ -47,16 +47,7 @@ public static class PhoneBook
     public const int Pages = 16_384;
 
     /// <summary>The page of <paramref name="e164"/>: FNV-1a of its characters, stable across processes and versions.</summary>
-    public static int PageOf(string e164)
-    {
-        ArgumentNullException.ThrowIfNull(e164);
-        var hash = 2166136261u;
-        foreach (var c in e164)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-        return (int)(hash % Pages);
-    }
+    public static int PageOf(string e164) => (int)(CustomerGrains.Domain.StableHash.Fnv1a(e164) % Pages);
 
     /// <summary>
     /// The page that holds <paramref name="e164"/>. Page references are kept per grain factory once made: Orleans resolves

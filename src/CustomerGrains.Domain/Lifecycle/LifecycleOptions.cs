@@ -65,23 +65,12 @@ public sealed record LifecycleOptions
 
     /// <summary>
     /// When a customer with no nearer deadline is next reviewed: between three quarters of <see cref="ReviewInterval"/>
-    /// and all of it, by a hash of the customer's id (FNV-1a with a final bit mix, so that sequential ids spread too; the same on every
-    /// machine and run). Customers changed in
-    /// the same minute (a bulk import, a seed) thus fall due over a quarter of the interval rather than all in one minute.
+    /// and all of it, by <see cref="StableHash.Mixed"/> of the customer's id (the same on every machine and run, and
+    /// sequential ids spread too). Customers changed in the same minute (a bulk import, a seed) thus fall due over a
+    /// quarter of the interval rather than all in one minute.
     /// </summary>
-    public TimeSpan ReviewAfter(string customerId)
-    {
-        ArgumentNullException.ThrowIfNull(customerId);
-        var hash = 2166136261u;
-        foreach (var c in customerId)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-        hash = (hash ^ (hash >> 16)) * 0x85ebca6bu;
-        hash = (hash ^ (hash >> 13)) * 0xc2b2ae35u;
-        hash ^= hash >> 16;
-        return ReviewInterval - ReviewInterval * (hash / (4.0 * (1L << 32)));
-    }
+    public TimeSpan ReviewAfter(string customerId) =>
+        ReviewInterval - ReviewInterval * (StableHash.Mixed(customerId) / (4.0 * (1L << 32)));
 
     /// <summary>Every problem of these options, empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()

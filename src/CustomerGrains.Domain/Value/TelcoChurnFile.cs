@@ -87,12 +87,6 @@ public static class TelcoChurnFile
     /// </summary>
     public static bool IsHoldout(string customerId, int holdoutPercent)
     {
-        ArgumentNullException.ThrowIfNull(customerId);
-        uint hash = 2166136261;
-        foreach (char c in customerId)
-        {
-            hash = (hash ^ c) * 16777619;
-        }
-        return hash % 100 < (uint)holdoutPercent;
+        return StableHash.Fnv1a(customerId) % 100 < (uint)holdoutPercent;
     }
 }
