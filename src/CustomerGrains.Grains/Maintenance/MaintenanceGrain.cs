@@ -18,9 +18,12 @@ public interface IMaintenanceGrain : IGrainWithIntegerKey
     Task<string?> RefreshPopulationAsync();
 
     /// <summary>
-    /// Reviews every customer whose lifecycle review is due (from the read model, without reading anyone
-    /// else), recording the stage changes that time alone caused. Returns how many were reviewed. When a retention is
-    /// configured (<see cref="RetentionOptions"/>), it then runs retention, at most once per <see cref="RetentionOptions.Interval"/>.
+    /// Reviews now the customers whose lifecycle review is due (from the read model, without reading anyone
+    /// else), recording the stage changes that time alone caused: at most one sweep's batch
+    /// (<see cref="MaintenanceOptions.SweepBatch"/>), the earliest due first, as fast as
+    /// <see cref="MaintenanceOptions.SweepConcurrency"/> allows (an administrator asked; the scheduled sweeps are the ones
+    /// held to <see cref="MaintenanceOptions.SweepRate"/>). Returns how many were reviewed. When a retention is configured
+    /// (<see cref="RetentionOptions"/>), it then runs retention, at most once per <see cref="RetentionOptions.Interval"/>.
     /// </summary>
     [Alias("SweepLifecycle")]
     Task<int> SweepLifecycleAsync();
@@ -74,6 +77,12 @@ internal sealed partial class MaintenanceGrain(
     // only what aged since.
     private DateTimeOffset nextRetention = DateTimeOffset.MinValue;
 
+    // The scheduled sweep's reviews, paced, run on the thread pool after the reminder's turn has ended: a sweep lasts up
+    // to half an interval, and the grain must meanwhile answer an administrator's sweep or refresh (a grain call that
+    // waited behind it would time out). Only one runs at a time; they stop when this activation does.
+    private Task scheduledReviews = Task.CompletedTask;
+    private readonly CancellationTokenSource deactivating = new();
+
     public async Task EnsureScheduledAsync()
     {
         var period = options.Value.PopulationRefreshInterval;
@@ -111,7 +120,7 @@ internal sealed partial class MaintenanceGrain(
         }
         var limits = maintenance.Value;
         var ids = await readModel.IdsAfterAsync(stored.State.PhoneBookCursor, limits.SweepLimit, CancellationToken.None);
-        await ForEachCustomerAsync(ids, customer => customer.LinkPhonesAsync());
+        await ForEachCustomerAsync(GrainFactory, ids, customer => customer.LinkPhonesAsync());
         var done = ids.Count < limits.SweepLimit;
         stored.State.PhoneBookCursor = done ? "" : ids[^1];
         stored.State.PhoneBookVersion = done ? PhoneBookVersion : stored.State.PhoneBookVersion;
@@ -126,38 +135,82 @@ internal sealed partial class MaintenanceGrain(
 
     public async Task<int> SweepLifecycleAsync()
     {
-        var limits = maintenance.Value;
+        var due = await readModel.DueForReviewAsync(time.GetUtcNow(), maintenance.Value.SweepBatch, CancellationToken.None);
+        var reviewed = await ReviewAsync(GrainFactory, due, pacer: null, CancellationToken.None);
+        await RunRetentionIfDueAsync();
+        return reviewed;
+    }
+
+    /// <summary>
+    /// The reminder's sweep: reads who is due and leaves their reviews to run paced in the background (unless the last
+    /// sweep's still are), then runs retention when it is due.
+    /// </summary>
+    private async Task SweepOnScheduleAsync()
+    {
+        if (scheduledReviews.IsCompleted)
+        {
+            var limits = maintenance.Value;
+            // The read model is read before the reviews run, so customers reviewed in this sweep are not read again.
+            var due = await readModel.DueForReviewAsync(time.GetUtcNow(), limits.SweepBatch, CancellationToken.None);
+            var (grains, pacer, stopping) = (GrainFactory, new Pacer(limits.SweepRate, time), deactivating.Token);
+            scheduledReviews = Task.Run(async () =>
+            {
+                try
+                {
+                    await ReviewAsync(grains, due, pacer, stopping);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // The customers not reviewed stay due: the next sweep finds them again (also after this activation
+                    // stopped, which cancels the reviews and is no failure).
+                    if (!stopping.IsCancellationRequested)
+                    {
+                        LogFailed(ex, LifecycleSweep);
+                    }
+                }
+            }, CancellationToken.None);
+        }
+        await RunRetentionIfDueAsync();
+    }
+
+    private async Task<int> ReviewAsync(IGrainFactory grains, IReadOnlyList<string> due, Pacer? pacer, CancellationToken cancellationToken)
+    {
         var reviewed = 0;
-        // The read model is read before the reviews run, so customers reviewed in this sweep are not read again.
-        var due = await readModel.DueForReviewAsync(time.GetUtcNow(), limits.SweepBatch, CancellationToken.None);
-        await ForEachCustomerAsync(due, async customer =>
+        await ForEachCustomerAsync(grains, due, async customer =>
         {
             await customer.ReviewAsync();
             Interlocked.Increment(ref reviewed);
-        }, new Pacer(limits.SweepRate, time));
+        }, pacer, cancellationToken);
         if (reviewed > 0)
         {
             LogSwept(reviewed);
         }
+        return reviewed;
+    }
+
+    private async Task RunRetentionIfDueAsync()
+    {
         var now = time.GetUtcNow();
         if (retention.Options.Any && now >= nextRetention)
         {
             nextRetention = now + retention.Options.Interval;
             await retention.RunAsync(SweepActor, "system", CancellationToken.None);
         }
-        return reviewed;
     }
 
     /// <summary>
-    /// Calls <paramref name="work"/> on each customer, <see cref="MaintenanceOptions.SweepConcurrency"/> at a time and,
-    /// with a <paramref name="pacer"/>, no faster than it lets them start.
+    /// Calls <paramref name="work"/> on each customer, <see cref="MaintenanceOptions.SweepConcurrency"/> at a time, on the
+    /// thread pool rather than in this activation's turns (grain references may be called from any thread, the grain's own
+    /// members may not: the factory is passed in), and, with a <paramref name="pacer"/>, no faster than it lets them start.
     /// </summary>
-    private Task ForEachCustomerAsync(IEnumerable<string> ids, Func<ICustomerGrain, Task> work, Pacer? pacer = null)
-    {
-        // The calls run on the thread pool, outside this activation, where the grain's own properties may not be
-        // touched: the factory is taken here, and grain references may be called from any thread.
-        var grains = GrainFactory;
-        return Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = maintenance.Value.SweepConcurrency },
+    private Task ForEachCustomerAsync(IGrainFactory grains, IEnumerable<string> ids, Func<ICustomerGrain, Task> work,
+        Pacer? pacer = null, CancellationToken cancellationToken = default) =>
+        Parallel.ForEachAsync(ids,
+            new ParallelOptions
+            {
+                MaxDegreeOfParallelism = maintenance.Value.SweepConcurrency, TaskScheduler = TaskScheduler.Default,
+                CancellationToken = cancellationToken,
+            },
             async (id, ct) =>
             {
                 if (pacer is not null)
@@ -166,6 +219,11 @@ internal sealed partial class MaintenanceGrain(
                 }
                 await work(grains.GetGrain<ICustomerGrain>(id));
             });
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        deactivating.Cancel();
+        return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     public async Task<string?> RefreshPopulationAsync()
@@ -199,7 +257,7 @@ internal sealed partial class MaintenanceGrain(
                 await (reminderName switch
                 {
                     PopulationRefresh => (Task)RefreshPopulationAsync(),
-                    LifecycleSweep => SweepLifecycleAsync(),
+                    LifecycleSweep => SweepOnScheduleAsync(),
                     _ => BuildPhoneBookAsync(),
                 });
             }

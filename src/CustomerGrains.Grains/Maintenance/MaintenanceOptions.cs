@@ -17,10 +17,11 @@ public sealed class MaintenanceOptions : ISelfValidatingOptions
     public int SweepLimit { get; set; } = 20_000;
 
     /// <summary>
-    /// The most customers a sweep reviews a second, so that reviews (each activates a customer who is not in memory)
-    /// leave live lookups their share of the CPU, also after a restart or a bulk import leaves many reviews due at once.
-    /// One sweep reviews at most half an interval's worth at this rate (and at most <see cref="SweepLimit"/>), so it
-    /// ends well before the next is due. Default 50: 1,500 a minute, 2.1 million a day.
+    /// The most customers a scheduled sweep reviews a second, so that reviews (each activates a customer who is not in
+    /// memory) leave live lookups their share of the CPU, also after a restart or a bulk import leaves many reviews due at
+    /// once. One sweep reviews at most half an interval's worth at this rate (and at most <see cref="SweepLimit"/>), so it
+    /// ends well before the next is due. An administrator's sweep (<c>POST /api/maintenance/lifecycle-sweep</c>) reviews
+    /// as many, unpaced. Default 50: 1,500 a minute, 2.1 million a day.
     /// </summary>
     public int SweepRate { get; set; } = 50;
 

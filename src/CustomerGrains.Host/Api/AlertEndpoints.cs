@@ -32,7 +32,7 @@ internal static class AlertEndpoints
             Results.Ok(new LifecycleSweepResponse(await grains.GetGrain<IMaintenanceGrain>(0).SweepLifecycleAsync())))
             .RequireAuthorization(Access.Maintain)
             .WithName("SweepLifecycle")
-            .WithSummary("Reviews now the customers whose lifecycle review is due (otherwise done every minute)")
+            .WithSummary("Reviews now, unpaced, the customers whose lifecycle review is due, up to one sweep's batch (otherwise done every minute at Maintenance:SweepRate)")
             .Produces<LifecycleSweepResponse>();
 
         api.MapPost("/maintenance/population-refresh", async (IGrainFactory grains) =>

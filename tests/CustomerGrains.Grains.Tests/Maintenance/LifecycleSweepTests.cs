@@ -98,4 +98,37 @@ public sealed class LifecycleSweepTests
         Assert.Equal(("stability", "decline"), (slowAlert.FromStage, slowAlert.ToStage));
         Assert.Equal(2, (await alerts.ReadAsync(0, 100, monthly, ct)).Count);
     }
+
+    [Fact]
+    public async Task An_administrators_sweep_reviews_the_due_customers_at_once_however_slow_the_scheduled_sweeps_are_paced()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var data = new TempDirectory("sweep-now");
+        var clock = new Calendar(LastPurchase.AddDays(5));
+        // Scheduled sweeps would review one customer a second, 60 per two-minute sweep: a call paced like them would take
+        // a minute and time out.
+        await using var engine = await EngineCluster.StartAsync(data.Path, new Dictionary<string, string?>
+        {
+            ["Maintenance:SweepRate"] = "1", ["Maintenance:LifecycleSweepInterval"] = "00:02:00",
+        }, clock);
+        var alerts = engine.SiloServices.GetRequiredService<ICustomerAlerts>();
+        var prefix = "sweep-now-" + Guid.NewGuid().ToString("N")[..6];
+        var customers = Enumerable.Range(0, 60).Select(i => $"{prefix}-{i:D2}").ToList();
+        await engine.Log.AppendAsync([.. customers.SelectMany(c => Purchases(c, 13, 30))], ct);
+        await Task.WhenAll(customers.Select(async customer =>
+        {
+            var grain = engine.Client.GetGrain<ICustomerGrain>(customer);
+            Assert.Equal(13, (await grain.GetSnapshotAsync())!.AppliedEvents);
+            await engine.DeactivateAsync(grain);
+        }));
+
+        clock.SetUtcNow(LastPurchase.AddDays(130));
+        Assert.Equal(60, await engine.Client.GetGrain<IMaintenanceGrain>(0).SweepLifecycleAsync());
+
+        foreach (var customer in customers)
+        {
+            var alert = Assert.Single(await alerts.ReadAsync(0, 100, customer, ct));
+            Assert.Equal(("stability", "decline"), (alert.FromStage, alert.ToStage));
+        }
+    }
 }
