@@ -40,94 +40,19 @@ public sealed record PopulationStatistics(
     /// <summary>
     /// Scores every customer with <paramref name="model"/> as of <paramref name="now"/> and measures the population;
     /// with <paramref name="traits"/> (the customers' need traits, same order, null where unknown) also the average
-    /// traits of each tier.
+    /// traits of each tier. A base read from a store is measured one customer at a time with <see cref="PopulationAccumulator"/>.
     /// </summary>
     public static PopulationStatistics Compute(
         IReadOnlyList<ValueInputs> customers, DateTimeOffset now, ValueModel model,
         IReadOnlyList<IReadOnlyDictionary<string, double>?>? traits = null)
     {
         ArgumentNullException.ThrowIfNull(customers);
-        ArgumentNullException.ThrowIfNull(model);
-        if (customers.Count == 0)
-        {
-            return Uncalibrated;
-        }
-        var uncalibratedRfm = new RfmCutPoints(default, default, default);
-        var netValues = new double[customers.Count];
-        var recency = new List<double>(customers.Count);
-        var frequency = new List<double>(customers.Count);
-        var monetary = new List<double>(customers.Count);
-        double complaints = 0, years = 0;
+        var population = new PopulationAccumulator(now, model);
         for (var i = 0; i < customers.Count; i++)
         {
-            var c = customers[i];
-            complaints += c.ComplaintCount;
-            years += ComplaintRate.YearsKnown(c.FirstSeenAt ?? c.FirstPurchaseAt, now);
-            netValues[i] = ValueScorer.Compute(c, now, model, uncalibratedRfm, TierThresholds.Uncalibrated).NetValue;
-            if (c.LastPurchaseAt is { } last)
-            {
-                recency.Add(Math.Max(0, (now - last).TotalDays));
-                frequency.Add(c.TotalPurchaseCount);
-                monetary.Add(c.TotalNetSpend);
-            }
+            population.Add(customers[i], traits?[i]);
         }
-
-        var tiers = TierThresholds.FromPopulation(netValues);
-        var counts = new int[4];
-        var revenue = new double[4];
-        var profit = new double[4];
-        var netValue = new double[4];
-        var sums = new Dictionary<string, double>[4];
-        var withTraits = new int[4];
-        for (var i = 0; i < netValues.Length; i++)
-        {
-            var tier = (int)tiers.Classify(netValues[i]);
-            counts[tier]++;
-            var spend = customers[i].TotalNetSpend;
-            revenue[tier] += spend;
-            profit[tier] += (model.Options.Margin * spend) - ValueScorer.ServiceCostToDate(customers[i], model.Options);
-            netValue[tier] += netValues[i];
-            if (traits?[i] is { } customerTraits)
-            {
-                var sum = sums[tier] ??= new Dictionary<string, double>(StringComparer.Ordinal);
-                foreach (var (key, value) in customerTraits)
-                {
-                    sum[key] = sum.GetValueOrDefault(key) + value;
-                }
-                withTraits[tier]++;
-            }
-        }
-        var segments = ImmutableDictionary.CreateBuilder<string, Needs.SegmentAverages>(StringComparer.Ordinal);
-        for (var tier = 0; tier < 4; tier++)
-        {
-            if (withTraits[tier] > 0)
-            {
-                var name = ((Tier)tier).ToString();
-                var n = withTraits[tier];
-                segments[name] = new Needs.SegmentAverages(name, sums[tier].ToDictionary(kv => kv.Key, kv => kv.Value / n, StringComparer.Ordinal));
-            }
-        }
-
-        Array.Sort(netValues);
-        var percentiles = ImmutableArray.CreateBuilder<double>(101);
-        for (var p = 0; p <= 100; p++)
-        {
-            percentiles.Add(Quantiles.Percentile(netValues, p / 100.0));
-        }
-        return new PopulationStatistics(
-            customers.Count,
-            recency.Count,
-            tiers,
-            recency.Count > 0
-                ? RfmCutPoints.FromPopulation(recency.ToArray(), frequency.ToArray(), monetary.ToArray())
-                : null,
-            percentiles.MoveToImmutable(),
-            [.. counts])
-        {
-            Segments = segments.Count > 0 ? segments.ToImmutable() : null,
-            ComplaintsPerYear = complaints / years,
-            TierShares = TierReport.Of(counts, revenue, profit, netValue),
-        };
+        return population.Result();
     }
 
     /// <summary>

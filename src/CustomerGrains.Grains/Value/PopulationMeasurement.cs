@@ -31,18 +31,17 @@ public sealed class PopulationMeasurement(
         var model = latest is null
             ? ScoringModel.Default(modelOptions.Value).Model
             : latest.Model.ValueModel(modelOptions.Value);
-        var customers = new List<ValueInputs>();
-        var traits = new List<IReadOnlyDictionary<string, double>?>();
+        // Scored as the pages arrive: only a few numbers per customer are kept until the cut points can be drawn.
+        var population = new PopulationAccumulator(now, model);
         await foreach (var member in readModel.ReadPopulationAsync(cancellationToken))
         {
-            customers.Add(member.Inputs);
-            traits.Add(member.NeedTraits);
+            population.Add(member.Inputs, member.NeedTraits);
         }
-        if (customers.Count == 0)
+        if (population.Count == 0)
         {
             return null;
         }
-        var statistics = PopulationStatistics.Compute(customers, now, model, traits);
+        var statistics = population.Result();
         var version = await store.SavePopulationAsync(latest?.Version, statistics, now, cancellationToken);
         return new StoredPopulation(version, latest?.Version, now, statistics);
     }

@@ -42,7 +42,9 @@ public sealed class PhoneBookBuildTests
             var state = new GrainState<JsonObject>();
             await storage.ReadStateAsync("customer", grain.GetGrainId(), state);
             var stored = state.State!;
-            stored["directoryPhones"] = stored["phoneBookPhones"]!.DeepClone();
+            // (Written from the number itself: the snapshot a deactivation wrote while the link's answer was still on its way
+            // does not list it yet, and the next activation links it again.)
+            stored["directoryPhones"] = new JsonArray(number);
             stored.Remove("phoneBookPhones");
             await storage.WriteStateAsync("customer", grain.GetGrainId(), state);
             await engine.Client.PageFor(number).UnlinkAsync(number, id);
