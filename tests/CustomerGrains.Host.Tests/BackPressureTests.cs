@@ -62,4 +62,30 @@ public sealed class BackPressureTests
         Assert.Equal(200, accepted.Body.GetProperty("accepted").GetArrayLength());
         Assert.Equal(0, accepted.Body.GetProperty("duplicates").GetArrayLength());
     }
+
+    [Fact]
+    public async Task A_backfill_batch_gives_way_while_the_engine_is_busy_and_a_live_batch_does_not()
+    {
+        using var data = new TempDirectory("backfill");
+        // A limit no running engine stays under: every backfill batch finds the engine busy.
+        await using var host = new HostProcess(data.Path, new Dictionary<string, string> { ["Ingest:BackfillCpuLimit"] = "0.0001" });
+        await host.StartAsync();
+        using var api = new ApiClient(host.BaseAddress);
+        var batch = Batch("bf", 20);
+
+        using (var refused = await api.Http.PostAsJsonAsync(new Uri("/api/interactions?backfill=true", UriKind.Relative), batch, Ct))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
+            var problem = await refused.Content.ReadFromJsonAsync<JsonElement>(Ct);
+            Assert.Equal("Busy with live traffic; the backfill batch was not accepted", problem.GetProperty("title").GetString());
+            Assert.Contains("Ingest:BackfillCpuLimit", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        // The same batch as live traffic goes in whole: nothing of it was appended by the refused one.
+        var accepted = await api.PostEventsAsync(batch);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.Status);
+        Assert.Equal(20, accepted.Body.GetProperty("accepted").GetArrayLength());
+        Assert.Equal(0, accepted.Body.GetProperty("duplicates").GetArrayLength());
+    }
 }

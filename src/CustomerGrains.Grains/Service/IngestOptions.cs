@@ -34,6 +34,14 @@ public sealed class IngestOptions : ISelfValidatingOptions
     /// </summary>
     public TimeSpan MaxDeliveryLag { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Live traffic first: a batch marked as a backfill (<c>POST /api/interactions?backfill=true</c>, what the import command
+    /// sends) is refused with 503 and <c>Retry-After: 1</c> while this process has used more than this share of the
+    /// machine's cores over the last quarter second or more, so that reads keep the rest of the CPU; the backfill goes on
+    /// when they leave it room. Unmarked batches are never held back by it. Default 0.5; 0 turns it off.
+    /// </summary>
+    public double BackfillCpuLimit { get; set; } = 0.5;
+
     /// <summary>How old the backlog reading that back-pressure decides on may be. Default 250 ms.</summary>
     public TimeSpan BacklogCheckInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
@@ -58,6 +66,10 @@ public sealed class IngestOptions : ISelfValidatingOptions
         if (MaxDeliveryLag < TimeSpan.Zero || MaxDeliveryLag > TimeSpan.FromDays(1))
         {
             yield return $"{nameof(MaxDeliveryLag)} must be between 0 (off) and 1 day (was {MaxDeliveryLag})";
+        }
+        if (!(BackfillCpuLimit is >= 0 and <= 1))
+        {
+            yield return $"{nameof(BackfillCpuLimit)} must be between 0 (off) and 1, a share of the machine's cores (was {BackfillCpuLimit})";
         }
         if (BacklogCheckInterval < TimeSpan.FromMilliseconds(10) || BacklogCheckInterval > TimeSpan.FromMinutes(1))
         {

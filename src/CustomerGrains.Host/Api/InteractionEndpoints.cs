@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
+using CustomerGrains.Grains.Service;
+using Microsoft.Extensions.Options;
 using CustomerGrains.Host.Agents;
 
 namespace CustomerGrains.Host.Api;
@@ -14,7 +17,10 @@ internal static class InteractionEndpoints
             .WithSummary("Accepts a batch of interaction events")
             .WithDescription("Every event is validated; one bad event rejects the whole batch (400, each problem named by index and field). " +
                              "A valid batch is appended to the interaction log in one durable write and only then answered 202 with the " +
-                             "accepted event ids. Events already in the log (same eventId) are reported as duplicates and not applied again.")
+                             "accepted event ids. Events already in the log (same eventId) are reported as duplicates and not applied again. " +
+                             "With backfill=true (history being imported, as the import command sends it) the batch gives way to live traffic: " +
+                             "while the engine uses more than Ingest:BackfillCpuLimit of the machine's cores it is answered 503 with Retry-After, " +
+                             "nothing of it appended.")
             .Accepts<IngestDocument>("application/json")
             .TakesBody(BodyKind.Events)
             .Produces<IngestResponse>(StatusCodes.Status202Accepted)
@@ -23,8 +29,19 @@ internal static class InteractionEndpoints
         return api;
     }
 
-    private static Task<IResult> IngestAsync(HttpRequest request, IngestService ingest, CancellationToken cancellationToken) =>
-        ingest.IngestBatchAsync(request, cancellationToken);
+    private static Task<IResult> IngestAsync(HttpRequest request, IngestService ingest, ProcessLoad load, IOptions<IngestOptions> options,
+        CancellationToken cancellationToken, bool backfill = false)
+    {
+        var limit = options.Value.BackfillCpuLimit;
+        if (backfill && limit > 0 && load.CpuShare is var share && share > limit)
+        {
+            return Task.FromResult(Problems.Unavailable(
+                string.Create(CultureInfo.InvariantCulture,
+                    $"The engine is using {share:P0} of the machine's cores, more than Ingest:BackfillCpuLimit ({limit:P0}) leaves a backfill: live traffic goes first. Try again in 1 s; nothing of this batch was appended."),
+                TimeSpan.FromSeconds(1), "Busy with live traffic; the backfill batch was not accepted"));
+        }
+        return ingest.IngestBatchAsync(request, cancellationToken);
+    }
 }
 
 /// <summary>The body of <c>POST /api/interactions</c>: events in their flat JSON form with a <c>type</c>.</summary>

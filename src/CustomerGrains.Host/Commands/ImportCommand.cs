@@ -28,7 +28,7 @@ internal static class ImportCommand
         };
         var batch = HostCommands.Number("--batch", 500, 1, 100_000, "events per request, at most the engine's Ingest:MaxBatchSize", "N");
         var rate = HostCommands.Number("--rate", 5000.0, 0, 1_000_000,
-            "backfill pace: at most this many events a second, one request at a time, so live traffic keeps its share; 0: as fast as the engine acknowledges", "EVENTS/s");
+            "backfill pace: at most this many events a second, one request at a time, so live traffic keeps its share (the engine also holds a backfill back while it is busy: Ingest:BackfillCpuLimit); 0: as fast as the engine acknowledges", "EVENTS/s");
         var errors = new Option<FileInfo>("--errors") { Description = "where refused rows are listed (file, row, event id, reason)", DefaultValueFactory = _ => new FileInfo("import-errors.csv"), HelpName = "FILE" };
         var currency = new Option<string>("--currency") { Description = "the currency of Online Retail amounts (the engine needs a Money:Rates entry for it unless it is its base currency)", DefaultValueFactory = _ => "GBP" };
         var wait = new Option<bool>("--wait")

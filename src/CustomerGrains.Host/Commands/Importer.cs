@@ -14,7 +14,8 @@ internal sealed record ImportResult(IReadOnlyList<string> Lines, long Accepted, 
 /// <summary>
 /// Sends the rows of files to <c>POST /api/interactions</c> in batches, one request at a time and at most
 /// <c>rate</c> events a second. A batch the API refuses for some of its events is sent again without them, each refused
-/// row listed with its reason; a 503 (delivery behind, log unavailable) is waited out as its <c>Retry-After</c> says.
+/// row listed with its reason; a 503 (delivery behind, log unavailable, the engine busy with live traffic: batches are
+/// sent as a backfill, which gives way to it) is waited out as its <c>Retry-After</c> says.
 /// Event ids make it idempotent: rows sent before (by an earlier, interrupted run) come back as duplicates.
 /// </summary>
 internal sealed class Importer(Uri target, string apiKey, int batchSize, double rate, ImportSettings settings, bool waitApplied = false)
@@ -73,7 +74,7 @@ internal sealed class Importer(Uri target, string apiKey, int batchSize, double 
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         lines.Add(string.Create(CultureInfo.InvariantCulture,
             $"import: {accepted} accepted, {duplicates} duplicate, {refused} refused in {seconds:0.0} s -> {target}") +
-            (waited > TimeSpan.Zero ? $"; waited {waited.TotalSeconds:0} s while the engine was behind" : "") +
+            (waited > TimeSpan.Zero ? $"; waited {waited.TotalSeconds:0} s while the engine was behind or busy with live traffic" : "") +
             (refused > 0 ? $"; the refused rows are listed in {errorFile}" : ""));
         if (waitApplied && stopped is null && accepted > 0)
         {
@@ -177,7 +178,7 @@ internal sealed class Importer(Uri target, string apiKey, int batchSize, double 
             HttpResponseMessage response;
             try
             {
-                response = await http.PostAsync(new Uri("/api/interactions", UriKind.Relative), body, cancellation);
+                response = await http.PostAsync(new Uri("/api/interactions?backfill=true", UriKind.Relative), body, cancellation);
             }
             catch (HttpRequestException ex)
             {

@@ -36,6 +36,8 @@ public static class HostExtensions
         services.AddSingleton<DeliveryBacklogMonitor>();
         services.AddSingleton<EventIntake>();
         services.AddSingleton<IngestService>();
+        // Made now, so that its first reading covers the start (real CPU time is measured against the real clock).
+        services.AddSingleton(new ProcessLoad(TimeProvider.System));
         services.AddSingleton<Auditing>();
         services.AddSingleton<ScreenPopService>();
         services.AddSingleton<ScreenPopJson>();
