@@ -37,8 +37,8 @@ internal static class InteractionEndpoints
         {
             return Task.FromResult(Problems.Unavailable(
                 string.Create(CultureInfo.InvariantCulture,
-                    $"The engine is using {share:P0} of the machine's cores, more than Ingest:BackfillCpuLimit ({limit:P0}) leaves a backfill: live traffic goes first. Try again in {ProcessLoad.Window.TotalMilliseconds:0} ms (the Retry-After header: 1 s); nothing of this batch was appended."),
-                ProcessLoad.Window, "Busy with live traffic; the backfill batch was not accepted"));
+                    $"The engine is using {share:P0} of the machine's cores, more than Ingest:BackfillCpuLimit ({limit:P0}) leaves a backfill: live traffic goes first. Try again in 1 s; nothing of this batch was appended."),
+                TimeSpan.FromSeconds(1), "Busy with live traffic; the backfill batch was not accepted"));
         }
         return ingest.IngestBatchAsync(request, cancellationToken);
     }

@@ -12,7 +12,7 @@ internal static class ProblemDisclosure
     /// <summary>The member of a 5xx problem holding the internal cause (supervisors only).</summary>
     public const string Diagnostic = "diagnostic";
 
-    private static readonly HashSet<string> PublicMembersOfServerErrors = ["traceId", "retryAfterSeconds", "retryAfterMilliseconds"];
+    private static readonly HashSet<string> PublicMembersOfServerErrors = ["traceId", "retryAfterSeconds"];
 
     public static void Customize(ProblemDetailsContext context)
     {

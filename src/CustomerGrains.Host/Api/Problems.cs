@@ -54,15 +54,10 @@ internal static class Problems
         refused.Message.Split(" (Parameter", 2)[0]);
 
     /// <summary>503 with a public <paramref name="detail"/>; the internal <paramref name="diagnostic"/> (a host, a path, a driver's message) only reaches supervisors.</summary>
-    /// <summary>A 503 that says when to try again, in the <c>Retry-After</c> header and as <c>retryAfterSeconds</c> (and, under a second, <c>retryAfterMilliseconds</c>).</summary>
+    /// <summary>A 503 that says when to try again, in the <c>Retry-After</c> header and as <c>retryAfterSeconds</c>.</summary>
     public static IResult Unavailable(string detail, TimeSpan retryAfter, string title = "Storage is unavailable; nothing of this request was accepted", string? diagnostic = null)
     {
-        var extensions = new Dictionary<string, object?> { ["retryAfterSeconds"] = (int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds)) };
-        if (retryAfter < TimeSpan.FromSeconds(1))
-        {
-            // The header counts whole seconds; a client that reads the body may come back sooner.
-            extensions["retryAfterMilliseconds"] = (int)retryAfter.TotalMilliseconds;
-        }
+        var extensions = new Dictionary<string, object?> { ["retryAfterSeconds"] = (int)retryAfter.TotalSeconds };
         if (diagnostic is not null)
         {
             extensions[ProblemDisclosure.Diagnostic] = diagnostic;

@@ -211,10 +211,7 @@ internal sealed class Importer(Uri target, string apiKey, int batchSize, double 
                         break;
                     case HttpStatusCode.ServiceUnavailable:
                         // Back-pressure: the engine's delivery is behind (or its log unavailable); a backfill gives way.
-                        // The body may say it to the millisecond (a backfill held back while the engine is busy); the header in seconds.
-                        var wait = answer?.RootElement.TryGetProperty("retryAfterMilliseconds", out var ms) == true && ms.TryGetInt32(out var milliseconds)
-                            ? TimeSpan.FromMilliseconds(milliseconds)
-                            : response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(5);
+                        var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(5);
                         waited += wait;
                         await Task.Delay(wait, cancellation);
                         break;
