@@ -1,22 +1,40 @@
+using System.Globalization;
 using CustomerGrains.Abstractions;
 using CustomerGrains.Domain.Events;
 using CustomerGrains.Grains.Service;
+using Microsoft.Extensions.Options;
 
 namespace CustomerGrains.Host.Api;
 
 /// <summary>
 /// The HTTP side of <see cref="EventIntake"/> (a batch of interactions, an agent's note, a stated preference): it reads
 /// the body and answers the intake's outcome alike on every path: 202 with the accepted and duplicate ids, 400 naming
-/// each problem, 503 when the log cannot be reached.
+/// each problem, 503 when the log cannot be reached, when delivery is too far behind, or when a backfill finds the engine
+/// busy with live traffic.
 /// </summary>
-public sealed class IngestService(EventIntake intake)
+public sealed class IngestService(EventIntake intake, ProcessLoad load, IOptions<IngestOptions> options)
 {
     /// <summary>The moment a fact made by an endpoint happened (now).</summary>
     public DateTimeOffset Now => intake.Now;
 
-    /// <summary>Reads a batch of events from <paramref name="request"/>, validates it whole and appends it.</summary>
-    public async Task<IResult> IngestBatchAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads a batch of events from <paramref name="request"/>, validates it whole and appends it; a
+    /// <paramref name="backfill"/> first gives way to live traffic (<see cref="IngestOptions.BackfillCpuLimit"/>).
+    /// </summary>
+    public async Task<IResult> IngestBatchAsync(HttpRequest request, bool backfill, CancellationToken cancellationToken)
     {
+        var limit = options.Value.BackfillCpuLimit;
+        if (backfill && limit > 0)
+        {
+            var share = load.CpuShare;
+            if (share > limit)
+            {
+                return Problems.Unavailable(
+                    string.Create(CultureInfo.InvariantCulture,
+                        $"The engine is using {share:P0} of the machine's cores, more than Ingest:BackfillCpuLimit ({limit:P0}) leaves a backfill: live traffic goes first. Try again in 1 s; nothing of this batch was appended."),
+                    TimeSpan.FromSeconds(1), "Busy with live traffic; the backfill batch was not accepted");
+            }
+        }
         var (document, invalid) = await Problems.ReadJsonAsync(request, cancellationToken);
         if (document is null)
         {

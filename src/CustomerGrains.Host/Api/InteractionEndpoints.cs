@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Text.Json;
-using CustomerGrains.Grains.Service;
-using Microsoft.Extensions.Options;
 using CustomerGrains.Host.Agents;
 
 namespace CustomerGrains.Host.Api;
@@ -29,19 +26,8 @@ internal static class InteractionEndpoints
         return api;
     }
 
-    private static Task<IResult> IngestAsync(HttpRequest request, IngestService ingest, ProcessLoad load, IOptions<IngestOptions> options,
-        CancellationToken cancellationToken, bool backfill = false)
-    {
-        var limit = options.Value.BackfillCpuLimit;
-        if (backfill && limit > 0 && load.CpuShare is var share && share > limit)
-        {
-            return Task.FromResult(Problems.Unavailable(
-                string.Create(CultureInfo.InvariantCulture,
-                    $"The engine is using {share:P0} of the machine's cores, more than Ingest:BackfillCpuLimit ({limit:P0}) leaves a backfill: live traffic goes first. Try again in 1 s; nothing of this batch was appended."),
-                TimeSpan.FromSeconds(1), "Busy with live traffic; the backfill batch was not accepted"));
-        }
-        return ingest.IngestBatchAsync(request, cancellationToken);
-    }
+    private static Task<IResult> IngestAsync(HttpRequest request, IngestService ingest, CancellationToken cancellationToken, bool backfill = false) =>
+        ingest.IngestBatchAsync(request, backfill, cancellationToken);
 }
 
 /// <summary>The body of <c>POST /api/interactions</c>: events in their flat JSON form with a <c>type</c>.</summary>
