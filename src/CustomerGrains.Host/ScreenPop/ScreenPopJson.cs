@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CustomerGrains.Abstractions;
@@ -7,24 +6,18 @@ using CustomerGrains.Abstractions;
 namespace CustomerGrains.Host.ScreenPop;
 
 /// <summary>
-/// Writes the compact screen-pop answer. A customer grain hands out the same card instance until the customer, the
-/// rules or time make it stale, so each card is serialised once per way of showing it (contact data whole or masked)
-/// and its bytes are reused by every lookup that shows it; the answer around them is written directly.
+/// Writes the compact screen-pop answer straight onto the response: the cards with the source-generated serializer,
+/// the answer around them by hand. Nothing is kept per card: a copy of each card's JSON held beside the card (as an
+/// earlier build did) doubled what every card recomputation left on the heap, and that is what the collector has to
+/// promote and scan when a spike reaches customers whose cards are not fresh (docs/benchmarks.md, "GC pauses under a
+/// screen-pop spike").
 /// </summary>
 public sealed class ScreenPopJson
 {
-    private readonly ConditionalWeakTable<ScreenPopCard, byte[]> whole = new();
-    private readonly ConditionalWeakTable<ScreenPopCard, byte[]> masked = new();
-
-    /// <summary>The card's JSON, with contact data masked when <paramref name="mask"/> is set.</summary>
-    public byte[] Of(ScreenPopCard card, bool mask) => mask
-        ? masked.GetValue(card, static c => JsonSerializer.SerializeToUtf8Bytes(c.Masked(), ScreenPopJsonContext.Default.ScreenPopCard))
-        : whole.GetValue(card, static c => JsonSerializer.SerializeToUtf8Bytes(c, ScreenPopJsonContext.Default.ScreenPopCard));
-
     /// <summary>The answer <c>{"ani":…,"e164":…,"customers":[…]}</c> (<see cref="CompactScreenPopResponse"/>).</summary>
-    public IResult Answer(string ani, string e164, ImmutableArray<ScreenPopCard> cards, bool mask) => new Result(this, ani, e164, cards, mask);
+    public IResult Answer(string ani, string e164, ImmutableArray<ScreenPopCard> cards, bool mask) => new Result(ani, e164, cards, mask);
 
-    private sealed class Result(ScreenPopJson json, string ani, string e164, ImmutableArray<ScreenPopCard> cards, bool mask) : IResult
+    private sealed class Result(string ani, string e164, ImmutableArray<ScreenPopCard> cards, bool mask) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {
@@ -44,7 +37,7 @@ public sealed class ScreenPopJson
             writer.WriteStartArray("customers"u8);
             foreach (var card in cards)
             {
-                writer.WriteRawValue(json.Of(card, mask), skipInputValidation: true);
+                JsonSerializer.Serialize(writer, mask ? card.Masked() : card, ScreenPopJsonContext.Default.ScreenPopCard);
             }
             writer.WriteEndArray();
             writer.WriteEndObject();
