@@ -4,6 +4,7 @@ using CustomerGrains.Benchmarks.GrainCalls;
 // grain-calls: latency of grain calls in an in-process silo (HdrHistogram).
 // samples: what the micro-benchmarks compute for their sample customers.
 // state-size [CUSTOMERS] [--hold]: managed heap and snapshot bytes a customer's state costs, without the activation around it.
+// gc-pauses FILE.nettrace: every collection in a trace of the runtime's GC events (loadtests/gc-spike.sh takes one).
 // Anything else goes to BenchmarkDotNet (e.g. --filter '*', --list flat).
 if (args.Length > 0 && args[0] == "grain-calls")
 {
@@ -12,6 +13,10 @@ if (args.Length > 0 && args[0] == "grain-calls")
 if (args.Length > 0 && args[0] == "state-size")
 {
     return CustomerGrains.Benchmarks.StateSize.Run(args[1..]);
+}
+if (args.Length > 0 && args[0] == "gc-pauses")
+{
+    return CustomerGrains.Benchmarks.GcPauses.Run(args[1..]);
 }
 if (args.Length > 0 && args[0] == "samples")
 {
