@@ -2,6 +2,7 @@ using CustomerGrains.Abstractions;
 using CustomerGrains.Grains.Value;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 
 namespace CustomerGrains.Grains.Maintenance;
 
@@ -105,11 +106,34 @@ internal sealed partial class MaintenanceGrain(
             // A new store: no customer was stored by a build before the book, and every customer links its own numbers
             // as its events arrive. Walking the base would only activate every customer once more (50 minutes of
             // activations for a million customers after their first import).
-            stored.State.PhoneBookVersion = PhoneBookVersion;
-            await stored.WriteStateAsync();
+            await RecordNewStoreAsync();
             return;
         }
         await this.RegisterOrUpdateReminder(PhoneBookBuild, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+    }
+
+    /// <summary>
+    /// Records a new store's book as built. Silos that start together can each call this grain while the directory
+    /// settles, so a second activation may have written the record since this one read it (its write then fails on
+    /// the version): the record is read again and written only if it still says otherwise. A silo must not fail its
+    /// start over a record another one has just written.
+    /// </summary>
+    private async Task RecordNewStoreAsync()
+    {
+        try
+        {
+            stored.State.PhoneBookVersion = PhoneBookVersion;
+            await stored.WriteStateAsync();
+        }
+        catch (InconsistentStateException)
+        {
+            await stored.ReadStateAsync();
+            if (stored.State.PhoneBookVersion < PhoneBookVersion)
+            {
+                stored.State.PhoneBookVersion = PhoneBookVersion;
+                await stored.WriteStateAsync();
+            }
+        }
     }
 
     public async Task<bool> BuildPhoneBookAsync()

@@ -93,6 +93,34 @@ public sealed class PhoneBookBuildTests
     }
 
     [Fact]
+    public async Task A_silo_starting_beside_another_accepts_the_new_store_record_the_other_wrote_first()
+    {
+        using var data = new TempDirectory("phone-book-race");
+        await using var engine = await EngineCluster.StartAsync(data.Path);
+        var storage = engine.SiloServices.GetRequiredKeyedService<IGrainStorage>(CustomerGrainsSiloBuilderExtensions.CustomerStorage);
+        var maintenance = engine.Client.GetGrain<IMaintenanceGrain>(0);
+        // An activation that read the store before any record existed ...
+        await engine.DeactivateAsync(maintenance);
+        var record = new GrainState<MaintenanceState>();
+        await storage.ReadStateAsync("maintenance", maintenance.GetGrainId(), record);
+        await storage.ClearStateAsync("maintenance", maintenance.GetGrainId(), record);
+        Assert.Equal(0, await maintenance.SweepLifecycleAsync());
+        // ... while another silo's activation recorded the new store first (two silos starting together).
+        var other = new GrainState<MaintenanceState>();
+        await storage.ReadStateAsync("maintenance", maintenance.GetGrainId(), other);
+        Assert.False(other.RecordExists);
+        other.State = new MaintenanceState { PhoneBookVersion = MaintenanceGrain.PhoneBookVersion };
+        await storage.WriteStateAsync("maintenance", maintenance.GetGrainId(), other);
+
+        // The start-up call of the first silo then meets a record it did not read: it must not fail the silo's start.
+        await maintenance.EnsureScheduledAsync();
+
+        await storage.ReadStateAsync("maintenance", maintenance.GetGrainId(), record);
+        Assert.Equal(MaintenanceGrain.PhoneBookVersion, record.State!.PhoneBookVersion);
+        Assert.True(await maintenance.BuildPhoneBookAsync());
+    }
+
+    [Fact]
     public void A_number_always_lands_on_the_same_page_and_numbers_spread_over_the_pages()
     {
         Assert.Equal(PhoneBook.PageOf("+4930123456"), PhoneBook.PageOf("+4930123456"));
