@@ -24,7 +24,7 @@ public sealed class PhoneBookBuildTests
     {
         using var data = new TempDirectory("phone-book");
         await using var engine = await EngineCluster.StartAsync(data.Path);
-        var storage = engine.SiloServices.GetRequiredKeyedService<IGrainStorage>(CustomerGrainsSiloBuilderExtensions.CustomerStorage);
+        var storage = StorageOf(engine);
         var ids = Enumerable.Range(0, 3).Select(i => $"book-{i}-{Guid.NewGuid():N}"[..16]).ToArray();
         var numbers = ids.Select((_, i) => $"+4930123456{i:D2}").ToArray();
         await engine.Log.AppendAsync([.. ids.Select((id, i) => new ProfileChanged
@@ -78,13 +78,10 @@ public sealed class PhoneBookBuildTests
     [Fact]
     public async Task A_new_store_is_recorded_as_built_at_the_first_start_so_no_build_walks_the_customers_imported_later()
     {
-        using var data = new TempDirectory("phone-book-new");
-        await using var engine = await EngineCluster.StartAsync(data.Path);
-        var storage = engine.SiloServices.GetRequiredKeyedService<IGrainStorage>(CustomerGrainsSiloBuilderExtensions.CustomerStorage);
-        var maintenance = engine.Client.GetGrain<IMaintenanceGrain>(0);
+        await using var store = await NewStore.StartAsync("phone-book-new");
+        var (storage, maintenance) = (store.Storage, store.Maintenance);
 
-        var record = new GrainState<MaintenanceState>();
-        await storage.ReadStateAsync("maintenance", maintenance.GetGrainId(), record);
+        var record = await RecordOf(storage, maintenance);
 
         Assert.True(record.RecordExists);
         Assert.Equal(MaintenanceGrain.PhoneBookVersion, record.State!.PhoneBookVersion);
@@ -95,19 +92,15 @@ public sealed class PhoneBookBuildTests
     [Fact]
     public async Task A_silo_starting_beside_another_accepts_the_new_store_record_the_other_wrote_first()
     {
-        using var data = new TempDirectory("phone-book-race");
-        await using var engine = await EngineCluster.StartAsync(data.Path);
-        var storage = engine.SiloServices.GetRequiredKeyedService<IGrainStorage>(CustomerGrainsSiloBuilderExtensions.CustomerStorage);
-        var maintenance = engine.Client.GetGrain<IMaintenanceGrain>(0);
+        await using var store = await NewStore.StartAsync("phone-book-race");
+        var (engine, storage, maintenance) = (store.Engine, store.Storage, store.Maintenance);
         // An activation that read the store before any record existed ...
         await engine.DeactivateAsync(maintenance);
-        var record = new GrainState<MaintenanceState>();
-        await storage.ReadStateAsync("maintenance", maintenance.GetGrainId(), record);
+        var record = await RecordOf(storage, maintenance);
         await storage.ClearStateAsync("maintenance", maintenance.GetGrainId(), record);
         Assert.Equal(0, await maintenance.SweepLifecycleAsync());
         // ... while another silo's activation recorded the new store first (two silos starting together).
-        var other = new GrainState<MaintenanceState>();
-        await storage.ReadStateAsync("maintenance", maintenance.GetGrainId(), other);
+        var other = await RecordOf(storage, maintenance);
         Assert.False(other.RecordExists);
         other.State = new MaintenanceState { PhoneBookVersion = MaintenanceGrain.PhoneBookVersion };
         await storage.WriteStateAsync("maintenance", maintenance.GetGrainId(), other);
@@ -115,8 +108,7 @@ public sealed class PhoneBookBuildTests
         // The start-up call of the first silo then meets a record it did not read: it must not fail the silo's start.
         await maintenance.EnsureScheduledAsync();
 
-        await storage.ReadStateAsync("maintenance", maintenance.GetGrainId(), record);
-        Assert.Equal(MaintenanceGrain.PhoneBookVersion, record.State!.PhoneBookVersion);
+        Assert.Equal(MaintenanceGrain.PhoneBookVersion, (await RecordOf(storage, maintenance)).State!.PhoneBookVersion);
         Assert.True(await maintenance.BuildPhoneBookAsync());
     }
 
@@ -129,5 +121,36 @@ public sealed class PhoneBookBuildTests
         // 20,000 numbers over 16,384 pages: most pages hold one or two, none a crowd.
         Assert.True(pages.Distinct().Count() > 10_000, $"only {pages.Distinct().Count()} pages used");
         Assert.True(pages.GroupBy(p => p).Max(g => g.Count()) <= 8);
+    }
+
+    private static IGrainStorage StorageOf(EngineCluster engine) =>
+        engine.SiloServices.GetRequiredKeyedService<IGrainStorage>(CustomerGrainsSiloBuilderExtensions.CustomerStorage);
+
+    /// <summary>The maintenance grain's stored record, read behind the grain's back.</summary>
+    private static async Task<GrainState<MaintenanceState>> RecordOf(IGrainStorage storage, IMaintenanceGrain maintenance)
+    {
+        var record = new GrainState<MaintenanceState>();
+        await storage.ReadStateAsync("maintenance", maintenance.GetGrainId(), record);
+        return record;
+    }
+
+    /// <summary>An engine on a store of its own, started for the first time, with its storage and maintenance grain.</summary>
+    private sealed class NewStore(TempDirectory data, EngineCluster engine) : IAsyncDisposable
+    {
+        public EngineCluster Engine => engine;
+        public IGrainStorage Storage { get; } = StorageOf(engine);
+        public IMaintenanceGrain Maintenance { get; } = engine.Client.GetGrain<IMaintenanceGrain>(0);
+
+        public static async Task<NewStore> StartAsync(string name)
+        {
+            var data = new TempDirectory(name);
+            return new NewStore(data, await EngineCluster.StartAsync(data.Path));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await engine.DisposeAsync();
+            data.Dispose();
+        }
     }
 }
