@@ -30,11 +30,11 @@ public static class CustomerReads
         {
             var contact = new DecisionQuery { Channel = query.Channel ?? "phone", Reason = query.Reason };
             var decisions = await Task.WhenAll(ids.Select(id =>
-                reads.ReadAsync(grains => grains.GetGrain<ICustomerGrain>(id).GetDecisionAsync(contact), cancellationToken)));
+                reads.ReadAsync(grains => grains.Customer(id).GetDecisionAsync(contact), cancellationToken)));
             return new CustomerBatch { View = query.View, Decisions = [.. decisions.OfType<Decision>()], Unknown = UnknownOf(ids, decisions) };
         }
         var snapshots = await Task.WhenAll(ids.Select(id =>
-            reads.ReadAsync(grains => grains.GetGrain<ICustomerGrain>(id).GetSnapshotAsync(null), cancellationToken)));
+            reads.ReadAsync(grains => grains.Customer(id).GetSnapshotAsync(null), cancellationToken)));
         return new CustomerBatch { View = query.View, Customers = [.. snapshots.OfType<CustomerSnapshot>()], Unknown = UnknownOf(ids, snapshots) };
     }
 
@@ -53,8 +53,8 @@ public static class CustomerReads
             var ids = await grains.PageFor(e164).GetCustomersAsync(e164);
             // Most numbers have one customer: that answer needs no fan-out and no sort.
             return ids.Length == 1
-                ? [await grains.GetGrain<ICustomerGrain>(ids[0]).GetScreenPopCardAsync(e164)]
-                : await Task.WhenAll(ids.Select(id => grains.GetGrain<ICustomerGrain>(id).GetScreenPopCardAsync(e164)));
+                ? [await grains.Customer(ids[0]).GetScreenPopCardAsync(e164)]
+                : await Task.WhenAll(ids.Select(id => grains.Customer(id).GetScreenPopCardAsync(e164)));
         }, cancellationToken);
         if (cards.Length == 1)
         {

@@ -120,7 +120,7 @@ internal sealed partial class CustomerGrainsClient(IClusterClient cluster, Custo
     private Task<T> CallAsync<T>(Func<IGrainFactory, Task<T>> call, CancellationToken cancellationToken) =>
         retries.ExecuteAsync(async token => await call(cluster).WaitAsync(token), cancellationToken).AsTask();
 
-    private IServiceApiGrain ServiceApi(IGrainFactory grains) => grains.GetGrain<IServiceApiGrain>(0);
+    private IServiceApiGrain ServiceApi(IGrainFactory grains) => grains.Reference<IServiceApiGrain>(0);
 
     public Task<CustomerSnapshot?> GetCustomerAsync(string customerId, DateTimeOffset? asOf = null, CancellationToken cancellationToken = default)
     {

@@ -24,7 +24,7 @@ internal sealed class Watchers
                 until.Remove(agentId);
                 continue;
             }
-            await grains.GetGrain<IAgentGrain>(agentId).CustomerChangedAsync(customerId);
+            await grains.Reference<IAgentGrain>(agentId).CustomerChangedAsync(customerId);
         }
     }
 }

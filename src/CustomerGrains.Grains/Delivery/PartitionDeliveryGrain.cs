@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CustomerGrains.Abstractions;
 using CustomerGrains.Grains.Diagnostics;
 using CustomerGrains.Grains.Log;
 using Microsoft.Extensions.Logging;
@@ -131,7 +132,7 @@ internal sealed partial class PartitionDeliveryGrain(
         var i = 0;
         foreach (var (customerId, own) in byCustomer)
         {
-            calls[i++] = GrainFactory.GetGrain<ICustomerDelivery>(customerId).DeliverAsync(new DeliveredRecords([.. own]));
+            calls[i++] = GrainFactory.Reference<ICustomerDelivery>(customerId).DeliverAsync(new DeliveredRecords([.. own]));
         }
         await Task.WhenAll(calls);
     }

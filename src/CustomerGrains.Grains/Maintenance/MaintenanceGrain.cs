@@ -241,7 +241,7 @@ internal sealed partial class MaintenanceGrain(
                 {
                     await pacer.WaitTurnAsync(ct);
                 }
-                await work(grains.GetGrain<ICustomerGrain>(id));
+                await work(grains.Customer(id));
             });
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

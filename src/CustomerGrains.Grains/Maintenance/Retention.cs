@@ -176,7 +176,7 @@ public sealed partial class RetentionPass(
         if (write)
         {
             await log.RewriteAsync(rewrites, cancellationToken);
-            await grains.GetGrain<ICustomerGrain>(customerId).RedescribeAsync([.. rewrites.Select(r => r.Payload)]);
+            await grains.Customer(customerId).RedescribeAsync([.. rewrites.Select(r => r.Payload)]);
         }
     }
 

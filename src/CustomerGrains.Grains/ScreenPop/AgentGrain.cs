@@ -44,7 +44,7 @@ internal sealed partial class AgentGrain(TimeProvider time, ILogger<AgentGrain> 
         var agentId = this.GetPrimaryKeyString();
         // Watch first, so a change that lands while the card is on its way still reaches the desktop.
         await Task.WhenAll(call.Cards.Select(c =>
-            GrainFactory.GetGrain<ICustomerGrain>(c.Customer.CustomerId).WatchAsync(agentId, CallWatch)));
+            GrainFactory.Customer(c.Customer.CustomerId).WatchAsync(agentId, CallWatch)));
         return await NotifyAsync(d => d.OnCallAsync(call));
     }
 
@@ -79,7 +79,7 @@ internal sealed partial class AgentGrain(TimeProvider time, ILogger<AgentGrain> 
         {
             return;
         }
-        var card = await GrainFactory.GetGrain<ICustomerGrain>(customerId).GetCardAsync(new DecisionQuery { Channel = "phone" });
+        var card = await GrainFactory.Customer(customerId).GetCardAsync(new DecisionQuery { Channel = "phone" });
         if (card is null)
         {
             return;

@@ -69,7 +69,7 @@ internal sealed class ServiceApiGrain(
 
     public async Task<CustomerSnapshot?> GetCustomerAsync(string customerId, DateTimeOffset? asOf, string caller)
     {
-        var snapshot = await GrainFactory.GetGrain<ICustomerGrain>(customerId).GetSnapshotAsync(asOf);
+        var snapshot = await GrainFactory.Customer(customerId).GetSnapshotAsync(asOf);
         if (snapshot is not null)
         {
             await RecordAsync(caller, [customerId], "snapshot", asOf is { } at ? $"typed client, as of {at:O}" : "typed client");
@@ -79,7 +79,7 @@ internal sealed class ServiceApiGrain(
 
     public async Task<Domain.Decisions.Decision?> GetDecisionAsync(string customerId, DecisionQuery query, string caller)
     {
-        var decision = await GrainFactory.GetGrain<ICustomerGrain>(customerId).GetDecisionAsync(query);
+        var decision = await GrainFactory.Customer(customerId).GetDecisionAsync(query);
         if (decision is not null)
         {
             await RecordAsync(caller, [customerId], "decision", $"typed client, channel {query.Channel}");
@@ -90,7 +90,7 @@ internal sealed class ServiceApiGrain(
     public async Task<Domain.Decisions.Explanation?> ExplainAsync(string customerId, ExplainQuery query, string caller)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var explanation = await GrainFactory.GetGrain<ICustomerGrain>(customerId).ExplainAsync(query);
+        var explanation = await GrainFactory.Customer(customerId).ExplainAsync(query);
         if (explanation is not null)
         {
             await RecordAsync(caller, [customerId], "explain", query.AsOf is { } at ? $"typed client, as of {at:O}" : "typed client");
@@ -101,7 +101,7 @@ internal sealed class ServiceApiGrain(
     public async Task<Domain.Decisions.Timeline?> GetTimelineAsync(string customerId, TimelineQuery query, string caller)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var timeline = await GrainFactory.GetGrain<ICustomerGrain>(customerId).GetTimelineAsync(query);
+        var timeline = await GrainFactory.Customer(customerId).GetTimelineAsync(query);
         if (timeline is not null)
         {
             await RecordAsync(caller, [customerId], "timeline", $"typed client, cursor {query.After}, limit {query.Limit}");

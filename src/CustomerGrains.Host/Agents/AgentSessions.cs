@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
+using CustomerGrains.Abstractions;
 using CustomerGrains.Grains.Sessions;
 using Microsoft.Extensions.Options;
 
@@ -27,7 +28,7 @@ public sealed class AgentSessions(IGrainFactory grains, AgentDirectory directory
     {
         var sessionId = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
         var now = time.GetUtcNow();
-        await grains.GetGrain<ISessionGrain>(user.Id).OpenAsync(sessionId, now + Options.SessionAbsoluteLifetime);
+        await grains.Reference<ISessionGrain>(user.Id).OpenAsync(sessionId, now + Options.SessionAbsoluteLifetime);
         var principal = AgentAuthentication.PrincipalOf(user, scheme);
         ((ClaimsIdentity)principal.Identity!).AddClaims(
         [
@@ -47,7 +48,7 @@ public sealed class AgentSessions(IGrainFactory grains, AgentDirectory directory
         {
             return why;
         }
-        return principal.FindFirstValue(SessionClaim) is { } sessionId && !await grains.GetGrain<ISessionGrain>(id).IsOpenAsync(sessionId)
+        return principal.FindFirstValue(SessionClaim) is { } sessionId && !await grains.Reference<ISessionGrain>(id).IsOpenAsync(sessionId)
             ? "The session was ended (signed out)."
             : null;
     }
@@ -55,12 +56,12 @@ public sealed class AgentSessions(IGrainFactory grains, AgentDirectory directory
     /// <summary>Ends the caller's session, if it has one.</summary>
     public Task CloseAsync(ClaimsPrincipal principal) =>
         principal.FindFirstValue(SessionClaim) is { } sessionId
-            ? grains.GetGrain<ISessionGrain>(principal.Caller().Id).CloseAsync(sessionId)
+            ? grains.Reference<ISessionGrain>(principal.Caller().Id).CloseAsync(sessionId)
             : Task.CompletedTask;
 
     /// <summary>Takes or renews the lease of an open feed; false when the user has <see cref="AgentOptions.MaxFeedsPerUser"/> others.</summary>
     public Task<bool> HoldFeedAsync(string userId, string feedId) =>
-        grains.GetGrain<ISessionGrain>(userId).HoldFeedAsync(feedId, Options.MaxFeedsPerUser, Options.SessionCheckInterval * 3);
+        grains.Reference<ISessionGrain>(userId).HoldFeedAsync(feedId, Options.MaxFeedsPerUser, Options.SessionCheckInterval * 3);
 
-    public Task ReleaseFeedAsync(string userId, string feedId) => grains.GetGrain<ISessionGrain>(userId).ReleaseFeedAsync(feedId);
+    public Task ReleaseFeedAsync(string userId, string feedId) => grains.Reference<ISessionGrain>(userId).ReleaseFeedAsync(feedId);
 }

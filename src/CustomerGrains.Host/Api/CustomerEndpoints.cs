@@ -86,7 +86,7 @@ internal static class CustomerEndpoints
 
         try
         {
-            var snapshot = await reads.ReadAsync(grains => grains.GetGrain<ICustomerGrain>(id).GetSnapshotAsync(at), cancellationToken);
+            var snapshot = await reads.ReadAsync(grains => grains.Customer(id).GetSnapshotAsync(at), cancellationToken);
             if (snapshot is null)
             {
                 return Problems.UnknownCustomer(id);

@@ -55,7 +55,7 @@ internal static class DecisionEndpoints
     {
         try
         {
-            var decision = await grains.GetGrain<ICustomerGrain>(id).GetDecisionAsync(query);
+            var decision = await grains.Customer(id).GetDecisionAsync(query);
             if (decision is null)
             {
                 return Problems.UnknownCustomer(id);

@@ -34,7 +34,7 @@ internal static class DiagnosticsEndpoints
 
     private static async Task<IResult> PingGrainAsync(IGrainFactory grains)
     {
-        await grains.GetGrain<IPingGrain>(0).PingAsync();
+        await grains.Reference<IPingGrain>(0).PingAsync();
         return Results.NoContent();
     }
 }

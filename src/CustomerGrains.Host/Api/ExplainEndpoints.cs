@@ -51,7 +51,7 @@ internal static class ExplainEndpoints
         var query = new ExplainQuery { Channel = channel ?? "phone", Reason = reason, AsOf = at };
         try
         {
-            var explanation = await reads.ReadAsync(grains => grains.GetGrain<ICustomerGrain>(id).ExplainAsync(query), cancellationToken);
+            var explanation = await reads.ReadAsync(grains => grains.Customer(id).ExplainAsync(query), cancellationToken);
             if (explanation is null)
             {
                 return at is { } moment
@@ -83,7 +83,7 @@ internal static class ExplainEndpoints
         {
             return Problems.InvalidQuery("The timeline query is invalid", problems);
         }
-        var timeline = await reads.ReadAsync(grains => grains.GetGrain<ICustomerGrain>(id).GetTimelineAsync(query), cancellationToken);
+        var timeline = await reads.ReadAsync(grains => grains.Customer(id).GetTimelineAsync(query), cancellationToken);
         if (timeline is null)
         {
             return Problems.UnknownCustomer(id);

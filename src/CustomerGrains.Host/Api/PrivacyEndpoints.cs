@@ -83,7 +83,7 @@ internal static class PrivacyEndpoints
         string id, IGrainFactory grains, IAuditTrail audit, Auditing auditing, StorageBackend storage, HttpContext context, ClaimsPrincipal user,
         CancellationToken cancellationToken)
     {
-        var erasure = await grains.GetGrain<ICustomerGrain>(id).EraseAsync();
+        var erasure = await grains.Customer(id).EraseAsync();
         if (erasure.LastSequence == 0)
         {
             return Problems.UnknownCustomer(id);
@@ -104,9 +104,9 @@ internal static class PrivacyEndpoints
         {
             return Problems.UnknownCustomer(id);
         }
-        var snapshot = await reads.ReadAsync(grains => grains.GetGrain<ICustomerGrain>(id).GetSnapshotAsync(), cancellationToken);
+        var snapshot = await reads.ReadAsync(grains => grains.Customer(id).GetSnapshotAsync(), cancellationToken);
         var decision = snapshot is null ? null
-            : await reads.ReadAsync(grains => grains.GetGrain<ICustomerGrain>(id).GetDecisionAsync(new DecisionQuery { Channel = "phone" }), cancellationToken);
+            : await reads.ReadAsync(grains => grains.Customer(id).GetDecisionAsync(new DecisionQuery { Channel = "phone" }), cancellationToken);
         var events = records.Select(ExportedEvent.Of).ToList();
         var notes = records.Where(r => !r.IsErased).Select(ReadNote).OfType<ExportedNote>().ToList();
         var entries = await ReadAuditAsync(audit, id, cancellationToken);

@@ -83,7 +83,7 @@ internal static partial class AgentDesktopEndpoints
             }),
             (callId, endedAt) => inbox.Writer.TryWrite(() => SendAsync("ended", new CallEnded(callId, endedAt))));
         var reference = grains.CreateObjectReference<IAgentDesktop>(desktop);
-        var agent = grains.GetGrain<IAgentGrain>(agentId);
+        var agent = grains.Reference<IAgentGrain>(agentId);
         try
         {
             await agent.SubscribeAsync(reference);

@@ -143,16 +143,16 @@ internal static class ScreenPopEndpoints
             CallId = request.CallId!, Ani = request.Ani!, E164 = parsed.E164!, Dnis = request.Dnis, AgentId = agentId,
             RangAt = time.GetUtcNow(), Cards = cards,
         };
-        var desktops = await grains.GetGrain<IAgentGrain>(agentId).RingAsync(call);
+        var desktops = await grains.Reference<IAgentGrain>(agentId).RingAsync(call);
         // The telephony system reads nothing: it learns what was pushed and where, not the cards themselves.
         return Results.Ok(new CallResponse(call.CallId, agentId, call.Ani, call.E164, desktops, cards.Length));
     }
 
     private static Task<IResult> AnswerCallAsync(string callId, CallEndRequest request, IGrainFactory grains, AgentDirectory agents) =>
-        ChangeCallAsync(callId, request, "answer", agents, agent => grains.GetGrain<IAgentGrain>(agent).AnswerCallAsync(callId));
+        ChangeCallAsync(callId, request, "answer", agents, agent => grains.Reference<IAgentGrain>(agent).AnswerCallAsync(callId));
 
     private static Task<IResult> EndCallAsync(string callId, CallEndRequest request, IGrainFactory grains, AgentDirectory agents) =>
-        ChangeCallAsync(callId, request, "hang-up", agents, agent => grains.GetGrain<IAgentGrain>(agent).EndCallAsync(callId));
+        ChangeCallAsync(callId, request, "hang-up", agents, agent => grains.Reference<IAgentGrain>(agent).EndCallAsync(callId));
 
     /// <summary>An answer or hang-up for one of the agent's open calls: 400 for an unknown agent, 404 for a call that is not open.</summary>
     private static async Task<IResult> ChangeCallAsync(string callId, CallEndRequest request, string what, AgentDirectory agents, Func<string, Task<int?>> change)

@@ -30,7 +30,7 @@ public sealed class ScreenPopService(GrainReads reads, PhoneNumberNormalizer pho
         var cards = await reads.ReadAsync(async grains =>
         {
             var ids = await grains.PageFor(e164).GetCustomersAsync(e164);
-            return await Task.WhenAll(ids.Select(id => grains.GetGrain<ICustomerGrain>(id).GetCardAsync(PhoneContact)));
+            return await Task.WhenAll(ids.Select(id => grains.Customer(id).GetCardAsync(PhoneContact)));
         }, cancellationToken);
         // The directory may be a moment behind a number that moved: a customer who no longer lists it is not shown.
         return [.. cards.OfType<CustomerCard>()

@@ -1,0 +1,57 @@
+using System.Runtime.CompilerServices;
+
+namespace CustomerGrains.Abstractions;
+
+/// <summary>
+/// Grain references by string key without Orleans' interface-type resolution on every call. <c>GetGrain&lt;T&gt;(key)</c>
+/// reads the interface's custom attributes by reflection each time to find its grain interface type and grain type;
+/// that was 2.8% of the host's CPU in a closed-loop screen-pop, and allocations on every read and every delivery
+/// (docs/benchmarks.md). The two types are fixed for an interface in a given factory, so they are resolved once per
+/// factory, and each reference after that is made from the grain id directly. The reference is the one
+/// <c>GetGrain&lt;T&gt;(key)</c> makes: same grain id, same interface.
+/// </summary>
+public static class GrainReferences
+{
+    /// <summary>The customer grain of <paramref name="customerId"/>.</summary>
+    public static ICustomerGrain Customer(this IGrainFactory grains, string customerId) => grains.Reference<ICustomerGrain>(customerId);
+
+    /// <summary>The grain of interface <typeparamref name="T"/> with key <paramref name="key"/>, as <c>GetGrain&lt;T&gt;(key)</c> would make it.</summary>
+    public static T Reference<T>(this IGrainFactory grains, string key) where T : IGrainWithStringKey
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        if (TypesOf<T>.ByFactory.TryGetValue(grains, out var types))
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(key);
+            return types.Make<T>(grains, IdSpan.Create(key));
+        }
+        return Keep(grains, grains.GetGrain<T>(key));
+    }
+
+    /// <summary>The grain of interface <typeparamref name="T"/> with key <paramref name="key"/>, as <c>GetGrain&lt;T&gt;(key)</c> would make it.</summary>
+    public static T Reference<T>(this IGrainFactory grains, long key) where T : IGrainWithIntegerKey
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        return TypesOf<T>.ByFactory.TryGetValue(grains, out var types)
+            ? types.Make<T>(grains, GrainIdKeyExtensions.CreateIntegerKey(key))
+            : Keep(grains, grains.GetGrain<T>(key));
+    }
+
+    /// <summary>The first reference of a factory is made the usual way, and its types are kept for the next ones.</summary>
+    private static T Keep<T>(IGrainFactory grains, T first)
+    {
+        var reference = (GrainReference)(object)first!;
+        TypesOf<T>.ByFactory.TryAdd(grains, new ResolvedTypes(reference.GrainId.Type, reference.InterfaceType));
+        return first;
+    }
+
+    private sealed record ResolvedTypes(GrainType Grain, GrainInterfaceType Interface)
+    {
+        public T Make<T>(IGrainFactory grains, IdSpan key) => (T)grains.GetGrain(GrainId.Create(Grain, key), Interface);
+    }
+
+    /// <summary>One table per interface; a factory that is collected (a client disposed) takes its entry with it.</summary>
+    private static class TypesOf<T>
+    {
+        public static readonly ConditionalWeakTable<IGrainFactory, ResolvedTypes> ByFactory = new();
+    }
+}
