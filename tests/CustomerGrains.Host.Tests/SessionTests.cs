@@ -21,6 +21,7 @@ public sealed class SessionHost : RunningHost, IAsyncLifetime
         User("desk-super", "supervisor", password: "desk-pass-2");
         User("desk-bot", "agent", key: "desk-bot-key");
         User("feeds", "agent", key: "feeds-key");
+        User("key-super", "supervisor", key: "key-super-key");
         Write();
     }
 
@@ -143,6 +144,30 @@ public sealed class SessionTests(SessionHost host) : IClassFixture<SessionHost>
             Assert.Equal("agent", (await again.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("role").GetString());
         }
         Assert.Equal(HttpStatusCode.Forbidden, await browser.GetAsync("/api/audit"));
+    }
+
+    [Fact]
+    public async Task A_key_user_demoted_in_the_configuration_has_the_new_role_from_the_next_requests_on()
+    {
+        using var http = new HttpClient { BaseAddress = host.Host.BaseAddress };
+        async Task<(HttpStatusCode Audit, string? Role)> AskAsync()
+        {
+            using var audit = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/audit", UriKind.Relative));
+            audit.Headers.Add(DemoKeys.Header, "key-super-key");
+            using var me = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/auth/me", UriKind.Relative));
+            me.Headers.Add(DemoKeys.Header, "key-super-key");
+            using var auditAnswer = await http.SendAsync(audit, Ct);
+            using var meAnswer = await http.SendAsync(me, Ct);
+            return (auditAnswer.StatusCode, (await meAnswer.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("role").GetString());
+        }
+        // The key's principal is made once and shared by the user's requests: the same answer every time.
+        Assert.Equal((HttpStatusCode.OK, "supervisor"), await AskAsync());
+        Assert.Equal((HttpStatusCode.OK, "supervisor"), await AskAsync());
+
+        host.Change("key-super", "agent");
+
+        await Eventually.UntilAsync(AskAsync, a => a.Role == "agent", "the demoted key user's requests to carry the new role");
+        Assert.Equal((HttpStatusCode.Forbidden, "agent"), await AskAsync());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using CustomerGrains.Grains.Hosting;
@@ -86,11 +87,18 @@ public static class AgentAuthentication
         return Task.CompletedTask;
     }
 
-    /// <summary>Authenticates <c>X-Api-Key</c> against the key hashes in configuration.</summary>
+    /// <summary>
+    /// Authenticates <c>X-Api-Key</c> against the key hashes in configuration. The principal of a key's user is made once
+    /// per configured user and then shared by its requests (a reloaded configuration makes new users, and so new
+    /// principals): nothing in the host changes a principal, and a claims transformation added later must return a new
+    /// one rather than add to it.
+    /// </summary>
     private sealed class ApiKeyHandler(
         IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AgentDirectory agents)
         : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
     {
+        private static readonly ConditionalWeakTable<AgentUser, ClaimsPrincipal> Principals = new();
+
         protected override Task<AuthenticateResult> HandleAuthenticateAsync()
         {
             if (!Request.Headers.TryGetValue(KeyHeader, out var values) || values.ToString() is not { Length: > 0 } key)
@@ -98,7 +106,7 @@ public static class AgentAuthentication
                 return Task.FromResult(AuthenticateResult.NoResult());
             }
             return Task.FromResult(agents.FindByKey(key) is { } user
-                ? AuthenticateResult.Success(new AuthenticationTicket(PrincipalOf(user, Scheme.Name), Scheme.Name))
+                ? AuthenticateResult.Success(new AuthenticationTicket(Principals.GetValue(user, static u => PrincipalOf(u, KeyScheme)), KeyScheme))
                 : AuthenticateResult.Fail("The API key is not known."));
         }
     }

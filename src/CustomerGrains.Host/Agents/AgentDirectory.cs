@@ -31,7 +31,14 @@ public sealed partial class AgentDirectory : IDisposable
         reloads = ChangeToken.OnChange(configuration.GetReloadToken, Reload);
     }
 
-    public AgentUser? FindByKey(string key) => current.ByKeyHash.GetValueOrDefault(Secrets.HashKey(key));
+    /// <summary>The user whose key this is; null when there is none. Hashes the key without allocating (it runs on every request with a key).</summary>
+    public AgentUser? FindByKey(string key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        Span<char> hash = stackalloc char[Secrets.KeyHashLength];
+        Secrets.WriteKeyHash(key, hash);
+        return current.ByKeyHash.TryGetValue(hash, out var user) ? user : null;
+    }
 
     /// <summary>The user with this id as configured now; null when there is none (any more).</summary>
     public AgentUser? FindById(string? userId) => userId is not null ? current.ById.GetValueOrDefault(userId) : null;
@@ -89,7 +96,8 @@ public sealed partial class AgentDirectory : IDisposable
         public Users(IReadOnlyDictionary<string, AgentUser> users)
         {
             ById = new Dictionary<string, AgentUser>(users, StringComparer.OrdinalIgnoreCase);
-            ByKeyHash = users.Values.Where(u => u.KeyHash is not null).ToDictionary(u => u.KeyHash!, StringComparer.Ordinal);
+            ByKeyHash = users.Values.Where(u => u.KeyHash is not null).ToDictionary(u => u.KeyHash!, StringComparer.Ordinal)
+                .GetAlternateLookup<ReadOnlySpan<char>>();
             // As costly as the costliest real hash, made when first needed.
             var iterations = users.Values.Select(u => u.PasswordHash is { } hash ? Secrets.IterationsOf(hash) : 0).Append(Secrets.Iterations).Max();
             StandIn = new Lazy<string>(() => Secrets.HashPassword(Guid.NewGuid().ToString("N"), iterations));
@@ -97,7 +105,8 @@ public sealed partial class AgentDirectory : IDisposable
 
         public Dictionary<string, AgentUser> ById { get; }
 
-        public Dictionary<string, AgentUser> ByKeyHash { get; }
+        /// <summary>The users with a key, by the key's hash, looked up by a hash on the stack.</summary>
+        public Dictionary<string, AgentUser>.AlternateLookup<ReadOnlySpan<char>> ByKeyHash { get; }
 
         public Lazy<string> StandIn { get; }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -34,10 +35,36 @@ public static class Secrets
     /// <summary>The iteration count of a stored hash (0 when it is not one).</summary>
     internal static int IterationsOf(string stored) => TryParsePassword(stored, out var iterations, out _, out _) ? iterations : 0;
 
+    /// <summary>The length of a key hash: the scheme, <c>$</c>, and 64 hex digits.</summary>
+    internal const int KeyHashLength = 6 + 1 + 64;
+
     public static string HashKey(string key)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        return $"{KeyScheme}${Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))}";
+        Span<char> hash = stackalloc char[KeyHashLength];
+        WriteKeyHash(key, hash);
+        return new string(hash);
+    }
+
+    /// <summary>
+    /// <see cref="HashKey"/> written into <paramref name="destination"/> (<see cref="KeyHashLength"/> characters): every
+    /// request with a key hashes it, and this form allocates nothing for a key of up to 128 characters.
+    /// </summary>
+    internal static void WriteKeyHash(string key, Span<char> destination)
+    {
+        const int OnStack = 512;
+        var most = Encoding.UTF8.GetMaxByteCount(key.Length);
+        var rented = most > OnStack ? ArrayPool<byte>.Shared.Rent(most) : null;
+        Span<byte> utf8 = rented ?? stackalloc byte[OnStack];
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(key, utf8)], digest);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+        KeyScheme.CopyTo(destination);
+        destination[KeyScheme.Length] = '$';
+        Convert.TryToHexStringLower(digest, destination[(KeyScheme.Length + 1)..], out _);
     }
 
     /// <summary>A new random API key (32 bytes, URL-safe).</summary>
@@ -66,7 +93,7 @@ public static class Secrets
 
     /// <summary>Why <paramref name="stored"/> is not a key hash, or null when it is one.</summary>
     public static string? KeyHashProblem(string stored) =>
-        stored.StartsWith(KeyScheme + "$", StringComparison.Ordinal) && stored.Length == KeyScheme.Length + 1 + 64
+        stored.StartsWith(KeyScheme + "$", StringComparison.Ordinal) && stored.Length == KeyHashLength
             && stored[(KeyScheme.Length + 1)..].All(char.IsAsciiHexDigitLower)
             ? null
             : $"is not a key hash of the form {KeyScheme}$HEX (make a key and its hash with: dotnet run --project src/CustomerGrains.Host -- new-key)";
