@@ -5,10 +5,11 @@
 # with DATA_DIR, seeds CUSTOMERS (default 20000) into it when DATA_DIR is new (the seed's files go to SEED_DIR), waits
 # for the delivery backlog to reach 0, warms 5,000 sampled phone numbers, then twice: GET /api/screenpop (as the demo
 # agent) and GET /api/ping/grain (an empty grain call behind the same authentication), each a wrk closed loop of
-# SECONDS (default 15) with CONNECTIONS (default 32). For each it prints the rate, the p99 and the host's CPU time per
-# request (utime + stime of the host process over the loop, divided by the requests): on a shared machine the rate
-# moves with the neighbours' load, the CPU per request much less. Then the host's resident memory. Run it for each
-# build in turn, each on its own DATA_DIR (a copy of one seeded folder gives both builds the same customers).
+# SECONDS (default 15) with CONNECTIONS (default 32). For each it prints the rate, the p99, the host's CPU time per
+# request (utime + stime of the host process over the loop, divided by the requests) and the bytes the host allocated
+# per request (its /metrics): on a shared machine the rate moves with the neighbours' load, the two costs per request
+# much less. Then the host's resident memory. Run it for each build in turn, each on its own DATA_DIR (a copy of one
+# seeded folder gives both builds the same customers).
 set -euo pipefail
 tree=${1:?checkout}; port=${2:?port}; data=${3:?data folder}; seed=${4:?seed folder}; n=${5:-20000}; secs=${6:-15}; conns=${7:-32}
 source "$(dirname "$0")/closed-loop.sh"
@@ -31,6 +32,7 @@ if [ $fresh = 1 ]; then
   until [ "$(curl -s -H 'X-Api-Key: demo-admin-key' "http://127.0.0.1:$port/api/diagnostics/delivery" \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["behind"])')" = 0 ]; do sleep 2; done
 fi
+export METRICS_URL=http://127.0.0.1:$port/metrics
 screenpop_lua "$seed/phones.csv" "$lua" "$agent_key" 5000
 wrk -t2 -c"$conns" -d10s -s "$lua" "http://127.0.0.1:$port" >/dev/null 2>&1
 for run in 1 2; do

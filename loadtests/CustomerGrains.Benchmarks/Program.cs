@@ -5,6 +5,7 @@ using CustomerGrains.Benchmarks.GrainCalls;
 // samples: what the micro-benchmarks compute for their sample customers.
 // state-size [CUSTOMERS] [--hold]: managed heap and snapshot bytes a customer's state costs, without the activation around it.
 // gc-pauses FILE.nettrace: every collection in a trace of the runtime's GC events (loadtests/gc-spike.sh takes one).
+// allocations FILE.nettrace [TOP]: the types and the methods (with their callees) a trace's allocation samples fall in.
 // Anything else goes to BenchmarkDotNet (e.g. --filter '*', --list flat).
 if (args.Length > 0 && args[0] == "grain-calls")
 {
@@ -17,6 +18,10 @@ if (args.Length > 0 && args[0] == "state-size")
 if (args.Length > 0 && args[0] == "gc-pauses")
 {
     return CustomerGrains.Benchmarks.GcPauses.Run(args[1..]);
+}
+if (args.Length > 0 && args[0] == "allocations")
+{
+    return CustomerGrains.Benchmarks.Allocations.Run(args[1..]);
 }
 if (args.Length > 0 && args[0] == "samples")
 {
