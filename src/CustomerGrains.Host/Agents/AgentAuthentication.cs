@@ -18,7 +18,6 @@ public static class AgentAuthentication
 {
     public const string CookieName = "customergrains.session";
     public const string KeyHeader = "X-Api-Key";
-    private const string Scheme = "agent";
     private const string KeyScheme = "agent-key";
 
     public static IServiceCollection AddAgentAuthentication(this IServiceCollection services, IConfiguration configuration)
@@ -38,10 +37,11 @@ public static class AgentAuthentication
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys));
         }
 
-        services.AddAuthentication(Scheme)
-            .AddPolicyScheme(Scheme, "cookie or API key", o => o.ForwardDefaultSelector = context =>
-                context.Request.Headers.ContainsKey(KeyHeader) ? KeyScheme : CookieAuthenticationDefaults.AuthenticationScheme)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(KeyScheme, null)
+        // The key's handler is the default and hands a request without a key to the cookie's: one handler per request
+        // (a policy scheme in front of both would add a handler and its tasks to every request).
+        services.AddAuthentication(KeyScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(KeyScheme, o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.ContainsKey(KeyHeader) ? null : CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(o =>
             {
                 o.Cookie.Name = CookieName;
@@ -88,26 +88,27 @@ public static class AgentAuthentication
     }
 
     /// <summary>
-    /// Authenticates <c>X-Api-Key</c> against the key hashes in configuration. The principal of a key's user is made once
-    /// per configured user and then shared by its requests (a reloaded configuration makes new users, and so new
-    /// principals): nothing in the host changes a principal, and a claims transformation added later must return a new
-    /// one rather than add to it.
+    /// Authenticates <c>X-Api-Key</c> against the key hashes in configuration. The answer for a key's user (its principal
+    /// and ticket) is made once per configured user and then shared by its requests (a reloaded configuration makes new
+    /// users, and so new answers): nothing in the host changes a principal or a ticket's properties, and a claims
+    /// transformation added later must return a new principal rather than add to this one.
     /// </summary>
     private sealed class ApiKeyHandler(
         IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AgentDirectory agents)
         : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
     {
-        private static readonly ConditionalWeakTable<AgentUser, ClaimsPrincipal> Principals = new();
+        private static readonly ConditionalWeakTable<AgentUser, Task<AuthenticateResult>> Answers = new();
 
-        protected override Task<AuthenticateResult> HandleAuthenticateAsync()
-        {
-            if (!Request.Headers.TryGetValue(KeyHeader, out var values) || values.ToString() is not { Length: > 0 } key)
-            {
-                return Task.FromResult(AuthenticateResult.NoResult());
-            }
-            return Task.FromResult(agents.FindByKey(key) is { } user
-                ? AuthenticateResult.Success(new AuthenticationTicket(Principals.GetValue(user, static u => PrincipalOf(u, KeyScheme)), KeyScheme))
-                : AuthenticateResult.Fail("The API key is not known."));
-        }
+        private static readonly Task<AuthenticateResult> NoKey = Task.FromResult(AuthenticateResult.NoResult());
+
+        private static readonly Task<AuthenticateResult> UnknownKey = Task.FromResult(AuthenticateResult.Fail("The API key is not known."));
+
+        protected override Task<AuthenticateResult> HandleAuthenticateAsync() =>
+            !Request.Headers.TryGetValue(KeyHeader, out var values) || values.ToString() is not { Length: > 0 } key
+                ? NoKey
+                : agents.FindByKey(key) is { } user
+                    ? Answers.GetValue(user, static u => Task.FromResult(
+                        AuthenticateResult.Success(new AuthenticationTicket(PrincipalOf(u, KeyScheme), KeyScheme))))
+                    : UnknownKey;
     }
 }
