@@ -21,7 +21,7 @@ namespace CustomerGrains.Grains.Customers;
 /// so the grain applies every event exactly once and in order: a number already applied is dropped, a gap makes it
 /// catch up from the log. The snapshot is written lazily (every N events, T seconds after a change, on deactivation);
 /// on activation the grain loads it and catches up from the log, so nothing acknowledged is lost when a silo dies.
-/// The compact card a call pops is kept from its second read per state, rules and time boundary (<see cref="CardCache"/>).
+/// The compact card a call pops is computed once per state, rules and time boundary (<see cref="CardCache"/>).
 /// An event that cannot be applied (it throws) is quarantined: kept in the log, recorded with its error and alerted,
 /// and the customer is rebuilt from the log without it, so no event can leave a customer half-applied or unreadable.
 /// Customers are spread over the silos at random: their first call is usually a delivery from a partition's reader,
