@@ -9,6 +9,11 @@ namespace CustomerGrains.Abstractions;
 /// (docs/benchmarks.md). The two types are fixed for an interface in a given factory, so they are resolved once per
 /// factory, and each reference after that is made from the grain id directly. The reference is the one
 /// <c>GetGrain&lt;T&gt;(key)</c> makes: same grain id, same interface.
+/// <para>
+/// The grain type is kept for the factory's life, while Orleans would resolve it again when the cluster's manifest
+/// changes. That is the same for an interface with one grain class, as every interface here has; an interface given a
+/// second implementation (or a default grain type) in a rolling upgrade must not be reached through this class.
+/// </para>
 /// </summary>
 public static class GrainReferences
 {

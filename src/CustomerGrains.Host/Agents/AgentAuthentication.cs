@@ -37,9 +37,14 @@ public static class AgentAuthentication
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys));
         }
 
-        // The key's handler is the default and hands a request without a key to the cookie's: one handler per request
-        // (a policy scheme in front of both would add a handler and its tasks to every request).
-        services.AddAuthentication(KeyScheme)
+        // The key's handler is the default and hands a request without a key to the cookie's: a request with a key is
+        // handled by one handler (a policy scheme in front of both added a second to every request). Signing in and out
+        // is the cookie's, also for a call that names no scheme (the key's handler cannot sign anyone in).
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = KeyScheme;
+                o.DefaultSignInScheme = o.DefaultSignOutScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+            })
             .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(KeyScheme, o => o.ForwardDefaultSelector = context =>
                 context.Request.Headers.ContainsKey(KeyHeader) ? null : CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(o =>

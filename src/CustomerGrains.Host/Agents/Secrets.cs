@@ -57,7 +57,10 @@ public static class Secrets
         var rented = most > OnStack ? ArrayPool<byte>.Shared.Rent(most) : null;
         Span<byte> utf8 = rented ?? stackalloc byte[OnStack];
         Span<byte> digest = stackalloc byte[32];
-        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(key, utf8)], digest);
+        var length = Encoding.UTF8.GetBytes(key, utf8);
+        SHA256.HashData(utf8[..length], digest);
+        // The key's bytes do not outlive the hash, on the stack or in the shared pool.
+        CryptographicOperations.ZeroMemory(utf8[..length]);
         if (rented is not null)
         {
             ArrayPool<byte>.Shared.Return(rented);
