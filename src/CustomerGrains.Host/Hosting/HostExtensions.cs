@@ -40,7 +40,6 @@ public static class HostExtensions
         services.AddSingleton(new ProcessLoad(TimeProvider.System));
         services.AddSingleton<Auditing>();
         services.AddSingleton<ScreenPopService>();
-        services.AddSingleton<ScreenPopJson>();
         services.AddValidatedOptions<RequestOptions>(builder.Configuration, RequestOptions.Section);
         services.AddValidatedOptions<ProxyOptions>(builder.Configuration, ProxyOptions.Section);
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, proxy) => proxy.Value.ApplyTo(forwarded));

@@ -65,7 +65,7 @@ internal static class ScreenPopEndpoints
     }
 
     private static async Task<IResult> LookupAsync(
-        string? ani, string? view, ScreenPopService screenPop, ScreenPopJson json, Auditing auditing, ClaimsPrincipal user, CancellationToken cancellationToken)
+        string? ani, string? view, ScreenPopService screenPop, Auditing auditing, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var full = view switch
@@ -95,7 +95,7 @@ internal static class ScreenPopEndpoints
         var compact = await screenPop.CompactCardsAsync(e164, cancellationToken);
         await auditing.RecordAsync(id, role, compact.Select(c => c.CustomerId), "screenpop", detail, cancellationToken);
         EngineMetrics.RecordRead(ReadPaths.ScreenPop, started);
-        return json.Answer(ani!, e164, compact, mask: role != Roles.Supervisor);
+        return ScreenPopJson.Answer(ani!, e164, compact, mask: role != Roles.Supervisor);
     }
 
     private static async Task<IResult> RingAsync(

@@ -12,10 +12,10 @@ namespace CustomerGrains.Host.ScreenPop;
 /// promote and scan when a spike reaches customers whose cards are not fresh (docs/benchmarks.md, "GC pauses under a
 /// screen-pop spike").
 /// </summary>
-public sealed class ScreenPopJson
+public static class ScreenPopJson
 {
     /// <summary>The answer <c>{"ani":…,"e164":…,"customers":[…]}</c> (<see cref="CompactScreenPopResponse"/>).</summary>
-    public IResult Answer(string ani, string e164, ImmutableArray<ScreenPopCard> cards, bool mask) => new Result(ani, e164, cards, mask);
+    public static IResult Answer(string ani, string e164, ImmutableArray<ScreenPopCard> cards, bool mask) => new Result(ani, e164, cards, mask);
 
     private sealed class Result(string ani, string e164, ImmutableArray<ScreenPopCard> cards, bool mask) : IResult
     {
