@@ -13,6 +13,7 @@
 set -euo pipefail
 tree=${1:?checkout}; port=${2:?port}; data=${3:?data folder}; seed=${4:?seed folder}; n=${5:-20000}; secs=${6:-15}; conns=${7:-32}
 source "$(dirname "$0")/closed-loop.sh"
+require_wrk
 agent_key=${CUSTOMERGRAINS_API_KEY:-demo-agent1-key}
 fresh=0; [ -d "$data" ] || fresh=1
 cd "$tree"

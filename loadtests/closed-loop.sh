@@ -1,4 +1,5 @@
-# Closed-loop helpers shared by ab-screenpop.sh and scale-curve.sh (source this file; it needs wrk and python3).
+# Closed-loop helpers shared by ab-screenpop.sh, scale-curve.sh and gc-spike.sh (source this file; measure needs wrk,
+# all need python3 or curl).
 #   screenpop_lua PHONES_CSV LUA_FILE API_KEY SAMPLE   writes a wrk script cycling over SAMPLE numbers of the seed's
 #                                                      phones.csv, drawn at random (seed 1), as GET /api/screenpop?ani=
 #   measure HOST_PID CONNECTIONS SECONDS LABEL wrk-arguments...
@@ -6,7 +7,6 @@
 #       the loop divided by the requests): on a shared machine the rate moves with the neighbours' load, the CPU per
 #       request much less. With METRICS_URL set (the host's /metrics, read from the same machine) it also prints the
 #       bytes the host allocated per request (the runtime's total-allocated counter over the loop, divided by the requests).
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
 screenpop_lua() {
   python3 - "$1" "$2" "$3" "$4" <<'PY'
@@ -23,7 +23,10 @@ end
 PY
 }
 
+require_wrk() { command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }; }
+
 measure() {
+  require_wrk
   local pid=$1 conns=$2 secs=$3 label=$4; shift 4
   local before after out allocated_before allocated_after
   allocated_before=$(allocated)
@@ -45,7 +48,7 @@ print(f"{label:10} {rate:9.0f}/s  p99 {p99:>9}  host CPU {(after - before) / hz 
 PY
 }
 
-# The host's bytes allocated since it started, from METRICS_URL; empty without it.
+# The host's bytes allocated since it started, from METRICS_URL (its /metrics); empty without it.
 allocated() {
   [ -n "${METRICS_URL:-}" ] || return 0
   curl -sf "$METRICS_URL" | awk '/^dotnet_gc_heap_total_allocated_bytes/ && !seen {print $2; seen = 1}'

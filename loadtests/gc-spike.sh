@@ -12,7 +12,8 @@ here=$(cd "$(dirname "$0")" && pwd); root=$(dirname "$here")
 trace=${DOTNET_TRACE:-$HOME/.dotnet/tools/dotnet-trace}
 [ -x "$trace" ] || dotnet tool install -g dotnet-trace > /dev/null
 mkdir -p "$out"
-allocated() { curl -s "$url/metrics" | awk '/^dotnet_gc_heap_total_allocated_bytes_total/ {print $2}'; }
+source "$here/closed-loop.sh"
+export METRICS_URL="$url/metrics"
 cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 "$trace" collect -p "$pid" --providers Microsoft-Windows-DotNETRuntime:0x1:4 --duration "00:00:$((secs + 12))" \
   -o "$out/gc.nettrace" > "$out/trace.log" 2>&1 &
