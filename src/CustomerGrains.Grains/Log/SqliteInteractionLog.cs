@@ -89,17 +89,15 @@ public sealed class SqliteInteractionLog : IInteractionLog, IAsyncDisposable
         // IMMEDIATE: take the write lock up front so the group never fails half-way on a lock upgrade.
         await using var transaction = connection.BeginTransaction(deferred: false);
 
-        await using var exists = Command(connection, transaction, "SELECT 1 FROM interaction_log WHERE event_id = $event_id", "$event_id");
-        await using var nextSeq = Command(connection, transaction, """
-            INSERT INTO customer_sequence (customer_id, last_seq) VALUES ($customer_id, 1)
-            ON CONFLICT (customer_id) DO UPDATE SET last_seq = last_seq + 1
-            RETURNING last_seq
-            """, "$customer_id");
-        await using var insert = Command(connection, transaction, """
+        // One statement an event. The customer's next number is the last one in the (customer, number) index, the page the
+        // row goes into anyway; an event id already in the log (committed, or earlier in this group) inserts nothing and
+        // returns no row, so it takes no number.
+        await using var insert = Command(connection, transaction, $"""
             INSERT INTO interaction_log (partition, customer_id, customer_seq, event_id, event_type, occurred_at, appended_at, payload)
-            VALUES ($partition, $customer_id, $seq, $event_id, $event_type, $occurred_at, $appended_at, $payload)
-            RETURNING position
-            """, "$partition", "$customer_id", "$seq", "$event_id", "$event_type", "$occurred_at", "$appended_at", "$payload");
+            VALUES ($partition, $customer_id, {NextSequence}, $event_id, $event_type, $occurred_at, $appended_at, $payload)
+            ON CONFLICT (event_id) DO NOTHING
+            RETURNING position, customer_seq
+            """, "$partition", "$customer_id", "$event_id", "$event_type", "$occurred_at", "$appended_at", "$payload");
 
         var appendedAt = SqliteDatabase.Time(time.GetUtcNow());
         var results = new List<AppendResult>(group.Count);
@@ -109,26 +107,22 @@ public sealed class SqliteInteractionLog : IInteractionLog, IAsyncDisposable
             var duplicates = new List<string>();
             foreach (var e in events)
             {
-                exists.Parameters[0].Value = e.EventId;
-                if (await exists.ExecuteScalarAsync(cancellationToken) is not null)
-                {
-                    duplicates.Add(e.EventId);
-                    continue;
-                }
-                nextSeq.Parameters[0].Value = e.CustomerId;
-                var seq = (long)(await nextSeq.ExecuteScalarAsync(cancellationToken))!;
                 var partition = partitioner.PartitionOf(e.CustomerId);
                 var p = insert.Parameters;
                 p[0].Value = partition;
                 p[1].Value = e.CustomerId;
-                p[2].Value = seq;
-                p[3].Value = e.EventId;
-                p[4].Value = e.TypeName;
-                p[5].Value = SqliteDatabase.Time(e.OccurredAt);
-                p[6].Value = appendedAt;
-                p[7].Value = InteractionJson.Serialize(e);
-                var position = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
-                accepted.Add(new AcceptedEvent(e.EventId, e.CustomerId, partition, position, seq));
+                p[2].Value = e.EventId;
+                p[3].Value = e.TypeName;
+                p[4].Value = SqliteDatabase.Time(e.OccurredAt);
+                p[5].Value = appendedAt;
+                p[6].Value = InteractionJson.Serialize(e);
+                await using var row = await insert.ExecuteReaderAsync(cancellationToken);
+                if (!await row.ReadAsync(cancellationToken))
+                {
+                    duplicates.Add(e.EventId);
+                    continue;
+                }
+                accepted.Add(new AcceptedEvent(e.EventId, e.CustomerId, partition, row.GetInt64(0), row.GetInt64(1)));
             }
             results.Add(new AppendResult(accepted, duplicates));
         }
@@ -142,6 +136,14 @@ public sealed class SqliteInteractionLog : IInteractionLog, IAsyncDisposable
         }
         return results;
     }
+
+    /// <summary>
+    /// The customer's next sequence number (<c>$customer_id</c>): one after the last in the log, read from the end of the
+    /// customer's run in the (customer, number) index. Rows of the log are never deleted (an erasure or a retention
+    /// rewrite replaces the payload), so the last number given stays in the index.
+    /// </summary>
+    private const string NextSequence =
+        "(IFNULL((SELECT customer_seq FROM interaction_log WHERE customer_id = $customer_id ORDER BY customer_seq DESC LIMIT 1), 0) + 1)";
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)
     {
@@ -235,9 +237,9 @@ public sealed class SqliteInteractionLog : IInteractionLog, IAsyncDisposable
         database.WriteAsync(async (connection, ct) =>
         {
             await using var transaction = connection.BeginTransaction(deferred: false);
-            await using var last = Command(connection, transaction, "SELECT last_seq FROM customer_sequence WHERE customer_id = $c", "$c");
+            await using var last = Command(connection, transaction, $"SELECT {NextSequence} - 1", "$customer_id");
             last.Parameters[0].Value = customerId;
-            var sequence = await last.ExecuteScalarAsync(ct) is long n ? n : 0;
+            var sequence = (long)(await last.ExecuteScalarAsync(ct))!;
             await using var rewrite = Command(connection, transaction, """
                 UPDATE interaction_log SET payload = $tombstone WHERE customer_id = $c AND substr(payload, 1, length($prefix)) <> $prefix
                 """, "$tombstone", "$c", "$prefix");

@@ -95,6 +95,21 @@ public sealed class SqliteInteractionLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_log_opened_again_numbers_a_customers_next_event_after_the_last_one_in_the_file()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await log.AppendAsync([Event("a1", "anna"), Event("a2", "anna"), Event("b1", "ben")], ct);
+        await log.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        log = new SqliteInteractionLog(EmbeddedDatabases.In(directory.Path).Log, partitioner, TimeProvider.System);
+
+        var next = await log.AppendAsync([Event("a3", "anna"), Event("a1", "anna"), Event("c1", "cleo")], ct);
+
+        Assert.Equal([("a3", 3L), ("c1", 1L)], next.Accepted.Select(a => (a.EventId, a.Sequence)));
+        Assert.Equal(["a1"], next.Duplicates);
+    }
+
+    [Fact]
     public async Task An_event_id_already_in_the_log_is_a_duplicate_and_not_appended_again()
     {
         var ct = TestContext.Current.CancellationToken;
