@@ -218,11 +218,14 @@ public sealed class SqliteInteractionLog : IInteractionLog, IAsyncDisposable
         database.WithConnectionAsync(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand();
+            // This process is the file's one writer and stamps each group as it commits it, so the first record after the
+            // checkpoint is the oldest behind: one row read, where MIN(appended_at) read every row of the backlog (the
+            // count reads only the partition's index).
             command.CommandText = """
                 WITH done AS (SELECT IFNULL((SELECT position FROM stream_checkpoint WHERE partition = $p), 0) AS position)
                 SELECT IFNULL((SELECT MAX(position) FROM interaction_log WHERE partition = $p), 0), done.position,
                        (SELECT COUNT(*) FROM interaction_log WHERE partition = $p AND position > done.position),
-                       (SELECT MIN(appended_at) FROM interaction_log WHERE partition = $p AND position > done.position)
+                       (SELECT appended_at FROM interaction_log WHERE partition = $p AND position > done.position ORDER BY position LIMIT 1)
                 FROM done
                 """;
             command.Parameters.AddWithValue("$p", partition);

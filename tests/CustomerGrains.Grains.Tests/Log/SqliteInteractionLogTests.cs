@@ -53,6 +53,25 @@ public sealed class SqliteInteractionLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_oldest_behind_is_when_the_first_record_after_the_checkpoint_was_appended()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(T0);
+        await using var clocked = new SqliteInteractionLog(EmbeddedDatabases.In(directory.Path).Log, partitioner, clock);
+        var first = await clocked.AppendAsync([Event("k1", "kim")], ct);
+        clock.Advance(TimeSpan.FromSeconds(7));
+        await clocked.AppendAsync([Event("k2", "kim")], ct);
+        clock.Advance(TimeSpan.FromSeconds(5));
+        await clocked.AppendAsync([Event("k3", "kim")], ct);
+        var partition = first.Accepted[0].Partition;
+
+        Assert.Equal(T0, (await clocked.ReadBacklogAsync(partition, ct)).OldestBehindAppendedAt);
+        await clocked.WriteCheckpointAsync(partition, first.Accepted[0].Position, ct);
+        var later = await clocked.ReadBacklogAsync(partition, ct);
+        Assert.Equal((2L, T0.AddSeconds(7)), (later.Behind, later.OldestBehindAppendedAt));
+    }
+
+    [Fact]
     public async Task An_erasure_leaves_the_customers_records_in_place_as_tombstones_and_later_events_are_numbered_after_them()
     {
         var ct = TestContext.Current.CancellationToken;
