@@ -22,7 +22,7 @@ public sealed class SegmentClientTests(ConnectedService connected) : IClassFixtu
         Assert.Equal(IngestStatus.Accepted, (await Client.IngestAsync(events, Ct)).Status);
         // Each customer's grain writes its read-model row within the snapshot interval (30 s by default).
         var page = await Eventually.UntilAsync(() => Client.ListCustomersAsync(new CustomerListQuery { Limit = 500 }, Ct),
-            p => p.Count == Customers && p.Customers.All(c => c.NetValue is not null), "every customer to be listed with figures", TimeSpan.FromSeconds(90));
+            p => p.Count == Customers && p.Customers.Length == Customers && p.Customers.All(c => c.NetValue is not null), "every customer to be listed with figures", TimeSpan.FromSeconds(90));
         return page.Customers;
     }
 

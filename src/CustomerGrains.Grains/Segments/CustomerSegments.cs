@@ -23,8 +23,7 @@ public sealed class CustomerSegments(ICustomerReadModel readModel, ISegmentStore
         var normalized = query with { Filter = query.Filter.Normalized() };
         var limit = query.Limit ?? CustomerListQuery.DefaultLimit;
         // One row more than the page tells whether there is a next page without a second query.
-        var rows = await readModel.ListAsync(normalized, limit + 1, cancellationToken);
-        var count = await readModel.CountAsync(normalized, cancellationToken);
+        var (rows, count) = await readModel.ListAsync(normalized, limit + 1, cancellationToken);
         var page = rows.Take(limit).ToImmutableArray();
         return new CustomerPageAnswer
         {

@@ -86,6 +86,9 @@ public sealed record SegmentFigures(string Tier, double NetValue, double PAlive,
 /// <summary>A customer as the population measurement sees it: value inputs and normalised need traits.</summary>
 public sealed record PopulationMember(ValueInputs Inputs, IReadOnlyDictionary<string, double>? NeedTraits);
 
+/// <summary>Customers of a list after its cursor, and the count of the whole list at the same moment.</summary>
+public sealed record CustomerListSlice(IReadOnlyList<CustomerListing> Rows, int Count);
+
 /// <summary>What is known of every customer without activating their grains.</summary>
 public interface ICustomerReadModel
 {
@@ -105,9 +108,9 @@ public interface ICustomerReadModel
 
     /// <summary>
     /// At most <paramref name="maxCount"/> customers of a valid, normalised <paramref name="query"/>, in its sort, after its
-    /// cursor.
+    /// cursor, with how many the whole list holds, both read from one snapshot so the page and its count agree.
     /// </summary>
-    Task<IReadOnlyList<CustomerListing>> ListAsync(CustomerListQuery query, int maxCount, CancellationToken cancellationToken);
+    Task<CustomerListSlice> ListAsync(CustomerListQuery query, int maxCount, CancellationToken cancellationToken);
 
     /// <summary>How many customers the filter of a valid, normalised <paramref name="query"/> holds (with its sort's figure).</summary>
     Task<int> CountAsync(CustomerListQuery query, CancellationToken cancellationToken);

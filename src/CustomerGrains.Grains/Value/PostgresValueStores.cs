@@ -130,12 +130,21 @@ public sealed class PostgresCustomerReadModel(PostgresDatabase database) : ICust
         await PostgresChangeWriter.UpsertWithChangesAsync(database, row, upsert, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<CustomerListing>> ListAsync(CustomerListQuery query, int maxCount, CancellationToken cancellationToken)
+    public async Task<CustomerListSlice> ListAsync(CustomerListQuery query, int maxCount, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Command(connection, CustomerListSql.Page(query, maxCount));
-        await using var r = await command.ExecuteReaderAsync(cancellationToken);
-        return await CustomerListSql.ReadAsync(r, PostgresValues.OptionalTime, cancellationToken);
+        // Repeatable read: both statements see the snapshot of the first, so the count is of the rows the page came from.
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        IReadOnlyList<CustomerListing> rows;
+        await using (var command = Command(connection, CustomerListSql.Page(query, maxCount)))
+        await using (var r = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            rows = await CustomerListSql.ReadAsync(r, PostgresValues.OptionalTime, cancellationToken);
+        }
+        await using var count = Command(connection, CustomerListSql.Count(query));
+        var total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        await transaction.CommitAsync(cancellationToken);
+        return new CustomerListSlice(rows, total);
     }
 
     public async Task<int> CountAsync(CustomerListQuery query, CancellationToken cancellationToken)

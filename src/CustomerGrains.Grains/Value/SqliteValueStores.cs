@@ -213,12 +213,19 @@ public sealed class SqliteCustomerReadModel : ICustomerReadModel, IAsyncDisposab
             return await CustomerReadModelSql.ReadIdsAsync(r, ct);
         }, cancellationToken);
 
-    public Task<IReadOnlyList<CustomerListing>> ListAsync(CustomerListQuery query, int maxCount, CancellationToken cancellationToken) =>
+    public Task<CustomerListSlice> ListAsync(CustomerListQuery query, int maxCount, CancellationToken cancellationToken) =>
         database.WithConnectionAsync(async (connection, ct) =>
         {
-            await using var command = Command(connection, CustomerListSql.Page(query, maxCount));
-            await using var r = await command.ExecuteReaderAsync(ct);
-            return await CustomerListSql.ReadAsync(r, OptionalTime, ct);
+            // A read transaction in WAL mode sees one snapshot: the count is of the same rows the page was taken from.
+            await using var transaction = connection.BeginTransaction(deferred: true);
+            IReadOnlyList<CustomerListing> rows;
+            await using (var command = Command(connection, CustomerListSql.Page(query, maxCount), transaction))
+            await using (var r = await command.ExecuteReaderAsync(ct))
+            {
+                rows = await CustomerListSql.ReadAsync(r, OptionalTime, ct);
+            }
+            await using var count = Command(connection, CustomerListSql.Count(query), transaction);
+            return new CustomerListSlice(rows, Convert.ToInt32(await count.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture));
         }, cancellationToken);
 
     public Task<int> CountAsync(CustomerListQuery query, CancellationToken cancellationToken) =>
@@ -228,10 +235,11 @@ public sealed class SqliteCustomerReadModel : ICustomerReadModel, IAsyncDisposab
             return Convert.ToInt32(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
         }, cancellationToken);
 
-    private static SqliteCommand Command(SqliteConnection connection, (string Text, List<CustomerListSql.Parameter> Parameters) statement)
+    private static SqliteCommand Command(SqliteConnection connection, (string Text, List<CustomerListSql.Parameter> Parameters) statement, SqliteTransaction? transaction = null)
     {
         var command = connection.CreateCommand();
         command.CommandText = statement.Text;
+        command.Transaction = transaction;
         foreach (var (name, value) in statement.Parameters)
         {
             command.Parameters.AddWithValue("@" + name, value);
