@@ -76,7 +76,33 @@ public sealed record PartitionBacklog(int Partition, long Head, long Delivered, 
 public sealed record LogErasure(long LastSequence, int ErasedEvents);
 
 /// <summary>Events of the type <paramref name="EventType"/> (its wire name) that occurred before <paramref name="Before"/>.</summary>
-public sealed record EventAge(string EventType, DateTimeOffset Before);
+public sealed record EventAge(string EventType, DateTimeOffset Before)
+{
+    /// <summary>
+    /// The event types retention may age out: the log's retention index holds only these (a partial index, named in the
+    /// schema scripts with the same literals), so that purchases, calls and the other types, which are most of the log,
+    /// do not each write a random page of it when they are appended.
+    /// </summary>
+    public static readonly IReadOnlyList<string> IndexedTypes = ["note", "profileChanged"];
+
+    /// <summary>The retention index's own condition; a query names it so the planner may read the partial index.</summary>
+    public const string IndexedCondition = "event_type IN ('note', 'profileChanged')";
+
+    /// <summary>
+    /// The WHERE condition for <paramref name="ages"/>, with parameters named <c>{prefix}type{i}</c> and <c>{prefix}before{i}</c>;
+    /// refuses a type the retention index does not hold (it would read the whole log).
+    /// </summary>
+    public static string Condition(IReadOnlyList<EventAge> ages, char prefix)
+    {
+        ArgumentNullException.ThrowIfNull(ages);
+        if (ages.FirstOrDefault(a => !IndexedTypes.Contains(a.EventType)) is { } other)
+        {
+            throw new ArgumentException(
+                $"Retention can age out only {string.Join(" and ", IndexedTypes)} events, which its index holds; '{other.EventType}' is not one of them.", nameof(ages));
+        }
+        return $"{IndexedCondition} AND ({string.Join(" OR ", ages.Select((_, i) => $"(event_type = {prefix}type{i} AND occurred_at < {prefix}before{i})"))})";
+    }
+}
 
 /// <summary>A new payload for the record at <paramref name="Position"/>, written only while it still holds <paramref name="Expected"/>.</summary>
 public sealed record LogRewrite(long Position, string Expected, string Payload);

@@ -316,7 +316,7 @@ public sealed class PostgresInteractionLog : IInteractionLog, IAsyncDisposable
             await using var connection = await database.OpenAsync(cancellationToken);
             await using var command = new NpgsqlCommand($"""
                 SELECT DISTINCT customer_id FROM interaction_log
-                WHERE ({string.Join(" OR ", ages.Select((_, i) => $"(event_type = @type{i} AND occurred_at < @before{i})"))})
+                WHERE {EventAge.Condition(ages, '@')}
                   AND customer_id > @after ORDER BY customer_id LIMIT @limit
                 """, connection);
             for (var i = 0; i < ages.Count; i++)

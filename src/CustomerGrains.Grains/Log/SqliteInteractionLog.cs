@@ -261,7 +261,7 @@ public sealed class SqliteInteractionLog : IInteractionLog, IAsyncDisposable
             await using var command = connection.CreateCommand();
             command.CommandText = $"""
                 SELECT DISTINCT customer_id FROM interaction_log
-                WHERE ({string.Join(" OR ", ages.Select((_, i) => $"(event_type = $type{i} AND occurred_at < $before{i})"))})
+                WHERE {EventAge.Condition(ages, '$')}
                   AND customer_id > $after ORDER BY customer_id LIMIT $limit
                 """;
             for (var i = 0; i < ages.Count; i++)

@@ -33,6 +33,28 @@ public sealed class SqliteInteractionLogTests : IAsyncLifetime
     };
 
     [Fact]
+    public async Task Retention_finds_customers_with_old_notes_and_profile_changes_and_refuses_a_type_it_does_not_index()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        NoteAdded Note(string id, string customer, int minute) => new() { EventId = id, CustomerId = customer, OccurredAt = T0.AddMinutes(minute), Source = "test", Text = "called back" };
+        await log.AppendAsync(
+        [
+            Note("n1", "ada", 0), Event("c1", "bob", 0), Note("n2", "cyd", 30),
+            new ProfileChanged { EventId = "p1", CustomerId = "dan", OccurredAt = T0, Source = "test", Email = "dan@example.com" },
+            new ProfileChanged { EventId = "p2", CustomerId = "eve", OccurredAt = T0.AddMinutes(30), Source = "test", Email = "eve@example.com" },
+        ], ct);
+
+        // Notes before minute 10 and profile changes before minute 40: bob's old cancellation is no note, cyd's note is too new.
+        var ages = new[] { new EventAge("note", T0.AddMinutes(10)), new EventAge("profileChanged", T0.AddMinutes(40)) };
+        Assert.Equal(["ada", "dan", "eve"], await log.CustomersWithEventsBeforeAsync(ages, "", 10, ct));
+        Assert.Equal(["eve"], await log.CustomersWithEventsBeforeAsync(ages, "dan", 10, ct));
+
+        var refused = await Assert.ThrowsAsync<ArgumentException>(
+            () => log.CustomersWithEventsBeforeAsync([new EventAge("purchase", T0)], "", 10, ct));
+        Assert.Contains("'purchase'", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_backlog_of_a_partition_counts_what_was_appended_after_its_delivery_checkpoint()
     {
         var ct = TestContext.Current.CancellationToken;
