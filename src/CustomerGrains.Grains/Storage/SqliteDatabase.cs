@@ -63,9 +63,7 @@ public sealed class SqliteDatabase
     /// synchronous FULL: a commit is on disk (the write-ahead log flushed) before it is acknowledged.
     /// secure_delete: content that is deleted or replaced (an erased event, an old snapshot) is overwritten with zeros in
     /// the file, not left in free space where a copy of the file would still hold it.
-    /// mmap_size (2 GiB): pages of the file are read through a memory map of it instead of a read system call and a copy into
-    /// the connection's own page cache, which a reader connection loses whenever another connection commits (up to
-    /// SQLite's compiled maximum; writes still go through the write-ahead log).
+    /// (A memory map of the file and a larger page cache were measured and not kept: docs/benchmarks.md.)
     /// </summary>
     private const string Pragmas = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;";
 
