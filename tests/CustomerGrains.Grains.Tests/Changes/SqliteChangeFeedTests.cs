@@ -1,9 +1,9 @@
 using CustomerGrains.Abstractions;
 using CustomerGrains.Domain.Value;
 using CustomerGrains.Grains.Changes;
-using CustomerGrains.Grains.Hosting;
 using CustomerGrains.Grains.Rules;
 using CustomerGrains.Grains.Segments;
+using CustomerGrains.Grains.Tests.Storage;
 using CustomerGrains.Grains.Value;
 using CustomerGrains.Testing;
 using Microsoft.Data.Sqlite;
@@ -27,8 +27,7 @@ public sealed class SqliteChangeFeedTests
     public async Task A_row_written_again_unchanged_publishes_nothing_and_segment_membership_follows_the_filter()
     {
         using var data = new TempDirectory("changes");
-        var databases = EmbeddedDatabases.In(data.Path);
-        await databases.Log.MigrateAsync(Ct);
+        var databases = await MigratedStore.WithLogAsync(data.Path, Ct);
         await using var readModel = new SqliteCustomerReadModel(databases);
         var segments = new SqliteSegmentStore(databases);
         var feed = new SqliteChangeStore(databases);

@@ -1,6 +1,6 @@
 using CustomerGrains.Abstractions;
 using CustomerGrains.Domain.Value;
-using CustomerGrains.Grains.Hosting;
+using CustomerGrains.Grains.Tests.Storage;
 using CustomerGrains.Grains.Value;
 using CustomerGrains.Testing;
 
@@ -17,8 +17,7 @@ public sealed class SqliteCustomerListTests
     public async Task A_page_and_its_count_agree_while_customers_are_being_added()
     {
         using var data = new TempDirectory("list");
-        var databases = EmbeddedDatabases.In(data.Path);
-        await databases.Log.MigrateAsync(Ct);
+        var databases = await MigratedStore.WithLogAsync(data.Path, Ct);
         await using var readModel = new SqliteCustomerReadModel(databases);
         const int Added = 200;
 
