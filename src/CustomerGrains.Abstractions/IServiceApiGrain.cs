@@ -144,8 +144,8 @@ public enum IngestStatus
     Unavailable,
 
     /// <summary>
-    /// Delivery to the customers is further behind than the engine allows (back-pressure); nothing was appended. Try
-    /// again after <see cref="IngestOutcome.RetryAfterSeconds"/>.
+    /// The engine is further behind than it allows (back-pressure): delivery to the customers, or the log's writer behind
+    /// its appends; nothing was appended. Try again after <see cref="IngestOutcome.RetryAfterSeconds"/>.
     /// </summary>
     Behind,
 }

@@ -8,7 +8,8 @@ namespace CustomerGrains.Host.Tests;
 
 /// <summary>
 /// Back-pressure instead of unbounded lag: while delivery to the customers is further behind than Ingest:MaxDeliveryLag,
-/// a batch is refused with 503 and Retry-After, nothing of it appended; once delivery has caught up it goes in whole.
+/// or the log's writer behind its appends by more than Ingest:MaxAppendWait, a batch is refused with 503 and Retry-After,
+/// nothing of it appended; once the engine has caught up it goes in whole.
 /// </summary>
 public sealed class BackPressureTests
 {
@@ -51,7 +52,7 @@ public sealed class BackPressureTests
         {
             Assert.True(refused.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), "the refusal says when to come back");
             var problem = await refused.Content.ReadFromJsonAsync<JsonElement>(Ct);
-            Assert.Equal("Delivery is behind; nothing of this batch was accepted", problem.GetProperty("title").GetString());
+            Assert.Equal("The engine is behind; nothing of this batch was accepted", problem.GetProperty("title").GetString());
             Assert.Contains("Ingest:MaxDeliveryLag", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
             Assert.True(problem.GetProperty("retryAfterSeconds").GetInt32() >= 1);
         }
@@ -60,6 +61,53 @@ public sealed class BackPressureTests
         var accepted = await Eventually.UntilAsync(() => api.PostEventsAsync(refusedBatch!), r => r.Status == HttpStatusCode.Accepted,
             "delivery to catch up and the batch to be taken", TimeSpan.FromSeconds(60));
         Assert.Equal(200, accepted.Body.GetProperty("accepted").GetArrayLength());
+        Assert.Equal(0, accepted.Body.GetProperty("duplicates").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_batch_is_refused_at_once_while_the_log_writer_is_behind_its_appends_and_taken_whole_later()
+    {
+        using var data = new TempDirectory("append-wait");
+        // A bound of a millisecond: any append still waiting for the group being written holds the next batch back.
+        await using var host = new HostProcess(data.Path, new Dictionary<string, string>
+        {
+            ["Ingest:MaxAppendWait"] = "00:00:00.001",
+            ["Ingest:MaxDeliveryLag"] = "00:00:00",
+        });
+        await host.StartAsync();
+        using var api = new ApiClient(host.BaseAddress);
+
+        // Batches sent together, as a burst does: some find the log's writer busy with the others.
+        HttpResponseMessage? refused = null;
+        JsonObject? refusedBatch = null;
+        for (var round = 0; refused is null && round < 50; round++)
+        {
+            var batches = Enumerable.Range(0, 16).Select(i => Batch($"aw{round}-{i}", 100)).ToList();
+            var responses = await Task.WhenAll(batches.Select(b => api.Http.PostAsJsonAsync(new Uri("/api/interactions", UriKind.Relative), b, Ct)));
+            for (var i = 0; i < responses.Length; i++)
+            {
+                if (responses[i].StatusCode == HttpStatusCode.ServiceUnavailable && refused is null)
+                {
+                    (refused, refusedBatch) = (responses[i], batches[i]);
+                    continue;
+                }
+                Assert.True(responses[i].StatusCode is HttpStatusCode.Accepted or HttpStatusCode.ServiceUnavailable, $"answered {responses[i].StatusCode}");
+                responses[i].Dispose();
+            }
+        }
+        Assert.NotNull(refused);
+        using (refused)
+        {
+            Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
+            var problem = await refused.Content.ReadFromJsonAsync<JsonElement>(Ct);
+            Assert.Equal("The engine is behind; nothing of this batch was accepted", problem.GetProperty("title").GetString());
+            Assert.Contains("Ingest:MaxAppendWait", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        // Sent alone once the writer is idle, the refused batch goes in whole: none of it was appended before.
+        var accepted = await Eventually.UntilAsync(() => api.PostEventsAsync(refusedBatch!), r => r.Status == HttpStatusCode.Accepted,
+            "the log's writer to be idle and the batch to be taken", TimeSpan.FromSeconds(30));
+        Assert.Equal(100, accepted.Body.GetProperty("accepted").GetArrayLength());
         Assert.Equal(0, accepted.Body.GetProperty("duplicates").GetArrayLength());
     }
 

@@ -21,7 +21,7 @@ public sealed class MetricsTests(ProxiedHost host) : IClassFixture<ProxiedHost>
         "customergrains_events_acknowledged", "customergrains_events_appended", "customergrains_events_applied",
         "customergrains_log_append_duration", "customergrains_read_duration", "customergrains_customers_active",
         "customergrains_audit_appended", "customergrains_delivery_lag_events", "customergrains_delivery_lag_seconds",
-        "customergrains_events_visible_delay",
+        "customergrains_log_append_wait_seconds", "customergrains_events_visible_delay",
     ];
 
     [Fact]

@@ -6,7 +6,8 @@ namespace CustomerGrains.Grains.Diagnostics;
 /// <summary>
 /// The delivery lag per log partition as gauges on the engine's meter: events appended but not yet delivered, and the
 /// age in seconds of the oldest of them. Observed when metrics are collected, from the backlog monitor's latest reading
-/// (one query of the log per <see cref="ReadingMaxAge"/> at most, however often the metrics are scraped).
+/// (one query of the log per <see cref="ReadingMaxAge"/> at most, however often the metrics are scraped). Beside them, how
+/// long the oldest append of this process has been waiting for the log's writer (read from memory).
 /// </summary>
 public sealed class DeliveryLagGauges
 {
@@ -14,8 +15,9 @@ public sealed class DeliveryLagGauges
 
     private const string PartitionTag = "partition";
 
-    public DeliveryLagGauges(IMeterFactory meters, DeliveryBacklogMonitor backlog, TimeProvider time)
+    public DeliveryLagGauges(IMeterFactory meters, DeliveryBacklogMonitor backlog, Log.IInteractionLog log, TimeProvider time)
     {
+        ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(meters);
         var meter = meters.Create(EngineMetrics.MeterName);
         meter.CreateObservableGauge("customergrains.delivery.lag.events",
@@ -23,6 +25,8 @@ public sealed class DeliveryLagGauges
         meter.CreateObservableGauge("customergrains.delivery.lag.seconds",
             () => Observe(backlog, p => p.OldestBehindAppendedAt is { } at ? Math.Max(0, (time.GetUtcNow() - at).TotalSeconds) : 0),
             "s", "Age of the oldest event of a log partition not yet delivered to its customer (0 when none is behind)");
+        meter.CreateObservableGauge("customergrains.log.append_wait.seconds", () => log.AppendWait.TotalSeconds,
+            "s", "How long the oldest append of this process not yet durable has waited for the log's writer (0 when it keeps up)");
     }
 
     private static IEnumerable<Measurement<T>> Observe<T>(DeliveryBacklogMonitor backlog, Func<Log.PartitionBacklog, T> value) where T : struct =>

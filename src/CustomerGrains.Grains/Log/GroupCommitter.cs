@@ -12,21 +12,43 @@ public sealed class GroupCommitter<TRequest, TResult> : IAsyncDisposable
     private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Func<IReadOnlyList<TRequest>, CancellationToken, Task<IReadOnlyList<TResult>>> writeGroup;
     private readonly int maxGroupSize;
+    private readonly TimeProvider time;
     private readonly Task loop;
+    // When the oldest request of the group being written was queued (0: none is being written).
+    private long writingSince;
 
     /// <param name="writeGroup">Writes a group durably and returns one result per request, in order.</param>
     /// <param name="maxGroupSize">The most requests written in one group.</param>
-    public GroupCommitter(Func<IReadOnlyList<TRequest>, CancellationToken, Task<IReadOnlyList<TResult>>> writeGroup, int maxGroupSize = 256)
+    /// <param name="time">The clock <see cref="OldestWait"/> is measured by (the system's by default).</param>
+    public GroupCommitter(Func<IReadOnlyList<TRequest>, CancellationToken, Task<IReadOnlyList<TResult>>> writeGroup, int maxGroupSize = 256, TimeProvider? time = null)
     {
         this.writeGroup = writeGroup;
         this.maxGroupSize = maxGroupSize;
+        this.time = time ?? TimeProvider.System;
         loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>
+    /// How long the oldest request not yet written has been waiting (in the group being written, or queued behind it):
+    /// zero when nothing waits. It grows without bound when requests come faster than groups can be written.
+    /// </summary>
+    public TimeSpan OldestWait
+    {
+        get
+        {
+            var since = Volatile.Read(ref writingSince);
+            if (since == 0 && queue.Reader.TryPeek(out var head))
+            {
+                since = head.Queued;
+            }
+            return since == 0 ? TimeSpan.Zero : time.GetElapsedTime(since);
+        }
     }
 
     /// <summary>Queues one request and completes when the group it was written in is durable.</summary>
     public Task<TResult> SubmitAsync(TRequest request, CancellationToken cancellationToken)
     {
-        var pending = new Pending(request, new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(request, new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously), time.GetTimestamp());
         if (!queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(GroupCommitter<TRequest, TResult>));
@@ -48,9 +70,12 @@ public sealed class GroupCommitter<TRequest, TResult> : IAsyncDisposable
                 group.Add(next);
                 requests.Add(next.Request);
             }
+            Volatile.Write(ref writingSince, group[0].Queued);
             try
             {
                 var results = await writeGroup(requests, CancellationToken.None).ConfigureAwait(false);
+                // Written: it no longer waits (before its callers hear of it, so none reads a wait already over).
+                Volatile.Write(ref writingSince, 0);
                 for (var i = 0; i < group.Count; i++)
                 {
                     group[i].Completion.TrySetResult(results[i]);
@@ -60,6 +85,7 @@ public sealed class GroupCommitter<TRequest, TResult> : IAsyncDisposable
             catch (Exception ex)
 #pragma warning restore CA1031
             {
+                Volatile.Write(ref writingSince, 0);
                 foreach (var pending in group)
                 {
                     pending.Completion.TrySetException(ex);
@@ -81,5 +107,5 @@ public sealed class GroupCommitter<TRequest, TResult> : IAsyncDisposable
 
     private int disposed;
 
-    private sealed record Pending(TRequest Request, TaskCompletionSource<TResult> Completion);
+    private sealed record Pending(TRequest Request, TaskCompletionSource<TResult> Completion, long Queued);
 }

@@ -16,6 +16,12 @@ public interface IInteractionLog
     Task<AppendResult> AppendAsync(IReadOnlyList<InteractionEvent> events, CancellationToken cancellationToken);
 
     /// <summary>
+    /// How long the oldest append of this process that is not yet durable has been waiting for its write: zero when the
+    /// log keeps up, growing when appends come faster than it can commit them.
+    /// </summary>
+    TimeSpan AppendWait { get; }
+
+    /// <summary>
     /// False only when the partition certainly has no record after <paramref name="position"/>; lets an
     /// idle poll skip the storage round trip. A log that cannot tell returns true.
     /// </summary>

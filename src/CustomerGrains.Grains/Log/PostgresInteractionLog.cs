@@ -42,13 +42,15 @@ public sealed class PostgresInteractionLog : IInteractionLog, IAsyncDisposable
         this.partitioner = partitioner;
         this.time = time;
         appendTimeout = options.Value.AppendTimeout;
-        committer = new GroupCommitter<IReadOnlyList<InteractionEvent>, AppendResult>(WriteGroupWithRetryAsync);
+        committer = new GroupCommitter<IReadOnlyList<InteractionEvent>, AppendResult>(WriteGroupWithRetryAsync, time: time);
         announcements = new AppendAnnouncements(database.ConnectionString, partitioner.Partitions, time, logger ?? NullLogger<PostgresInteractionLog>.Instance);
     }
 
     // Other silos append too: only the announcements of every append, heard since the last complete read of the
     // partition, let this silo say a partition has nothing new.
     public bool MayHaveRecordsAfter(int partition, long position) => announcements.MayHaveRecordsAfter(partition, position);
+
+    public TimeSpan AppendWait => committer.OldestWait;
 
     public async Task<AppendResult> AppendAsync(IReadOnlyList<InteractionEvent> events, CancellationToken cancellationToken)
     {

@@ -26,7 +26,7 @@ public sealed class SqliteInteractionLog : IInteractionLog, IAsyncDisposable
         this.database = database;
         this.partitioner = partitioner;
         this.time = time;
-        committer = new GroupCommitter<IReadOnlyList<InteractionEvent>, AppendResult>(WriteGroupAsync);
+        committer = new GroupCommitter<IReadOnlyList<InteractionEvent>, AppendResult>(WriteGroupAsync, time: time);
         heads = new long[partitioner.Partitions];
         headsLoaded = new Lazy<Task>(() => Task.Run(LoadHeadsAsync));
     }
@@ -63,6 +63,8 @@ public sealed class SqliteInteractionLog : IInteractionLog, IAsyncDisposable
             current = seen;
         }
     }
+
+    public TimeSpan AppendWait => committer.OldestWait;
 
     public async Task<AppendResult> AppendAsync(IReadOnlyList<InteractionEvent> events, CancellationToken cancellationToken)
     {

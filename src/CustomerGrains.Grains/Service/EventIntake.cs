@@ -52,10 +52,25 @@ public sealed partial class EventIntake(
         return await TooFarBehindAsync() ?? await AppendAsync(parsed.Events, cancellationToken);
     }
 
-    /// <summary>A refusal when delivery lags more than <see cref="IngestOptions.MaxDeliveryLag"/>; null when the batch may go in.</summary>
+    /// <summary>
+    /// A refusal when the log's writer is behind its appends by more than <see cref="IngestOptions.MaxAppendWait"/>, or
+    /// delivery lags more than <see cref="IngestOptions.MaxDeliveryLag"/>; null when the batch may go in.
+    /// </summary>
     private async Task<IngestOutcome?> TooFarBehindAsync()
     {
         var limits = options.Value;
+        var wait = log.AppendWait;
+        if (limits.MaxAppendWait > TimeSpan.Zero && wait > limits.MaxAppendWait)
+        {
+            LogWriterBehind(logger, wait.TotalSeconds, limits.MaxAppendWait.TotalSeconds);
+            return new IngestOutcome
+            {
+                Status = IngestStatus.Behind,
+                Problem = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"The interaction log's writer is {wait.TotalSeconds:0.0} s behind its appends (the oldest one waiting), more than Ingest:MaxAppendWait allows ({limits.MaxAppendWait.TotalSeconds:0.###} s): this batch was not accepted, so that acknowledgements stay prompt. Try again in 1 s; nothing of it was appended."),
+                RetryAfterSeconds = 1,
+            };
+        }
         if (limits.MaxDeliveryLag <= TimeSpan.Zero)
         {
             return null;
@@ -122,6 +137,9 @@ public sealed partial class EventIntake(
             };
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A batch was refused: the log's writer is {Wait:0.0} s behind its appends, more than the {Max:0.###} s allowed")]
+    private static partial void LogWriterBehind(ILogger logger, double wait, double max);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A batch was refused: delivery is {Lag:0} s behind, more than the {Max:0} s allowed")]
     private static partial void LogBehind(ILogger logger, double lag, double max);

@@ -35,6 +35,13 @@ public sealed class IngestOptions : ISelfValidatingOptions
     public TimeSpan MaxDeliveryLag { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
+    /// Back-pressure at the log: while the oldest append of this process not yet durable has waited longer than this (the
+    /// log's writer gets more than it can commit), a batch is refused with 503 and <c>Retry-After: 1</c> at once, instead
+    /// of queueing behind the others until its client gives up. Default 2 seconds; 0 turns it off.
+    /// </summary>
+    public TimeSpan MaxAppendWait { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// Live traffic first: a batch marked as a backfill (<c>POST /api/interactions?backfill=true</c>, what the import command
     /// sends) is refused with 503 and <c>Retry-After: 1</c> while this process has used more than this share of the
     /// machine's cores over the last quarter second or more, so that reads keep the rest of the CPU; the backfill goes on
@@ -70,6 +77,10 @@ public sealed class IngestOptions : ISelfValidatingOptions
         if (!(BackfillCpuLimit is >= 0 and <= 1))
         {
             yield return $"{nameof(BackfillCpuLimit)} must be between 0 (off) and 1, a share of the machine's cores (was {BackfillCpuLimit})";
+        }
+        if (MaxAppendWait < TimeSpan.Zero || MaxAppendWait > TimeSpan.FromMinutes(10))
+        {
+            yield return $"{nameof(MaxAppendWait)} must be between 0 (off) and 10 minutes (was {MaxAppendWait})";
         }
         if (BacklogCheckInterval < TimeSpan.FromMilliseconds(10) || BacklogCheckInterval > TimeSpan.FromMinutes(1))
         {

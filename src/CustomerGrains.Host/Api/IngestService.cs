@@ -69,7 +69,7 @@ public sealed class IngestService(EventIntake intake, ProcessLoad load, IOptions
     {
         IngestStatus.Unavailable => Problems.Unavailable(outcome.Problem!, TimeSpan.FromSeconds(5), diagnostic: outcome.Diagnostic),
         IngestStatus.Behind => Problems.Unavailable(outcome.Problem!, TimeSpan.FromSeconds(outcome.RetryAfterSeconds ?? 1),
-            "Delivery is behind; nothing of this batch was accepted"),
+            "The engine is behind; nothing of this batch was accepted"),
         _ => Results.Accepted(value: new IngestResponse(outcome.Accepted, outcome.Duplicates)),
     };
 }
