@@ -47,20 +47,32 @@ public sealed class BackPressureTests
                 response.Dispose();
             }
         }
+        var problem = await RefusalAsync(refused, "Ingest:MaxDeliveryLag");
+        Assert.True(problem.GetProperty("retryAfterSeconds").GetInt32() >= 1);
+
+        // Once every event has reached its customer, the refused batch goes in whole: none of it was appended before.
+        await TakenWholeAsync(api, refusedBatch!, 200, "delivery to catch up and the batch to be taken", TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>The problem of a 503 refusal naming <paramref name="setting"/>, with when to come back.</summary>
+    private static async Task<JsonElement> RefusalAsync(HttpResponseMessage? refused, string setting)
+    {
         Assert.NotNull(refused);
         using (refused)
         {
             Assert.True(refused.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), "the refusal says when to come back");
             var problem = await refused.Content.ReadFromJsonAsync<JsonElement>(Ct);
             Assert.Equal("The engine is behind; nothing of this batch was accepted", problem.GetProperty("title").GetString());
-            Assert.Contains("Ingest:MaxDeliveryLag", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-            Assert.True(problem.GetProperty("retryAfterSeconds").GetInt32() >= 1);
+            Assert.Contains(setting, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            return problem;
         }
+    }
 
-        // Once every event has reached its customer, the refused batch goes in whole: none of it was appended before.
-        var accepted = await Eventually.UntilAsync(() => api.PostEventsAsync(refusedBatch!), r => r.Status == HttpStatusCode.Accepted,
-            "delivery to catch up and the batch to be taken", TimeSpan.FromSeconds(60));
-        Assert.Equal(200, accepted.Body.GetProperty("accepted").GetArrayLength());
+    /// <summary>Sends a refused batch again until it is taken, and checks it went in whole (none of it was appended by the refusal).</summary>
+    private static async Task TakenWholeAsync(ApiClient api, JsonObject batch, int events, string waitingFor, TimeSpan within)
+    {
+        var accepted = await Eventually.UntilAsync(() => api.PostEventsAsync(batch), r => r.Status == HttpStatusCode.Accepted, waitingFor, within);
+        Assert.Equal(events, accepted.Body.GetProperty("accepted").GetArrayLength());
         Assert.Equal(0, accepted.Body.GetProperty("duplicates").GetArrayLength());
     }
 
@@ -95,20 +107,11 @@ public sealed class BackPressureTests
                 responses[i].Dispose();
             }
         }
-        Assert.NotNull(refused);
-        using (refused)
-        {
-            Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
-            var problem = await refused.Content.ReadFromJsonAsync<JsonElement>(Ct);
-            Assert.Equal("The engine is behind; nothing of this batch was accepted", problem.GetProperty("title").GetString());
-            Assert.Contains("Ingest:MaxAppendWait", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        }
+        var problem = await RefusalAsync(refused, "Ingest:MaxAppendWait");
+        Assert.Equal(1, problem.GetProperty("retryAfterSeconds").GetInt32());
 
         // Sent alone once the writer is idle, the refused batch goes in whole: none of it was appended before.
-        var accepted = await Eventually.UntilAsync(() => api.PostEventsAsync(refusedBatch!), r => r.Status == HttpStatusCode.Accepted,
-            "the log's writer to be idle and the batch to be taken", TimeSpan.FromSeconds(30));
-        Assert.Equal(100, accepted.Body.GetProperty("accepted").GetArrayLength());
-        Assert.Equal(0, accepted.Body.GetProperty("duplicates").GetArrayLength());
+        await TakenWholeAsync(api, refusedBatch!, 100, "the log's writer to be idle and the batch to be taken", TimeSpan.FromSeconds(30));
     }
 
     [Fact]
