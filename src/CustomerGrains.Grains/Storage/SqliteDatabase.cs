@@ -63,9 +63,13 @@ public sealed class SqliteDatabase
     /// synchronous FULL: a commit is on disk (the write-ahead log flushed) before it is acknowledged.
     /// secure_delete: content that is deleted or replaced (an erased event, an old snapshot) is overwritten with zeros in
     /// the file, not left in free space where a copy of the file would still hold it.
+    /// wal_autocheckpoint (16,384 pages, 64 MB): the write-ahead log is copied into the file when it holds this much, not
+    /// every 4 MB. A page that many commits changed in between is copied once, so a live burst writes about a sixth less
+    /// (docs/benchmarks.md); the log file stays at most about this size, and opening after a crash replays at most this.
     /// (A memory map of the file and a larger page cache were measured and not kept: docs/benchmarks.md.)
     /// </summary>
-    private const string Pragmas = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;";
+    private const string Pragmas =
+        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA wal_autocheckpoint = 16384;";
 
     // The SQLite handles already given the pragmas above; a handle leaves the table when it is closed and collected.
     private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = new();
