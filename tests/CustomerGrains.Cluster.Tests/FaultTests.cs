@@ -13,6 +13,26 @@ public sealed class FaultTests
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(120);
 
+    /// <summary>The unexpected answers, with what each silo logged as a failure (the exception behind a 500 is only in the silo's log).</summary>
+    private static string Unexpected(PostgresCluster cluster, Ingestion ingestion) =>
+        string.Join("\n", ingestion.Unexpected.Take(5)) + "\n" + string.Join("\n", cluster.Silos.Select((silo, i) =>
+            $"--- silo {i} failures ---\n" + string.Join("\n", FailureLines(silo.Output))));
+
+    private static IEnumerable<string> FailureLines(string output)
+    {
+        var lines = output.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].StartsWith("fail:", StringComparison.Ordinal))
+            {
+                foreach (var line in lines.Skip(i).Take(12))
+                {
+                    yield return line;
+                }
+            }
+        }
+    }
+
     [Fact]
     public async Task A_silo_killed_mid_ingest_loses_nothing_acknowledged_and_doubles_nothing()
     {
@@ -25,7 +45,7 @@ public sealed class FaultTests
         await cluster.Silos[1].KillAsync();
         await run.WaitAsync(Settle, TestContext.Current.CancellationToken);
 
-        Assert.True(ingestion.Unexpected.IsEmpty, string.Join("\n", ingestion.Unexpected.Take(5)));
+        Assert.True(ingestion.Unexpected.IsEmpty, Unexpected(cluster, ingestion));
         Assert.Equal(workload.Batches.Count, ingestion.AcknowledgedBatches);
         await VerifyAsync(cluster, workload);
     }
@@ -46,7 +66,7 @@ public sealed class FaultTests
         await cluster.Database.StartAsync(TestContext.Current.CancellationToken);
         await run.WaitAsync(Settle, TestContext.Current.CancellationToken);
 
-        Assert.True(ingestion.Unexpected.IsEmpty, string.Join("\n", ingestion.Unexpected.Take(5)));
+        Assert.True(ingestion.Unexpected.IsEmpty, Unexpected(cluster, ingestion));
         Assert.True(ingestion.Timeouts.IsEmpty, string.Join("\n", ingestion.Timeouts.Take(5)));
         Assert.All(ingestion.Unavailable, problem =>
         {
