@@ -92,7 +92,7 @@ public sealed record EventAge(string EventType, DateTimeOffset Before)
     public static readonly IReadOnlyList<string> IndexedTypes = ["note", "profileChanged"];
 
     /// <summary>The retention index's own condition; a query names it so the planner may read the partial index.</summary>
-    public const string IndexedCondition = "event_type IN ('note', 'profileChanged')";
+    public static readonly string IndexedCondition = $"event_type IN ({string.Join(", ", IndexedTypes.Select(t => $"'{t}'"))})";
 
     /// <summary>
     /// The WHERE condition for <paramref name="ages"/>, with parameters named <c>{prefix}type{i}</c> and <c>{prefix}before{i}</c>;

@@ -141,8 +141,7 @@ public sealed class PostgresCustomerReadModel(PostgresDatabase database) : ICust
         {
             rows = await CustomerListSql.ReadAsync(r, PostgresValues.OptionalTime, cancellationToken);
         }
-        await using var count = Command(connection, CustomerListSql.Count(query));
-        var total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        var total = await CountAsync(connection, query, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new CustomerListSlice(rows, total);
     }
@@ -150,6 +149,11 @@ public sealed class PostgresCustomerReadModel(PostgresDatabase database) : ICust
     public async Task<int> CountAsync(CustomerListQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        return await CountAsync(connection, query, cancellationToken);
+    }
+
+    private static async Task<int> CountAsync(NpgsqlConnection connection, CustomerListQuery query, CancellationToken cancellationToken)
+    {
         await using var command = Command(connection, CustomerListSql.Count(query));
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }

@@ -224,16 +224,17 @@ public sealed class SqliteCustomerReadModel : ICustomerReadModel, IAsyncDisposab
             {
                 rows = await CustomerListSql.ReadAsync(r, OptionalTime, ct);
             }
-            await using var count = Command(connection, CustomerListSql.Count(query), transaction);
-            return new CustomerListSlice(rows, Convert.ToInt32(await count.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture));
+            return new CustomerListSlice(rows, await CountAsync(connection, query, transaction, ct));
         }, cancellationToken);
 
     public Task<int> CountAsync(CustomerListQuery query, CancellationToken cancellationToken) =>
-        database.WithConnectionAsync(async (connection, ct) =>
-        {
-            await using var command = Command(connection, CustomerListSql.Count(query));
-            return Convert.ToInt32(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
-        }, cancellationToken);
+        database.WithConnectionAsync((connection, ct) => CountAsync(connection, query, null, ct), cancellationToken);
+
+    private static async Task<int> CountAsync(SqliteConnection connection, CustomerListQuery query, SqliteTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, CustomerListSql.Count(query), transaction);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     private static SqliteCommand Command(SqliteConnection connection, (string Text, List<CustomerListSql.Parameter> Parameters) statement, SqliteTransaction? transaction = null)
     {
