@@ -54,7 +54,7 @@ public sealed class CustomerChangeFeed(ICustomerChangeStore store, TimeProvider 
 /// <summary>The change feed in the embedded SQLite database.</summary>
 public sealed class SqliteChangeStore(EmbeddedDatabases databases) : ICustomerChangeStore
 {
-    private readonly SqliteDatabase database = databases.Log;
+    private readonly SqliteDatabase database = databases.ReadModel;
 
     public Task<IReadOnlyList<CustomerChange>> ReadAsync(long after, int maxCount, CancellationToken cancellationToken) =>
         database.WithConnectionAsync(async (connection, ct) =>

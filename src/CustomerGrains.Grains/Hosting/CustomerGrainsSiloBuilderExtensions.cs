@@ -80,14 +80,32 @@ public static class CustomerGrainsSiloBuilderExtensions
 }
 
 /// <summary>
-/// The SQLite files of the embedded default: the interaction log with the value model, read model, policy and alert
-/// stores (<c>interactions.db</c>), and the grain snapshots (<c>grains.db</c>). Not registered in cluster mode.
+/// The SQLite files of the embedded default: the interaction log with the value model, policy and audit stores
+/// (<c>interactions.db</c>), the grain snapshots (<c>grains.db</c>), and the read model with the saved segments, alerts
+/// and change feed (<c>readmodel.db</c>). Each file has its own writer thread. Not registered in cluster mode.
 /// </summary>
-public sealed record EmbeddedDatabases(SqliteDatabase Log, SqliteDatabase Grains)
+public sealed record EmbeddedDatabases(SqliteDatabase Log, SqliteDatabase Grains, SqliteDatabase ReadModel)
 {
     public static EmbeddedDatabases In(string directory) => new(
         new SqliteDatabase(Path.Combine(directory, "interactions.db"), "log"),
-        new SqliteDatabase(Path.Combine(directory, "grains.db"), "grains"));
+        new SqliteDatabase(Path.Combine(directory, "grains.db"), "grains"),
+        new SqliteDatabase(Path.Combine(directory, "readmodel.db"), "read"));
+
+    /// <summary>
+    /// Creates the files if needed, applies every schema script not applied before, and moves a read model left in
+    /// interactions.db by an older version into readmodel.db. Returns the scripts applied. Safe to run at every start.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string> applied =
+        [
+            .. await Log.MigrateAsync(cancellationToken),
+            .. await Grains.MigrateAsync(cancellationToken),
+            .. await ReadModel.MigrateAsync(cancellationToken),
+        ];
+        await ReadModelFile.MoveAsync(Log, ReadModel, cancellationToken);
+        return applied;
+    }
 }
 
 /// <summary>

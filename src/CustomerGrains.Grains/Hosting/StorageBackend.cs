@@ -91,8 +91,8 @@ internal sealed class SqliteBackend(IConfiguration configuration) : StorageBacke
     public override Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken) =>
         MigrateAsync(EmbeddedDatabases.In(DataDirectory), cancellationToken);
 
-    private static async Task<IReadOnlyList<string>> MigrateAsync(EmbeddedDatabases databases, CancellationToken cancellationToken) =>
-        [.. await databases.Log.MigrateAsync(cancellationToken), .. await databases.Grains.MigrateAsync(cancellationToken)];
+    private static Task<IReadOnlyList<string>> MigrateAsync(EmbeddedDatabases databases, CancellationToken cancellationToken) =>
+        databases.MigrateAsync(cancellationToken);
 
     internal override bool MigratesAtStart => true;
 
@@ -109,6 +109,7 @@ internal sealed class SqliteBackend(IConfiguration configuration) : StorageBacke
         var databases = services.GetRequiredService<EmbeddedDatabases>();
         await databases.Log.TruncateWriteAheadLogAsync(cancellationToken);
         await databases.Grains.TruncateWriteAheadLogAsync(cancellationToken);
+        await databases.ReadModel.TruncateWriteAheadLogAsync(cancellationToken);
     }
 
     public override IInteractionLog CreateLog(IServiceProvider services) =>

@@ -39,7 +39,7 @@ public sealed class SqlitePolicyStore(EmbeddedDatabases databases) : IPolicyStor
 /// <summary>Lifecycle alerts in the embedded SQLite database.</summary>
 public sealed class SqliteCustomerAlerts(EmbeddedDatabases databases) : ICustomerAlerts
 {
-    private readonly SqliteDatabase database = databases.Log;
+    private readonly SqliteDatabase database = databases.ReadModel;
 
     public Task AppendAsync(CustomerAlert alert, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, ct) =>

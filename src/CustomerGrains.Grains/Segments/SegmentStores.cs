@@ -57,7 +57,7 @@ internal static class SegmentSql
 /// <summary>Saved segments in the embedded SQLite database.</summary>
 public sealed class SqliteSegmentStore(EmbeddedDatabases databases) : ISegmentStore
 {
-    private readonly SqliteDatabase database = databases.Log;
+    private readonly SqliteDatabase database = databases.ReadModel;
 
     private static DateTimeOffset Time(DbDataReader r, int i) => SqliteDatabase.ParseTime(r.GetString(i));
 

@@ -8,8 +8,9 @@ public sealed class StorageOptions : ISelfValidatingOptions
     public const string Section = "Storage";
 
     /// <summary>
-    /// The directory of the SQLite files (<c>interactions.db</c>, <c>grains.db</c>) and the audit trail's journal
-    /// (<c>audit-journal/</c>); created when missing, unused with <c>Storage:Mode=Postgres</c>. Default <c>./data</c>.
+    /// The directory of the SQLite files (<c>interactions.db</c>: the log; <c>grains.db</c>: snapshots; <c>readmodel.db</c>:
+    /// lists, segments and the change feed) and the audit trail's journal (<c>audit-journal/</c>); created when missing,
+    /// unused with <c>Storage:Mode=Postgres</c>. A copy of the store is the whole directory. Default <c>./data</c>.
     /// </summary>
     public string DataDirectory { get; set; } = "./data";
 

@@ -97,11 +97,11 @@ public sealed class SqliteValueModelStore(EmbeddedDatabases databases) : IValueM
 }
 
 /// <summary>
-/// The customer read model in the embedded SQLite database. Upserts are group-committed: the rows waiting while the
-/// previous group commits are written in one transaction (one fsync), so the rows the customers write after their
-/// snapshots do not take a commit each on the file the interaction log is appended to. Each upsert completes once its
-/// group is durable; if a group fails, each of its upserts fails. The changes a row makes to the change feed are written
-/// in the row's transaction (<see cref="SqliteChangeWriter"/>).
+/// The customer read model in the embedded default's readmodel.db, a file of its own, so its writes never wait for the
+/// interaction log's appends nor hold them up (sqlite/read-001). Upserts are group-committed: the rows waiting while the
+/// previous group commits are written in one transaction (one fsync). Each upsert completes once its group is durable;
+/// if a group fails, each of its upserts fails. The changes a row makes to the change feed are written in the row's
+/// transaction (<see cref="SqliteChangeWriter"/>).
 /// </summary>
 public sealed class SqliteCustomerReadModel : ICustomerReadModel, IAsyncDisposable
 {
@@ -116,7 +116,7 @@ public sealed class SqliteCustomerReadModel : ICustomerReadModel, IAsyncDisposab
 
     public SqliteCustomerReadModel(EmbeddedDatabases databases)
     {
-        database = databases.Log;
+        database = databases.ReadModel;
         upserts = new GroupCommitter<CustomerReadModelRow, bool>(UpsertGroupAsync);
     }
 

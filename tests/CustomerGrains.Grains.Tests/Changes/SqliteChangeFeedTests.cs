@@ -13,11 +13,11 @@ namespace CustomerGrains.Grains.Tests.Changes;
 /// <summary>The change feed as the embedded (SQLite) stores write it with the read-model rows and the alerts.</summary>
 public sealed class SqliteChangeFeedTests
 {
-    private static readonly DateTimeOffset Day = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+    internal static readonly DateTimeOffset Day = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static CustomerReadModelRow Row(string id, string stage, string tier, double netValue, DateTimeOffset at) =>
+    internal static CustomerReadModelRow Row(string id, string stage, string tier, double netValue, DateTimeOffset at) =>
         new(id, new ValueInputs { FirstPurchaseAt = Day.AddDays(-30), TotalPurchaseCount = 2, TotalNetSpend = 80 }, stage, null, null, at)
         {
             Figures = new SegmentFigures(tier, netValue, 0.8, "frequency", "focus"),
@@ -27,7 +27,7 @@ public sealed class SqliteChangeFeedTests
     public async Task A_row_written_again_unchanged_publishes_nothing_and_segment_membership_follows_the_filter()
     {
         using var data = new TempDirectory("changes");
-        var databases = await MigratedStore.WithLogAsync(data.Path, Ct);
+        var databases = await MigratedStore.InAsync(data.Path, Ct);
         await using var readModel = new SqliteCustomerReadModel(databases);
         var segments = new SqliteSegmentStore(databases);
         var feed = new SqliteChangeStore(databases);

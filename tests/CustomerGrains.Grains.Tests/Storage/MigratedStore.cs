@@ -2,13 +2,13 @@ using CustomerGrains.Grains.Hosting;
 
 namespace CustomerGrains.Grains.Tests.Storage;
 
-/// <summary>The embedded databases in a directory, with the log's schema applied.</summary>
+/// <summary>The embedded databases in a directory, with every file's schema applied, as the engine leaves them at start.</summary>
 internal static class MigratedStore
 {
-    public static async Task<EmbeddedDatabases> WithLogAsync(string directory, CancellationToken cancellationToken)
+    public static async Task<EmbeddedDatabases> InAsync(string directory, CancellationToken cancellationToken)
     {
         var databases = EmbeddedDatabases.In(directory);
-        await databases.Log.MigrateAsync(cancellationToken);
+        await databases.MigrateAsync(cancellationToken);
         return databases;
     }
 }

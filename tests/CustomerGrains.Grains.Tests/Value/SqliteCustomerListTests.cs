@@ -17,7 +17,7 @@ public sealed class SqliteCustomerListTests
     public async Task A_page_and_its_count_agree_while_customers_are_being_added()
     {
         using var data = new TempDirectory("list");
-        var databases = await MigratedStore.WithLogAsync(data.Path, Ct);
+        var databases = await MigratedStore.InAsync(data.Path, Ct);
         await using var readModel = new SqliteCustomerReadModel(databases);
         const int Added = 200;
 
