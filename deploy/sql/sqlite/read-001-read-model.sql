@@ -1,7 +1,7 @@
 -- readmodel.db: what the customers' grains publish for lists, segments and the change feed, in a file of its own.
 --
 -- Why a file of its own: SQLite lets one writer at a time into a file. While the read model shared interactions.db
--- with the interaction log, every group of read-model rows (a customer's row moves its entries in seven indexes) took
+-- with the interaction log, every group of read-model rows (a customer's row moves its entries in six indexes) took
 -- its turn on the log's one writer, between the appends. Under live ingest the appends then waited behind the rows
 -- (docs/benchmarks.md, "The read model in a file of its own"). Here each file has its own writer thread.
 --

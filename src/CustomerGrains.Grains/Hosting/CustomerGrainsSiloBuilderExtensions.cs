@@ -93,17 +93,21 @@ public sealed record EmbeddedDatabases(SqliteDatabase Log, SqliteDatabase Grains
 
     /// <summary>
     /// Creates the files if needed, applies every schema script not applied before, and moves a read model left in
-    /// interactions.db by an older version into readmodel.db. Returns the scripts applied. Safe to run at every start.
+    /// interactions.db by an older version into readmodel.db. Returns what it did: the scripts applied, and the move
+    /// with the rows it copied. Safe to run at every start; the move happens once.
     /// </summary>
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken)
     {
-        IReadOnlyList<string> applied =
+        List<string> applied =
         [
             .. await Log.MigrateAsync(cancellationToken),
             .. await Grains.MigrateAsync(cancellationToken),
             .. await ReadModel.MigrateAsync(cancellationToken),
         ];
-        await ReadModelFile.MoveAsync(Log, ReadModel, cancellationToken);
+        if (await ReadModelFile.MoveAsync(Log, ReadModel, cancellationToken) is { } rows)
+        {
+            applied.Add($"the read model moved from interactions.db to readmodel.db ({rows} rows)");
+        }
         return applied;
     }
 }

@@ -13,60 +13,46 @@ internal static class ReadModelFile
     public static readonly IReadOnlyList<string> Tables = ["customer_read_model", "customer_segments", "customer_alerts", "customer_changes"];
 
     /// <summary>
-    /// Copies every row of <see cref="Tables"/> still in <paramref name="log"/> into <paramref name="readModel"/>
-    /// (keeping each alert's id and each change's position, and the next numbers to hand out) in one transaction, then
-    /// drops them from <paramref name="log"/> in another. A row already copied is replaced by the same row, so a start
-    /// interrupted between the two transactions copies again and loses or doubles nothing. Returns the rows copied, or
-    /// null when there was nothing left to move.
+    /// Replaces the contents of <see cref="Tables"/> in <paramref name="readModel"/> with the rows still in
+    /// <paramref name="log"/> (keeping each alert's id and each change's position, and the next numbers to hand out) in
+    /// one transaction, then drops those tables from <paramref name="log"/> in another and empties its write-ahead log.
+    /// Nothing writes readmodel.db while the old tables exist (this runs at start), so a start interrupted between the
+    /// two transactions copies again, from scratch, and loses or doubles nothing. Returns the rows copied, or null when
+    /// there was nothing left to move.
     /// </summary>
     public static async Task<long?> MoveAsync(SqliteDatabase log, SqliteDatabase readModel, CancellationToken cancellationToken)
     {
-        var present = await log.WithConnectionAsync(async (connection, ct) =>
-        {
-            var names = new List<string>();
-            foreach (var table in Tables)
-            {
-                if (await ExistsAsync(connection, "main", table, ct))
-                {
-                    names.Add(table);
-                }
-            }
-            return names;
-        }, cancellationToken);
-        if (present.Count == 0)
-        {
-            return null;
-        }
-
         var copied = await readModel.WriteAsync(async (connection, ct) =>
         {
             await ExecuteAsync(connection, null, "ATTACH DATABASE @path AS old", ct, ("@path", log.Path));
             try
             {
+                // IMMEDIATE takes the write lock of both files: a second process starting on the same store waits here,
+                // then finds the tables gone.
                 await using var transaction = connection.BeginTransaction(deferred: false);
-                long rows = 0;
-                foreach (var table in present)
+                long? rows = null;
+                foreach (var table in Tables)
                 {
+                    if (!await ExistsAsync(connection, transaction, table, ct))
+                    {
+                        continue;
+                    }
                     var columns = string.Join(", ", await ColumnsAsync(connection, transaction, table, ct));
-                    rows += await ExecuteAsync(connection, transaction,
-                        $"INSERT OR REPLACE INTO main.{table} ({columns}) SELECT {columns} FROM old.{table}", ct);
+                    await ExecuteAsync(connection, transaction, $"DELETE FROM main.{table}", ct);
+                    rows = (rows ?? 0) + await ExecuteAsync(connection, transaction,
+                        $"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM old.{table}", ct);
                 }
-                if (await ExistsAsync(connection, "old", "sqlite_sequence", ct, transaction))
+                if (rows is not null)
                 {
                     // The next id and position continue from the old file's, even where its last rows were deleted.
+                    await ExecuteAsync(connection, transaction,
+                        "DELETE FROM main.sqlite_sequence WHERE name IN ('customer_alerts', 'customer_changes')", ct);
                     await ExecuteAsync(connection, transaction, """
                         INSERT INTO main.sqlite_sequence (name, seq)
-                        SELECT o.name, o.seq FROM old.sqlite_sequence o
-                        WHERE o.name IN ('customer_alerts', 'customer_changes')
-                          AND NOT EXISTS (SELECT 1 FROM main.sqlite_sequence m WHERE m.name = o.name)
+                        SELECT name, seq FROM old.sqlite_sequence WHERE name IN ('customer_alerts', 'customer_changes')
                         """, ct);
-                    await ExecuteAsync(connection, transaction, """
-                        UPDATE main.sqlite_sequence
-                        SET seq = max(seq, coalesce((SELECT o.seq FROM old.sqlite_sequence o WHERE o.name = main.sqlite_sequence.name), 0))
-                        WHERE name IN ('customer_alerts', 'customer_changes')
-                        """, ct);
+                    await transaction.CommitAsync(ct);
                 }
-                await transaction.CommitAsync(ct);
                 return rows;
             }
             finally
@@ -74,26 +60,34 @@ internal static class ReadModelFile
                 await ExecuteAsync(connection, null, "DETACH DATABASE old", CancellationToken.None);
             }
         }, cancellationToken);
+        if (copied is null)
+        {
+            return null;
+        }
 
         await log.WriteAsync(async (connection, ct) =>
         {
             await using var transaction = connection.BeginTransaction(deferred: false);
-            foreach (var table in present)
+            foreach (var table in Tables)
             {
                 // Dropping a table drops its indexes; its alerts' and changes' sequence rows go with it.
-                await ExecuteAsync(connection, transaction, $"DROP TABLE {table}", ct);
+                await ExecuteAsync(connection, transaction, $"DROP TABLE IF EXISTS {table}", ct);
             }
             await transaction.CommitAsync(ct);
             return 0;
         }, cancellationToken);
+        // The freed pages went through the write-ahead log (secure_delete zeroes them): copy it into the file and empty
+        // it now, not at the next checkpoint, so the move leaves no log file the size of the old read model behind. The
+        // freed pages stay in interactions.db and are reused by the log's appends.
+        await log.TruncateWriteAheadLogAsync(cancellationToken);
         return copied;
     }
 
-    private static async Task<bool> ExistsAsync(SqliteConnection connection, string schema, string table, CancellationToken cancellationToken, SqliteTransaction? transaction = null)
+    private static async Task<bool> ExistsAsync(SqliteConnection connection, SqliteTransaction transaction, string table, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"SELECT count(*) FROM {schema}.sqlite_master WHERE type = 'table' AND name = @name";
+        command.CommandText = "SELECT count(*) FROM old.sqlite_master WHERE type = 'table' AND name = @name";
         command.Parameters.AddWithValue("@name", table);
         return (long)(await command.ExecuteScalarAsync(cancellationToken))! > 0;
     }

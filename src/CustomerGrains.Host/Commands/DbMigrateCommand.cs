@@ -30,7 +30,9 @@ internal sealed class DbMigrateCommand : IHostCommand
             return 2;
         }
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        // Long enough for a one-time move of a large store's read model (readmodel.db); an unreachable server fails
+        // sooner, at its connection timeout.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(30));
         try
         {
             var applied = await backend.MigrateAsync(timeout.Token);
