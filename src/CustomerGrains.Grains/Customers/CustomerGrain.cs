@@ -19,7 +19,7 @@ namespace CustomerGrains.Grains.Customers;
 /// from memory. Events reach it from its log partition's reader (<see cref="PartitionDeliveryGrain"/>) by direct call;
 /// each carries the customer's gap-free sequence number,
 /// so the grain applies every event exactly once and in order: a number already applied is dropped, a gap makes it
-/// catch up from the log. The snapshot is written lazily (every N events, T seconds after a change, on deactivation);
+/// catch up from the log. The snapshot is written lazily (every N events, T seconds after a change or later while the log is behind, on deactivation);
 /// on activation the grain loads it and catches up from the log, so nothing acknowledged is lost when a silo dies.
 /// The compact card a call pops is computed once per state, rules and time boundary (<see cref="CardCache"/>).
 /// An event that cannot be applied (it throws) is quarantined: kept in the log, recorded with its error and alerted,
@@ -53,6 +53,7 @@ internal sealed partial class CustomerGrain(
     private int unsavedChanges;
     private bool readModelStale;
     private IGrainTimer? flushTimer;
+    private int flushTicks; // the flush timer's ticks since the last write of the snapshot
     private readonly Watchers watchers = new();
     private Quarantine quarantine = new([]);
     private bool active;
@@ -284,6 +285,12 @@ internal sealed partial class CustomerGrain(
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
         await SyncDirectoryAsync();
+        // While the log's writer is behind, the appends have the disk: the snapshot and the row wait, up to MaxDelay.
+        if (unsavedChanges > 0 && snapshotOptions.Value.PutsOff(log.AppendWait, ++flushTicks))
+        {
+            EngineMetrics.SnapshotsPutOff.Add(1);
+            return;
+        }
         await SaveIfChangedAsync(cancellationToken);
         if (!HasUnflushedWork)
         {
@@ -306,6 +313,7 @@ internal sealed partial class CustomerGrain(
                 await stored.WriteStateAsync(cancellationToken);
                 EngineMetrics.SnapshotWrites.Add(1);
                 unsavedChanges = 0;
+                flushTicks = 0;
                 readModelStale = true;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -59,6 +59,10 @@ public static class EngineMetrics
     public static readonly Counter<long> SnapshotWrites = Meter.CreateCounter<long>(
         "customergrains.snapshots.written", "{snapshot}", "Customer snapshots written to grain storage");
 
+    /// <summary>Snapshot writes a customer put off because the log's writer was behind (<c>Snapshots:YieldToAppendsAbove</c>).</summary>
+    public static readonly Counter<long> SnapshotsPutOff = Meter.CreateCounter<long>(
+        "customergrains.snapshots.put_off", "{snapshot}", "Snapshot and read-model writes put off while the interaction log's writer was behind");
+
     /// <summary>Entries durably appended to the audit trail.</summary>
     public static readonly Counter<long> AuditAppends = Meter.CreateCounter<long>(
         "customergrains.audit.appended", "{entry}", "Entries durably appended to the audit trail");
