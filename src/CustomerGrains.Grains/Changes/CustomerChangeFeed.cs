@@ -6,7 +6,7 @@ using Npgsql;
 
 namespace CustomerGrains.Grains.Changes;
 
-/// <summary>The stored change feed (deploy/sql/sqlite/read-001, postgres/log-007): changes are written with the rows and alerts they come from.</summary>
+/// <summary>The stored change feed (deploy/sql/sqlite/log-009, postgres/log-007): changes are written with the rows and alerts they come from.</summary>
 public interface ICustomerChangeStore
 {
     /// <summary>The changes after <paramref name="after"/>, in position order, at most <paramref name="maxCount"/>.</summary>

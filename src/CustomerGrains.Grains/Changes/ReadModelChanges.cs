@@ -32,7 +32,7 @@ internal sealed record PendingChange(string Kind, string? From, string? To);
 
 /// <summary>
 /// The change feed's statements and the difference between a customer's stored row and the row replacing it, one for
-/// SQLite and PostgreSQL (deploy/sql/sqlite/read-001, postgres/log-007). Both stores write the changes in the transaction
+/// SQLite and PostgreSQL (deploy/sql/sqlite/log-009, postgres/log-007). Both stores write the changes in the transaction
 /// that writes the row, so a row is never written without its changes nor a change published without its row; a row
 /// written again with the same assessment (a grain re-applying its events after a crash) differs in nothing.
 /// </summary>

@@ -92,22 +92,20 @@ public sealed record EmbeddedDatabases(SqliteDatabase Log, SqliteDatabase Grains
         new SqliteDatabase(Path.Combine(directory, "readmodel.db"), "read"));
 
     /// <summary>
-    /// Creates the files if needed, applies every schema script not applied before, and moves a read model left in
-    /// interactions.db by an older version into readmodel.db. Returns what it did: the scripts applied, and the move
-    /// with the rows it copied. Safe to run at every start; the move happens once.
+    /// Creates the files if needed, applies every schema script not applied before, and moves the read model's tables
+    /// from interactions.db, where the log's scripts make them, into readmodel.db (<see cref="ReadModelFile"/>), with
+    /// the rows an older version left there. Returns what it did: the scripts applied, and the move. Safe to run at
+    /// every start; the move happens once.
     /// </summary>
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken)
     {
-        List<string> applied =
-        [
-            .. await Log.MigrateAsync(cancellationToken),
-            .. await Grains.MigrateAsync(cancellationToken),
-            .. await ReadModel.MigrateAsync(cancellationToken),
-        ];
+        List<string> applied = [.. await Log.MigrateAsync(cancellationToken), .. await Grains.MigrateAsync(cancellationToken)];
         if (await ReadModelFile.MoveAsync(Log, ReadModel, cancellationToken) is { } rows)
         {
             applied.Add($"the read model moved from interactions.db to readmodel.db ({rows} rows)");
         }
+        // Scripts of readmodel.db (read-NNN) change the tables the move made.
+        applied.AddRange(await ReadModel.MigrateAsync(cancellationToken));
         return applied;
     }
 }

@@ -10,7 +10,7 @@ namespace CustomerGrains.Grains.Segments;
 /// <summary>A saved segment as stored: its definition and when it was first and last saved.</summary>
 public sealed record StoredSegment(string Name, SegmentDefinition Definition, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-/// <summary>Saved segments (deploy/sql/sqlite/read-001, postgres/log-005), shared by every silo.</summary>
+/// <summary>Saved segments (deploy/sql/sqlite/log-006, postgres/log-005), shared by every silo.</summary>
 public interface ISegmentStore
 {
     Task<StoredSegment?> GetAsync(string name, CancellationToken cancellationToken);

@@ -3,9 +3,17 @@ using Microsoft.Data.Sqlite;
 namespace CustomerGrains.Grains.Storage;
 
 /// <summary>
-/// Moves the read model of a store made before <c>readmodel.db</c> existed out of <c>interactions.db</c>
-/// (sqlite/read-001 says why it has a file of its own). Runs at start, after both files are migrated and before
-/// anything reads or writes them.
+/// readmodel.db: the customers' read-model rows, the saved segments, the alerts and the change feed, in a file of their
+/// own. SQLite lets one writer at a time into a file; while these tables shared interactions.db with the interaction log,
+/// every group of read-model rows (each row moves its entries in six indexes) took its turn on the log's one writer,
+/// between the appends, and under live ingest the appends waited behind the rows (docs/benchmarks.md, "The read model in
+/// a file of its own"). Each file now has its own writer thread.
+/// <para>
+/// The tables are made by the log's scripts in interactions.db (sqlite/log-002, -003, -006 and -009 define them), and
+/// moved here at start, definitions, indexes and rows together, by <see cref="MoveAsync"/>: on a new store they are
+/// empty, on a store of an older version they hold its read model. So the scripts stay the one definition of these
+/// tables. A later change to them is a script named read-NNN, applied to readmodel.db after the move.
+/// </para>
 /// </summary>
 internal static class ReadModelFile
 {
@@ -13,17 +21,19 @@ internal static class ReadModelFile
     public static readonly IReadOnlyList<string> Tables = ["customer_read_model", "customer_segments", "customer_alerts", "customer_changes"];
 
     /// <summary>
-    /// Replaces the contents of <see cref="Tables"/> in <paramref name="readModel"/> with the rows still in
-    /// <paramref name="log"/> (keeping each alert's id and each change's position, and the next numbers to hand out) in
-    /// one transaction, then drops those tables from <paramref name="log"/> in another and empties its write-ahead log.
-    /// Nothing writes readmodel.db while the old tables exist (this runs at start), so a start interrupted between the
-    /// two transactions copies again, from scratch, and loses or doubles nothing. Returns the rows copied, or null when
-    /// there was nothing left to move.
+    /// Makes each of <see cref="Tables"/> still in <paramref name="log"/> in <paramref name="readModel"/> (with the same
+    /// definition and indexes, unless it is there already) and replaces its rows there with the old file's (keeping each
+    /// alert's id and each change's position, and the next numbers to hand out), in one transaction; then drops the
+    /// tables from <paramref name="log"/> in another and empties its write-ahead log. Nothing writes readmodel.db while
+    /// the old tables exist (this runs at start), so a start interrupted between the two transactions copies again, from
+    /// scratch, and loses or doubles nothing. Returns the rows copied, or null when there was nothing left to move.
     /// </summary>
     public static async Task<long?> MoveAsync(SqliteDatabase log, SqliteDatabase readModel, CancellationToken cancellationToken)
     {
         var copied = await readModel.WriteAsync(async (connection, ct) =>
         {
+            // The move may be the first write of a new file: the write-ahead log first, as every file of the store has.
+            await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL", ct);
             await ExecuteAsync(connection, null, "ATTACH DATABASE @path AS old", ct, ("@path", log.Path));
             try
             {
@@ -37,6 +47,7 @@ internal static class ReadModelFile
                     {
                         continue;
                     }
+                    await CreateLikeAsync(connection, transaction, table, ct);
                     var columns = string.Join(", ", await ColumnsAsync(connection, transaction, table, ct));
                     await ExecuteAsync(connection, transaction, $"DELETE FROM main.{table}", ct);
                     rows = (rows ?? 0) + await ExecuteAsync(connection, transaction,
@@ -90,6 +101,33 @@ internal static class ReadModelFile
         command.CommandText = "SELECT count(*) FROM old.sqlite_master WHERE type = 'table' AND name = @name";
         command.Parameters.AddWithValue("@name", table);
         return (long)(await command.ExecuteScalarAsync(cancellationToken))! > 0;
+    }
+
+    // The old table's definition and its indexes, as the log's scripts left them (an index a UNIQUE constraint makes has no
+    // text of its own: the table's definition makes it again).
+    private static async Task CreateLikeAsync(SqliteConnection connection, SqliteTransaction transaction, string table, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            SELECT o.sql FROM old.sqlite_master o
+            WHERE o.tbl_name = @table AND o.sql IS NOT NULL AND o.type IN ('table', 'index')
+              AND NOT EXISTS (SELECT 1 FROM main.sqlite_master m WHERE m.name = o.name)
+            ORDER BY o.type = 'index', o.name
+            """;
+        command.Parameters.AddWithValue("@table", table);
+        var definitions = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                definitions.Add(reader.GetString(0));
+            }
+        }
+        foreach (var definition in definitions)
+        {
+            await ExecuteAsync(connection, transaction, definition, cancellationToken);
+        }
     }
 
     // The columns both copies have (a column the old file lacks keeps its default; there is none today).

@@ -5,7 +5,7 @@ using CustomerGrains.Abstractions;
 namespace CustomerGrains.Grains.Value;
 
 /// <summary>
-/// A filtered, sorted, cursor-paged list of the read model, one text for SQLite and PostgreSQL (deploy/sql/sqlite/read-001,
+/// A filtered, sorted, cursor-paged list of the read model, one text for SQLite and PostgreSQL (deploy/sql/sqlite/log-006,
 /// postgres/log-005). Pages are read by key set (the last row's sort value and id), so a page costs the same wherever it
 /// is in the list and a row written between two pages neither repeats nor hides another.
 /// </summary>

@@ -98,7 +98,7 @@ public sealed class SqliteValueModelStore(EmbeddedDatabases databases) : IValueM
 
 /// <summary>
 /// The customer read model in the embedded default's readmodel.db, a file of its own, so its writes never wait for the
-/// interaction log's appends nor hold them up (sqlite/read-001). Upserts are group-committed: the rows waiting while the
+/// interaction log's appends nor hold them up (<see cref="Storage.ReadModelFile"/>). Upserts are group-committed: the rows waiting while the
 /// previous group commits are written in one transaction (one fsync). Each upsert completes once its group is durable;
 /// if a group fails, each of its upserts fails. The changes a row makes to the change feed are written in the row's
 /// transaction (<see cref="SqliteChangeWriter"/>).

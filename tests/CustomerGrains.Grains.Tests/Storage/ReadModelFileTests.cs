@@ -36,11 +36,14 @@ public sealed class ReadModelFileTests
         return (databases, await new SqliteChangeStore(old).ReadAsync(0, 100, Ct));
     }
 
-    private static async Task<IReadOnlyList<string>> TablesAsync(SqliteDatabase database) =>
+    private static Task<IReadOnlyList<string>> TablesAsync(SqliteDatabase database) => NamesAsync(database, "table");
+
+    private static async Task<IReadOnlyList<string>> NamesAsync(SqliteDatabase database, string type) =>
         await database.WithConnectionAsync(async (connection, ct) =>
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'customer%' ORDER BY name";
+            command.CommandText = "SELECT name FROM sqlite_master WHERE type = @type AND tbl_name LIKE 'customer%' ORDER BY name";
+            command.Parameters.AddWithValue("@type", type);
             await using var r = await command.ExecuteReaderAsync(ct);
             var names = new List<string>();
             while (await r.ReadAsync(ct))
@@ -56,11 +59,15 @@ public sealed class ReadModelFileTests
         using var data = new TempDirectory("read-model-move");
         var (databases, before) = await OldStoreAsync(data.Path);
         Assert.Equal(10, before.Count);
+        var indexes = await NamesAsync(databases.Log, "index");
+        Assert.Contains("ix_customer_read_model_net_value", indexes);
 
-        await databases.MigrateAsync(Ct);
+        Assert.Contains("the read model moved from interactions.db to readmodel.db (14 rows)", await databases.MigrateAsync(Ct));
 
         Assert.Empty(await TablesAsync(databases.Log));
+        Assert.Empty(await NamesAsync(databases.Log, "index"));
         Assert.Equal(["customer_alerts", "customer_changes", "customer_read_model", "customer_segments"], await TablesAsync(databases.ReadModel));
+        Assert.Equal(indexes, await NamesAsync(databases.ReadModel, "index"));
         var feed = new SqliteChangeStore(databases);
         Assert.Equal(before, await feed.ReadAsync(0, 100, Ct));
         var listed = await new SqliteCustomerReadModel(databases).ListAsync(new CustomerListQuery { Sort = "-netValue" }, 10, Ct);
