@@ -36,6 +36,9 @@ internal static class ClusterBench
             }
             o.ClusterId = settings.ClusterId;
         });
+        // Deactivating every grain before the cold reads (ForceActivationCollection) takes longer than Orleans' default
+        // 10 s response timeout once the silos hold tens of thousands of customers; a read still reports its own latency.
+        builder.Services.Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(2));
         using var service = builder.Build();
         await service.StartAsync();
         var client = service.Services.GetRequiredService<ICustomerGrainsClient>();
