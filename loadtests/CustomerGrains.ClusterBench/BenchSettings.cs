@@ -12,7 +12,9 @@ internal sealed record BenchSettings(
     int Callers,
     int Customers,
     int Probes,
-    int Reads)
+    int Reads,
+    int ProbeLoops,
+    int ProbePollMilliseconds)
 {
     public static BenchSettings Parse(string[] args)
     {
@@ -29,6 +31,8 @@ internal sealed record BenchSettings(
             Number("callers", 8),
             Number("customers", 5_000),
             Number("probes", 300),
-            Number("reads", 3_000));
+            Number("reads", 3_000),
+            Number("probe-loops", 1),
+            Number("probe-poll-ms", 1));
     }
 }

@@ -48,12 +48,14 @@ internal static class ClusterBench
 
         // (1) with (2) during it
         using var stopProbes = new CancellationTokenSource();
-        var loadedProbes = Task.Run(() => ProbeVisibilityAsync(http, client, settings, $"{run}-pl", int.MaxValue, stopProbes.Token));
+        // --probe-loops loops probe side by side during the ingest (each its own customers), for enough samples for a p99.
+        var loadedProbes = Task.WhenAll(Enumerable.Range(0, settings.ProbeLoops).Select(loop =>
+            Task.Run(() => ProbeVisibilityAsync(http, client, settings, $"{run}-pl{loop}", int.MaxValue, stopProbes.Token))));
         var clock = Stopwatch.StartNew();
         await IngestAsync(http, settings, run);
         var seconds = clock.Elapsed.TotalSeconds;
         await stopProbes.CancelAsync();
-        var underLoad = await loadedProbes;
+        var underLoad = (await loadedProbes).SelectMany(l => l).ToList();
         Console.WriteLine($"durable ingest: {settings.Events / seconds:0} events/s ({settings.Events} events acknowledged in {seconds:0.0} s)");
         Report("event-to-visible under ingest", underLoad);
 
@@ -128,7 +130,7 @@ internal static class ClusterBench
             }
             while ((await client.GetCustomerAsync(customer))?.AppliedEvents < expected)
             {
-                await Task.Delay(1);
+                await Task.Delay(settings.ProbePollMilliseconds);
             }
             latencies.Add(clock.Elapsed.TotalMilliseconds);
         }
