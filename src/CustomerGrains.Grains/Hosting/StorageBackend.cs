@@ -89,10 +89,7 @@ internal sealed class SqliteBackend(IConfiguration configuration) : StorageBacke
     public override string Describe => $"SQLite files in {Path.GetFullPath(DataDirectory)}";
 
     public override Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken) =>
-        MigrateAsync(EmbeddedDatabases.In(DataDirectory), cancellationToken);
-
-    private static Task<IReadOnlyList<string>> MigrateAsync(EmbeddedDatabases databases, CancellationToken cancellationToken) =>
-        databases.MigrateAsync(cancellationToken);
+        EmbeddedDatabases.In(DataDirectory).MigrateAsync(cancellationToken);
 
     internal override bool MigratesAtStart => true;
 
@@ -100,7 +97,7 @@ internal sealed class SqliteBackend(IConfiguration configuration) : StorageBacke
         services.TryAddSingleton(sp => EmbeddedDatabases.In(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory));
 
     internal override Task<IReadOnlyList<string>> MigrateAsync(IServiceProvider services, CancellationToken cancellationToken) =>
-        MigrateAsync(services.GetRequiredService<EmbeddedDatabases>(), cancellationToken);
+        services.GetRequiredService<EmbeddedDatabases>().MigrateAsync(cancellationToken);
 
     internal override SqliteDatabase? GrainStorageFile(IServiceProvider services) => services.GetRequiredService<EmbeddedDatabases>().Grains;
 

@@ -47,11 +47,10 @@ internal static class ReadModelFile
                     {
                         continue;
                     }
+                    // The copy is made from the old table's own definition, so both have the same columns in the same order.
                     await CreateLikeAsync(connection, transaction, table, ct);
-                    var columns = string.Join(", ", await ColumnsAsync(connection, transaction, table, ct));
                     await ExecuteAsync(connection, transaction, $"DELETE FROM main.{table}", ct);
-                    rows = (rows ?? 0) + await ExecuteAsync(connection, transaction,
-                        $"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM old.{table}", ct);
+                    rows = (rows ?? 0) + await ExecuteAsync(connection, transaction, $"INSERT INTO main.{table} SELECT * FROM old.{table}", ct);
                 }
                 if (rows is not null)
                 {
@@ -128,22 +127,6 @@ internal static class ReadModelFile
         {
             await ExecuteAsync(connection, transaction, definition, cancellationToken);
         }
-    }
-
-    // The columns both copies have (a column the old file lacks keeps its default; there is none today).
-    private static async Task<IReadOnlyList<string>> ColumnsAsync(SqliteConnection connection, SqliteTransaction transaction, string table, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT n.name FROM pragma_table_info(@table, 'main') n JOIN pragma_table_info(@table, 'old') o ON o.name = n.name ORDER BY n.cid";
-        command.Parameters.AddWithValue("@table", table);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var columns = new List<string>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            columns.Add(reader.GetString(0));
-        }
-        return columns;
     }
 
     private static async Task<int> ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
